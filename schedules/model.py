@@ -1,0 +1,162 @@
+"""The programme as typed, immutable data: what the loader produces and everything else reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+Role = Literal["audience", "presenter", "jury", "organiser"]
+ROLES: tuple[Role, ...] = ("audience", "presenter", "jury", "organiser")
+LANGUAGES = ("de", "en", "fi", "fr", "pt")
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    timezone: str
+    language: str = "en"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One round: a half-open interval [start, end) in UTC."""
+
+    index: int
+    start: datetime
+    end: datetime
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Rotation:
+    starts: tuple[datetime, ...]  # UTC, one per round
+    round_minutes: int
+    changeover_minutes: int = 0
+    min_audience: int = 0
+    jury_per_team: int = 0
+
+    @property
+    def rounds(self) -> int:
+        return len(self.starts)
+
+    @cached_property
+    def slots(self) -> tuple[Slot, ...]:
+        length = timedelta(minutes=self.round_minutes)
+        return tuple(Slot(i + 1, s, s + length) for i, s in enumerate(self.starts))
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    name: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    room: str
+    project: str = ""
+
+
+@dataclass(frozen=True)
+class Keynote:
+    id: str
+    title: str
+    start: datetime  # UTC
+    minutes: int
+    room: str
+    speaker: str = ""
+    threshold: float = 0.75
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.minutes)
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    name: str
+    role: Role
+    email: str = ""
+    team: str = ""
+    institution: str = ""
+    country: str = ""
+    timezone: str = ""  # empty: the event's
+    language: str = ""  # empty: the event's
+    preferences: tuple[str, ...] = ()
+    keynotes: tuple[str, ...] = ()
+    unavailable: frozenset[int] = frozenset()
+    ntfy: str = ""
+
+    @property
+    def planned(self) -> bool:
+        """Audience and jury are placed in rooms; presenters sit in their own; organisers roam."""
+        return self.role in ("audience", "jury")
+
+
+@dataclass(frozen=True)
+class Programme:
+    event: Event
+    rotation: Rotation
+    rooms: tuple[Room, ...]
+    teams: tuple[Team, ...]
+    keynotes: tuple[Keynote, ...] = ()
+    participants: tuple[Participant, ...] = ()
+    sections: MappingProxyType[str, Any] = field(
+        default_factory=lambda: MappingProxyType({})
+    )  # the raw [jitsi], [[notify]] ... tables, read by the packages that own them
+    source: Path | None = None
+
+    @cached_property
+    def room_by_id(self) -> dict[str, Room]:
+        return {r.id: r for r in self.rooms}
+
+    @cached_property
+    def team_by_id(self) -> dict[str, Team]:
+        return {t.id: t for t in self.teams}
+
+    @cached_property
+    def keynote_by_id(self) -> dict[str, Keynote]:
+        return {k.id: k for k in self.keynotes}
+
+    @cached_property
+    def participant_by_id(self) -> dict[str, Participant]:
+        return {p.id: p for p in self.participants}
+
+    def room_name(self, room_id: str) -> str:
+        room = self.room_by_id.get(room_id)
+        return room.name if room else room_id
+
+    def tz_of(self, participant: Participant) -> ZoneInfo:
+        return ZoneInfo(participant.timezone or self.event.timezone)
+
+    def language_of(self, participant: Participant) -> str:
+        return participant.language or self.event.language
+
+    @property
+    def starts(self) -> datetime:
+        return self.rotation.slots[0].start
+
+    @property
+    def ends(self) -> datetime:
+        last = max(s.end for s in self.rotation.slots)
+        return max([last, *(k.end for k in self.keynotes)])
+
+
+def utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)

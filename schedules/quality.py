@@ -1,0 +1,139 @@
+"""How good a plan is (the figures organisers read) and whether it breaks a hard rule."""
+
+from __future__ import annotations
+
+from collections import Counter
+from statistics import mean
+from typing import Any
+
+from .context import Context, jury_possible
+from .model import Programme
+from .plan import Plan
+
+
+def violations(programme: Programme, plan: Plan) -> list[str]:
+    """Every hard-rule violation in the plan; an empty list means the plan is sound."""
+    found: list[str] = []
+    rooms = programme.room_by_id
+    by_id = programme.participant_by_id
+    teams_seen: dict[str, Counter[str]] = {}
+    for rnd in plan.rounds:
+        placed: Counter[str] = Counter()
+        for slot in rnd.rooms:
+            capacity = rooms[slot.room].capacity
+            if len(slot.audience) > capacity:
+                found.append(f"round {rnd.index}: room {slot.room} holds {len(slot.audience)} "
+                             f"but has {capacity} seats")
+            for pid in slot.audience:
+                placed[pid] += 1
+                teams_seen.setdefault(pid, Counter())[slot.team] += 1
+                person = by_id.get(pid)
+                if person is None or not person.planned:
+                    found.append(f"round {rnd.index}: {pid} is audience but is "
+                                 f"{person.role if person else 'not in the roster'}")
+        for pid, times in placed.items():
+            if times > 1:
+                found.append(f"round {rnd.index}: {pid} is in {times} rooms at once")
+        for keynote in plan.keynotes:
+            if keynote.start < rnd.end and rnd.start < keynote.end:
+                for pid in set(keynote.audience) & set(placed):
+                    found.append(f"round {rnd.index}: {pid} is both at keynote {keynote.id} "
+                                 "and in a team room")
+        expected = {p.id for p in programme.participants
+                    if p.planned and _available(programme, p.id, rnd.index)}
+        departed = {u.participant for u in plan.unassigned
+                    if u.round == rnd.index and u.reason != "no seat"}
+        for pid in sorted(expected - set(placed) - departed):
+            found.append(f"round {rnd.index}: {pid} is available but has no room")
+    for pid, counts in teams_seen.items():
+        for team, times in counts.items():
+            if times > 1:
+                found.append(f"{pid} sees team {team} {times} times")
+    ctx = Context.build(programme, tuple(t.id for t in plan.teams))
+    need = programme.rotation.jury_per_team
+    if need and jury_possible(ctx):
+        every_round = set.intersection(*({s.team for s in rnd.rooms} for rnd in plan.rounds))
+        for team, cover in _jury_cover(programme, plan).items():
+            if cover < need and team in every_round:  # a team that dropped out is exempt
+                found.append(f"team {team} is seen by {cover} jury member(s), {need} needed")
+    return found
+
+
+def _available(programme: Programme, pid: str, round_index: int) -> bool:
+    person = programme.participant_by_id[pid]
+    if round_index in person.unavailable:
+        return False
+    slot = programme.rotation.slots[round_index - 1]
+    return not any(slot.overlaps(programme.keynote_by_id[k].start, programme.keynote_by_id[k].end)
+                   for k in person.keynotes)
+
+
+def _jury_cover(programme: Programme, plan: Plan) -> dict[str, int]:
+    jury = {p.id for p in programme.participants if p.role == "jury"}
+    seen: dict[str, set[str]] = {t.id: set() for t in plan.teams}
+    for rnd in plan.rounds:
+        for slot in rnd.rooms:
+            seen[slot.team].update(jury.intersection(slot.audience))
+    return {team: len(members) for team, members in seen.items()}
+
+
+def quality(programme: Programme, plan: Plan) -> dict[str, Any]:
+    """The quality figures printed under the plan and stored in its JSON `stats`."""
+    rounds = []
+    min_audience = programme.rotation.min_audience
+    for rnd in plan.rounds:
+        sizes = [len(s.audience) for s in rnd.rooms] or [0]
+        rounds.append({
+            "round": rnd.index, "min": min(sizes), "mean": round(mean(sizes), 2),
+            "max": max(sizes),
+            "below_min_audience": [s.team for s in rnd.rooms if len(s.audience) < min_audience],
+        })
+    seen: dict[str, set[str]] = {}
+    available_rounds: Counter[str] = Counter()
+    for rnd in plan.rounds:
+        for slot in rnd.rooms:
+            for pid in slot.audience:
+                seen.setdefault(pid, set()).add(slot.team)
+                available_rounds[pid] += 1
+    by_rank = [[0, 0] for _ in range(3)]  # [met, asked] for first, second, third choices
+    met = bound = 0
+    for person in programme.participants:
+        if not person.planned or not person.preferences:
+            continue
+        teams = seen.get(person.id, set())
+        for rank, team in enumerate(person.preferences[:3]):
+            by_rank[rank][1] += 1
+            by_rank[rank][0] += team in teams
+        met += sum(team in teams for team in person.preferences)
+        bound += min(len(person.preferences), available_rounds[person.id] or 0)
+    cover = _jury_cover(programme, plan)
+    ctx = Context.build(programme, tuple(t.id for t in plan.teams))
+    need = programme.rotation.jury_per_team
+    shares = []
+    for rnd in plan.rounds:
+        present = Counter(programme.participant_by_id[pid].institution
+                          for s in rnd.rooms for pid in s.audience)
+        for slot in rnd.rooms:
+            if slot.audience:
+                distinct = len({programme.participant_by_id[p].institution for p in slot.audience})
+                shares.append(distinct / min(len(slot.audience), len(present)))
+    return {
+        "rounds": rounds,
+        "preferences": {
+            "people": sum(1 for p in programme.participants if p.planned and p.preferences),
+            "first": {"met": by_rank[0][0], "asked": by_rank[0][1]},
+            "second": {"met": by_rank[1][0], "asked": by_rank[1][1]},
+            "third": {"met": by_rank[2][0], "asked": by_rank[2][1]},
+            "met": met,
+            "upper_bound": bound,
+            "gap": bound - met,
+        },
+        "jury": {
+            "per_team": need,
+            "possible": jury_possible(ctx),
+            "coverage": cover,
+            "teams_below": sorted(t for t, c in cover.items() if c < need),
+        },
+        "mixing": {"institution_share": round(mean(shares), 3) if shares else 1.0},
+        "unassigned": len(plan.unassigned),
+    }

@@ -1,0 +1,163 @@
+"""Read the roster CSV as spreadsheets export it: BOM, `;` or `,`, CRLF line ends."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .model import LANGUAGES, ROLES, Keynote, Participant
+from .problems import Problem
+
+COLUMNS = ("id", "name", "email", "role", "team", "institution", "country", "timezone",
+           "language", "preferences", "keynotes", "unavailable", "ntfy")
+REQUIRED = ("id", "name", "role")
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+NTFY_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class Roster:
+    participants: tuple[Participant, ...]
+    problems: list[Problem]
+    lines: dict[str, int] = field(default_factory=dict)  # participant id -> CSV line
+
+
+def _valid_tz(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return not name.startswith(("/", "."))
+
+
+def decode(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(name, line, f"not UTF-8 text (byte {raw[exc.start]:#04x}); "
+                                         "export the roster as \"CSV UTF-8\"")
+
+
+def load_roster(path: Path, *, teams: set[str], keynotes: dict[str, Keynote],
+                rounds: int) -> Roster:
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Roster((), [Problem(name, 1, f"cannot read the roster: {exc.strerror or exc}")])
+    text, problem = decode(raw, name)
+    if text is None:
+        return Roster((), [problem] if problem else [])
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    problems: list[Problem] = []
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return Roster((), [Problem(name, 1, "the roster is empty: it needs a header row")])
+    for column in REQUIRED:
+        if column not in header:
+            problems.append(Problem(name, 1, f"missing column `{column}`"))
+    for column in header:
+        if column and column not in COLUMNS:
+            problems.append(Problem(name, 1, f"unknown column `{column}` ignored", "warning"))
+    if any(p.severity == "error" for p in problems):
+        return Roster((), problems)
+
+    people: list[Participant] = []
+    lines: dict[str, int] = {}
+    start_line = 1
+    for row in reader:
+        line = start_line + 1
+        start_line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            problems.append(Problem(name, line, f"{len(row)} cells but the header has "
+                                                f"{len(header)} (a stray `{delimiter}`?)"))
+            continue
+        cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
+        person = _person(cells, name, line, problems, teams, keynotes, rounds)
+        if person is None:
+            continue
+        if person.id in lines:
+            problems.append(Problem(name, line, f"duplicate participant id {person.id!r} "
+                                                f"(first at line {lines[person.id]})"))
+            continue
+        lines[person.id] = line
+        people.append(person)
+    return Roster(tuple(people), problems, lines)
+
+
+def _person(cells: dict[str, str], name: str, line: int, problems: list[Problem],
+            teams: set[str], keynotes: dict[str, Keynote], rounds: int) -> Participant | None:
+    def error(message: str, severity: str = "error") -> None:
+        problems.append(Problem(name, line, message, severity))  # type: ignore[arg-type]
+
+    pid = cells.get("id", "")
+    if not pid:
+        error("empty participant id")
+        return None
+    if not all(c.isalnum() or c in "-_." for c in pid) or not pid.isascii():
+        error(f"participant id {pid!r} may hold only letters, digits, -, _ and .")
+        return None
+    role = cells.get("role", "").lower()
+    if role not in ROLES:
+        error(f"{pid!r}: unknown role {role!r} (use {', '.join(ROLES)})")
+        return None
+    if not cells.get("name"):
+        error(f"{pid!r}: empty name")
+    email = cells.get("email", "")
+    if email and not EMAIL.match(email):
+        error(f"{pid!r}: malformed e-mail {email!r}")
+    team = cells.get("team", "")
+    if role == "presenter":
+        if not team:
+            error(f"presenter {pid!r} has no team")
+        elif team not in teams:
+            error(f"presenter {pid!r} belongs to unknown team {team!r}")
+    elif team:
+        error(f"{pid!r} is {role}, so their team {team!r} is ignored", "warning")
+        team = ""
+    tz = cells.get("timezone", "")
+    if tz and not _valid_tz(tz):
+        error(f"{pid!r}: unknown time zone {tz!r}")
+        tz = ""
+    language = cells.get("language", "").lower()
+    if language and language not in LANGUAGES:
+        error(f"{pid!r}: unsupported language {language!r} (supported: {', '.join(LANGUAGES)})")
+        language = ""
+    preferences = tuple(cells.get("preferences", "").split())
+    for pref in preferences:
+        if pref not in teams:
+            error(f"{pid!r}: preference for unknown team {pref!r}")
+    if len(set(preferences)) != len(preferences):
+        error(f"{pid!r}: a team is listed twice in preferences", "warning")
+    chosen = tuple(cells.get("keynotes", "").split())
+    for keynote in chosen:
+        if keynote not in keynotes:
+            error(f"{pid!r}: unknown keynote {keynote!r}")
+    unavailable: set[int] = set()
+    for item in cells.get("unavailable", "").split():
+        if not item.isdigit() or not 1 <= int(item) <= rounds:
+            error(f"{pid!r}: unavailable round {item!r} is not a round number from 1 to {rounds}")
+        else:
+            unavailable.add(int(item))
+    ntfy = cells.get("ntfy", "")
+    if ntfy and not NTFY_TOPIC.match(ntfy):
+        error(f"{pid!r}: ntfy topic {ntfy!r} may hold only letters, digits, - and _")
+        ntfy = ""
+    return Participant(
+        id=pid, name=cells.get("name", "") or pid, role=role,  # type: ignore[arg-type]
+        email=email, team=team, institution=cells.get("institution", ""),
+        country=cells.get("country", ""), timezone=tz, language=language,
+        preferences=tuple(dict.fromkeys(p for p in preferences if p in teams)),
+        keynotes=tuple(k for k in chosen if k in keynotes), unavailable=frozenset(unavailable),
+        ntfy=ntfy,
+    )
