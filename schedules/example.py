@@ -10,25 +10,45 @@ import unicodedata
 from dataclasses import dataclass
 
 COUNTRIES = {
-    "BE": ("Europe/Brussels", "fr", "Artevelde University of Applied Sciences",
-           ["Lotte", "Wout", "Amélie", "Jens", "Ines", "Milan", "Elise", "Lucas", "Noor", "Arne"],
-           ["Peeters", "Janssens", "Maes", "Dubois", "Claes", "Wouters", "Lambert", "Goossens"]),
-    "DE": ("Europe/Berlin", "de", "DHBW Heidenheim",
-           ["Lena", "Jonas", "Mia", "Felix", "Hannah", "Paul", "Lea", "Maximilian", "Emma", "Tim"],
-           ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann"]),
-    "FI": ("Europe/Helsinki", "fi", "Laurea University of Applied Sciences",
-           ["Aino", "Eino", "Helmi", "Väinö", "Sofia", "Leo", "Ella", "Onni", "Venla", "Elias"],
-           ["Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Hämäläinen", "Laine", "Koskinen"]),
-    "PT": ("Europe/Lisbon", "pt", "Polytechnic Institute of Porto",
-           ["Beatriz", "João", "Inês", "Tiago", "Mariana", "Rui", "Catarina", "Diogo", "Ana"],
-           ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Sousa"]),
+    "BE": (
+        "Europe/Brussels",
+        "fr",
+        "Artevelde University of Applied Sciences",
+        ["Lotte", "Wout", "Amélie", "Jens", "Ines", "Milan", "Elise", "Lucas", "Noor", "Arne"],
+        ["Peeters", "Janssens", "Maes", "Dubois", "Claes", "Wouters", "Lambert", "Goossens"],
+    ),
+    "DE": (
+        "Europe/Berlin",
+        "de",
+        "DHBW Heidenheim",
+        ["Lena", "Jonas", "Mia", "Felix", "Hannah", "Paul", "Lea", "Maximilian", "Emma", "Tim"],
+        ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Wagner", "Becker", "Hoffmann"],
+    ),
+    "FI": (
+        "Europe/Helsinki",
+        "fi",
+        "Laurea University of Applied Sciences",
+        ["Aino", "Eino", "Helmi", "Väinö", "Sofia", "Leo", "Ella", "Onni", "Venla", "Elias"],
+        ["Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Hämäläinen", "Laine", "Koskinen"],
+    ),
+    "PT": (
+        "Europe/Lisbon",
+        "pt",
+        "Polytechnic Institute of Porto",
+        ["Beatriz", "João", "Inês", "Tiago", "Mariana", "Rui", "Catarina", "Diogo", "Ana"],
+        ["Silva", "Santos", "Ferreira", "Pereira", "Oliveira", "Costa", "Rodrigues", "Sousa"],
+    ),
 }
 CITIES = ["Helsinki", "Lisbon", "Ghent", "Heidenheim", "Porto", "Tampere", "Brussels", "Ulm"]
 PROJECTS = [
-    "A chatbot for youth services", "Video counselling for rural families",
-    "Peer support app for young carers", "Digital inclusion café for seniors",
-    "Case notes that clients can read", "Online street work on gaming platforms",
-    "Telepresence for home care", "A data dashboard for homeless services",
+    "A chatbot for youth services",
+    "Video counselling for rural families",
+    "Peer support app for young carers",
+    "Digital inclusion café for seniors",
+    "Case notes that clients can read",
+    "Online street work on gaming platforms",
+    "Telepresence for home care",
+    "A data dashboard for homeless services",
 ]
 
 
@@ -90,33 +110,60 @@ domain = "meet.jit.si"
 ''')
     for i in range(1, spec.teams + 1):
         out.write(f'\n[[rooms]]\nid = "r{i}"\nname = "Room {i}"\ncapacity = {capacity}\n')
-    out.write('\n[[rooms]]\nid = "keynote"\nname = "Keynote hall"\ncapacity = '
-              f"{max(50, spec.audience)}\n")
+    out.write(
+        f'\n[[rooms]]\nid = "keynote"\nname = "Keynote hall"\ncapacity = {max(50, spec.audience)}\n'
+    )
     team_names = []
     for i in range(1, spec.teams + 1):
         city = CITIES[(i - 1) % len(CITIES)]
         name = f"Team {city}" if spec.teams <= len(CITIES) else f"Team {city} {i}"
         team_names.append(name)
         project = PROJECTS[(i - 1) % len(PROJECTS)]
-        out.write(f'\n[[teams]]\nid = "t{i}"\nname = "{name}"\nproject = "{project}"\n'
-                  f'room = "r{i}"\n')
+        out.write(
+            f'\n[[teams]]\nid = "t{i}"\nname = "{name}"\nproject = "{project}"\nroom = "r{i}"\n'
+        )
     speakers = ["Nika Mendelev", "Jussi Rantanen", "Marta Alves", "Pieter Claes"]
-    titles = ["Entrepreneurial thinking in digital social work",
-              "Ethics of algorithms in child protection", "Digital outreach that works",
-              "Data protection for practitioners"]
+    titles = [
+        "Entrepreneurial thinking in digital social work",
+        "Ethics of algorithms in child protection",
+        "Digital outreach that works",
+        "Data protection for practitioners",
+    ]
     for i, at in enumerate(spec.keynotes, start=1):
-        out.write(f'\n[[keynotes]]\nid = "k{i}"\ntitle = "{titles[(i - 1) % 4]}"\n'
-                  f'speaker = "{speakers[(i - 1) % 4]}"\nstart = "{spec.date}T{at}"\n'
-                  f'minutes = {spec.keynote_minutes}\nroom = "keynote"\nthreshold = 0.75\n')
+        out.write(
+            f'\n[[keynotes]]\nid = "k{i}"\ntitle = "{titles[(i - 1) % 4]}"\n'
+            f'speaker = "{speakers[(i - 1) % 4]}"\nstart = "{spec.date}T{at}"\n'
+            f'minutes = {spec.keynote_minutes}\nroom = "keynote"\nthreshold = 0.75\n'
+        )
 
     roster = io.StringIO()
     writer = csv.writer(roster, lineterminator="\n")
-    writer.writerow(["id", "name", "email", "role", "team", "institution", "country",
-                     "timezone", "language", "preferences", "keynotes", "unavailable"])
+    writer.writerow(
+        [
+            "id",
+            "name",
+            "email",
+            "role",
+            "team",
+            "institution",
+            "country",
+            "timezone",
+            "language",
+            "preferences",
+            "keynotes",
+            "unavailable",
+        ]
+    )
     used: set[str] = set()
 
-    def person(role: str, country: str, team: str = "", prefs: str = "", keys: str = "",
-               unavailable: str = "") -> None:
+    def person(
+        role: str,
+        country: str,
+        team: str = "",
+        prefs: str = "",
+        keys: str = "",
+        unavailable: str = "",
+    ) -> None:
         name = _name(rng, country)
         base = _slug(name.split()[0]) + "-" + _slug(name.split()[-1])
         pid, n = base, 1
@@ -125,8 +172,22 @@ domain = "meet.jit.si"
             pid = f"{base}{n}"
         used.add(pid)
         tz, language, institution = COUNTRIES[country][:3]
-        writer.writerow([pid, name, f"{pid}@example.org", role, team, institution, country,
-                         tz, language, prefs, keys, unavailable])
+        writer.writerow(
+            [
+                pid,
+                name,
+                f"{pid}@example.org",
+                role,
+                team,
+                institution,
+                country,
+                tz,
+                language,
+                prefs,
+                keys,
+                unavailable,
+            ]
+        )
 
     for i in range(1, spec.teams + 1):
         for j in range(spec.presenters_per_team):

@@ -74,8 +74,12 @@ class Plan:
 
     @cached_property
     def _where(self) -> dict[tuple[str, int], RoomSlot]:
-        return {(pid, rnd.index): slot for rnd in self.rounds for slot in rnd.rooms
-                for pid in slot.audience}
+        return {
+            (pid, rnd.index): slot
+            for rnd in self.rounds
+            for slot in rnd.rooms
+            for pid in slot.audience
+        }
 
     @cached_property
     def _team_of_member(self) -> dict[str, TeamEntry]:
@@ -116,19 +120,42 @@ class Plan:
         return {
             "version": self.version,
             "seed": self.seed,
-            "event": {"id": self.event.id, "title": self.event.title,
-                      "timezone": self.event.timezone},
-            "teams": [{"id": t.id, "room": t.room, "members": list(t.members)}
-                      for t in self.teams],
-            "participants": [{"id": p.id, "role": p.role, "institution": p.institution}
-                             for p in self.participants],
-            "rounds": [{"index": r.index, "start": _iso(r.start), "end": _iso(r.end),
-                        "rooms": [{"room": s.room, "team": s.team, "audience": list(s.audience)}
-                                  for s in r.rooms]} for r in self.rounds],
-            "keynotes": [{"id": k.id, "start": _iso(k.start), "end": _iso(k.end), "room": k.room,
-                          "audience": list(k.audience)} for k in self.keynotes],
-            "unassigned": [{"round": u.round, "participant": u.participant, "reason": u.reason}
-                           for u in self.unassigned],
+            "event": {
+                "id": self.event.id,
+                "title": self.event.title,
+                "timezone": self.event.timezone,
+            },
+            "teams": [{"id": t.id, "room": t.room, "members": list(t.members)} for t in self.teams],
+            "participants": [
+                {"id": p.id, "role": p.role, "institution": p.institution}
+                for p in self.participants
+            ],
+            "rounds": [
+                {
+                    "index": r.index,
+                    "start": _iso(r.start),
+                    "end": _iso(r.end),
+                    "rooms": [
+                        {"room": s.room, "team": s.team, "audience": list(s.audience)}
+                        for s in r.rooms
+                    ],
+                }
+                for r in self.rounds
+            ],
+            "keynotes": [
+                {
+                    "id": k.id,
+                    "start": _iso(k.start),
+                    "end": _iso(k.end),
+                    "room": k.room,
+                    "audience": list(k.audience),
+                }
+                for k in self.keynotes
+            ],
+            "unassigned": [
+                {"round": u.round, "participant": u.participant, "reason": u.reason}
+                for u in self.unassigned
+            ],
             "stats": self.stats,
         }
 
@@ -138,16 +165,28 @@ class Plan:
         return cls(
             event=EventInfo(event["id"], event.get("title", event["id"]), event["timezone"]),
             teams=tuple(TeamEntry(t["id"], t["room"], tuple(t["members"])) for t in data["teams"]),
-            participants=tuple(PersonEntry(p["id"], p["role"], p.get("institution", ""))
-                               for p in data["participants"]),
-            rounds=tuple(PlannedRound(r["index"], _parse(r["start"]), _parse(r["end"]),
-                                      tuple(RoomSlot(s["room"], s["team"], tuple(s["audience"]))
-                                            for s in r["rooms"])) for r in data["rounds"]),
-            keynotes=tuple(PlannedKeynote(k["id"], _parse(k["start"]), _parse(k["end"]),
-                                          k["room"], tuple(k["audience"]))
-                           for k in data["keynotes"]),
-            unassigned=tuple(Unassigned(u["round"], u["participant"], u["reason"])
-                             for u in data["unassigned"]),
+            participants=tuple(
+                PersonEntry(p["id"], p["role"], p.get("institution", ""))
+                for p in data["participants"]
+            ),
+            rounds=tuple(
+                PlannedRound(
+                    r["index"],
+                    _parse(r["start"]),
+                    _parse(r["end"]),
+                    tuple(RoomSlot(s["room"], s["team"], tuple(s["audience"])) for s in r["rooms"]),
+                )
+                for r in data["rounds"]
+            ),
+            keynotes=tuple(
+                PlannedKeynote(
+                    k["id"], _parse(k["start"]), _parse(k["end"]), k["room"], tuple(k["audience"])
+                )
+                for k in data["keynotes"]
+            ),
+            unassigned=tuple(
+                Unassigned(u["round"], u["participant"], u["reason"]) for u in data["unassigned"]
+            ),
             stats=data.get("stats", {}),
             version=data.get("version", 1),
             seed=data.get("seed", 0),

@@ -51,8 +51,15 @@ class _Reader:
     def report(self, path: KeyPath, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.file, line_of(self.lines, path), message, severity))
 
-    def value(self, table: dict[str, Any], path: KeyPath, key: str, kind: type, default: Any = None,
-              required: bool = False) -> Any:
+    def value(
+        self,
+        table: dict[str, Any],
+        path: KeyPath,
+        key: str,
+        kind: type,
+        default: Any = None,
+        required: bool = False,
+    ) -> Any:
         where = ".".join(str(p) for p in (*path, key))
         if key not in table:
             if required:
@@ -66,8 +73,9 @@ class _Reader:
             return default
         return value
 
-    def local_time(self, table: dict[str, Any], path: KeyPath, key: str,
-                   tz: ZoneInfo | None) -> datetime | None:
+    def local_time(
+        self, table: dict[str, Any], path: KeyPath, key: str, tz: ZoneInfo | None
+    ) -> datetime | None:
         raw = table.get(key)
         if raw is None:
             self.report(path, f"missing `{key}` in {_describe(path)}")
@@ -78,8 +86,9 @@ class _Reader:
             try:
                 moment = datetime.fromisoformat(str(raw))
             except ValueError:
-                self.report((*path, key),
-                            f"`{key}` = {raw!r} is not a time like \"2025-03-27T09:00\"")
+                self.report(
+                    (*path, key), f'`{key}` = {raw!r} is not a time like "2025-03-27T09:00"'
+                )
                 return None
         if moment.tzinfo is None:
             if tz is None:
@@ -88,8 +97,14 @@ class _Reader:
         return utc(moment)
 
 
-_KIND_NAMES = {str: "text", int: "a whole number", float: "a number", list: "a list",
-               dict: "a table", bool: "true or false"}
+_KIND_NAMES = {
+    str: "text",
+    int: "a whole number",
+    float: "a number",
+    list: "a list",
+    dict: "a table",
+    bool: "true or false",
+}
 
 
 def _describe(path: KeyPath) -> str:
@@ -111,8 +126,14 @@ def check_programme(path: str | Path) -> tuple[Programme | None, list[Problem]]:
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(name, 1, f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x} at "
-                                       f"offset {exc.start}); save the file as UTF-8")]
+        return None, [
+            Problem(
+                name,
+                1,
+                f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x} at "
+                f"offset {exc.start}); save the file as UTF-8",
+            )
+        ]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -161,11 +182,15 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         if valid_timezone(tz_name):
             tz = ZoneInfo(tz_name)
         else:
-            r.report(("event", "timezone"), f"unknown time zone {tz_name!r} "
-                                            "(use a name like \"Europe/Berlin\")")
+            r.report(
+                ("event", "timezone"),
+                f'unknown time zone {tz_name!r} (use a name like "Europe/Berlin")',
+            )
     if language not in LANGUAGES:
-        r.report(("event", "language"),
-                 f"unsupported language {language!r} (supported: {', '.join(LANGUAGES)})")
+        r.report(
+            ("event", "language"),
+            f"unsupported language {language!r} (supported: {', '.join(LANGUAGES)})",
+        )
 
     rotation = _rotation(r, tz)
     rooms = _rooms(r)
@@ -176,12 +201,15 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     if roster_name:
         roster_path = path.parent / roster_name
         roster = load_roster(
-            roster_path, teams={t.id for t in teams}, keynotes={k.id: k for k in keynotes},
+            roster_path,
+            teams={t.id for t in teams},
+            keynotes={k.id: k for k in keynotes},
             rounds=rotation.rounds if rotation else 0,
         )
         r.problems.extend(roster.problems)
         participants = roster.participants
-        _check_people(r, roster_path, roster, teams, keynotes, rotation)
+        if participants or not roster.problems:  # an unreadable roster says so once, no more
+            _check_people(r, roster_path, roster, teams, keynotes, rotation)
     else:
         r.report(("event",), "no `roster` given: the programme has no participants", "warning")
 
@@ -236,12 +264,16 @@ def _rotation(r: _Reader, tz: ZoneInfo | None) -> Rotation | None:
     jury_per_team = r.value(table, path, "jury_per_team", int, 0)
     ok = True
     if minutes <= 0:
-        r.report((*path, "round_minutes"), "rounds must last at least one minute "
-                                           f"(round_minutes = {minutes})")
+        r.report(
+            (*path, "round_minutes"),
+            f"rounds must last at least one minute (round_minutes = {minutes})",
+        )
         ok = False
     if changeover < 0:
-        r.report((*path, "changeover_minutes"),
-                 f"changeover_minutes = {changeover} would make rounds overlap")
+        r.report(
+            (*path, "changeover_minutes"),
+            f"changeover_minutes = {changeover} would make rounds overlap",
+        )
         ok = False
     for key, value in (("min_audience", min_audience), ("jury_per_team", jury_per_team)):
         if value < 0:
@@ -259,8 +291,10 @@ def _rotation(r: _Reader, tz: ZoneInfo | None) -> Rotation | None:
         length = timedelta(minutes=max(minutes, 0))
         for i in range(1, len(starts)):
             if starts[i - 1] and starts[i] and starts[i] < starts[i - 1] + length:
-                r.report((*path, "starts"),
-                         f"round {i + 1} starts before round {i} ends (rounds overlap)")
+                r.report(
+                    (*path, "starts"),
+                    f"round {i + 1} starts before round {i} ends (rounds overlap)",
+                )
                 ok = False
     else:
         if "rounds" not in table:
@@ -291,8 +325,9 @@ def _rooms(r: _Reader) -> list[Room]:
         if room_id and not _is_identifier(room_id):
             r.report((*path, "id"), f"room id {room_id!r} may hold only letters, digits, - and _")
         if room_id in seen:
-            r.report((*path, "id"), f"duplicate room id {room_id!r} "
-                                    f"(first at line {seen[room_id]})")
+            r.report(
+                (*path, "id"), f"duplicate room id {room_id!r} (first at line {seen[room_id]})"
+            )
             continue
         if "capacity" in table and capacity <= 0:
             r.report((*path, "capacity"), f"room {room_id!r} needs a capacity above 0")
@@ -316,14 +351,16 @@ def _teams(r: _Reader, rooms: list[Room]) -> list[Team]:
         if team_id and not _is_identifier(team_id):
             r.report((*path, "id"), f"team id {team_id!r} may hold only letters, digits, - and _")
         if team_id in seen:
-            r.report((*path, "id"), f"duplicate team id {team_id!r} "
-                                    f"(first at line {seen[team_id]})")
+            r.report(
+                (*path, "id"), f"duplicate team id {team_id!r} (first at line {seen[team_id]})"
+            )
             continue
         if room and room not in room_ids:
             r.report((*path, "room"), f"team {team_id!r} uses unknown room {room!r}")
         elif room in room_users:
-            r.report((*path, "room"), f"teams {room_users[room]!r} and {team_id!r} "
-                                      f"share room {room!r}")
+            r.report(
+                (*path, "room"), f"teams {room_users[room]!r} and {team_id!r} share room {room!r}"
+            )
         if team_id:
             seen[team_id] = line_of(r.lines, (*path, "id"))
             room_users.setdefault(room, team_id)
@@ -335,8 +372,9 @@ def _teams(r: _Reader, rooms: list[Room]) -> list[Team]:
     return teams
 
 
-def _keynotes(r: _Reader, tz: ZoneInfo | None, teams: list[Team],
-              rotation: Rotation | None) -> list[Keynote]:
+def _keynotes(
+    r: _Reader, tz: ZoneInfo | None, teams: list[Team], rotation: Rotation | None
+) -> list[Keynote]:
     keynotes: list[Keynote] = []
     team_rooms = {t.room: t.id for t in teams}
     seen: dict[str, int] = {}
@@ -350,34 +388,42 @@ def _keynotes(r: _Reader, tz: ZoneInfo | None, teams: list[Team],
         threshold = r.value(table, path, "threshold", float, 0.75)
         start = r.local_time(table, path, "start", tz)
         if keynote_id in seen:
-            r.report((*path, "id"), f"duplicate keynote id {keynote_id!r} "
-                                    f"(first at line {seen[keynote_id]})")
+            r.report(
+                (*path, "id"),
+                f"duplicate keynote id {keynote_id!r} (first at line {seen[keynote_id]})",
+            )
             continue
         if keynote_id and not _is_identifier(keynote_id):
-            r.report((*path, "id"), f"keynote id {keynote_id!r} may hold only letters, "
-                                    "digits, - and _")
+            r.report(
+                (*path, "id"), f"keynote id {keynote_id!r} may hold only letters, digits, - and _"
+            )
         if "minutes" in table and minutes <= 0:
             r.report((*path, "minutes"), f"keynote {keynote_id!r} must last at least a minute")
         if room in team_rooms:
-            r.report((*path, "room"), f"keynote {keynote_id!r} is in room {room!r}, "
-                                      f"which team {team_rooms[room]!r} uses")
+            r.report(
+                (*path, "room"),
+                f"keynote {keynote_id!r} is in room {room!r}, which team {team_rooms[room]!r} uses",
+            )
         if not 0 < threshold <= 1:
-            r.report((*path, "threshold"), "threshold is a share between 0 and 1, "
-                                           f"not {threshold}")
+            r.report((*path, "threshold"), f"threshold is a share between 0 and 1, not {threshold}")
         if not keynote_id or start is None or minutes <= 0:
             continue
         keynote = Keynote(keynote_id, title, start, minutes, room, speaker, threshold)
         if rotation is not None:
             first, last = rotation.slots[0].start, rotation.slots[-1].end
             if keynote.start < first or keynote.end > last:
-                r.report((*path, "start"),
-                         f"keynote {keynote_id!r} ({_hhmm(keynote.start, tz)}–"
-                         f"{_hhmm(keynote.end, tz)}) lies outside the event "
-                         f"({_hhmm(first, tz)}–{_hhmm(last, tz)})")
+                r.report(
+                    (*path, "start"),
+                    f"keynote {keynote_id!r} ({_hhmm(keynote.start, tz)}–"
+                    f"{_hhmm(keynote.end, tz)}) lies outside the event "
+                    f"({_hhmm(first, tz)}–{_hhmm(last, tz)})",
+                )
         for other in keynotes:
             if other.room == room and other.start < keynote.end and keynote.start < other.end:
-                r.report((*path, "start"), f"keynotes {other.id!r} and {keynote_id!r} "
-                                           f"overlap in room {room!r}")
+                r.report(
+                    (*path, "start"),
+                    f"keynotes {other.id!r} and {keynote_id!r} overlap in room {room!r}",
+                )
         seen[keynote_id] = line_of(r.lines, (*path, "id"))
         keynotes.append(keynote)
     return keynotes
@@ -387,8 +433,14 @@ def _hhmm(moment: datetime, tz: ZoneInfo | None) -> str:
     return moment.astimezone(tz).strftime("%H:%M") if tz else moment.isoformat()
 
 
-def _check_people(r: _Reader, roster_path: Path, roster: Roster, teams: list[Team],
-                  keynotes: list[Keynote], rotation: Rotation | None) -> None:
+def _check_people(
+    r: _Reader,
+    roster_path: Path,
+    roster: Roster,
+    teams: list[Team],
+    keynotes: list[Keynote],
+    rotation: Rotation | None,
+) -> None:
     """Checks that need both files: presence of presenters, keynote clashes."""
     participants = roster.participants
     presenting = {p.team for p in participants if p.role == "presenter"}
@@ -396,25 +448,36 @@ def _check_people(r: _Reader, roster_path: Path, roster: Roster, teams: list[Tea
     for team in teams:
         if team.id not in presenting:
             index = next(j for j, t in enumerate(tables) if t.get("id") == team.id)
-            r.report(("teams", index, "id"), f"team {team.id!r} has no presenters in the roster",
-                     "warning")
+            r.report(
+                ("teams", index, "id"),
+                f"team {team.id!r} has no presenters in the roster",
+                "warning",
+            )
     by_id = {k.id: k for k in keynotes}
     for person in participants:
         chosen = [by_id[k] for k in person.keynotes if k in by_id]
         for a_index, a in enumerate(chosen):
-            for b in chosen[a_index + 1:]:
+            for b in chosen[a_index + 1 :]:
                 if a.start < b.end and b.start < a.end:
-                    r.problems.append(Problem(str(roster_path), roster.lines.get(person.id, 1),
-                                              f"{person.id!r} attends keynotes {a.id!r} and "
-                                              f"{b.id!r}, which overlap"))
+                    r.problems.append(
+                        Problem(
+                            str(roster_path),
+                            roster.lines.get(person.id, 1),
+                            f"{person.id!r} attends keynotes {a.id!r} and {b.id!r}, which overlap",
+                        )
+                    )
         if person.role == "presenter" and rotation is not None:
             for keynote in chosen:
                 clash = [s.index for s in rotation.slots if s.overlaps(keynote.start, keynote.end)]
                 if clash:
-                    r.problems.append(Problem(
-                        str(roster_path), roster.lines.get(person.id, 1),
-                        f"presenter {person.id!r} attends keynote {keynote.id!r}, which overlaps "
-                        f"rounds {', '.join(map(str, clash))} of team {person.team!r}: "
-                        "they are sent to the keynote then", "warning"))
-
-
+                    r.problems.append(
+                        Problem(
+                            str(roster_path),
+                            roster.lines.get(person.id, 1),
+                            f"presenter {person.id!r} attends keynote {keynote.id!r}, "
+                            f"which overlaps rounds {', '.join(map(str, clash))} "
+                            f"of team {person.team!r}: "
+                            "they are sent to the keynote then",
+                            "warning",
+                        )
+                    )

@@ -22,27 +22,37 @@ def violations(programme: Programme, plan: Plan) -> list[str]:
         for slot in rnd.rooms:
             capacity = rooms[slot.room].capacity
             if len(slot.audience) > capacity:
-                found.append(f"round {rnd.index}: room {slot.room} holds {len(slot.audience)} "
-                             f"but has {capacity} seats")
+                found.append(
+                    f"round {rnd.index}: room {slot.room} holds {len(slot.audience)} "
+                    f"but has {capacity} seats"
+                )
             for pid in slot.audience:
                 placed[pid] += 1
                 teams_seen.setdefault(pid, Counter())[slot.team] += 1
                 person = by_id.get(pid)
                 if person is None or not person.planned:
-                    found.append(f"round {rnd.index}: {pid} is audience but is "
-                                 f"{person.role if person else 'not in the roster'}")
+                    found.append(
+                        f"round {rnd.index}: {pid} is audience but is "
+                        f"{person.role if person else 'not in the roster'}"
+                    )
         for pid, times in placed.items():
             if times > 1:
                 found.append(f"round {rnd.index}: {pid} is in {times} rooms at once")
         for keynote in plan.keynotes:
             if keynote.start < rnd.end and rnd.start < keynote.end:
                 for pid in set(keynote.audience) & set(placed):
-                    found.append(f"round {rnd.index}: {pid} is both at keynote {keynote.id} "
-                                 "and in a team room")
-        expected = {p.id for p in programme.participants
-                    if p.planned and _available(programme, p.id, rnd.index)}
-        departed = {u.participant for u in plan.unassigned
-                    if u.round == rnd.index and u.reason != "no seat"}
+                    found.append(
+                        f"round {rnd.index}: {pid} is both at keynote {keynote.id} "
+                        "and in a team room"
+                    )
+        expected = {
+            p.id
+            for p in programme.participants
+            if p.planned and _available(programme, p.id, rnd.index)
+        }
+        departed = {
+            u.participant for u in plan.unassigned if u.round == rnd.index and u.reason != "no seat"
+        }
         for pid in sorted(expected - set(placed) - departed):
             found.append(f"round {rnd.index}: {pid} is available but has no room")
     for pid, counts in teams_seen.items():
@@ -64,8 +74,10 @@ def _available(programme: Programme, pid: str, round_index: int) -> bool:
     if round_index in person.unavailable:
         return False
     slot = programme.rotation.slots[round_index - 1]
-    return not any(slot.overlaps(programme.keynote_by_id[k].start, programme.keynote_by_id[k].end)
-                   for k in person.keynotes)
+    return not any(
+        slot.overlaps(programme.keynote_by_id[k].start, programme.keynote_by_id[k].end)
+        for k in person.keynotes
+    )
 
 
 def _jury_cover(programme: Programme, plan: Plan) -> dict[str, int]:
@@ -77,17 +89,35 @@ def _jury_cover(programme: Programme, plan: Plan) -> dict[str, int]:
     return {team: len(members) for team, members in seen.items()}
 
 
+def _seat_bound(programme: Programme, plan: Plan) -> int:
+    """Wishes for one team can be met at most once per seat that an even split gives it."""
+    wishers: Counter[str] = Counter(
+        t for p in programme.participants if p.planned for t in set(p.preferences)
+    )
+    seats: Counter[str] = Counter()
+    for rnd in plan.rounds:
+        present = sum(len(s.audience) for s in rnd.rooms)
+        share = -(-present // max(len(rnd.rooms), 1))
+        for slot in rnd.rooms:
+            seats[slot.team] += min(programme.room_by_id[slot.room].capacity, share)
+    return sum(min(count, seats[team]) for team, count in wishers.items())
+
+
 def quality(programme: Programme, plan: Plan) -> dict[str, Any]:
     """The quality figures printed under the plan and stored in its JSON `stats`."""
     rounds = []
     min_audience = programme.rotation.min_audience
     for rnd in plan.rounds:
         sizes = [len(s.audience) for s in rnd.rooms] or [0]
-        rounds.append({
-            "round": rnd.index, "min": min(sizes), "mean": round(mean(sizes), 2),
-            "max": max(sizes),
-            "below_min_audience": [s.team for s in rnd.rooms if len(s.audience) < min_audience],
-        })
+        rounds.append(
+            {
+                "round": rnd.index,
+                "min": min(sizes),
+                "mean": round(mean(sizes), 2),
+                "max": max(sizes),
+                "below_min_audience": [s.team for s in rnd.rooms if len(s.audience) < min_audience],
+            }
+        )
     seen: dict[str, set[str]] = {}
     available_rounds: Counter[str] = Counter()
     for rnd in plan.rounds:
@@ -106,13 +136,15 @@ def quality(programme: Programme, plan: Plan) -> dict[str, Any]:
             by_rank[rank][0] += team in teams
         met += sum(team in teams for team in person.preferences)
         bound += min(len(person.preferences), available_rounds[person.id] or 0)
+    bound = min(bound, _seat_bound(programme, plan))
     cover = _jury_cover(programme, plan)
     ctx = Context.build(programme, tuple(t.id for t in plan.teams))
     need = programme.rotation.jury_per_team
     shares = []
     for rnd in plan.rounds:
-        present = Counter(programme.participant_by_id[pid].institution
-                          for s in rnd.rooms for pid in s.audience)
+        present = Counter(
+            programme.participant_by_id[pid].institution for s in rnd.rooms for pid in s.audience
+        )
         for slot in rnd.rooms:
             if slot.audience:
                 distinct = len({programme.participant_by_id[p].institution for p in slot.audience})

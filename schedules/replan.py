@@ -55,8 +55,9 @@ class ReplanResult:
 def replan(plan: Plan, change: Change, *, frozen_before: int, programme: Programme) -> ReplanResult:
     rounds = programme.rotation.rounds
     if not 1 <= frozen_before <= rounds + 1:
-        raise PlanningError([f"frozen_before must be a round from 1 to {rounds + 1}, "
-                             f"not {frozen_before}"])
+        raise PlanningError(
+            [f"frozen_before must be a round from 1 to {rounds + 1}, not {frozen_before}"]
+        )
     programme, subject, dropped = _apply(programme, change, frozen_before)
     ctx = Context.build(programme)
     team_index = {t: i for i, t in enumerate(ctx.team_ids)}
@@ -87,31 +88,40 @@ def replan(plan: Plan, change: Change, *, frozen_before: int, programme: Program
                 pending.append((i, r))
         for t in range(len(ctx.team_ids)):  # a smaller replacement room: the last seated move
             seated = [int(i) for i in np.flatnonzero(assign[:, r] == t)]
-            for i in sorted(seated, key=lambda i: ctx.people[i].id)[int(ctx.capacity[t]):]:
+            for i in sorted(seated, key=lambda i: ctx.people[i].id)[int(ctx.capacity[t]) :]:
                 assign[i, r] = -1
                 pending.append((i, r))
     for i, r in pending:
         _seat(ctx, assign, active, i, r)
-    new_plan = build_plan(ctx, assign, seed=plan.seed, version=plan.version + 1,
-                          extra_unassigned=extra)
+    new_plan = build_plan(
+        ctx, assign, seed=plan.seed, version=plan.version + 1, extra_unassigned=extra
+    )
     new_plan = _keep_frozen(new_plan, plan, frozen_before, dropped)
     new_plan = replace(new_plan, stats=quality(programme, new_plan))
     changed = assign[:, k:] != old[:, k:]
-    moved = tuple(sorted(ctx.people[i].id for i in np.flatnonzero(changed.any(axis=1))
-                         if ctx.people[i].id != subject))
+    moved = tuple(
+        sorted(
+            ctx.people[i].id
+            for i in np.flatnonzero(changed.any(axis=1))
+            if ctx.people[i].id != subject
+        )
+    )
     return ReplanResult(new_plan, programme, moved, int(changed.sum()))
 
 
-def _apply(programme: Programme, change: Change,
-           frozen_before: int) -> tuple[Programme, str, list[str]]:
+def _apply(
+    programme: Programme, change: Change, frozen_before: int
+) -> tuple[Programme, str, list[str]]:
     """The programme after the change, the person it is about, and the teams that stop."""
     if isinstance(change, LateArrival):
         person = change.participant
         if not person.planned:
-            raise PlanningError([f"{person.id} is {person.role}; "
-                                 "only audience and jury are placed"])
+            raise PlanningError(
+                [f"{person.id} is {person.role}; only audience and jury are placed"]
+            )
         away = frozenset(r for r in person.unavailable if r >= frozen_before) | frozenset(
-            range(1, frozen_before))
+            range(1, frozen_before)
+        )
         person = replace(person, unavailable=away)
         others = [p for p in programme.participants if p.id != person.id]
         return replace(programme, participants=(*others, person)), person.id, []
@@ -131,10 +141,12 @@ def _apply(programme: Programme, change: Change,
     if change.replacement not in programme.room_by_id:
         raise PlanningError([f"unknown replacement room {change.replacement!r}"])
     if any(t.room == change.replacement for t in programme.teams) or any(
-            k.room == change.replacement for k in programme.keynotes):
+        k.room == change.replacement for k in programme.keynotes
+    ):
         raise PlanningError([f"room {change.replacement!r} is already in use"])
-    teams: tuple[Team, ...] = tuple(replace(t, room=change.replacement)
-                                    if t.room == change.room else t for t in programme.teams)
+    teams: tuple[Team, ...] = tuple(
+        replace(t, room=change.replacement) if t.room == change.room else t for t in programme.teams
+    )
     return replace(programme, teams=teams), "", []
 
 
@@ -147,28 +159,39 @@ def _seat(ctx: Context, assign: np.ndarray, active: np.ndarray, i: int, r: int) 
 
     def open_for(person: int) -> list[int]:
         taken = seen(person)
-        return [t for t in range(teams)
-                if active[t, r] and counts[t] < ctx.capacity[t] and t not in taken]
+        return [
+            t
+            for t in range(teams)
+            if active[t, r] and counts[t] < ctx.capacity[t] and t not in taken
+        ]
 
     candidates = open_for(i)
     if candidates:
         wishes = [t for t in ctx.preferences[i] if t in candidates]
         same = ctx.institution == ctx.institution[i]
-        best = wishes[0] if wishes else min(candidates, key=lambda t: (
-            counts[t], int((assign[same, r] == t).sum()), t))
+        best = (
+            wishes[0]
+            if wishes
+            else min(candidates, key=lambda t: (counts[t], int((assign[same, r] == t).sum()), t))
+        )
         assign[i, r] = best
         return
     mine = seen(i)
-    for full in sorted((t for t in range(teams) if active[t, r] and t not in mine),
-                       key=lambda t: counts[t]):
+    for full in sorted(
+        (t for t in range(teams) if active[t, r] and t not in mine), key=lambda t: counts[t]
+    ):
         for other in np.flatnonzero(assign[:, r] == full):
             for target in open_for(int(other)):
                 assign[other, r] = target
                 assign[i, r] = full
                 return
-    raise PlanningError([f"round {r + 1}: no free seat for {ctx.people[i].id} in a team they "
-                         f"have not seen ({int((counts > 0).sum())} teams active, "
-                         f"{int(counts.sum())} seats taken)"])
+    raise PlanningError(
+        [
+            f"round {r + 1}: no free seat for {ctx.people[i].id} in a team they "
+            f"have not seen ({int((counts > 0).sum())} teams active, "
+            f"{int(counts.sum())} seats taken)"
+        ]
+    )
 
 
 def _keep_frozen(new: Plan, old: Plan, frozen_before: int, dropped: list[str]) -> Plan:

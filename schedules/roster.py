@@ -12,8 +12,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .model import LANGUAGES, ROLES, Keynote, Participant
 from .problems import Problem
 
-COLUMNS = ("id", "name", "email", "role", "team", "institution", "country", "timezone",
-           "language", "preferences", "keynotes", "unavailable", "ntfy")
+COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "role",
+    "team",
+    "institution",
+    "country",
+    "timezone",
+    "language",
+    "preferences",
+    "keynotes",
+    "unavailable",
+    "ntfy",
+)
 REQUIRED = ("id", "name", "role")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 NTFY_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -39,12 +52,16 @@ def decode(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, Problem(name, line, f"not UTF-8 text (byte {raw[exc.start]:#04x}); "
-                                         "export the roster as \"CSV UTF-8\"")
+        return None, Problem(
+            name,
+            line,
+            f'not UTF-8 text (byte {raw[exc.start]:#04x}); export the roster as "CSV UTF-8"',
+        )
 
 
-def load_roster(path: Path, *, teams: set[str], keynotes: dict[str, Keynote],
-                rounds: int) -> Roster:
+def load_roster(
+    path: Path, *, teams: set[str], keynotes: dict[str, Keynote], rounds: int
+) -> Roster:
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -79,24 +96,41 @@ def load_roster(path: Path, *, teams: set[str], keynotes: dict[str, Keynote],
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(header):
-            problems.append(Problem(name, line, f"{len(row)} cells but the header has "
-                                                f"{len(header)} (a stray `{delimiter}`?)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"{len(row)} cells but the header has {len(header)} (a stray `{delimiter}`?)",
+                )
+            )
             continue
         cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
         person = _person(cells, name, line, problems, teams, keynotes, rounds)
         if person is None:
             continue
         if person.id in lines:
-            problems.append(Problem(name, line, f"duplicate participant id {person.id!r} "
-                                                f"(first at line {lines[person.id]})"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    f"duplicate participant id {person.id!r} (first at line {lines[person.id]})",
+                )
+            )
             continue
         lines[person.id] = line
         people.append(person)
     return Roster(tuple(people), problems, lines)
 
 
-def _person(cells: dict[str, str], name: str, line: int, problems: list[Problem],
-            teams: set[str], keynotes: dict[str, Keynote], rounds: int) -> Participant | None:
+def _person(
+    cells: dict[str, str],
+    name: str,
+    line: int,
+    problems: list[Problem],
+    teams: set[str],
+    keynotes: dict[str, Keynote],
+    rounds: int,
+) -> Participant | None:
     def error(message: str, severity: str = "error") -> None:
         problems.append(Problem(name, line, message, severity))  # type: ignore[arg-type]
 
@@ -154,10 +188,17 @@ def _person(cells: dict[str, str], name: str, line: int, problems: list[Problem]
         error(f"{pid!r}: ntfy topic {ntfy!r} may hold only letters, digits, - and _")
         ntfy = ""
     return Participant(
-        id=pid, name=cells.get("name", "") or pid, role=role,  # type: ignore[arg-type]
-        email=email, team=team, institution=cells.get("institution", ""),
-        country=cells.get("country", ""), timezone=tz, language=language,
+        id=pid,
+        name=cells.get("name", "") or pid,
+        role=role,  # type: ignore[arg-type]
+        email=email,
+        team=team,
+        institution=cells.get("institution", ""),
+        country=cells.get("country", ""),
+        timezone=tz,
+        language=language,
         preferences=tuple(dict.fromkeys(p for p in preferences if p in teams)),
-        keynotes=tuple(k for k in chosen if k in keynotes), unavailable=frozenset(unavailable),
+        keynotes=tuple(k for k in chosen if k in keynotes),
+        unavailable=frozenset(unavailable),
         ntfy=ntfy,
     )

@@ -1,0 +1,88 @@
+"""A person's day: where they are in each round and keynote, in the order it happens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from .model import Programme
+from .plan import Plan
+
+Kind = Literal["presenting", "audience", "keynote", "away"]
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    kind: Kind
+    start: datetime  # UTC, as planned (the live clock may shift it)
+    end: datetime
+    round: int | None  # None for a keynote
+    room: str
+    room_name: str
+    team: str = ""
+    team_name: str = ""
+    project: str = ""
+    keynote: str = ""
+    title: str = ""
+    reason: str = ""
+
+    @property
+    def summary(self) -> str:
+        if self.kind == "keynote":
+            return f"Keynote: {self.title}"
+        if self.kind == "away":
+            return f"Round {self.round}: {self.reason}"
+        verb = "Presenting in" if self.kind == "presenting" else "Round"
+        if self.kind == "presenting":
+            return f"Round {self.round}: {verb} {self.room_name} ({self.team_name})"
+        return f"Round {self.round}: {self.room_name} — {self.team_name}"
+
+
+def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaItem]:
+    person = programme.participant_by_id[participant]
+    teams = programme.team_by_id
+    items: list[AgendaItem] = []
+    keynote_ids = {k.id for k in plan.keynotes_of(participant)}
+    away = {u.round: u.reason for u in plan.unassigned if u.participant == participant}
+    for rnd in plan.rounds:
+        slot = plan.room_in_round(participant, rnd.index)
+        if slot is not None and not _at_keynote(plan, keynote_ids, rnd.start, rnd.end):
+            team = teams.get(slot.team)
+            kind: Kind = "presenting" if person.role == "presenter" else "audience"
+            items.append(
+                AgendaItem(
+                    kind,
+                    rnd.start,
+                    rnd.end,
+                    rnd.index,
+                    slot.room,
+                    programme.room_name(slot.room),
+                    slot.team,
+                    team.name if team else slot.team,
+                    team.project if team else "",
+                )
+            )
+        elif rnd.index in away and not away[rnd.index].startswith("keynote"):
+            items.append(
+                AgendaItem("away", rnd.start, rnd.end, rnd.index, "", "", reason=away[rnd.index])
+            )
+    for keynote in plan.keynotes_of(participant):
+        details = programme.keynote_by_id.get(keynote.id)
+        items.append(
+            AgendaItem(
+                "keynote",
+                keynote.start,
+                keynote.end,
+                None,
+                keynote.room,
+                programme.room_name(keynote.room),
+                keynote=keynote.id,
+                title=details.title if details else keynote.id,
+            )
+        )
+    return sorted(items, key=lambda i: (i.start, i.kind != "keynote"))
+
+
+def _at_keynote(plan: Plan, keynote_ids: set[str], start: datetime, end: datetime) -> bool:
+    return any(k.id in keynote_ids and k.start < end and start < k.end for k in plan.keynotes)

@@ -1,0 +1,128 @@
+"""The plan as a text table, CSV, and a person's agenda as iCalendar (RFC 5545)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+
+import icalendar
+
+from .agenda import agenda
+from .model import Programme
+from .plan import Plan
+
+
+def plan_json(plan: Plan) -> str:
+    return json.dumps(plan.to_dict(), indent=2, ensure_ascii=False)
+
+
+def plan_csv(plan: Plan) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["round", "start", "end", "room", "team", "participant"])
+    for rnd in plan.rounds:
+        for slot in rnd.rooms:
+            for pid in slot.audience:
+                writer.writerow(
+                    [rnd.index, _iso(rnd.start), _iso(rnd.end), slot.room, slot.team, pid]
+                )
+    for keynote in plan.keynotes:
+        for pid in keynote.audience:
+            writer.writerow(
+                [
+                    "",
+                    _iso(keynote.start),
+                    _iso(keynote.end),
+                    keynote.room,
+                    f"keynote:{keynote.id}",
+                    pid,
+                ]
+            )
+    return out.getvalue()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def plan_table(programme: Programme, plan: Plan) -> str:
+    """A row per round, a column per room, audience counts; then the quality figures."""
+    tz = programme.event.tz
+    rooms = [t.room for t in plan.teams]
+    width = max([6, *(len(r) for r in rooms)])
+    lines = [f"{plan.event.title} — plan v{plan.version} (times {programme.event.timezone})", ""]
+    lines.append(f"{'round':<7}{'time':<13}" + "".join(f"{r:>{width + 1}}" for r in rooms))
+    for rnd in plan.rounds:
+        counts = {s.room: len(s.audience) for s in rnd.rooms}
+        times = f"{rnd.start.astimezone(tz):%H:%M}–{rnd.end.astimezone(tz):%H:%M}"
+        lines.append(
+            f"{rnd.index:<7}{times:<13}"
+            + "".join(f"{counts.get(r, '-'):>{width + 1}}" for r in rooms)
+        )
+    stats = plan.stats
+    lines += [
+        "",
+        "audience per room  "
+        + "  ".join(f"r{r['round']}: {r['min']}/{r['mean']}/{r['max']}" for r in stats["rounds"])
+        + "  (min/mean/max)",
+    ]
+    below = [
+        f"round {r['round']}: {', '.join(r['below_min_audience'])}"
+        for r in stats["rounds"]
+        if r["below_min_audience"]
+    ]
+    if below:
+        lines.append(f"below min_audience  {'; '.join(below)}")
+    prefs = stats["preferences"]
+    lines.append(
+        f"preferences        {prefs['people']} people; first {prefs['first']['met']}/"
+        f"{prefs['first']['asked']}, second {prefs['second']['met']}/{prefs['second']['asked']}, "
+        f"third {prefs['third']['met']}/{prefs['third']['asked']}; "
+        f"{prefs['met']} met of an upper bound of {prefs['upper_bound']} (gap {prefs['gap']})"
+    )
+    jury = stats["jury"]
+    if jury["per_team"]:
+        cover = jury["coverage"]
+        state = "ok" if not jury["teams_below"] else f"below: {', '.join(jury['teams_below'])}"
+        if not jury["possible"]:
+            state = "not possible with this many jury members"
+        lines.append(
+            f"jury coverage      need {jury['per_team']} per team; min "
+            f"{min(cover.values(), default=0)}, max {max(cover.values(), default=0)}; "
+            f"{state}"
+        )
+    lines.append(
+        f"mixing             {stats['mixing']['institution_share']:.0%} of the "
+        "institutions a room could hold"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def agenda_ics(programme: Programme, plan: Plan, participant: str) -> bytes:
+    """The person's rounds and keynotes, in their own time zone."""
+    person = programme.participant_by_id[participant]
+    tz = programme.tz_of(person)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Rota//rota agenda//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{programme.event.title} — {person.name}")
+    calendar.add("x-wr-timezone", tz.key)
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for item in agenda(programme, plan, participant):
+        if item.kind == "away":
+            continue
+        event = icalendar.Event()
+        key = f"k-{item.keynote}" if item.kind == "keynote" else f"r{item.round}"
+        event.add("uid", f"{programme.event.id}-{participant}-{key}@rota")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.start.astimezone(tz))
+        event.add("dtend", item.end.astimezone(tz))
+        event.add("summary", item.summary)
+        event.add("location", item.room_name)
+        if item.project:
+            event.add("description", f"{item.team_name}: {item.project}")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,85 @@
+"""Personal agendas as iCalendar, parsed back with the icalendar library."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+from schedules.exports import agenda_ics, plan_csv, plan_table
+from schedules.planner import plan_rotation
+from schedules.programme import load_programme
+
+from .builders import BASE_TOML, write_event
+
+
+def _events(data: bytes) -> list[icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+
+
+def test_helsinki_and_lisbon_people_see_their_own_time(tmp_path: Path) -> None:
+    programme = load_programme(write_event(tmp_path))
+    plan = plan_rotation(programme)
+    helsinki = _events(agenda_ics(programme, plan, "a2"))  # Europe/Helsinki, at keynote k1
+    lisbon = _events(agenda_ics(programme, plan, "a1"))  # Europe/Lisbon
+    first_h = helsinki[0].decoded("dtstart")
+    first_l = lisbon[0].decoded("dtstart")
+    assert str(first_h.tzinfo) == "Europe/Helsinki"
+    assert str(first_l.tzinfo) == "Europe/Lisbon"
+    # 09:00 in Berlin is 10:00 in Helsinki and 08:00 in Lisbon (27 March 2025, before DST)
+    assert (first_h.hour, first_h.minute) == (10, 0)
+    assert (first_l.hour, first_l.minute) == (8, 0)
+    summaries = [str(e["summary"]) for e in helsinki]
+    assert summaries[1] == "Keynote: Opening"
+    assert len(helsinki) == 3  # round 1, the keynote (instead of round 2), round 3
+    assert summaries[0].startswith("Round 1: Room ")
+    assert all(e.decoded("dtend") > e.decoded("dtstart") for e in helsinki)
+
+
+def test_agenda_across_a_daylight_saving_change(tmp_path: Path) -> None:
+    """Berlin moves from 02:00 CET to 03:00 CEST on 30 March 2025."""
+    toml = (
+        BASE_TOML.replace('start = "2025-03-27T09:00"', 'start = "2025-03-30T01:00"')
+        .replace("round_minutes = 30", "round_minutes = 45")
+        .replace('start = "2025-03-27T09:30"', 'start = "2025-03-30T01:45"')
+    )
+    programme = load_programme(write_event(tmp_path, toml=toml))
+    plan = plan_rotation(programme)
+    events = _events(agenda_ics(programme, plan, "a3"))  # the event's zone, away in round 2
+    starts = [e.decoded("dtstart") for e in events]
+    assert [(s.hour, s.minute) for s in starts] == [(1, 0), (3, 30)]
+    # 45 minutes a round in real time: round 3 starts 90 minutes after round 1 (subtract in
+    # UTC: Python subtracts wall-clock times when both sides share a zone)
+    utc = ZoneInfo("UTC")
+    assert (starts[1].astimezone(utc) - starts[0].astimezone(utc)).total_seconds() == 90 * 60
+    assert starts[1].utcoffset().total_seconds() == 7200
+    assert starts[0].utcoffset().total_seconds() == 3600
+    lisbon = _events(agenda_ics(programme, plan, "a1"))
+    first = lisbon[0].decoded("dtstart")
+    assert first.astimezone(ZoneInfo("UTC")) == datetime(2025, 3, 30, 0, 0, tzinfo=ZoneInfo("UTC"))
+    assert (first.hour, first.minute) == (0, 0)
+
+
+def test_presenter_agenda_names_their_own_room(tmp_path: Path) -> None:
+    programme = load_programme(write_event(tmp_path))
+    plan = plan_rotation(programme)
+    events = _events(agenda_ics(programme, plan, "p1"))
+    assert [str(e["summary"]) for e in events] == [
+        f"Round {n}: Presenting in Room 1 (Team One)" for n in (1, 2, 3)
+    ]
+    assert str(events[0]["description"]) == "Team One: Project one"
+
+
+def test_table_and_csv_exports(tmp_path: Path) -> None:
+    programme = load_programme(write_event(tmp_path))
+    plan = plan_rotation(programme)
+    table = plan_table(programme, plan)
+    assert "round  time" in table and "09:00–09:30" in table and "jury coverage" in table
+    rows = plan_csv(plan).splitlines()
+    assert rows[0] == "round,start,end,room,team,participant"
+    seated = sum(len(s.audience) for r in plan.rounds for s in r.rooms)
+    keynote = sum(len(k.audience) for k in plan.keynotes)
+    assert len(rows) == 1 + seated + keynote

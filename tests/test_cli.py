@@ -1,0 +1,97 @@
+"""The `rota` command as a new user runs it: exit codes and what it prints."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from orchestrator.cli import main
+
+from .builders import BASE_TOML, write_event
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
+
+
+def test_check_the_example_exits_zero() -> None:
+    result = CliRunner().invoke(main, ["check", str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "ok — 8 teams, 6 rounds, 2 keynotes" in result.output
+
+
+def test_check_a_broken_programme_lists_problems_and_exits_one(tmp_path: Path) -> None:
+    path = write_event(tmp_path, toml=BASE_TOML.replace('room = "r2"', 'room = "r9"'))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output
+    assert "unknown room 'r9'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plan_json_is_the_contract() -> None:
+    result = CliRunner().invoke(main, ["plan", str(EXAMPLE), "--format", "json", "--seed", "4"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert set(data) >= {
+        "event",
+        "teams",
+        "participants",
+        "rounds",
+        "keynotes",
+        "unassigned",
+        "stats",
+    }
+    assert data["event"] == {
+        "id": "bip-2025",
+        "title": "Digitalisation in Social Work: students' day",
+        "timezone": "Europe/Berlin",
+    }
+    assert data["rounds"][0]["start"] == "2025-03-27T08:00:00Z"
+    assert {r["room"] for r in data["rounds"][0]["rooms"]} == {f"r{i}" for i in range(1, 9)}
+    assert data["unassigned"][0]["reason"] in {"keynote k1", "keynote k2", "unavailable"}
+
+
+def test_plan_table_and_csv() -> None:
+    table = CliRunner().invoke(main, ["plan", str(EXAMPLE)])
+    assert table.exit_code == 0 and "preferences" in table.output
+    csv = CliRunner().invoke(main, ["plan", str(EXAMPLE), "--format", "csv"])
+    assert csv.output.startswith("round,start,end,room,team,participant\n")
+
+
+def test_impossible_plan_is_explained(tmp_path: Path) -> None:
+    path = write_event(
+        tmp_path,
+        toml=BASE_TOML.replace("rounds = 3", "rounds = 4").replace(
+            'start = "2025-03-27T09:30"', 'start = "2025-03-27T10:30"'
+        ),
+    )
+    result = CliRunner().invoke(main, ["plan", str(path)])
+    assert result.exit_code == 1
+    assert "cannot plan this rotation" in result.output
+    assert "only 3 teams present" in result.output
+
+
+def test_agenda_and_example_commands(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["agenda", str(EXAMPLE), "--participant", "milan-dubois"])
+    assert result.exit_code == 0 and result.output.startswith("BEGIN:VCALENDAR")
+    unknown = CliRunner().invoke(main, ["agenda", str(EXAMPLE), "--participant", "nobody"])
+    assert unknown.exit_code == 1 and "unknown participant" in unknown.output
+    made = CliRunner().invoke(
+        main, ["example", "--teams", "12", "--audience", "300", "--out", str(tmp_path / "big")]
+    )
+    assert made.exit_code == 0
+    checked = CliRunner().invoke(main, ["check", str(tmp_path / "big" / "programme.toml")])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_the_installed_command_runs() -> None:
+    """The console script, as a user types it."""
+    rota = Path(sys.executable).parent / "rota"
+    done = subprocess.run(
+        [str(rota), "check", str(EXAMPLE)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
