@@ -1,0 +1,185 @@
+"""The live day: each round and keynote at its live time, what is happening at an instant,
+and the boundaries at which Rota acts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Literal
+
+from .clock import ClockState, Shift, minutes
+from .plan import Plan
+
+ItemKind = Literal["round", "keynote"]
+BoundaryKind = Literal[
+    "round.warning",
+    "round.started",
+    "round.wrapup",
+    "round.ended",
+    "keynote.started",
+    "keynote.ended",
+    "event.ended",
+]
+WARNING = timedelta(minutes=2)
+WRAPUP = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class LiveItem:
+    key: str  # "round-3" or "keynote-k1"
+    kind: ItemKind
+    index: int  # round number; 0 for keynotes
+    id: str  # the keynote id; "" for rounds
+    start: datetime  # event time
+    end: datetime
+
+    def running(self, at: datetime) -> bool:
+        return self.start <= at < self.end
+
+
+@dataclass(frozen=True)
+class Boundary:
+    id: str  # stable across re-arming: "round.started:r3"
+    kind: BoundaryKind
+    item: str
+    at: datetime  # event time
+    ends: datetime  # when the item it belongs to is over (a missed boundary after it: skipped)
+
+
+@dataclass(frozen=True)
+class Current:
+    kind: Literal["before", "round", "changeover", "after"]
+    round: int | None
+    keynotes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    rounds: tuple[LiveItem, ...]
+    keynotes: tuple[LiveItem, ...]
+
+    @classmethod
+    def build(cls, plan: Plan, clock: ClockState) -> Timeline:
+        rounds = []
+        for rnd in plan.rounds:
+            key = f"round-{rnd.index}"
+            shift = clock.shift_of(key)
+            rounds.append(
+                LiveItem(
+                    key,
+                    "round",
+                    rnd.index,
+                    "",
+                    rnd.start + minutes(shift.start),
+                    rnd.end + minutes(shift.end),
+                )
+            )
+        keynotes = []
+        for k in plan.keynotes:
+            key = f"keynote-{k.id}"
+            shift = clock.shift_of(key)
+            keynotes.append(
+                LiveItem(
+                    key,
+                    "keynote",
+                    0,
+                    k.id,
+                    k.start + minutes(shift.start),
+                    k.end + minutes(shift.end),
+                )
+            )
+        return cls(tuple(rounds), tuple(keynotes))
+
+    @property
+    def items(self) -> tuple[LiveItem, ...]:
+        return self.rounds + self.keynotes
+
+    @property
+    def starts(self) -> datetime:
+        return min(i.start for i in self.items)
+
+    @property
+    def ends(self) -> datetime:
+        return max(i.end for i in self.items)
+
+    def round_at(self, at: datetime) -> LiveItem | None:
+        return next((r for r in self.rounds if r.running(at)), None)
+
+    def keynote(self, keynote_id: str) -> LiveItem | None:
+        return next((k for k in self.keynotes if k.id == keynote_id), None)
+
+    def current(self, at: datetime) -> Current:
+        keynotes = tuple(k.id for k in self.keynotes if k.running(at))
+        running = self.round_at(at)
+        if running:
+            return Current("round", running.index, keynotes)
+        if at < self.rounds[0].start:
+            return Current("before", None, keynotes)
+        if at >= self.rounds[-1].end:
+            return Current("after", None, keynotes)
+        upcoming = next(r for r in self.rounds if r.start > at)
+        return Current("changeover", upcoming.index, keynotes)
+
+    def boundaries(self) -> list[Boundary]:
+        found: list[Boundary] = []
+        grace = timedelta(minutes=1)
+        for r in self.rounds:
+            n = r.index
+            found += [
+                Boundary(f"round.warning:{n}", "round.warning", r.key, r.start - WARNING, r.end),
+                Boundary(f"round.started:{n}", "round.started", r.key, r.start, r.end),
+                Boundary(
+                    f"round.wrapup:{n}", "round.wrapup", r.key, max(r.end - WRAPUP, r.start), r.end
+                ),
+                Boundary(f"round.ended:{n}", "round.ended", r.key, r.end, r.end + grace),
+            ]
+        for k in self.keynotes:
+            found += [
+                Boundary(f"keynote.started:{k.id}", "keynote.started", k.key, k.start, k.end),
+                Boundary(f"keynote.ended:{k.id}", "keynote.ended", k.key, k.end, k.end + grace),
+            ]
+        found.append(Boundary("event.ended", "event.ended", "", self.ends, self.ends + grace))
+        return sorted(found, key=lambda b: (b.at, b.kind == "event.ended", b.id))
+
+
+class ClockError(ValueError):
+    """An organiser's clock change that cannot apply now; the message says why."""
+
+
+def delay(clock: ClockState, timeline: Timeline, now: datetime, by: float) -> ClockState:
+    """Everything whose live start is still ahead moves `by` minutes (negative: earlier, but
+    never into the past); what is running keeps its end."""
+    if by == 0:
+        raise ClockError("a delay of 0 minutes changes nothing")
+    ahead = [item for item in timeline.items if item.start > now]
+    if not ahead:
+        raise ClockError("nothing is left to start: the day is over")
+    if by < 0 and min(item.start for item in ahead) + minutes(by) < now:
+        raise ClockError(
+            f"cannot bring the next start forward by {-by:g} minutes: it would be in the past"
+        )
+    shifts = dict(clock.shifts)
+    for item in ahead:
+        old = shifts.get(item.key, Shift())
+        shifts[item.key] = Shift(old.start + by, old.end + by)
+    return replace(
+        clock, shifts=shifts, delay_minutes=clock.delay_minutes + by, version=clock.version + 1
+    )
+
+
+def extend(clock: ClockState, timeline: Timeline, now: datetime, by: float) -> ClockState:
+    """The running round ends `by` minutes later and every later round moves with it.
+    Keynotes keep their time: a speaker's slot does not follow a team round."""
+    if by <= 0:
+        raise ClockError("a round can only be extended by a positive number of minutes")
+    running = timeline.round_at(now)
+    if running is None:
+        raise ClockError("no round is running now")
+    shifts = dict(clock.shifts)
+    old = shifts.get(running.key, Shift())
+    shifts[running.key] = Shift(old.start, old.end + by)
+    for item in timeline.rounds:
+        if item.start >= running.end:
+            later = shifts.get(item.key, Shift())
+            shifts[item.key] = Shift(later.start + by, later.end + by)
+    return replace(clock, shifts=shifts, version=clock.version + 1)
