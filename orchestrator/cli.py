@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -144,3 +145,193 @@ def example(teams: int, audience: int, jury: int | None, rounds: int, seed: int,
     (out / "programme.toml").write_text(programme_text, encoding="utf-8")
     (out / "roster.csv").write_text(roster_text, encoding="utf-8")
     click.echo(f"wrote {out / 'programme.toml'} and {out / 'roster.csv'}")
+
+
+def _logging(event: str, verbose: bool) -> None:
+    class EventFilter(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.event = event
+            return True
+
+    handler = logging.StreamHandler()
+    handler.addFilter(EventFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-7s [%(event)s] %(name)s: %(message)s")
+    )
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+
+def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: object) -> None:
+    from aiohttp import web
+
+    from .app import create_app
+    from .appkeys import SERVICE, SETTINGS
+    from .settings import Settings
+
+    programme = _load(programme_path)
+    settings = Settings.build(programme_path, **options)
+    _logging(programme.event.id, verbose)
+    app = create_app(settings, programme)
+
+    async def tell(app: web.Application) -> None:
+        live = app[SERVICE].require_live()
+        chosen = app[SETTINGS]
+        click.echo(f"\nRota is serving {programme.event.title!r} at {chosen.base_url}")
+        if chosen.token_generated:
+            click.echo(
+                f"  organiser token (set ROTA_ORGANISER_TOKEN to choose one): "
+                f"{chosen.organiser_token.reveal()}"
+            )
+        click.echo(
+            f"  live state:  curl -H 'Authorization: Bearer <token>' {chosen.base_url}/api/v1/state"
+        )
+        if live.clock.speed != 1:
+            click.echo(
+                f"  rehearsal at {live.clock.speed:g}× speed: round 1 starts at "
+                f"{live.clock.wall_time(live.timeline.starts):%H:%M:%S} UTC"
+            )
+        if announce:
+            for label, person in _sample_people(live):
+                click.echo(f"  {label:<18} {person.name:<22} {live.link(person.id)}")
+        click.echo("")
+
+    app.on_startup.append(tell)
+    web.run_app(
+        app, host=settings.host, port=settings.port, print=None, access_log=None, shutdown_timeout=5
+    )
+
+
+def _sample_people(live):  # type: ignore[no-untyped-def]
+    people = live.programme.participants
+    audience = next((p for p in people if p.role == "audience" and not p.keynotes), None)
+    presenter = next((p for p in people if p.role == "presenter"), None)
+    keynote = next((p for p in people if p.role == "audience" and p.keynotes), None)
+    return [
+        (label, p)
+        for label, p in (
+            ("audience:", audience),
+            ("presenter:", presenter),
+            ("keynote attendee:", keynote),
+        )
+        if p is not None
+    ]
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8080, show_default=True)
+@click.option(
+    "--redis",
+    "redis_url",
+    help="Redis URL (default: $REDIS_URL, else an embedded redis-server under --data-dir).",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0.01, max=100_000),
+    default=1.0,
+    show_default=True,
+    help="Run the event clock this many times faster.",
+)
+@click.option(
+    "--start-at",
+    help='Map the first round to this time ("now", or ISO local time); starts a new rehearsal run.',
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--lease-seconds",
+    type=click.FloatRange(min=0.5, max=60),
+    default=6.0,
+    show_default=True,
+    help="Leader lease; a standby takes over within this.",
+)
+@click.option(
+    "--lead-minutes",
+    type=click.FloatRange(min=0, max=30),
+    default=2.0,
+    show_default=True,
+    help="/go sends people to their next place this early.",
+)
+@click.option("-v", "--verbose", is_flag=True)
+def serve(
+    programme: Path,
+    host: str,
+    port: int,
+    redis_url: str | None,
+    data_dir: Path,
+    speed: float,
+    start_at: str | None,
+    seed: int,
+    lease_seconds: float,
+    lead_minutes: float,
+    verbose: bool,
+) -> None:
+    """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API."""
+    _serve(
+        programme,
+        announce=False,
+        verbose=verbose,
+        host=host,
+        port=port,
+        redis_url=redis_url,
+        data_dir=data_dir,
+        speed=speed,
+        start_at=start_at,
+        seed=seed,
+        lease_seconds=lease_seconds,
+        lead_minutes=lead_minutes,
+    )
+
+
+EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "bip-2025"
+
+
+@main.command()
+@click.option("--port", type=int, default=8080, show_default=True)
+@click.option(
+    "--speed", type=click.FloatRange(min=0.01, max=100_000), default=60.0, show_default=True
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="var/demo",
+    show_default=True,
+)
+def demo(port: int, speed: float, data_dir: Path) -> None:
+    """Rehearse the bundled example day (8 teams, 6 rounds, 2 keynotes) from now, 60× fast."""
+    programme = EXAMPLE_DIR / "programme.toml"
+    if not programme.exists():
+        click.echo(f"the bundled example is missing ({programme}); run from a clone", err=True)
+        sys.exit(1)
+    _serve(
+        programme,
+        announce=True,
+        verbose=False,
+        port=port,
+        speed=speed,
+        start_at="now",
+        data_dir=data_dir,
+    )
+
+
+@main.command()
+@click.option("--url", default="http://127.0.0.1:8080", show_default=True)
+@click.option("--timeout", type=float, default=3.0, show_default=True)
+def health(url: str, timeout: float) -> None:
+    """Exit 0 when the service at URL is healthy, 1 otherwise (a container health check)."""
+    import httpx
+
+    try:
+        response = httpx.get(f"{url.rstrip('/')}/healthz", timeout=timeout)
+    except httpx.HTTPError as exc:
+        click.echo(f"unreachable: {exc}", err=True)
+        sys.exit(1)
+    click.echo(response.text)
+    sys.exit(0 if response.status_code == 200 else 1)

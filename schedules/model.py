@@ -121,6 +121,7 @@ class Programme:
         default_factory=lambda: MappingProxyType({})
     )  # the raw [jitsi], [[notify]] ... tables, read by the packages that own them
     source: Path | None = None
+    roster: Path | None = None
 
     @cached_property
     def room_by_id(self) -> dict[str, Room]:

@@ -198,6 +198,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     keynotes = _keynotes(r, tz, teams, rotation)
 
     participants: tuple[Participant, ...] = ()
+    roster_path: Path | None = None
     if roster_name:
         roster_path = path.parent / roster_name
         roster = load_roster(
@@ -225,6 +226,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         participants=participants,
         sections=MappingProxyType(sections),
         source=path,
+        roster=roster_path,
     )
 
 

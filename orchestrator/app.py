@@ -1,0 +1,169 @@
+"""The aiohttp application: `create_app(settings)` runs the real start-up and clean-up, in
+tests as in production. One cleanup context per resource; they exit in reverse order, so the
+embedded Redis (set up first) is stopped last."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import jinja2
+import redis.asyncio as aioredis
+from aiohttp import web
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from schedules.model import Programme
+from schedules.programme import load_programme
+
+from .appkeys import (
+    CLICKS,
+    CONDUCTOR,
+    HUB,
+    LISTENER,
+    METRICS,
+    SERVICE,
+    SETTINGS,
+    STORE,
+    TEMPLATES,
+)
+from .clicks import ClickRecorder
+from .conductor import Conductor
+from .embedded_redis import EmbeddedRedis
+from .hub import Hub
+from .keys import Keys
+from .listener import Listener
+from .metrics import Metrics
+from .service import Service
+from .settings import Settings
+from .store import Store
+from .web import api, go, ops, participant
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+PROGRAMME = web.AppKey("programme", Programme)
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    """Retries ride out a short outage; /go never waits on Redis anyway."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        health_check_interval=10,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
+
+
+async def _redis(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    embedded: EmbeddedRedis | None = None
+    url = settings.redis_url
+    if not url:
+        embedded = EmbeddedRedis(settings.data_dir)
+        await embedded.start()
+        url = embedded.url
+    client = redis_client(url)
+    app[STORE] = Store(client, Keys(app[PROGRAMME].event.id))
+    try:
+        yield
+    finally:
+        await client.aclose()
+        if embedded is not None:
+            await embedded.stop()
+
+
+async def _service(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    programme = app[PROGRAMME]
+    service = Service(settings, programme, app[STORE])
+    source = programme.source or settings.programme
+    roster = programme.roster.read_bytes() if programme.roster else b""
+    await service.start(source.read_bytes(), roster)
+    app[SERVICE] = service
+    yield
+
+
+async def _background(app: web.Application) -> AsyncIterator[None]:
+    metrics = app[METRICS]
+    service = app[SERVICE]
+    store = app[STORE]
+    hub = Hub(service, metrics)
+    clicks = ClickRecorder(store, metrics)
+    conductor = Conductor(service, store, metrics)
+    listener = Listener(service, store, conductor, hub)
+    app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
+    conductor.start()
+    tasks = [
+        asyncio.create_task(coro, name=name)
+        for name, coro in (
+            ("hub", hub.run()),
+            ("clicks", clicks.run()),
+            ("listener", listener.run()),
+            ("conductor", conductor.run()),
+        )
+    ]
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(listener.connected.wait(), 5)
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await conductor.stop()
+        await clicks.flush()
+
+
+async def supervised(name: str, run: Callable[[], Awaitable[None]]) -> None:
+    """Keep a background loop alive: a crash is logged with its traceback and the loop
+    restarts, instead of the process carrying on without it."""
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background task %s crashed; restarting it in 1 s", name)
+            await asyncio.sleep(1.0)
+
+
+async def _close_streams(app: web.Application) -> None:
+    if HUB in app:
+        app[HUB].close_all()
+
+
+def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app[PROGRAMME] = programme or load_programme(settings.programme)
+    app[METRICS] = Metrics()
+    app[TEMPLATES] = jinja2.Environment(
+        loader=jinja2.PackageLoader("orchestrator", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    app.cleanup_ctx.extend([_redis, _service, _background])
+    app.on_shutdown.append(_close_streams)
+    app.add_routes(
+        [
+            web.get("/go/{token}", go.go),
+            web.get("/p/{token}", participant.page),
+            web.get("/p/{token}/events", participant.events),
+            web.get("/p/{token}/agenda.ics", participant.calendar),
+            web.get("/healthz", ops.healthz),
+            web.get("/metrics", ops.metrics),
+            *api.routes(),
+            web.static("/static", STATIC),
+        ]
+    )
+    return app

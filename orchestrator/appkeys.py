@@ -1,0 +1,25 @@
+"""Every aiohttp AppKey in one place."""
+
+from __future__ import annotations
+
+import jinja2
+from aiohttp import web
+
+from .clicks import ClickRecorder
+from .conductor import Conductor
+from .hub import Hub
+from .listener import Listener
+from .metrics import Metrics
+from .service import Service
+from .settings import Settings
+from .store import Store
+
+SETTINGS = web.AppKey("settings", Settings)
+METRICS = web.AppKey("metrics", Metrics)
+STORE = web.AppKey("store", Store)
+SERVICE = web.AppKey("service", Service)
+HUB = web.AppKey("hub", Hub)
+CLICKS = web.AppKey("clicks", ClickRecorder)
+CONDUCTOR = web.AppKey("conductor", Conductor)
+LISTENER = web.AppKey("listener", Listener)
+TEMPLATES = web.AppKey("templates", jinja2.Environment)

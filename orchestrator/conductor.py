@@ -1,0 +1,212 @@
+"""Timed transitions, exactly once across processes.
+
+One process at a time holds a leader lease in Redis (renewed; a fencing token is bumped each
+time it changes hands). Only the leader arms APScheduler jobs, one per boundary, computed from
+the plan and the clock held in Redis; APScheduler's maintainers say one scheduler per job store,
+so each process has its own in-memory store and the lease makes only one of them active. A job
+claims its boundary in Redis, atomically with its effects, before anything happens; losing the
+claim is a normal outcome. A boundary missed while nobody led fires on recovery if its round is
+still running, and is recorded as skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from redis.exceptions import RedisError
+
+from schedules.timeline import Boundary
+
+from .live import Live
+from .metrics import Metrics
+from .service import Service
+from .store import Claim, Store
+
+log = logging.getLogger(__name__)
+
+
+def transition_data(live: Live, boundary: Boundary) -> dict[str, Any]:
+    """The body of the transition as published and sent to the outbox."""
+    data: dict[str, Any] = {
+        "boundary": boundary.id,
+        "at": boundary.at.isoformat(),
+        "plan_version": live.plan.version,
+    }
+    item = next((i for i in live.timeline.items if i.key == boundary.item), None)
+    if item is not None and item.kind == "round":
+        rnd = live.plan.round(item.index)
+        data.update(
+            round=item.index,
+            start=item.start.isoformat(),
+            end=item.end.isoformat(),
+            rooms=[
+                {"room": s.room, "team": s.team, "audience": len(s.audience)} for s in rnd.rooms
+            ],
+        )
+    elif item is not None:
+        planned = next(k for k in live.plan.keynotes if k.id == item.id)
+        data.update(
+            keynote=item.id,
+            room=planned.room,
+            start=item.start.isoformat(),
+            end=item.end.isoformat(),
+            audience=len(planned.audience),
+        )
+    return data
+
+
+class Conductor:
+    def __init__(self, service: Service, store: Store, metrics: Metrics) -> None:
+        self.service = service
+        self.store = store
+        self.metrics = metrics
+        self.settings = service.settings
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.holder: str | None = None  # "instance:fence" while we lead
+        self._last_renewal = 0.0
+        self._arming = asyncio.Lock()
+
+    @property
+    def leader(self) -> bool:
+        return self.holder is not None
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        self.scheduler.remove_all_jobs()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self.holder:
+            with contextlib.suppress(RedisError, OSError):
+                await self.store.release_lease(self.holder)
+            self.holder = None
+
+    async def run(self) -> None:
+        """The lease loop: renew while we lead, try to take over while we stand by."""
+        ttl = self.settings.lease_seconds
+        failing = False
+        while True:
+            try:
+                if self.holder:
+                    if await self.store.renew_lease(self.holder, ttl):
+                        self._last_renewal = time.monotonic()
+                    else:
+                        self._lose("the lease was taken over")
+                else:
+                    fence = await self.store.acquire_lease(self.settings.instance, ttl)
+                    if fence:
+                        self.holder = f"{self.settings.instance}:{fence}"
+                        self._last_renewal = time.monotonic()
+                        self.metrics.leader.set(1)
+                        log.info("leading (fence %s): arming the day's transitions", fence)
+                        await self.arm()
+                await self.store.heartbeat(self.settings.instance, ttl * 2)
+                if failing:
+                    log.info("redis is reachable again")
+                    failing = False
+            except (RedisError, OSError) as exc:
+                if not failing:
+                    log.warning("redis unreachable (%s); retrying", exc)
+                    failing = True
+                if self.holder and time.monotonic() - self._last_renewal > ttl:
+                    self._lose("the lease could not be renewed in time")
+            await asyncio.sleep(ttl / 3)
+
+    def _lose(self, why: str) -> None:
+        log.warning("no longer leading: %s", why)
+        self.holder = None
+        self.metrics.leader.set(0)
+        self.scheduler.remove_all_jobs()
+
+    async def on_change(self) -> None:
+        """The clock or the plan changed: the boundaries moved."""
+        if self.leader:
+            await self.arm()
+
+    async def arm(self) -> None:
+        async with self._arming:
+            live = self.service.require_live()
+            fired = await self.store.fired()
+            self.scheduler.remove_all_jobs()
+            now = live.event_now()
+            armed = 0
+            for boundary in live.timeline.boundaries():
+                if boundary.id in fired:
+                    continue
+                if boundary.at <= now:
+                    await self.fire(boundary.id, late=True)
+                    continue
+                self.scheduler.add_job(
+                    self.fire,
+                    "date",
+                    run_date=live.clock.wall_time(boundary.at),
+                    args=[boundary.id],
+                    id=boundary.id,
+                    replace_existing=True,
+                    misfire_grace_time=None,
+                    coalesce=True,
+                )
+                armed += 1
+            log.info(
+                "armed %d transitions (plan v%s, clock v%s)",
+                armed,
+                live.plan.version,
+                live.clock.version,
+            )
+
+    async def fire(self, boundary_id: str, late: bool = False) -> None:
+        holder = self.holder
+        if holder is None:
+            return
+        live = self.service.require_live()
+        boundary = next((b for b in live.timeline.boundaries() if b.id == boundary_id), None)
+        if boundary is None:
+            return
+        now = live.event_now()
+        if boundary.at > now:  # the clock moved since this job was armed
+            await self.arm()
+            return
+        skipped = late and now >= boundary.ends
+        record = Claim(
+            "skipped" if skipped else "fired",
+            boundary.at.isoformat(),
+            time.time(),
+            self.settings.instance,
+            int(holder.rsplit(":", 1)[1]),
+        )
+        data = transition_data(live, boundary)
+        try:
+            outcome = await self.store.claim(
+                holder, boundary.id, record, "" if skipped else boundary.kind, data
+            )
+        except (RedisError, OSError) as exc:
+            log.warning(
+                "could not claim %s (%s); it will be retried on re-arming", boundary.id, exc
+            )
+            return
+        if outcome == -1:
+            self._lose("the fencing token moved on")
+            return
+        if outcome == 0:
+            return
+        if skipped:
+            log.info("skipped %s: it was missed and its round is over", boundary.id)
+            self.metrics.transitions.labels(kind=boundary.kind, status="skipped").inc()
+            return
+        self.metrics.transitions.labels(kind=boundary.kind, status="fired").inc()
+        log.info("transition %s%s", boundary.id, " (late, on recovery)" if late else "")
+        with contextlib.suppress(RedisError, OSError):
+            await self.store.publish(
+                "transition",
+                kind=boundary.kind,
+                id=boundary.id,
+                data=data,
+                wall=datetime.now(UTC).isoformat(),
+            )

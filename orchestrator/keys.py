@@ -1,0 +1,83 @@
+"""Every Redis key Rota uses, in one place, namespaced per event: `rota:{event}:…`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Keys:
+    event: str
+
+    @property
+    def prefix(self) -> str:
+        return f"rota:{self.event}:"
+
+    def _k(self, name: str) -> str:
+        return self.prefix + name
+
+    @property
+    def programme(self) -> str:  # hash: digest, toml, roster
+        return self._k("programme")
+
+    @property
+    def plan_current(self) -> str:  # the current plan version (int)
+        return self._k("plan:current")
+
+    def plan(self, version: int) -> str:  # the plan's JSON at that version
+        return self._k(f"plan:{version}")
+
+    @property
+    def tokens(self) -> str:  # hash: participant id -> personal token
+        return self._k("tokens")
+
+    @property
+    def token_owner(self) -> str:  # hash: token -> participant id
+        return self._k("token-owner")
+
+    @property
+    def revoked(self) -> str:  # set of revoked tokens
+        return self._k("revoked")
+
+    @property
+    def clock(self) -> str:  # the clock state's JSON
+        return self._k("clock")
+
+    @property
+    def fired(self) -> str:  # hash: boundary id -> JSON {status, at, by, fence}
+        return self._k("fired")
+
+    @property
+    def state(self) -> str:  # hash: the last transition, phase, round
+        return self._k("state")
+
+    @property
+    def audit(self) -> str:  # stream: moves, clicks, organiser actions
+        return self._k("audit")
+
+    @property
+    def outbox(self) -> str:  # stream: outbound notifications, read by the delivery worker
+        return self._k("outbox")
+
+    @property
+    def broadcasts(self) -> str:  # stream: organiser broadcasts
+        return self._k("broadcasts")
+
+    @property
+    def leader(self) -> str:  # the leader lease: "instance:fence", with a TTL
+        return self._k("leader")
+
+    @property
+    def fence(self) -> str:  # fencing counter, incremented on every new lease
+        return self._k("fence")
+
+    @property
+    def channel(self) -> str:  # pub/sub: plan, clock, token changes; transitions; broadcasts
+        return self._k("events")
+
+    def heartbeat(self, instance: str) -> str:
+        return self._k(f"heartbeat:{instance}")
+
+    @property
+    def room_salt(self) -> str:  # the random part of this event's video room names
+        return self._k("room-salt")

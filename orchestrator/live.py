@@ -1,0 +1,110 @@
+"""What every process holds in memory during the event, so `/go` needs no Redis round-trip.
+
+Rebuilt whole whenever the plan, the clock or the tokens change (a pub/sub message says so);
+the hot path only reads it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from rooms.links import JitsiConfig, room_url
+from rooms.names import room_name
+from schedules.clock import ClockState
+from schedules.model import Participant, Programme
+from schedules.plan import Plan
+from schedules.timeline import Timeline
+from schedules.whereabouts import Place, Whereabouts, places, whereabouts
+
+
+@dataclass(frozen=True)
+class Live:
+    programme: Programme
+    plan: Plan
+    clock: ClockState
+    timeline: Timeline
+    jitsi: JitsiConfig
+    room_names: dict[str, str]  # room id -> video room name
+    token_owner: dict[str, str]  # token -> participant id
+    token_of: dict[str, str]  # participant id -> token
+    revoked: frozenset[str]
+    days: dict[str, list[Place]]  # participant id -> their day at live times
+    lead: timedelta
+    changeover: timedelta
+    base_url: str
+    salt: str
+    built: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def build(
+        cls,
+        programme: Programme,
+        plan: Plan,
+        clock: ClockState,
+        tokens: dict[str, str],
+        revoked: set[str],
+        salt: str,
+        lead_minutes: float,
+        base_url: str,
+    ) -> Live:
+        timeline = Timeline.build(plan, clock)
+        jitsi = JitsiConfig.from_section(programme.sections.get("jitsi"))
+        rooms = {r.id for r in programme.rooms} | {k.room for k in programme.keynotes}
+        names = {r: room_name(programme.event.id, r, salt, jitsi.prefix) for r in sorted(rooms)}
+        days = {p.id: places(plan, timeline, p.id) for p in programme.participants}
+        return cls(
+            programme,
+            plan,
+            clock,
+            timeline,
+            jitsi,
+            names,
+            {t: p for p, t in tokens.items()},
+            dict(tokens),
+            frozenset(revoked),
+            days,
+            timedelta(minutes=lead_minutes),
+            timedelta(minutes=programme.rotation.changeover_minutes),
+            base_url,
+            salt,
+        )
+
+    def rebuilt(
+        self,
+        *,
+        programme: Programme | None = None,
+        plan: Plan | None = None,
+        clock: ClockState | None = None,
+        tokens: dict[str, str] | None = None,
+        revoked: set[str] | None = None,
+    ) -> Live:
+        return Live.build(
+            programme or self.programme,
+            plan or self.plan,
+            clock or self.clock,
+            self.token_of if tokens is None else tokens,
+            set(self.revoked) if revoked is None else revoked,
+            self.salt,
+            self.lead / timedelta(minutes=1),
+            self.base_url,
+        )
+
+    def event_now(self, wall: datetime | None = None) -> datetime:
+        return self.clock.event_time(wall or datetime.now(UTC))
+
+    def participant(self, token: str) -> Participant | None:
+        pid = self.token_owner.get(token)
+        return self.programme.participant_by_id.get(pid) if pid else None
+
+    def where(self, participant: str, at: datetime) -> Whereabouts:
+        return whereabouts(self.days.get(participant, []), at, self.lead, self.changeover)
+
+    def join_url(self, place: Place, participant: str) -> str:
+        del participant  # personal tokens in the link arrive with the Jitsi issue
+        return room_url(self.jitsi, self.room_names[place.room])
+
+    def page_url(self, token: str) -> str:
+        return f"/p/{token}"
+
+    def link(self, participant: str) -> str:
+        return f"{self.base_url}/go/{self.token_of[participant]}"

@@ -1,0 +1,34 @@
+"""Prometheus metrics, one registry per app (no global state, so tests can run many apps)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.redirects = Counter(
+            "rota_redirects_total", "/go redirects answered", ["target"], registry=self.registry
+        )
+        self.sse_clients = Gauge(
+            "rota_sse_clients", "open server-sent event streams", registry=self.registry
+        )
+        self.transitions = Counter(
+            "rota_transitions_total",
+            "boundaries handled by this process",
+            ["kind", "status"],
+            registry=self.registry,
+        )
+        self.webhooks = Counter(
+            "rota_webhooks_total", "inbound webhooks", ["source", "outcome"], registry=self.registry
+        )
+        self.outbox_depth = Gauge(
+            "rota_outbox_depth", "notifications waiting in the outbox", registry=self.registry
+        )
+        self.leader = Gauge(
+            "rota_leader", "1 while this process holds the leader lease", registry=self.registry
+        )
+        self.clicks_pending = Gauge(
+            "rota_clicks_pending", "/go clicks not yet in Redis", registry=self.registry
+        )

@@ -1,0 +1,375 @@
+"""The running event in one process: loads or initialises the state in Redis, keeps `Live`
+current, and applies organiser changes (stored before they are answered, then announced)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from schedules.clock import ClockState
+from schedules.model import Participant, Programme
+from schedules.plan import Plan, RoomSlot
+from schedules.planner import plan_rotation
+from schedules.problems import PlanningError
+from schedules.quality import quality
+from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
+from schedules.timeline import ClockError, delay, extend
+
+from .live import Live
+from .settings import Settings
+from .store import Store, digest
+
+log = logging.getLogger(__name__)
+
+
+class ChangeRefused(ValueError):
+    """An organiser change that does not apply; the message is shown to them (400)."""
+
+
+def parse_start(value: str, programme: Programme, now: datetime) -> datetime:
+    """`now`, or an ISO time (local to the event when it has no offset)."""
+    if value == "now":
+        return now
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=programme.event.tz)
+    return moment.astimezone(UTC)
+
+
+class Service:
+    def __init__(self, settings: Settings, programme: Programme, store: Store) -> None:
+        self.settings = settings
+        self.base_programme = programme
+        self.store = store
+        self.live: Live | None = None
+
+    # -- start-up ------------------------------------------------------------------------
+    async def start(self, toml: bytes, roster: bytes) -> Live:
+        programme = await self._programme_with_extras()
+        clock = await self._clock(programme)
+        plan = await self.store.load_plan()
+        changed = await self.store.programme_digest() != digest(toml, roster)
+        if plan is None or (changed and clock.event_time(datetime.now(UTC)) < programme.starts):
+            if plan is not None:
+                log.warning("the programme changed before the event began: planning again")
+            fresh = plan_rotation(programme, seed=self.settings.seed)
+            version = await self.store.save_plan(fresh, plan.version if plan else 0)
+            await self.store.save_programme(toml, roster)
+            plan = await self.store.load_plan() if version == 0 else fresh.with_version(version)
+        elif changed:
+            log.warning(
+                "the programme file changed after the event began; keeping the stored "
+                "plan v%s (use the replan API for changes on the day)",
+                plan.version,
+            )
+        assert plan is not None
+        await self.store.ensure_tokens([p.id for p in programme.participants])
+        self.live = Live.build(
+            programme,
+            plan,
+            clock,
+            await self.store.tokens(),
+            await self.store.revoked_tokens(),
+            await self.store.room_salt(),
+            self.settings.lead_minutes,
+            self.settings.base_url,
+        )
+        return self.live
+
+    async def _programme_with_extras(self) -> Programme:
+        """The programme plus late arrivals added on the day (kept in Redis)."""
+        raw = await self.store.redis.hgetall(self.store.keys.prefix + "extra-participants")
+        if not raw:
+            return self.base_programme
+        extra = [Participant(**_participant_fields(json.loads(v))) for v in raw.values()]
+        known = {p.id for p in extra}
+        people = tuple(p for p in self.base_programme.participants if p.id not in known)
+        return replace(self.base_programme, participants=people + tuple(extra))
+
+    async def _clock(self, programme: Programme) -> ClockState:
+        settings = self.settings
+        stored = await self.store.load_clock()
+        start_at = settings.start_at
+        if start_at is None and stored is None and settings.speed != 1:
+            start_at = "now"
+        if start_at is None:
+            if stored is not None:
+                return stored
+            clock = ClockState.real_time()
+        else:
+            wall = parse_start(start_at, programme, datetime.now(UTC))
+            clock = ClockState.rehearsal(programme.starts, wall, settings.speed)
+            clock = replace(clock, version=(stored.version + 1) if stored else 0)
+            await self.store.reset_run()
+            log.info(
+                "rehearsal: the first round starts at %s, speed %g",
+                wall.isoformat(),
+                settings.speed,
+            )
+        await self.store.save_clock(clock, None)
+        return clock
+
+    # -- reloads (another process changed something) -----------------------------------
+    async def reload(self, what: str) -> None:
+        live = self.require_live()
+        if what == "plan":
+            programme = await self._programme_with_extras()
+            plan = await self.store.load_plan()
+            if plan is not None and plan.version != live.plan.version:
+                await self.store.ensure_tokens([p.id for p in programme.participants])
+                self.live = live.rebuilt(
+                    programme=programme, plan=plan, tokens=await self.store.tokens()
+                )
+        elif what == "clock":
+            clock = await self.store.load_clock()
+            if clock is not None and clock.to_dict() != live.clock.to_dict():
+                self.live = live.rebuilt(clock=clock)
+        elif what == "tokens":
+            self.live = live.rebuilt(
+                tokens=await self.store.tokens(), revoked=await self.store.revoked_tokens()
+            )
+
+    async def reload_all(self) -> None:
+        """After a lost connection: messages may have been missed."""
+        for what in ("plan", "clock", "tokens"):
+            await self.reload(what)
+
+    def require_live(self) -> Live:
+        if self.live is None:
+            raise RuntimeError("the service has not started")
+        return self.live
+
+    async def _announce(self, kind: str, **data: Any) -> None:
+        """Every process, this one included, reacts through pub/sub (see listener.py)."""
+        await self.store.publish(kind, origin=self.settings.instance, **data)
+
+    # -- organiser changes -----------------------------------------------------------------
+    async def change_clock(self, action: str, minutes: float) -> ClockState:
+        for _ in range(3):
+            live = self.require_live()
+            now = live.event_now()
+            try:
+                clock = (delay if action == "delay" else extend)(
+                    live.clock, live.timeline, now, minutes
+                )
+            except ClockError as exc:
+                raise ChangeRefused(str(exc)) from None
+            if await self.store.save_clock(clock, live.clock.version):
+                self.live = live.rebuilt(clock=clock)
+                await self.store.audit(
+                    [{"kind": f"clock.{action}", "minutes": str(minutes), "by": "organiser"}]
+                )
+                await self._announce("clock-changed", version=clock.version)
+                return clock
+            await self.reload("clock")  # someone else changed it first: recompute from theirs
+        raise ChangeRefused("the clock is changing under us; try again")
+
+    async def move(self, participant: str, round_index: int, room: str) -> Plan:
+        live = self.require_live()
+        person = live.programme.participant_by_id.get(participant)
+        if person is None:
+            raise ChangeRefused(f"unknown participant {participant!r}")
+        if not person.planned:
+            raise ChangeRefused(f"{participant} is {person.role}; only audience and jury move")
+        if not 1 <= round_index <= len(live.plan.rounds):
+            raise ChangeRefused(f"round must be from 1 to {len(live.plan.rounds)}")
+        live_round = live.timeline.rounds[round_index - 1]
+        if live_round.end <= live.event_now():
+            raise ChangeRefused(f"round {round_index} is over")
+        rnd = live.plan.round(round_index)
+        target = next((s for s in rnd.rooms if s.room == room), None)
+        if target is None:
+            raise ChangeRefused(f"no team presents in room {room!r} in round {round_index}")
+        capacity = live.programme.room_by_id[room].capacity
+        if participant not in target.audience and len(target.audience) >= capacity:
+            raise ChangeRefused(f"room {room!r} is full ({capacity} seats) in round {round_index}")
+        seen = {
+            s.team
+            for r in live.plan.rounds
+            if r.index != round_index
+            for s in r.rooms
+            if participant in s.audience
+        }
+        if target.team in seen:
+            raise ChangeRefused(f"{participant} already sees team {target.team} in another round")
+        rooms = tuple(
+            RoomSlot(s.room, s.team, tuple(sorted({*s.audience, participant})))
+            if s.room == room
+            else RoomSlot(s.room, s.team, tuple(a for a in s.audience if a != participant))
+            for s in rnd.rooms
+        )
+        rounds = tuple(
+            replace(r, rooms=rooms) if r.index == round_index else r for r in live.plan.rounds
+        )
+        unassigned = tuple(
+            u
+            for u in live.plan.unassigned
+            if not (u.participant == participant and u.round == round_index)
+        )
+        plan = replace(live.plan, rounds=rounds, unassigned=unassigned)
+        plan = replace(plan, stats=quality(live.programme, plan))
+        saved = await self._save_plan(plan, live)
+        await self.store.audit(
+            [
+                {
+                    "kind": "move",
+                    "participant": participant,
+                    "round": str(round_index),
+                    "room": room,
+                    "by": "organiser",
+                }
+            ]
+        )
+        return saved
+
+    async def replan(self, change: Change) -> tuple[Plan, list[str]]:
+        live = self.require_live()
+        now = live.event_now()
+        begun = [r.index for r in live.timeline.rounds if r.start <= now]
+        frozen_before = (max(begun) + 1) if begun else 1
+        if frozen_before > len(live.plan.rounds):
+            raise ChangeRefused("every round has begun: nothing is left to replan")
+        try:
+            result = replan(
+                live.plan, change, frozen_before=frozen_before, programme=live.programme
+            )
+        except PlanningError as exc:
+            raise ChangeRefused("; ".join(exc.reasons)) from None
+        if isinstance(change, LateArrival):
+            await self.store.redis.hset(
+                self.store.keys.prefix + "extra-participants",
+                change.participant.id,
+                json.dumps(change.participant.__dict__, default=list),
+            )
+            await self.store.ensure_tokens([change.participant.id])
+        self.live = live.rebuilt(programme=result.programme, tokens=await self.store.tokens())
+        saved = await self._save_plan(result.plan, live)
+        await self.store.audit(
+            [
+                {
+                    "kind": "replan",
+                    "change": type(change).__name__,
+                    "moved": str(len(result.moved)),
+                    "frozen_before": str(frozen_before),
+                    "by": "organiser",
+                }
+            ]
+        )
+        return saved, list(result.moved)
+
+    async def _save_plan(self, plan: Plan, based_on: Live) -> Plan:
+        version = await self.store.save_plan(plan, based_on.plan.version)
+        if version == 0:
+            await self.reload("plan")
+            raise ChangeRefused("the plan changed meanwhile; look again and retry")
+        saved = plan.with_version(version)
+        self.live = self.require_live().rebuilt(plan=saved)
+        await self._announce("plan-changed", version=version)
+        return saved
+
+    async def revoke(self, participant: str) -> str:
+        live = self.require_live()
+        if participant not in live.programme.participant_by_id:
+            raise ChangeRefused(f"unknown participant {participant!r}")
+        token = await self.store.revoke(participant)
+        self.live = live.rebuilt(
+            tokens=await self.store.tokens(), revoked=await self.store.revoked_tokens()
+        )
+        await self.store.audit([{"kind": "revoke", "participant": participant, "by": "organiser"}])
+        await self._announce("tokens-changed")
+        return token
+
+    async def broadcast(self, message: str) -> str:
+        entry = await self.store.redis.xadd(
+            self.store.keys.broadcasts,
+            {"message": message, "at": datetime.now(UTC).isoformat()},
+            maxlen=10_000,
+            approximate=True,
+        )
+        await self.store.redis.xadd(
+            self.store.keys.outbox, {"type": "broadcast", "data": json.dumps({"message": message})}
+        )
+        entry_id = entry.decode() if isinstance(entry, bytes) else str(entry)
+        await self._announce("broadcast", message=message, id=entry_id)
+        return entry_id
+
+
+def change_from_request(data: dict[str, Any], live: Live) -> Change:
+    """The replan API's body: {"change": "late_arrival" | "departure" | "team_dropout" |
+    "room_lost", ...}."""
+    kind = data.get("change")
+    if kind == "departure":
+        return Departure(_text(data, "participant"))
+    if kind == "team_dropout":
+        return TeamDropout(_text(data, "team"))
+    if kind == "room_lost":
+        replacement = data.get("replacement")
+        if replacement is not None and not isinstance(replacement, str):
+            raise ChangeRefused("`replacement` must be a room id")
+        return RoomLost(_text(data, "room"), replacement)
+    if kind == "late_arrival":
+        raw = data.get("participant")
+        if isinstance(raw, str):
+            person = live.programme.participant_by_id.get(raw)
+            if person is None:
+                raise ChangeRefused(f"unknown participant {raw!r}; send their details instead")
+            return LateArrival(person)
+        if not isinstance(raw, dict):
+            raise ChangeRefused("`participant` must be an id or {id, name, role, ...}")
+        fields = _participant_fields(raw)
+        if fields.get("role", "audience") not in ("audience", "jury"):
+            raise ChangeRefused("a late arrival is audience or jury")
+        if not fields.get("id") or not fields.get("name"):
+            raise ChangeRefused("a late arrival needs an `id` and a `name`")
+        unknown = [t for t in fields.get("preferences", ()) if t not in live.programme.team_by_id]
+        if unknown:
+            raise ChangeRefused(f"unknown team(s) in preferences: {', '.join(unknown)}")
+        fields.setdefault("role", "audience")
+        return LateArrival(Participant(**fields))
+    raise ChangeRefused("`change` must be one of late_arrival, departure, team_dropout, room_lost")
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise ChangeRefused(f"`{key}` is required")
+    return value
+
+
+_FIELDS = {
+    "id",
+    "name",
+    "role",
+    "email",
+    "institution",
+    "country",
+    "timezone",
+    "language",
+    "preferences",
+    "keynotes",
+    "unavailable",
+    "ntfy",
+}
+
+
+def _participant_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _FIELDS:
+            continue
+        if key in ("preferences", "keynotes"):
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise ChangeRefused(f"`{key}` must be a list of ids")
+            fields[key] = tuple(value)
+        elif key == "unavailable":
+            if not isinstance(value, list | tuple) or not all(isinstance(v, int) for v in value):
+                raise ChangeRefused("`unavailable` must be a list of round numbers")
+            fields[key] = frozenset(value)
+        elif isinstance(value, str):
+            fields[key] = value
+        else:
+            raise ChangeRefused(f"`{key}` must be text")
+    return fields

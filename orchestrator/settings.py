@@ -1,0 +1,77 @@
+"""One settings object, built once from the command line and the environment, passed down."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Secret:
+    """A string that never shows itself in logs, reprs or tracebacks."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+
+def _instance_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    programme: Path
+    organiser_token: Secret
+    host: str = "127.0.0.1"
+    port: int = 8080
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+    speed: float = 1.0
+    start_at: str | None = None  # ISO local time, "now", or None to keep the stored clock
+    base_url: str = ""  # how participants reach this service; default http://host:port
+    lead_minutes: float = 2.0  # /go sends people to their next place this early
+    lease_seconds: float = 6.0  # leader lease; a standby takes over within this (+ a poll)
+    seed: int = 0
+    instance: str = field(default_factory=_instance_name)
+    token_generated: bool = False  # the organiser token was made up at start: print it
+
+    @classmethod
+    def build(
+        cls, programme: Path, environ: Mapping[str, str] | None = None, **options: object
+    ) -> Settings:
+        """From explicit options first, then the environment (`REDIS_URL`,
+        `ROTA_ORGANISER_TOKEN`, `ROTA_BASE_URL`), then defaults."""
+        env = os.environ if environ is None else environ
+        token = env.get("ROTA_ORGANISER_TOKEN", "")
+        generated = not token
+        if generated:
+            token = secrets.token_urlsafe(24)
+        chosen = {k: v for k, v in options.items() if v is not None}
+        chosen.setdefault("redis_url", env.get("REDIS_URL") or None)
+        chosen.setdefault("base_url", env.get("ROTA_BASE_URL", ""))
+        settings = cls(
+            programme=Path(programme),
+            organiser_token=Secret(token),
+            token_generated=generated,
+            **chosen,
+        )  # type: ignore[arg-type]
+        if not settings.base_url:
+            host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+            settings = cls(**{**settings.__dict__, "base_url": f"http://{host}:{settings.port}"})
+        return settings

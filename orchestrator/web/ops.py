@@ -1,0 +1,45 @@
+"""`/healthz` for load balancers and `rota health`; `/metrics` for Prometheus."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from redis.exceptions import RedisError
+
+from ..appkeys import CONDUCTOR, LISTENER, METRICS, STORE
+
+
+async def healthz(request: web.Request) -> web.Response:
+    store = request.app[STORE]
+    conductor = request.app[CONDUCTOR]
+    try:
+        redis_ok = bool(await asyncio.wait_for(store.redis.ping(), 1.0))
+    except (RedisError, OSError, TimeoutError):
+        redis_ok = False
+    body = {
+        "redis": "ok" if redis_ok else "unreachable",
+        "role": "leader" if conductor.leader else "standby",
+        "scheduler": "running" if conductor.scheduler.running else "stopped",
+        "pubsub": "ok" if request.app[LISTENER].connected.is_set() else "reconnecting",
+    }
+    healthy = redis_ok and conductor.scheduler.running
+    body["status"] = "ok" if healthy else "unhealthy"
+    return web.json_response(
+        body, status=200 if healthy else 503, headers={"Cache-Control": "no-store"}
+    )
+
+
+async def metrics(request: web.Request) -> web.Response:
+    registry = request.app[METRICS]
+    try:
+        depth = await asyncio.wait_for(
+            request.app[STORE].redis.xlen(request.app[STORE].keys.outbox), 1.0
+        )
+        registry.outbox_depth.set(depth)
+    except (RedisError, OSError, TimeoutError):
+        pass
+    return web.Response(
+        body=generate_latest(registry.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+    )

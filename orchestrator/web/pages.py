@@ -1,0 +1,33 @@
+"""Plain-words error pages and the security headers every page carries."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..appkeys import TEMPLATES
+from ..i18n import translator
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def csp(jitsi_domain: str) -> str:
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+        f"script-src 'self' https://{jitsi_domain}; frame-src https://{jitsi_domain}; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def not_found(request: web.Request, language: str = "en") -> web.Response:
+    t = translator(language)
+    html = request.app[TEMPLATES].get_template("not_found.html").render(t=t)
+    return web.Response(
+        status=404,
+        text=html,
+        content_type="text/html",
+        headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+    )

@@ -1,0 +1,127 @@
+"""`/p/{token}`: the participant's own page, their live stream of moves, and their agenda."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+
+from schedules.agenda import agenda
+from schedules.exports import agenda_ics
+
+from ..appkeys import HUB, SERVICE, TEMPLATES
+from ..i18n import translator
+from ..live import Live
+from .pages import SECURITY_HEADERS, csp, not_found
+from .sse import stream
+
+
+def _live_and_person(request: web.Request):  # type: ignore[no-untyped-def]
+    live = request.app[SERVICE].require_live()
+    return live, live.participant(request.match_info["token"])
+
+
+def _clock(moment: datetime, tz) -> str:  # type: ignore[no-untyped-def]
+    return moment.astimezone(tz).strftime("%H:%M")
+
+
+async def page(request: web.Request) -> web.Response:
+    live, person = _live_and_person(request)
+    if person is None:
+        return not_found(request)
+    token = request.match_info["token"]
+    language = live.programme.language_of(person)
+    t = translator(language)
+    tz = live.programme.tz_of(person)
+    now = live.event_now()
+    where = live.where(person.id, now)
+    items = _agenda_rows(live, person.id, tz)
+    html = (
+        request.app[TEMPLATES]
+        .get_template("participant.html")
+        .render(
+            t=t,
+            lang=language,
+            person=person,
+            event=live.programme.event,
+            token=token,
+            where=where,
+            describe=lambda place: _describe(live, place, t),
+            clock=lambda m: _clock(m, tz),
+            zone=tz.key,
+            items=items,
+            ended=now >= live.timeline.ends,
+            until_wall=live.clock.wall_time(where.until).isoformat() if where.until else "",
+        )
+    )
+    return web.Response(
+        text=html,
+        content_type="text/html",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": csp(live.jitsi.domain),
+            **SECURITY_HEADERS,
+        },
+    )
+
+
+def _describe(live: Live, place, t) -> str:  # type: ignore[no-untyped-def]
+    if place is None:
+        return t("nothing_now")
+    room = live.programme.room_name(place.room)
+    if place.kind == "keynote":
+        keynote = live.programme.keynote_by_id[place.keynote]
+        return f"{t('keynote')}: {keynote.title} — {room}"
+    team = live.programme.team_by_id.get(place.team)
+    return f"{t('round', n=place.round)}: {room} — {team.name if team else place.team}"
+
+
+def _agenda_rows(live: Live, participant: str, tz) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The planned agenda at live times (delays and extensions applied)."""
+    t = translator(live.programme.language_of(live.programme.participant_by_id[participant]))
+    live_times = {i.key: i for i in live.timeline.items}
+    rows = []
+    for item in agenda(live.programme, live.plan, participant):
+        key = f"keynote-{item.keynote}" if item.kind == "keynote" else f"round-{item.round}"
+        start, end = live_times[key].start, live_times[key].end
+        if item.kind == "keynote":
+            what = f"{t('keynote')}: {item.title}"
+        elif item.kind == "away":
+            what = f"{t('round', n=item.round)}: {t('away')}"
+        elif item.kind == "presenting":
+            what = f"{t('round', n=item.round)}: {t('presenting', room=item.room_name)}"
+        else:
+            what = f"{t('round', n=item.round)}: {item.team_name}"
+        rows.append(
+            {
+                "when": f"{_clock(start, tz)}–{_clock(end, tz)}",
+                "what": what,
+                "where": item.room_name,
+                "project": item.project,
+            }
+        )
+    return rows
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    _live, person = _live_and_person(request)
+    if person is None:
+        return not_found(request)
+    hub = request.app[HUB]
+    return await stream(request, hub.add(person.id), on_close=hub.remove)
+
+
+async def calendar(request: web.Request) -> web.Response:
+    live, person = _live_and_person(request)
+    if person is None:
+        return not_found(request)
+    body = agenda_ics(live.programme, live.plan, person.id)
+    return web.Response(
+        body=body,
+        content_type="text/calendar",
+        charset="utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{live.programme.event.id}.ics"',
+            "Cache-Control": "no-store",
+        },
+    )
