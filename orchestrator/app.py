@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import jinja2
@@ -42,6 +42,7 @@ from .metrics import Metrics
 from .service import Service
 from .settings import Settings
 from .store import Store
+from .tasks import cancel_all
 from .web import api, go, ops, participant
 
 log = logging.getLogger(__name__)
@@ -114,27 +115,9 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_all(tasks)
         await conductor.stop()
         await clicks.flush()
-
-
-async def supervised(name: str, run: Callable[[], Awaitable[None]]) -> None:
-    """Keep a background loop alive: a crash is logged with its traceback and the loop
-    restarts, instead of the process carrying on without it."""
-    while True:
-        try:
-            await run()
-            return
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("background task %s crashed; restarting it in 1 s", name)
-            await asyncio.sleep(1.0)
 
 
 async def _close_streams(app: web.Application) -> None:

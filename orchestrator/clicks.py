@@ -11,6 +11,7 @@ from redis.exceptions import RedisError
 
 from .metrics import Metrics
 from .store import Store
+from .tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -38,6 +39,7 @@ class ClickRecorder:
             try:
                 await self.store.audit(batch)
             except (RedisError, OSError) as exc:
+                stop_if_cancelled()
                 if not self._failing:
                     log.warning("clicks kept in memory until redis answers (%s)", exc)
                     self._failing = True

@@ -27,6 +27,7 @@ from .live import Live
 from .metrics import Metrics
 from .service import Service
 from .store import Claim, Store
+from .tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class Conductor:
                     log.info("redis is reachable again")
                     failing = False
             except (RedisError, OSError) as exc:
+                stop_if_cancelled()
                 if not failing:
                     log.warning("redis unreachable (%s); retrying", exc)
                     failing = True

@@ -16,6 +16,7 @@ from .conductor import Conductor
 from .hub import Hub
 from .service import Service
 from .store import Store
+from .tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class Listener:
                     if message is not None and message["type"] == "message":
                         await self.dispatch(json.loads(message["data"]))
             except (RedisError, OSError) as exc:
+                stop_if_cancelled()
                 if self.connected.is_set():
                     log.warning("pub/sub connection lost (%s)", exc)
                 self.connected.clear()

@@ -47,6 +47,7 @@ async def page(request: web.Request) -> web.Response:
             token=token,
             where=where,
             describe=lambda place: _describe(live, place, t),
+            project=lambda place: _project(live, place),
             clock=lambda m: _clock(m, tz),
             zone=tz.key,
             items=items,
@@ -74,6 +75,11 @@ def _describe(live: Live, place, t) -> str:  # type: ignore[no-untyped-def]
         return f"{t('keynote')}: {keynote.title} — {room}"
     team = live.programme.team_by_id.get(place.team)
     return f"{t('round', n=place.round)}: {room} — {team.name if team else place.team}"
+
+
+def _project(live: Live, place) -> str:  # type: ignore[no-untyped-def]
+    team = live.programme.team_by_id.get(place.team) if place is not None else None
+    return team.project if team else ""
 
 
 def _agenda_rows(live: Live, participant: str, tz) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,227 @@
+"""Real parts for the service tests: a redis-server on loopback, apps on ephemeral ports, and
+`rota serve` processes. Nothing of Rota's own is mocked."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+from aiohttp import web
+
+from orchestrator.app import create_app
+from orchestrator.embedded_redis import redis_binary
+from orchestrator.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
+TOKEN = "test-organiser-token-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class RedisServer:
+    """A redis-server we own, so tests can stop and restart it."""
+
+    folder: Path
+    port: int
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [
+                redis_binary(),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.folder),
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--save",
+                "",
+                "--logfile",
+                str(self.folder / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(redis.RedisError):
+                if client.ping():
+                    client.close()
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(10)
+
+    def flush(self) -> None:
+        client = redis.Redis.from_url(self.url)
+        client.flushall()
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis"), free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    redis_server.flush()
+    return redis_server.url
+
+
+@dataclass
+class Running:
+    app: web.Application
+    runner: web.AppRunner
+    base_url: str
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+async def start_app(programme: Path = EXAMPLE, **options: object) -> Running:
+    port = free_port()
+    options.setdefault("lease_seconds", 1.0)
+    settings = Settings.build(programme, {"ROTA_ORGANISER_TOKEN": TOKEN}, port=port, **options)
+    app = create_app(settings)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return Running(app, runner, f"http://127.0.0.1:{port}")
+
+
+@pytest.fixture
+async def serve() -> AsyncIterator:
+    """Start in-process Rota services; each is stopped at the end of the test."""
+    started: list[Running] = []
+
+    async def _start(programme: Path = EXAMPLE, **options: object) -> Running:
+        running = await start_app(programme, **options)
+        started.append(running)
+        return running
+
+    yield _start
+    for running in reversed(started):
+        with contextlib.suppress(Exception):
+            await running.stop()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
+        yield client
+
+
+@dataclass
+class RotaProcess:
+    process: subprocess.Popen
+    base_url: str
+    log: Path
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def terminate(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            return self.process.wait(15)
+        return self.process.returncode
+
+
+@pytest.fixture
+def rota_process(tmp_path: Path) -> Iterator:
+    """Start `rota serve` as a separate process, as operators run it."""
+    started: list[RotaProcess] = []
+
+    def _start(
+        *args: str, programme: Path = EXAMPLE, env: dict[str, str] | None = None, ready: bool = True
+    ) -> RotaProcess:
+        port = free_port()
+        log = tmp_path / f"rota-{port}.log"
+        command = [
+            str(Path(sys.executable).parent / "rota"),
+            "serve",
+            str(programme),
+            "--port",
+            str(port),
+            *args,
+        ]
+        environment = {**os.environ, "ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, env=environment
+            )
+        handle = RotaProcess(process, f"http://127.0.0.1:{port}", log)
+        started.append(handle)
+        if ready:
+            wait_healthy(handle)
+        return handle
+
+    yield _start
+    for handle in started:
+        handle.kill()
+
+
+def wait_healthy(handle: RotaProcess, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if handle.process.poll() is not None:
+            raise RuntimeError(f"rota exited: {handle.log.read_text()}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{handle.base_url}/healthz", timeout=1).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"rota did not become healthy: {handle.log.read_text()}")
+
+
+async def eventually(check, seconds: float = 10, interval: float = 0.05):  # type: ignore[no-untyped-def]
+    """Poll an async or plain predicate until it returns something truthy."""
+    deadline = time.monotonic() + seconds
+    last = None
+    while time.monotonic() < deadline:
+        last = check()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {seconds} s (last: {last!r})")
