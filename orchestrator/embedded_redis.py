@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 log = logging.getLogger(__name__)
 SOCKET_PATH_MAX = 100  # the kernel's sun_path limit is 108 bytes
@@ -39,6 +41,13 @@ def redis_binary() -> str:
             "Redis, or give a Redis URL with --redis / REDIS_URL"
         )
     return found
+
+
+def _control_client(socket: Path) -> aioredis.Redis:
+    """No retries: a refused connection or a closed socket is the answer we look for."""
+    return aioredis.Redis(
+        unix_socket_path=str(socket), socket_timeout=2, retry=Retry(NoBackoff(), 0)
+    )
 
 
 class EmbeddedRedis:
@@ -103,7 +112,7 @@ class EmbeddedRedis:
         raise EmbeddedRedisError(f"redis-server did not start within {wait_seconds:g} s")
 
     async def _answers(self) -> bool:
-        client = aioredis.Redis(unix_socket_path=str(self.socket), socket_timeout=1)
+        client = _control_client(self.socket)
         try:
             return bool(await client.ping())
         except (OSError, aioredis.RedisError):
@@ -115,9 +124,9 @@ class EmbeddedRedis:
         """Ask Redis to flush and exit (SHUTDOWN), then make sure the process is gone."""
         if self.process is None or self.process.returncode is not None:
             return
-        client = aioredis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
+        client = _control_client(self.socket)
         with contextlib.suppress(OSError, aioredis.RedisError):
-            await client.shutdown()
+            await client.shutdown()  # flushes the append-only file, then closes the socket
         with contextlib.suppress(OSError, aioredis.RedisError):
             await client.aclose()
         try:

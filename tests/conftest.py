@@ -149,7 +149,7 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@dataclass
+@dataclass(eq=False)
 class RotaProcess:
     process: subprocess.Popen
     base_url: str
