@@ -42,7 +42,8 @@ from .metrics import Metrics
 from .service import Service
 from .settings import Settings
 from .store import Store
-from .tasks import cancel_all
+from .tasks import cancel_all, supervised
+from .warmup import Warmup
 from .web import api, go, ops, participant
 
 log = logging.getLogger(__name__)
@@ -101,15 +102,14 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     listener = Listener(service, store, conductor, hub)
     app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
     conductor.start()
-    tasks = [
-        asyncio.create_task(coro, name=name)
-        for name, coro in (
-            ("hub", hub.run()),
-            ("clicks", clicks.run()),
-            ("listener", listener.run()),
-            ("conductor", conductor.run()),
-        )
-    ]
+    loops = {
+        "hub": hub.run,
+        "clicks": clicks.run,
+        "listener": listener.run,
+        "conductor": conductor.run,
+        "warmup": Warmup(service).run,
+    }
+    tasks = [asyncio.create_task(supervised(name, run), name=name) for name, run in loops.items()]
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(listener.connected.wait(), 5)
     try:

@@ -200,8 +200,16 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
         click.echo("")
 
     app.on_startup.append(tell)
+    # A deep listen backlog: at a boundary thousands of people click at once, each on a new
+    # connection; aiohttp's default of 128 turns that into one-second SYN retries.
     web.run_app(
-        app, host=settings.host, port=settings.port, print=None, access_log=None, shutdown_timeout=5
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        access_log=None,
+        shutdown_timeout=5,
+        backlog=4096,
     )
 
 

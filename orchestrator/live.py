@@ -5,6 +5,7 @@ the hot path only reads it."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -33,7 +34,15 @@ class Live:
     changeover: timedelta
     base_url: str
     salt: str
+    # Every moment at which anybody's place may change, sorted: between two of them every
+    # answer is constant. Answers are kept per segment, and the warm-up task fills the next
+    # segment before it begins, so a boundary's rush of clicks finds them ready.
+    moments: tuple[datetime, ...] = ()
     built: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _answers: dict[int, dict[str, Whereabouts]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -52,6 +61,12 @@ class Live:
         rooms = {r.id for r in programme.rooms} | {k.room for k in programme.keynotes}
         names = {r: room_name(programme.event.id, r, salt, jitsi.prefix) for r in sorted(rooms)}
         days = {p.id: places(plan, timeline, p.id) for p in programme.participants}
+        lead = timedelta(minutes=lead_minutes)
+        changeover = timedelta(minutes=programme.rotation.changeover_minutes)
+        window = lead + changeover
+        moments = sorted(
+            {t for i in timeline.items for t in (i.start - window, i.start, i.end - lead, i.end)}
+        )
         return cls(
             programme,
             plan,
@@ -63,10 +78,11 @@ class Live:
             dict(tokens),
             frozenset(revoked),
             days,
-            timedelta(minutes=lead_minutes),
-            timedelta(minutes=programme.rotation.changeover_minutes),
+            lead,
+            changeover,
             base_url,
             salt,
+            tuple(moments),
         )
 
     def rebuilt(
@@ -96,12 +112,43 @@ class Live:
         pid = self.token_owner.get(token)
         return self.programme.participant_by_id.get(pid) if pid else None
 
+    def segment(self, at: datetime) -> int:
+        return bisect.bisect_right(self.moments, at)
+
     def where(self, participant: str, at: datetime) -> Whereabouts:
-        return whereabouts(self.days.get(participant, []), at, self.lead, self.changeover)
+        segment = self.segment(at)
+        table = self._answers.get(segment)
+        if table is None:
+            table = self._answers[segment] = {}
+        answer = table.get(participant)
+        if answer is None:
+            answer = table[participant] = whereabouts(
+                self.days.get(participant, []), at, self.lead, self.changeover
+            )
+        return answer
+
+    def warm(self, segment: int, participants: list[str]) -> None:
+        """Work out answers for `segment` ahead of time (see orchestrator/warmup.py)."""
+        if not self.moments or segment > len(self.moments):
+            return
+        at = self.moments[segment - 1] if segment > 0 else self.moments[0] - timedelta(days=1)
+        table = self._answers.setdefault(segment, {})
+        for participant in participants:
+            if participant not in table:
+                table[participant] = whereabouts(
+                    self.days.get(participant, []), at, self.lead, self.changeover
+                )
+
+    def forget_before(self, segment: int) -> None:
+        for old in [s for s in self._answers if s < segment - 1]:
+            del self._answers[old]
 
     def join_url(self, place: Place, participant: str) -> str:
         del participant  # personal tokens in the link arrive with the Jitsi issue
-        return room_url(self.jitsi, self.room_names[place.room])
+        url = self._urls.get(place.room)
+        if url is None:
+            url = self._urls[place.room] = room_url(self.jitsi, self.room_names[place.room])
+        return url
 
     def page_url(self, token: str) -> str:
         return f"/p/{token}"

@@ -11,6 +11,11 @@ class Metrics:
         self.redirects = Counter(
             "rota_redirects_total", "/go redirects answered", ["target"], registry=self.registry
         )
+        # bound once: labels() takes a lock and a lookup on every call
+        self.to_room = self.redirects.labels(target="room")
+        self.to_keynote = self.redirects.labels(target="keynote")
+        self.to_page = self.redirects.labels(target="page")
+        self.to_unknown = self.redirects.labels(target="unknown")
         self.sse_clients = Gauge(
             "rota_sse_clients", "open server-sent event streams", registry=self.registry
         )

@@ -247,6 +247,14 @@ class Store:
                 pipe.xadd(self.keys.audit, entry, maxlen=AUDIT_MAXLEN, approximate=True)
             await pipe.execute()
 
+    async def clicks(self) -> list[dict[str, Any]]:
+        """Every recorded /go click, oldest first (they are stored in batches)."""
+        found: list[dict[str, Any]] = []
+        for _, entry in await self.redis.xrange(self.keys.audit):
+            if entry.get(b"kind") == b"go":
+                found.extend(json.loads(entry[b"clicks"]))
+        return found
+
     async def publish(self, message_type: str, **data: Any) -> None:
         await self.redis.publish(self.keys.channel, json.dumps({**data, "type": message_type}))
 

@@ -315,12 +315,9 @@ async def test_clicks_reach_the_audit_stream(serve, http, redis_url) -> None:
         await location(http, running, pid)
     store = running.app[STORE]
 
-    async def clicks() -> list:
-        entries = await store.redis.xrange(store.keys.audit)
-        return [e for _, e in entries if e.get(b"kind") == b"go"]
-
-    found = await eventually(clicks)
-    assert len(found) == 3 and found[0][b"participant"].decode() == pid
+    found = await eventually(store.clicks)
+    assert len(found) == 3 and found[0]["participant"] == pid
+    assert found[0]["to"] == live.plan.room_in_round(pid, 1).room
     assert not running.app[CLICKS].buffer
 
 

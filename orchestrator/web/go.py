@@ -1,7 +1,8 @@
 """`GET /go/{token}`: one personal link that always leads where the person should be now.
 
-The hot path reads only memory (the plan, the clock and the tokens live in `Live`); the click
-is queued for Redis by the recorder, off the request."""
+The hot path reads only memory (the plan, the clock and the tokens live in `Live`, and each
+person's answer is cached until it can change); the click is queued for Redis by the recorder,
+off the request."""
 
 from __future__ import annotations
 
@@ -14,27 +15,20 @@ from .pages import not_found
 
 
 async def go(request: web.Request) -> web.StreamResponse:
-    live = request.app[SERVICE].require_live()
+    app = request.app
+    live = app[SERVICE].require_live()
     token = request.match_info["token"]
     person = live.participant(token)
+    metrics = app[METRICS]
     if person is None:
-        request.app[METRICS].redirects.labels(target="unknown").inc()
+        metrics.to_unknown.inc()
         return not_found(request)
-    now = live.event_now()
-    place = live.where(person.id, now).now
+    place = live.where(person.id, live.event_now()).now
     if place is None:
-        target, kind = live.page_url(token), "page"
+        target, room, counter = live.page_url(token), "page", metrics.to_page
     else:
-        target, kind = live.join_url(place, person.id), place.kind
-    request.app[CLICKS].record(
-        {
-            "kind": "go",
-            "participant": person.id,
-            "to": place.room if place else "page",
-            "round": str(place.round or "") if place else "",
-            "event_time": now.isoformat(),
-            "wall": f"{time.time():.3f}",
-        }
-    )
-    request.app[METRICS].redirects.labels(target=kind).inc()
-    raise web.HTTPFound(target, headers={"Cache-Control": "no-store"})
+        target, room = live.join_url(place, person.id), place.room
+        counter = metrics.to_room if place.kind == "room" else metrics.to_keynote
+    app[CLICKS].record({"participant": person.id, "to": room, "wall": round(time.time(), 3)})
+    counter.inc()
+    return web.Response(status=302, headers={"Location": target, "Cache-Control": "no-store"})
