@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/redirects.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
