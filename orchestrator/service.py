@@ -16,6 +16,7 @@ from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
+from schedules.roster import COLUMNS
 from schedules.timeline import ClockError, delay, extend
 
 from .live import Live
@@ -339,20 +340,7 @@ def _text(data: dict[str, Any], key: str) -> str:
     return value
 
 
-_FIELDS = {
-    "id",
-    "name",
-    "role",
-    "email",
-    "institution",
-    "country",
-    "timezone",
-    "language",
-    "preferences",
-    "keynotes",
-    "unavailable",
-    "ntfy",
-}
+_FIELDS = set(COLUMNS) - {"team"}  # a late arrival is audience or jury
 
 
 def _participant_fields(raw: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,8 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
+from .roster import COLUMNS
+
 COUNTRIES = {
     "BE": (
         "Europe/Brussels",
@@ -138,22 +140,7 @@ domain = "meet.jit.si"
 
     roster = io.StringIO()
     writer = csv.writer(roster, lineterminator="\n")
-    writer.writerow(
-        [
-            "id",
-            "name",
-            "email",
-            "role",
-            "team",
-            "institution",
-            "country",
-            "timezone",
-            "language",
-            "preferences",
-            "keynotes",
-            "unavailable",
-        ]
-    )
+    writer.writerow([c for c in COLUMNS if c != "ntfy"])
     used: set[str] = set()
 
     def person(

@@ -18,6 +18,15 @@ from .builders import BASE_TOML, write_event
 from .conftest import AUTH, Running, eventually
 
 
+def plain_audience(live) -> str:  # type: ignore[no-untyped-def]
+    """An audience member with no keynote and no round away: in a room every round."""
+    return next(
+        p.id
+        for p in live.programme.participants
+        if p.role == "audience" and not p.keynotes and not p.unavailable
+    )
+
+
 def live_of(running: Running):  # type: ignore[no-untyped-def]
     return running.app[SERVICE].require_live()
 
@@ -102,11 +111,7 @@ async def test_go_for_unknown_token_is_a_plain_404(serve, http, redis_url) -> No
 async def test_delay_shifts_later_boundaries_and_go_follows(serve, http, redis_url) -> None:
     running = await serve(redis_url=redis_url, speed=600.0, start_at="now")
     live = live_of(running)
-    pid = next(
-        p.id
-        for p in live.programme.participants
-        if p.role == "audience" and not p.keynotes and not p.unavailable
-    )
+    pid = plain_audience(live)
     token = live.token_of[pid]
     response = await http.post(
         f"{running.base_url}/api/v1/clock/delay", headers=AUTH, json={"minutes": 30}
@@ -131,11 +136,7 @@ async def test_delay_shifts_later_boundaries_and_go_follows(serve, http, redis_u
 async def test_extend_lengthens_the_running_round(serve, http, redis_url) -> None:
     running = await serve(redis_url=redis_url, speed=600.0, start_at="now")
     live = live_of(running)
-    pid = next(
-        p.id
-        for p in live.programme.participants
-        if p.role == "audience" and not p.keynotes and not p.unavailable
-    )
+    pid = plain_audience(live)
     response = await http.post(
         f"{running.base_url}/api/v1/rounds/current/extend", headers=AUTH, json={"minutes": 30}
     )
@@ -216,11 +217,7 @@ async def test_move_revoke_broadcast_and_replan(serve, http, redis_url) -> None:
     running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
     base = running.base_url
     live = live_of(running)
-    pid = next(
-        p.id
-        for p in live.programme.participants
-        if p.role == "audience" and not p.keynotes and not p.unavailable
-    )
+    pid = plain_audience(live)
     seen = {live.plan.room_in_round(pid, r.index).team for r in live.plan.rounds}
     fresh = next(s for s in live.plan.round(6).rooms if s.team not in seen)
     moved = await http.post(
