@@ -44,7 +44,7 @@ from .settings import Settings
 from .store import Store
 from .tasks import cancel_all, supervised
 from .warmup import Warmup
-from .web import api, go, ops, participant
+from .web import api, go, ops, participant, webhooks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -146,6 +146,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
             web.get("/healthz", ops.healthz),
             web.get("/metrics", ops.metrics),
             *api.routes(),
+            *webhooks.routes(),
             web.static("/static", STATIC),
         ]
     )

@@ -79,5 +79,12 @@ class Keys:
         return self._k(f"heartbeat:{instance}")
 
     @property
+    def room_events(self) -> str:  # stream: normalised Jitsi room events, stored before 2xx
+        return self._k("room-events")
+
+    def webhook_seen(self, key: str) -> str:  # set for 3 days: the webhook's dedupe key
+        return self._k(f"webhook-seen:{key}")
+
+    @property
     def room_salt(self) -> str:  # the random part of this event's video room names
         return self._k("room-salt")

@@ -9,7 +9,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from rooms.links import JitsiConfig, room_url
+from rooms.links import JitsiConfig, Person, mint, room_url
 from rooms.names import room_name
 from schedules.clock import ClockState
 from schedules.model import Participant, Programme
@@ -43,6 +43,9 @@ class Live:
         default_factory=dict, compare=False, repr=False
     )
     _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _links: dict[tuple[str, str, datetime], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(
@@ -55,9 +58,9 @@ class Live:
         salt: str,
         lead_minutes: float,
         base_url: str,
+        jitsi: JitsiConfig,
     ) -> Live:
         timeline = Timeline.build(plan, clock)
-        jitsi = JitsiConfig.from_section(programme.sections.get("jitsi"))
         rooms = {r.id for r in programme.rooms} | {k.room for k in programme.keynotes}
         names = {r: room_name(programme.event.id, r, salt, jitsi.prefix) for r in sorted(rooms)}
         days = {p.id: places(plan, timeline, p.id) for p in programme.participants}
@@ -103,6 +106,7 @@ class Live:
             self.salt,
             self.lead / timedelta(minutes=1),
             self.base_url,
+            self.jitsi,
         )
 
     def event_now(self, wall: datetime | None = None) -> datetime:
@@ -138,17 +142,47 @@ class Live:
                 table[participant] = whereabouts(
                     self.days.get(participant, []), at, self.lead, self.changeover
                 )
+            place = table[participant].now
+            if place is not None and self.jitsi.tokens != "none":
+                self.join_url(place, participant)
 
     def forget_before(self, segment: int) -> None:
         for old in [s for s in self._answers if s < segment - 1]:
             del self._answers[old]
 
     def join_url(self, place: Place, participant: str) -> str:
-        del participant  # personal tokens in the link arrive with the Jitsi issue
-        url = self._urls.get(place.room)
+        """The room's URL; with tokens configured, with this person's token for this slot
+        (minted once and kept: RS256 signing costs about a millisecond)."""
+        if self.jitsi.tokens == "none":
+            url = self._urls.get(place.room)
+            if url is None:
+                url = self._urls[place.room] = room_url(self.jitsi, self.room_names[place.room])
+            return url
+        key = (participant, place.room, place.start)
+        url = self._links.get(key)
         if url is None:
-            url = self._urls[place.room] = room_url(self.jitsi, self.room_names[place.room])
+            url = self._links[key] = self._mint(place, participant)
         return url
+
+    def _mint(self, place: Place, participant: str) -> str:
+        person = self.programme.participant_by_id[participant]
+        moderator = person.role == "organiser" or (
+            place.kind == "room" and person.role == "presenter" and person.team == place.team
+        )
+        room = self.room_names[place.room]
+        token = mint(
+            self.jitsi,
+            Person(person.id, person.name, person.email, person.institution),
+            room,
+            moderator=moderator,
+            now=datetime.now(UTC),
+            ends=self.clock.wall_time(place.end),
+        )
+        return room_url(self.jitsi, room, token)
+
+    def room_of_name(self) -> dict[str, str]:
+        """video room name -> room id, for webhooks"""
+        return {name: room for room, name in self.room_names.items()}
 
     def page_url(self, token: str) -> str:
         return f"/p/{token}"

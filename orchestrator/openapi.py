@@ -111,6 +111,26 @@ def spec() -> dict[str, Any]:
                     },
                 )
             },
+            "/api/v1/keynotes/{id}/attendance": {
+                "get": {
+                    **_op("keynote attendance rebuilt from the stored room events; `?format=csv`"),
+                    "parameters": [
+                        *PID,
+                        {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}},
+                    ],
+                }
+            },
+            "/api/v1/rounds/{n}/attendance": {
+                "get": {
+                    **_op(
+                        "plan against reality for one round: minutes in the assigned room and "
+                        "elsewhere"
+                    ),
+                    "parameters": [
+                        {"name": "n", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                }
+            },
             "/api/v1/openapi.json": {"get": _op("this description", public=True)},
         },
     }

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.model import Participant, Programme
 from schedules.plan import Plan, RoomSlot
@@ -46,6 +47,11 @@ class Service:
         self.base_programme = programme
         self.store = store
         self.live: Live | None = None
+        self.jitsi = JitsiConfig.from_section(
+            programme.sections.get("jitsi"),
+            {"ROTA_JITSI_SECRET": settings.jitsi_secret.reveal()},
+            base=programme.source.parent if programme.source else None,
+        )
 
     # -- start-up ------------------------------------------------------------------------
     async def start(self, toml: bytes, roster: bytes) -> Live:
@@ -77,6 +83,7 @@ class Service:
             await self.store.room_salt(),
             self.settings.lead_minutes,
             self.settings.base_url,
+            self.jitsi,
         )
         return self.live
 

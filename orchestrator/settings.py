@@ -6,7 +6,7 @@ import os
 import secrets
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -50,6 +50,9 @@ class Settings:
     seed: int = 0
     instance: str = field(default_factory=_instance_name)
     token_generated: bool = False  # the organiser token was made up at start: print it
+    jitsi_secret: Secret = field(default_factory=lambda: Secret(""))  # ROTA_JITSI_SECRET
+    jaas_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    event_sync_token: Secret = field(default_factory=lambda: Secret(""))
 
     @classmethod
     def build(
@@ -69,9 +72,12 @@ class Settings:
             programme=Path(programme),
             organiser_token=Secret(token),
             token_generated=generated,
-            **chosen,
-        )  # type: ignore[arg-type]
+            jitsi_secret=Secret(env.get("ROTA_JITSI_SECRET", "")),
+            jaas_webhook_secret=Secret(env.get("ROTA_JAAS_WEBHOOK_SECRET", "")),
+            event_sync_token=Secret(env.get("ROTA_EVENT_SYNC_TOKEN", "")),
+            **chosen,  # type: ignore[arg-type]
+        )
         if not settings.base_url:
             host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-            settings = cls(**{**settings.__dict__, "base_url": f"http://{host}:{settings.port}"})
+            settings = replace(settings, base_url=f"http://{host}:{settings.port}")
         return settings

@@ -70,6 +70,17 @@ return current + 1
 """
 
 
+# A webhook is stored once: the dedupe key and the stream entry are written together.
+_STORE_ONCE = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
+  redis.call('XADD', KEYS[2], '*', 'event', ARGV[1])
+  return 1
+end
+return 0
+"""
+DEDUPE_SECONDS = 3 * 24 * 3600
+
+
 def digest(*parts: bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -97,6 +108,7 @@ class Store:
         self._claim = client.register_script(_CLAIM)
         self._clock_cas = client.register_script(_CLOCK_CAS)
         self._save_plan = client.register_script(_SAVE_PLAN)
+        self._store_once = client.register_script(_STORE_ONCE)
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:
@@ -254,6 +266,18 @@ class Store:
             if entry.get(b"kind") == b"go":
                 found.extend(json.loads(entry[b"clicks"]))
         return found
+
+    async def store_room_event(self, key: str, event_json: str) -> bool:
+        """True when stored now, False for a duplicate (already stored within 3 days)."""
+        return bool(
+            await self._store_once(
+                keys=[self.keys.webhook_seen(key), self.keys.room_events],
+                args=[event_json, DEDUPE_SECONDS],
+            )
+        )
+
+    async def room_events(self) -> list[bytes]:
+        return [entry[b"event"] for _, entry in await self.redis.xrange(self.keys.room_events)]
 
     async def publish(self, message_type: str, **data: Any) -> None:
         await self.redis.publish(self.keys.channel, json.dumps({**data, "type": message_type}))

@@ -1,27 +1,158 @@
-"""Join links for the video platform. Until tokens are configured, a plain room URL."""
+"""Join links for Jitsi: a plain room URL, or one carrying a personal JWT.
+
+Token modes (the `[jitsi]` section's `tokens`): `none`; `hs256` for a self-hosted Jitsi with
+`authentication = "token"` (app id from the programme, app secret from the environment); `jaas`
+for Jitsi as a Service (RS256 with the private key whose file the programme names). Claims follow
+shared protocol notes: `context.user.id` is Rota's participant id — that is how webhooks come
+back to the roster."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
 from urllib.parse import quote
 
+import jwt
+
 DEFAULT_DOMAIN = "meet.jit.si"
+JAAS_DOMAIN = "8x8.vc"
+Mode = Literal["none", "hs256", "jaas"]
+
+
+class JitsiConfigError(ValueError):
+    pass
 
 
 @dataclass(frozen=True)
 class JitsiConfig:
     domain: str = DEFAULT_DOMAIN
     prefix: str = "rota"
+    tokens: Mode = "none"
+    app_id: str = ""
+    kid: str = ""  # JaaS: "vpaas-magic-cookie-<id>/<key id>"
+    secret: str = ""  # HS256 app secret (from the environment)
+    private_key: str = ""  # JaaS: PEM text (read from the file the programme names)
+    grace_minutes: float = 15.0  # tokens stay valid this long after their slot ends
 
-    @classmethod
-    def from_section(cls, section: dict[str, Any] | None) -> JitsiConfig:
-        section = section or {}
-        return cls(
-            domain=str(section.get("domain", DEFAULT_DOMAIN)),
-            prefix=str(section.get("prefix", "rota")),
+    def __repr__(self) -> str:  # never show the secret or the key
+        return (
+            f"JitsiConfig(domain={self.domain!r}, tokens={self.tokens!r}, app_id={self.app_id!r})"
         )
 
+    @classmethod
+    def from_section(
+        cls,
+        section: Mapping[str, Any] | None,
+        environ: Mapping[str, str] | None = None,
+        base: Path | None = None,
+    ) -> JitsiConfig:
+        section = dict(section or {})
+        environ = environ or {}
+        mode = str(section.get("tokens", "none"))
+        if mode not in ("none", "hs256", "jaas"):
+            raise JitsiConfigError(f"[jitsi] tokens must be none, hs256 or jaas, not {mode!r}")
+        config = cls(
+            domain=str(section.get("domain", JAAS_DOMAIN if mode == "jaas" else DEFAULT_DOMAIN)),
+            prefix=str(section.get("prefix", "rota")),
+            tokens=mode,  # type: ignore[arg-type]
+            app_id=str(section.get("app_id", "")),
+            kid=str(section.get("kid", "")),
+            grace_minutes=float(section.get("grace_minutes", 15)),
+        )
+        if mode == "hs256":
+            secret = environ.get("ROTA_JITSI_SECRET", "")
+            if not config.app_id or not secret:
+                raise JitsiConfigError(
+                    '[jitsi] tokens = "hs256" needs `app_id` and the app '
+                    "secret in the environment as ROTA_JITSI_SECRET"
+                )
+            if len(secret.encode()) < 32:
+                raise JitsiConfigError("ROTA_JITSI_SECRET is too short: HS256 needs at least "
+                                       "32 bytes (RFC 7518 §3.2)")
+            return cls(**{**config.__dict__, "secret": secret})
+        if mode == "jaas":
+            key_file = section.get("private_key", "")
+            if not config.app_id or not config.kid or not key_file:
+                raise JitsiConfigError(
+                    '[jitsi] tokens = "jaas" needs `app_id`, `kid` and `private_key` (a PEM file)'
+                )
+            path = Path(str(key_file))
+            if base is not None and not path.is_absolute():
+                path = base / path
+            try:
+                pem = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise JitsiConfigError(
+                    f"[jitsi] cannot read private_key {path}: {exc.strerror}"
+                ) from None
+            return cls(**{**config.__dict__, "private_key": pem})
+        return config
 
-def room_url(config: JitsiConfig, room: str) -> str:
-    return f"https://{config.domain}/{quote(room)}"
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str = ""
+    institution: str = ""
+
+    @property
+    def display(self) -> str:
+        return f"{self.name} ({self.institution})" if self.institution else self.name
+
+
+def mint(
+    config: JitsiConfig,
+    person: Person,
+    room: str,
+    *,
+    moderator: bool,
+    now: datetime,
+    ends: datetime,
+) -> str:
+    """A token for one person in one room for one slot: `nbf` 30 s in the past (Prosody allows
+    no skew), `exp` at the slot's end plus the grace period. `room` is that room, never `*`."""
+    user: dict[str, Any] = {
+        "id": person.id,
+        "name": person.display,
+        "email": person.email,
+        "avatar": "",
+    }
+    claims: dict[str, Any] = {
+        "room": room,
+        "nbf": int((now - timedelta(seconds=30)).timestamp()),
+        "exp": int((ends + timedelta(minutes=config.grace_minutes)).timestamp()),
+    }
+    if config.tokens == "jaas":
+        user["moderator"] = "true" if moderator else "false"
+        claims.update(
+            aud="jitsi",
+            iss="chat",
+            sub=config.app_id,
+            context={
+                "user": user,
+                "features": {
+                    "recording": False,
+                    "livestreaming": False,
+                    "transcription": False,
+                    "outbound-call": False,
+                },
+            },
+        )
+        return jwt.encode(
+            claims, config.private_key, algorithm="RS256", headers={"kid": config.kid, "typ": "JWT"}
+        )
+    user["moderator"] = moderator
+    claims.update(aud="jitsi", iss=config.app_id, sub=config.domain, context={"user": user})
+    return jwt.encode(claims, config.secret, algorithm="HS256", headers={"typ": "JWT"})
+
+
+def room_url(config: JitsiConfig, room: str, token: str = "") -> str:
+    if config.tokens == "jaas":
+        base = f"https://{config.domain}/{quote(config.app_id)}/{quote(room)}"
+    else:
+        base = f"https://{config.domain}/{quote(room)}"
+    return f"{base}?jwt={token}" if token else base

@@ -12,7 +12,15 @@ from aiohttp import web
 
 from rooms.links import room_url
 
-from ..appkeys import SERVICE
+from ..appkeys import SERVICE, STORE
+from ..attendance import (
+    in_event_time,
+    keynote_report,
+    live_counts,
+    round_report,
+    rows_csv,
+    rows_json,
+)
 from ..hub import whereabouts_json
 from ..openapi import spec
 from ..service import ChangeRefused, change_from_request
@@ -66,31 +74,38 @@ async def state(request: web.Request) -> web.Response:
     current = live.timeline.current(now)
     shown = current.round or (len(live.plan.rounds) if current.kind == "after" else 1)
     live_round = live.timeline.rounds[shown - 1]
+    events = in_event_time(live, await request.app[STORE].room_events())
+    present = live_counts(live, events, now)
     rooms = []
     for slot in live.plan.round(shown).rooms:
+        members = set(next(t.members for t in live.plan.teams if t.id == slot.team))
+        here = present.get(slot.room, set())
         rooms.append(
             {
                 "room": slot.room,
                 "team": slot.team,
                 "round": shown,
                 "expected_audience": len(slot.audience),
-                "live_count": None,
+                "live_count": len(here - members),
+                "presenters_present": bool(here & members),
                 "starts": live_round.start.isoformat(),
                 "ends": live_round.end.isoformat(),
             }
         )
-    keynotes = [
-        {
-            "id": k.id,
-            "room": next(p.room for p in live.plan.keynotes if p.id == k.id),
-            "starts": k.start.isoformat(),
-            "ends": k.end.isoformat(),
-            "running": k.running(now),
-            "expected_audience": len(next(p.audience for p in live.plan.keynotes if p.id == k.id)),
-            "live_count": None,
-        }
-        for k in live.timeline.keynotes
-    ]
+    keynotes = []
+    for k in live.timeline.keynotes:
+        planned = next(p for p in live.plan.keynotes if p.id == k.id)
+        keynotes.append(
+            {
+                "id": k.id,
+                "room": planned.room,
+                "starts": k.start.isoformat(),
+                "ends": k.end.isoformat(),
+                "running": k.running(now),
+                "expected_audience": len(planned.audience),
+                "live_count": len(present.get(planned.room, set())),
+            }
+        )
     return web.json_response(
         {
             "now": datetime.now(UTC).isoformat(),
@@ -108,6 +123,41 @@ async def state(request: web.Request) -> web.Response:
             "keynotes": keynotes,
         }
     )
+
+
+@organiser
+async def keynote_attendance(request: web.Request) -> web.Response:
+    live = request.app[SERVICE].require_live()
+    keynote = request.match_info["id"]
+    if keynote not in live.programme.keynote_by_id:
+        return web.json_response({"error": f"unknown keynote {keynote!r}"}, status=404)
+    fmt = request.query.get("format", "json")
+    if fmt not in ("json", "csv"):
+        return _bad("`format` must be json or csv")
+    store = request.app[STORE]
+    rows = keynote_report(
+        live, in_event_time(live, await store.room_events()), keynote, await store.clicks()
+    )
+    if fmt == "csv":
+        return web.Response(
+            text=rows_csv(rows),
+            content_type="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="attendance-{keynote}.csv"'},
+        )
+    return web.json_response({"keynote": keynote, "rows": rows_json(rows)})
+
+
+@organiser
+async def round_attendance(request: web.Request) -> web.Response:
+    live = request.app[SERVICE].require_live()
+    try:
+        index = int(request.match_info["n"])
+    except ValueError:
+        return _bad("the round must be a number")
+    if not 1 <= index <= len(live.plan.rounds):
+        return web.json_response({"error": f"no round {index}"}, status=404)
+    events = in_event_time(live, await request.app[STORE].room_events())
+    return web.json_response({"round": index, "rows": round_report(live, events, index)})
 
 
 @organiser
@@ -241,5 +291,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/v1/participants/{id}/revoke", revoke),
         web.post("/api/v1/broadcast", broadcast),
         web.post("/api/v1/replan", replan),
+        web.get("/api/v1/keynotes/{id}/attendance", keynote_attendance),
+        web.get("/api/v1/rounds/{n}/attendance", round_attendance),
         web.get("/api/v1/openapi.json", openapi),
     ]

@@ -1,0 +1,198 @@
+"""Presence and attendance rebuilt from the stored room-event stream: the same stream always
+gives the same report, before or after a restart. Webhook times are wall-clock; they are mapped
+through the event clock, so a rehearsal's attendance reads in programme time."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, replace
+from datetime import UTC, datetime, timedelta
+
+from rooms.events import RoomEvent
+from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals
+
+from .live import Live
+
+
+def roster_of(live: Live) -> Roster:
+    people = live.programme.participants
+    return Roster(
+        ids=frozenset(p.id for p in people),
+        by_email={p.email.lower(): p.id for p in people if p.email},
+        by_name={p.name.casefold(): p.id for p in people},
+    )
+
+
+def in_event_time(live: Live, raw: list[bytes]) -> list[RoomEvent]:
+    """Stored events with `at` (and `joined_at`) in event time, rooms named by Rota's ids;
+    events in rooms that are not this event's are dropped."""
+    rooms = live.room_of_name()
+    clock = live.clock
+
+    def convert(wall: float) -> float:
+        return clock.event_time(datetime.fromtimestamp(wall, UTC)).timestamp()
+
+    events = []
+    for item in raw:
+        event = RoomEvent.from_json(item)
+        room = rooms.get(event.room)
+        if room is None:
+            continue
+        events.append(
+            replace(
+                event,
+                room=room,
+                at=convert(event.at),
+                joined_at=convert(event.joined_at) if event.joined_at is not None else None,
+            )
+        )
+    return events
+
+
+def person_intervals(live: Live, events: list[RoomEvent]) -> list[Interval]:
+    grace = timedelta(minutes=live.jitsi.grace_minutes)
+    ends: dict[str, list[float]] = {}
+    for rnd in live.timeline.rounds:
+        for slot in live.plan.round(rnd.index).rooms:
+            ends.setdefault(slot.room, []).append((rnd.end + grace).timestamp())
+    for keynote in live.timeline.keynotes:
+        room = next(k.room for k in live.plan.keynotes if k.id == keynote.id)
+        ends.setdefault(room, []).append((keynote.end + grace).timestamp())
+
+    def open_until(room: str, start: float) -> float:
+        later = [e for e in ends.get(room, []) if e > start]
+        return min(later) if later else start
+
+    return intervals(events, roster_of(live), open_until)
+
+
+def live_counts(live: Live, events: list[RoomEvent], at: datetime) -> dict[str, set[str]]:
+    """Room id -> people in it now (an open connection, or an interval covering `at`)."""
+    moment = at.timestamp()
+    present: dict[str, set[str]] = {}
+    for interval in intervals(
+        [e for e in events if e.at <= moment],
+        roster_of(live),
+        open_until=lambda room, start: float("inf"),
+    ):
+        if interval.start <= moment < interval.end:
+            present.setdefault(interval.room, set()).add(interval.person)
+    return present
+
+
+def keynote_report(
+    live: Live, events: list[RoomEvent], keynote_id: str, clicks: list[dict]
+) -> list[AttendanceRow]:
+    planned = next(k for k in live.plan.keynotes if k.id == keynote_id)
+    item = live.timeline.keynote(keynote_id)
+    assert item is not None
+    details = live.programme.keynote_by_id[keynote_id]
+    by_person: dict[str, list[Interval]] = {}
+    for interval in person_intervals(live, events):
+        if interval.room == planned.room:
+            by_person.setdefault(interval.person, []).append(interval)
+    window_start, window_end = item.start.timestamp(), item.end.timestamp()
+    clicked = {
+        c["participant"]
+        for c in clicks
+        if c.get("to") == planned.room
+        and window_start - 3600
+        <= live.clock.event_time(datetime.fromtimestamp(float(c["wall"]), UTC)).timestamp()
+        < window_end
+    }
+    names = {p.id: (p.name, p.institution) for p in live.programme.participants}
+    return attendance(
+        by_person, planned.audience, names, window_start, window_end, details.threshold, clicked
+    )
+
+
+def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict]:
+    """Plan against reality: for each person placed in round `index`, minutes in the assigned
+    room and in other rooms."""
+    item = live.timeline.rounds[index - 1]
+    start, end = item.start.timestamp(), item.end.timestamp()
+    spans = person_intervals(live, events)
+    rows = []
+    for slot in live.plan.round(index).rooms:
+        team = next(t for t in live.plan.teams if t.id == slot.team)
+        for pid, role in [(m, "presenter") for m in team.members] + [
+            (a, "audience") for a in slot.audience
+        ]:
+            mine = [i for i in spans if i.person == pid]
+            here = sum(i.clipped(start, end) for i in mine if i.room == slot.room) / 60
+            elsewhere = sum(i.clipped(start, end) for i in mine if i.room != slot.room) / 60
+            length = (end - start) / 60
+            if here >= length / 2:
+                status = "in-room"
+            elif here > 0:
+                status = "partial"
+            elif elsewhere > 0:
+                status = "elsewhere"
+            else:
+                status = "absent"
+            rows.append(
+                {
+                    "participant": pid,
+                    "role": role,
+                    "room": slot.room,
+                    "team": slot.team,
+                    "minutes_in_room": round(here, 1),
+                    "minutes_elsewhere": round(elsewhere, 1),
+                    "status": status,
+                }
+            )
+    return rows
+
+
+def _iso(value: float | None) -> str:
+    return datetime.fromtimestamp(value, UTC).isoformat() if value is not None else ""
+
+
+def rows_json(rows: list[AttendanceRow]) -> list[dict]:
+    return [
+        {
+            **asdict(r),
+            "first_join": _iso(r.first_join),
+            "last_leave": _iso(r.last_leave),
+            "flags": list(r.flags),
+        }
+        for r in rows
+    ]
+
+
+def rows_csv(rows: list[AttendanceRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "participant",
+            "name",
+            "institution",
+            "expected",
+            "first_join",
+            "last_leave",
+            "minutes",
+            "share",
+            "status",
+            "evidence",
+            "flags",
+        ]
+    )
+    for r in rows:
+        writer.writerow(
+            [
+                r.participant,
+                r.name,
+                r.institution,
+                "yes" if r.expected else "no",
+                _iso(r.first_join),
+                _iso(r.last_leave),
+                f"{r.minutes:.1f}",
+                f"{r.share:.3f}",
+                r.status,
+                r.evidence,
+                " ".join(r.flags),
+            ]
+        )
+    return out.getvalue()
