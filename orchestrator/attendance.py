@@ -51,18 +51,22 @@ def in_event_time(live: Live, raw: list[bytes]) -> list[RoomEvent]:
 
 
 def person_intervals(live: Live, events: list[RoomEvent]) -> list[Interval]:
+    """A connection still open is counted up to now; one whose leave never came, up to the
+    end of its slot plus the grace period (flagged `no-leave`)."""
+    now = live.event_now().timestamp()
     grace = timedelta(minutes=live.jitsi.grace_minutes)
     ends: dict[str, list[float]] = {}
     for rnd in live.timeline.rounds:
         for slot in live.plan.round(rnd.index).rooms:
-            ends.setdefault(slot.room, []).append((rnd.end + grace).timestamp())
+            ends.setdefault(slot.room, []).append(rnd.end.timestamp())
     for keynote in live.timeline.keynotes:
         room = next(k.room for k in live.plan.keynotes if k.id == keynote.id)
-        ends.setdefault(room, []).append((keynote.end + grace).timestamp())
+        ends.setdefault(room, []).append(keynote.end.timestamp())
 
     def open_until(room: str, start: float) -> float:
+        """A leave that never came: the end of the slot the person joined, plus grace."""
         later = [e for e in ends.get(room, []) if e > start]
-        return min(later) if later else start
+        return min((min(later) if later else start) + grace.total_seconds(), max(now, start))
 
     return intervals(events, roster_of(live), open_until)
 

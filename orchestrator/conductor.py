@@ -189,6 +189,7 @@ class Conductor:
                 holder, boundary.id, record, "" if skipped else boundary.kind, data
             )
         except (RedisError, OSError) as exc:
+            stop_if_cancelled()
             log.warning(
                 "could not claim %s (%s); it will be retried on re-arming", boundary.id, exc
             )

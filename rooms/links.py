@@ -70,8 +70,9 @@ class JitsiConfig:
                     "secret in the environment as ROTA_JITSI_SECRET"
                 )
             if len(secret.encode()) < 32:
-                raise JitsiConfigError("ROTA_JITSI_SECRET is too short: HS256 needs at least "
-                                       "32 bytes (RFC 7518 §3.2)")
+                raise JitsiConfigError(
+                    "ROTA_JITSI_SECRET is too short: HS256 needs at least 32 bytes (RFC 7518 §3.2)"
+                )
             return cls(**{**config.__dict__, "secret": secret})
         if mode == "jaas":
             key_file = section.get("private_key", "")

@@ -116,10 +116,13 @@ class Running:
         await self.runner.cleanup()
 
 
-async def start_app(programme: Path = EXAMPLE, **options: object) -> Running:
+async def start_app(
+    programme: Path = EXAMPLE, env: dict[str, str] | None = None, **options: object
+) -> Running:
     port = free_port()
     options.setdefault("lease_seconds", 1.0)
-    settings = Settings.build(programme, {"ROTA_ORGANISER_TOKEN": TOKEN}, port=port, **options)
+    environ = {"ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
+    settings = Settings.build(programme, environ, port=port, **options)
     app = create_app(settings)
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2)
     await runner.setup()
@@ -133,7 +136,7 @@ async def serve() -> AsyncIterator:
     started: list[Running] = []
 
     async def _start(programme: Path = EXAMPLE, **options: object) -> Running:
-        running = await start_app(programme, **options)
+        running = await start_app(programme, **options)  # type: ignore[arg-type]
         started.append(running)
         return running
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from rooms.links import room_url
 
-from ..appkeys import SERVICE, STORE
+from ..appkeys import CLICKS, SERVICE, STORE
 from ..attendance import (
     in_event_time,
     keynote_report,
@@ -135,6 +135,7 @@ async def keynote_attendance(request: web.Request) -> web.Response:
     if fmt not in ("json", "csv"):
         return _bad("`format` must be json or csv")
     store = request.app[STORE]
+    await request.app[CLICKS].flush()  # this process's clicks, up to this moment
     rows = keynote_report(
         live, in_event_time(live, await store.room_events()), keynote, await store.clicks()
     )
