@@ -168,12 +168,23 @@ def _logging(event: str, verbose: bool) -> None:
 def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: object) -> None:
     from aiohttp import web
 
+    from rooms.links import JitsiConfig, JitsiConfigError
+
     from .app import create_app
     from .appkeys import SERVICE, SETTINGS
     from .settings import Settings
 
     programme = _load(programme_path)
     settings = Settings.build(programme_path, **options)
+    try:
+        JitsiConfig.from_section(
+            programme.sections.get("jitsi"),
+            {"ROTA_JITSI_SECRET": settings.jitsi_secret.reveal()},
+            base=programme_path.parent,
+        )
+    except JitsiConfigError as exc:
+        click.echo(f"{programme_path}: {exc}", err=True)
+        sys.exit(1)
     _logging(programme.event.id, verbose)
     app = create_app(settings, programme)
 
@@ -343,3 +354,60 @@ def health(url: str, timeout: float) -> None:
         sys.exit(1)
     click.echo(response.text)
     sys.exit(0 if response.status_code == 200 else 1)
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--keynote", required=True, help="The keynote's id.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def attendance(
+    programme: Path, keynote: str, fmt: str, redis_url: str | None, data_dir: Path
+) -> None:
+    """Keynote attendance rebuilt from the stored room events (the same as the API's)."""
+    import asyncio
+    import json
+    import os
+
+    from rooms.links import JitsiConfig
+
+    from .attendance import in_event_time, keynote_report, rows_csv, rows_json
+    from .offline import NothingStored, live_from_store, stored_event
+
+    loaded = _load(programme)
+    if keynote not in loaded.keynote_by_id:
+        click.echo(
+            f"unknown keynote {keynote!r} (known: {', '.join(loaded.keynote_by_id)})", err=True
+        )
+        sys.exit(1)
+
+    async def report() -> str:
+        async with stored_event(
+            loaded, redis_url or os.environ.get("REDIS_URL"), data_dir
+        ) as store:
+            live = await live_from_store(
+                loaded,
+                store,
+                JitsiConfig.from_section(
+                    loaded.sections.get("jitsi"),
+                    dict(os.environ),
+                    base=loaded.source.parent if loaded.source else None,
+                ),
+            )
+            rows = keynote_report(
+                live, in_event_time(live, await store.room_events()), keynote, await store.clicks()
+            )
+        if fmt == "csv":
+            return rows_csv(rows)
+        return json.dumps({"keynote": keynote, "rows": rows_json(rows)}, indent=2)
+
+    try:
+        click.echo(asyncio.run(report()), nl=False)
+    except NothingStored as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from orchestrator.appkeys import SERVICE, STORE
 
-from .conftest import AUTH, start_app
+from .conftest import AUTH, EXAMPLE, start_app
 from .standin_jitsi import JaasStandIn, sign
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
@@ -215,3 +215,48 @@ async def test_forged_stale_malformed_and_oversized_webhooks(serve, http, redis_
     assert len(await store.room_events()) == 1
     bad = await http.post(sync, json={"room_name": "x"}, headers=good)
     assert bad.status_code == 400
+
+
+async def test_attendance_command_reads_the_stored_event(tmp_path) -> None:
+    """`rota attendance` against the folder of a stopped Rota: its embedded Redis is started
+    for the moment and the report is the API's."""
+    import asyncio
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    data = tmp_path / "var"
+    running = await start_app(data_dir=data, env=ENV, speed=60.0, start_at="now")
+    live = running.app[SERVICE].require_live()
+    listener = next(iter(next(k for k in live.plan.keynotes if k.id == "k2").audience))
+    await running.stop()
+    rota = str(Path(sys.executable).parent / "rota")
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [rota, "attendance", str(EXAMPLE), "--keynote", "k2", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("participant,name,institution,expected")
+    assert any(line.startswith(f"{listener},") and ",absent," in line for line in lines)
+    missing = await asyncio.to_thread(
+        subprocess.run,
+        [
+            rota,
+            "attendance",
+            str(EXAMPLE),
+            "--keynote",
+            "k2",
+            "--data-dir",
+            str(tmp_path / "empty"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert missing.returncode == 1 and "no stored event" in missing.stderr

@@ -1,0 +1,67 @@
+"""Read an event's stored state from the command line, without serving it: the Redis at a
+URL, the one a running Rota keeps in the data folder, or that folder's data on its own (the
+embedded redis-server is started for the moment and stopped again)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import redis.asyncio as aioredis
+
+from rooms.links import JitsiConfig
+from schedules.model import Programme
+
+from .app import redis_client
+from .embedded_redis import EmbeddedRedis
+from .keys import Keys
+from .live import Live
+from .store import Store
+
+
+class NothingStored(RuntimeError):
+    pass
+
+
+@contextlib.asynccontextmanager
+async def stored_event(
+    programme: Programme, redis_url: str | None, data_dir: Path
+) -> AsyncIterator[Store]:
+    embedded: EmbeddedRedis | None = None
+    url = redis_url
+    if not url:
+        candidate = EmbeddedRedis(data_dir)
+        if candidate.socket.exists() and await candidate._answers():
+            url = candidate.url  # a running Rota's own Redis: read it, do not stop it
+        elif (data_dir / "appendonly.aof").exists() or (data_dir / "appendonlydir").exists():
+            embedded = candidate
+            await embedded.start()
+            url = embedded.url
+        else:
+            raise NothingStored(f"no stored event in {data_dir} (give --data-dir or --redis)")
+    client: aioredis.Redis = redis_client(url)
+    try:
+        yield Store(client, Keys(programme.event.id))
+    finally:
+        await client.aclose()
+        if embedded is not None:
+            await embedded.stop()
+
+
+async def live_from_store(programme: Programme, store: Store, jitsi: JitsiConfig) -> Live:
+    plan = await store.load_plan()
+    clock = await store.load_clock()
+    if plan is None or clock is None:
+        raise NothingStored(f"event {programme.event.id!r} has no stored plan; serve it first")
+    return Live.build(
+        programme,
+        plan,
+        clock,
+        await store.tokens(),
+        await store.revoked_tokens(),
+        await store.room_salt(),
+        2.0,
+        "",
+        jitsi,
+    )
