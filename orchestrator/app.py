@@ -25,6 +25,7 @@ from .appkeys import (
     CLICKS,
     CONDUCTOR,
     HUB,
+    INTAKE,
     LISTENER,
     METRICS,
     SERVICE,
@@ -36,6 +37,7 @@ from .clicks import ClickRecorder
 from .conductor import Conductor
 from .embedded_redis import EmbeddedRedis
 from .hub import Hub
+from .intake import Intake
 from .keys import Keys
 from .listener import Listener
 from .metrics import Metrics
@@ -101,6 +103,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     conductor = Conductor(service, store, metrics)
     listener = Listener(service, store, conductor, hub)
     app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
+    intake = app[INTAKE] = Intake(store)
     conductor.start()
     loops = {
         "hub": hub.run,
@@ -108,6 +111,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "listener": listener.run,
         "conductor": conductor.run,
         "warmup": Warmup(service).run,
+        "intake": intake.run,
     }
     tasks = [asyncio.create_task(supervised(name, run), name=name) for name, run in loops.items()]
     with contextlib.suppress(TimeoutError):
@@ -116,6 +120,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await cancel_all(tasks)
+        intake.fail_pending()
         await conductor.stop()
         await clicks.flush()
 

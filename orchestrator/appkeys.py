@@ -8,6 +8,7 @@ from aiohttp import web
 from .clicks import ClickRecorder
 from .conductor import Conductor
 from .hub import Hub
+from .intake import Intake
 from .listener import Listener
 from .metrics import Metrics
 from .service import Service
@@ -19,6 +20,7 @@ METRICS = web.AppKey("metrics", Metrics)
 STORE = web.AppKey("store", Store)
 SERVICE = web.AppKey("service", Service)
 HUB = web.AppKey("hub", Hub)
+INTAKE = web.AppKey("intake", Intake)
 CLICKS = web.AppKey("clicks", ClickRecorder)
 CONDUCTOR = web.AppKey("conductor", Conductor)
 LISTENER = web.AppKey("listener", Listener)

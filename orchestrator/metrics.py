@@ -28,6 +28,8 @@ class Metrics:
         self.webhooks = Counter(
             "rota_webhooks_total", "inbound webhooks", ["source", "outcome"], registry=self.registry
         )
+        self.webhooks_stored = self.webhooks.labels(source="jaas", outcome="stored")
+        self.webhooks_duplicate = self.webhooks.labels(source="jaas", outcome="duplicate")
         self.outbox_depth = Gauge(
             "rota_outbox_depth", "notifications waiting in the outbox", registry=self.registry
         )

@@ -70,13 +70,20 @@ return current + 1
 """
 
 
-# A webhook is stored once: the dedupe key and the stream entry are written together.
-_STORE_ONCE = """
-if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then
-  redis.call('XADD', KEYS[2], '*', 'event', ARGV[1])
-  return 1
+# Webhooks are stored once each: a dedupe key and its stream entry are written together,
+# for a whole batch in one call.
+_STORE_MANY = """
+local stored = {}
+local stream = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do
+  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
+    redis.call('XADD', stream, '*', 'event', ARGV[i + 1])
+    stored[i] = 1
+  else
+    stored[i] = 0
+  end
 end
-return 0
+return stored
 """
 DEDUPE_SECONDS = 3 * 24 * 3600
 
@@ -108,7 +115,7 @@ class Store:
         self._claim = client.register_script(_CLAIM)
         self._clock_cas = client.register_script(_CLOCK_CAS)
         self._save_plan = client.register_script(_SAVE_PLAN)
-        self._store_once = client.register_script(_STORE_ONCE)
+        self._store_many = client.register_script(_STORE_MANY)
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:
@@ -267,14 +274,11 @@ class Store:
                 found.extend(json.loads(entry[b"clicks"]))
         return found
 
-    async def store_room_event(self, key: str, event_json: str) -> bool:
-        """True when stored now, False for a duplicate (already stored within 3 days)."""
-        return bool(
-            await self._store_once(
-                keys=[self.keys.webhook_seen(key), self.keys.room_events],
-                args=[event_json, DEDUPE_SECONDS],
-            )
-        )
+    async def store_room_events(self, batch: list[tuple[str, str]]) -> list[bool]:
+        """Several events in one script call: one round trip; each still stored once."""
+        keys = [self.keys.webhook_seen(key) for key, _ in batch] + [self.keys.room_events]
+        args = [DEDUPE_SECONDS, *(event_json for _, event_json in batch)]
+        return [bool(r) for r in await self._store_many(keys=keys, args=args)]
 
     async def room_events(self) -> list[bytes]:
         return [entry[b"event"] for _, entry in await self.redis.xrange(self.keys.room_events)]

@@ -20,10 +20,12 @@ from rooms.webhooks import (
     verify_jaas,
 )
 
-from ..appkeys import METRICS, SETTINGS, STORE
+from ..appkeys import INTAKE, METRICS, SETTINGS
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+STORED = b'{"status":"stored"}'
+DUPLICATE = b'{"status":"duplicate"}'
 
 
 async def _body(request: web.Request) -> bytes:
@@ -60,9 +62,9 @@ async def jaas(request: web.Request) -> web.Response:
     if event is None:
         metrics.webhooks.labels(source="jaas", outcome="ignored").inc()
         return web.json_response({"status": "ignored"})
-    stored = await request.app[STORE].store_room_event(event.key, event.to_json())
-    metrics.webhooks.labels(source="jaas", outcome="stored" if stored else "duplicate").inc()
-    return web.json_response({"status": "stored" if stored else "duplicate"})
+    stored = await request.app[INTAKE].store_event(event.key, event.to_json())
+    (metrics.webhooks_stored if stored else metrics.webhooks_duplicate).inc()
+    return web.Response(body=STORED if stored else DUPLICATE, content_type="application/json")
 
 
 async def event_sync(request: web.Request) -> web.Response:
@@ -75,10 +77,10 @@ async def event_sync(request: web.Request) -> web.Response:
         events = parse_event_sync(path, body)
     except MalformedWebhook as exc:
         return _refuse(request, "event_sync", 400, str(exc))
-    store = request.app[STORE]
+    intake = request.app[INTAKE]
     stored = 0
     for event in events:
-        stored += await store.store_room_event(event.key, event.to_json())
+        stored += await intake.store_event(event.key, event.to_json())
     request.app[METRICS].webhooks.labels(source="event_sync", outcome="stored").inc(stored)
     return web.json_response({"stored": stored, "duplicates": len(events) - stored})
 
