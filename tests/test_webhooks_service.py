@@ -73,6 +73,13 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
     for i, pid in enumerate(plain):
         await jitsi.joined(room, at(0), pid, names[pid], f"g{i:07d}")
         await jitsi.left(room, at(45), pid, names[pid], f"g{i:07d}")
+    # five people who chose the other keynote drop in for ten minutes
+    strays = [
+        p.id for p in live.programme.participants if p.role == "audience" and "k2" in p.keynotes
+    ][:5]
+    for i, pid in enumerate(strays):
+        await jitsi.joined(room, at(20), pid, names[pid], f"h{i:07d}")
+        await jitsi.left(room, at(30), pid, names[pid], f"h{i:07d}")
     # a recorder and a guest without a token
     await jitsi.joined(room, at(0), "", "Recorder", "r0000001", jid="recorder@recorder.8x8.vc")
     await jitsi.joined(room, at(10), "", "Visitor", "v0000001")
@@ -82,7 +89,7 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
     state = (await http.get(f"{running.base_url}/api/v1/state", headers=AUTH)).json()
     keynote = next(k for k in state["keynotes"] if k["id"] == "k1")
     # at 10:35: p0, p1, p3, p5 and every plain attendee, and the visitor; p2 and p4 have left
-    assert keynote["live_count"] == 4 + len(plain) + 1
+    assert keynote["live_count"] == 4 + len(plain) + 1  # the strays left at 10:30
 
     response = await http.get(
         f"{running.base_url}/api/v1/keynotes/k1/attendance?format=csv", headers=AUTH
@@ -110,7 +117,14 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
     assert all(rows[pid]["status"] == "attended" for pid in plain)
     assert rows[p1]["share"] == "0.778"
     assert rows[p0]["first_join"] == "2025-03-27T09:00:00+00:00"
-    assert len(rows) == len(expected) + 1  # every expected attendee and the visitor
+    assert len(expected) + len(strays) + 2 == 30  # people who joined, with recorder and guest
+    for pid in strays:
+        assert (rows[pid]["minutes"], rows[pid]["status"], rows[pid]["flags"]) == (
+            "10.0",
+            "partial",
+            "unexpected",
+        )
+    assert len(rows) == len(expected) + len(strays) + 1  # expected, strays and the visitor
     again = await http.get(
         f"{running.base_url}/api/v1/keynotes/k1/attendance?format=csv", headers=AUTH
     )
