@@ -63,6 +63,7 @@ def place_json(live: Live, place: Place | None, token: str, participant: str) ->
         "start_wall": live.clock.wall_time(place.start).isoformat(),
         "end_wall": live.clock.wall_time(place.end).isoformat(),
         "join": live.join_url(place, participant),
+        "label": live.describe(place, participant),
     }
 
 

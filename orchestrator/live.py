@@ -17,6 +17,8 @@ from schedules.plan import Plan
 from schedules.timeline import Timeline
 from schedules.whereabouts import Place, Whereabouts, places, whereabouts
 
+from .i18n import translator
+
 
 @dataclass(frozen=True)
 class Live:
@@ -183,6 +185,19 @@ class Live:
     def room_of_name(self) -> dict[str, str]:
         """video room name -> room id, for webhooks"""
         return {name: room for room, name in self.room_names.items()}
+
+    def describe(self, place: Place | None, participant: str) -> str:
+        """The place in the person's language, as their page and its live updates show it."""
+        person = self.programme.participant_by_id.get(participant)
+        t = translator(self.programme.language_of(person) if person else "en")
+        if place is None:
+            return t("nothing_now")
+        room = self.programme.room_name(place.room)
+        if place.kind == "keynote":
+            keynote = self.programme.keynote_by_id[place.keynote]
+            return f"{t('keynote')}: {keynote.title} — {room}"
+        team = self.programme.team_by_id.get(place.team)
+        return f"{t('round', n=place.round)}: {room} — {team.name if team else place.team}"
 
     def page_url(self, token: str) -> str:
         return f"/p/{token}"

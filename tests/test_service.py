@@ -302,6 +302,8 @@ async def test_participant_page_agenda_and_stream(serve, http, redis_url) -> Non
     assert event[1] == "event: move"
     data = json.loads(event[2].removeprefix("data: "))
     assert data["now"]["kind"] == "room" and data["now"]["round"] == 1
+    assert person.language == "fi"
+    assert data["now"]["label"].startswith("Kierros 1: ")  # the page's words, live too
 
 
 async def test_clicks_reach_the_audit_stream(serve, http, redis_url) -> None:

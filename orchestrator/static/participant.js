@@ -13,9 +13,7 @@
   }
 
   function describe(place) {
-    if (!place || place.kind === "page") { return ""; }
-    if (place.kind === "keynote") { return place.title + " — " + place.room_name; }
-    return place.room_name + " — " + place.team_name;
+    return place && place.kind !== "page" ? place.label : "";
   }
 
   function tick() {

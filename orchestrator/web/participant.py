@@ -46,7 +46,7 @@ async def page(request: web.Request) -> web.Response:
             event=live.programme.event,
             token=token,
             where=where,
-            describe=lambda place: _describe(live, place, t),
+            describe=lambda place: live.describe(place, person.id),
             project=lambda place: _project(live, place),
             clock=lambda m: _clock(m, tz),
             zone=tz.key,
@@ -64,17 +64,6 @@ async def page(request: web.Request) -> web.Response:
             **SECURITY_HEADERS,
         },
     )
-
-
-def _describe(live: Live, place, t) -> str:  # type: ignore[no-untyped-def]
-    if place is None:
-        return t("nothing_now")
-    room = live.programme.room_name(place.room)
-    if place.kind == "keynote":
-        keynote = live.programme.keynote_by_id[place.keynote]
-        return f"{t('keynote')}: {keynote.title} — {room}"
-    team = live.programme.team_by_id.get(place.team)
-    return f"{t('round', n=place.round)}: {room} — {team.name if team else place.team}"
 
 
 def _project(live: Live, place) -> str:  # type: ignore[no-untyped-def]
