@@ -10,7 +10,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 
 from rooms.events import RoomEvent
-from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals
+from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
 
 from .live import Live
 
@@ -73,16 +73,7 @@ def person_intervals(live: Live, events: list[RoomEvent]) -> list[Interval]:
 
 def live_counts(live: Live, events: list[RoomEvent], at: datetime) -> dict[str, set[str]]:
     """Room id -> people in it now (an open connection, or an interval covering `at`)."""
-    moment = at.timestamp()
-    present: dict[str, set[str]] = {}
-    for interval in intervals(
-        [e for e in events if e.at <= moment],
-        roster_of(live),
-        open_until=lambda room, start: float("inf"),
-    ):
-        if interval.start <= moment < interval.end:
-            present.setdefault(interval.room, set()).add(interval.person)
-    return present
+    return occupancy(events, roster_of(live), at.timestamp())
 
 
 def keynote_report(

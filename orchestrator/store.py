@@ -225,10 +225,6 @@ class Store:
     async def release_lease(self, holder: str) -> None:
         await self._release(keys=[self.keys.leader], args=[holder])
 
-    async def leader(self) -> str | None:
-        value = await self.redis.get(self.keys.leader)
-        return value.decode() if value else None
-
     async def claim(
         self,
         holder: str,

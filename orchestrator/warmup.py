@@ -6,7 +6,6 @@ is a dictionary lookup."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 from datetime import UTC, datetime
 
@@ -20,10 +19,6 @@ QUIET_AFTER_BOUNDARY = 5.0  # seconds
 class Warmup:
     def __init__(self, service: Service) -> None:
         self.service = service
-        self._wake = asyncio.Event()
-
-    def refresh(self) -> None:
-        self._wake.set()
 
     async def _warm(self, live: Live, segment: int) -> bool:
         people = [p.id for p in live.programme.participants]
@@ -35,9 +30,7 @@ class Warmup:
         return True
 
     async def _pause(self, seconds: float) -> None:
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), max(seconds, 0.01))
+        await asyncio.sleep(max(seconds, 0.01))
 
     async def run(self) -> None:
         while True:

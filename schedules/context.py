@@ -47,7 +47,7 @@ class Context:
         reasons: dict[tuple[int, int], str] = {}
         for i, person in enumerate(people):
             for r, slot in enumerate(slots):
-                reason = _absence(programme, person, slot.index)
+                reason = absence(programme, person, slot.index)
                 if reason:
                     available[i, r] = False
                     reasons[(i, r)] = reason
@@ -67,7 +67,8 @@ class Context:
         )
 
 
-def _absence(programme: Programme, person: Participant, round_index: int) -> str:
+def absence(programme: Programme, person: Participant, round_index: int) -> str:
+    """Why a person is in no team room in a round (\"\" when they are available)."""
     if round_index in person.unavailable:
         return "unavailable"
     slot = programme.rotation.slots[round_index - 1]

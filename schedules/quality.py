@@ -6,7 +6,7 @@ from collections import Counter
 from statistics import mean
 from typing import Any
 
-from .context import Context, jury_possible
+from .context import Context, absence, jury_possible
 from .model import Programme
 from .plan import Plan
 
@@ -48,7 +48,7 @@ def violations(programme: Programme, plan: Plan) -> list[str]:
         expected = {
             p.id
             for p in programme.participants
-            if p.planned and _available(programme, p.id, rnd.index)
+            if p.planned and not absence(programme, p, rnd.index)
         }
         departed = {
             u.participant for u in plan.unassigned if u.round == rnd.index and u.reason != "no seat"
@@ -67,17 +67,6 @@ def violations(programme: Programme, plan: Plan) -> list[str]:
             if cover < need and team in every_round:  # a team that dropped out is exempt
                 found.append(f"team {team} is seen by {cover} jury member(s), {need} needed")
     return found
-
-
-def _available(programme: Programme, pid: str, round_index: int) -> bool:
-    person = programme.participant_by_id[pid]
-    if round_index in person.unavailable:
-        return False
-    slot = programme.rotation.slots[round_index - 1]
-    return not any(
-        slot.overlaps(programme.keynote_by_id[k].start, programme.keynote_by_id[k].end)
-        for k in person.keynotes
-    )
 
 
 def _jury_cover(programme: Programme, plan: Plan) -> dict[str, int]:
