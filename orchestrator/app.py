@@ -22,6 +22,7 @@ from schedules.model import Programme
 from schedules.programme import load_programme
 
 from .appkeys import (
+    BOARD,
     CLICKS,
     CONDUCTOR,
     HUB,
@@ -33,6 +34,7 @@ from .appkeys import (
     STORE,
     TEMPLATES,
 )
+from .boardhub import BoardHub
 from .clicks import ClickRecorder
 from .conductor import Conductor
 from .embedded_redis import EmbeddedRedis
@@ -46,7 +48,8 @@ from .settings import Settings
 from .store import Store
 from .tasks import cancel_all, supervised
 from .warmup import Warmup
-from .web import api, go, ops, participant, webhooks
+from .watch import Watch
+from .web import api, board, go, ops, participant, webhooks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -98,10 +101,15 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     metrics = app[METRICS]
     service = app[SERVICE]
     store = app[STORE]
-    hub = Hub(service, metrics)
+    settings = app[SETTINGS]
+    watch = Watch(service, store)
+    hub = Hub(service, metrics, watch, settings.feed_configured)
+    board = app[BOARD] = BoardHub(
+        service, watch, metrics, settings.feed_configured, settings.feed_silence_seconds
+    )
     clicks = ClickRecorder(store, metrics)
     conductor = Conductor(service, store, metrics)
-    listener = Listener(service, store, conductor, hub)
+    listener = Listener(service, store, conductor, [hub, board])
     app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
     intake = app[INTAKE] = Intake(store)
     conductor.start()
@@ -112,6 +120,8 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "conductor": conductor.run,
         "warmup": Warmup(service).run,
         "intake": intake.run,
+        "board": board.run,
+        "watch": lambda: watch.run(on_change=lambda: (hub.refresh(), board.refresh())),
     }
     tasks = [asyncio.create_task(supervised(name, run), name=name) for name, run in loops.items()]
     with contextlib.suppress(TimeoutError):
@@ -128,6 +138,8 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
 async def _close_streams(app: web.Application) -> None:
     if HUB in app:
         app[HUB].close_all()
+    if BOARD in app:
+        app[BOARD].close_all()
 
 
 def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
@@ -152,6 +164,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
             web.get("/metrics", ops.metrics),
             *api.routes(),
             *webhooks.routes(),
+            *board.routes(),
             web.static("/static", STATIC),
         ]
     )

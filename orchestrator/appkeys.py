@@ -5,6 +5,7 @@ from __future__ import annotations
 import jinja2
 from aiohttp import web
 
+from .boardhub import BoardHub
 from .clicks import ClickRecorder
 from .conductor import Conductor
 from .hub import Hub
@@ -20,6 +21,7 @@ METRICS = web.AppKey("metrics", Metrics)
 STORE = web.AppKey("store", Store)
 SERVICE = web.AppKey("service", Service)
 HUB = web.AppKey("hub", Hub)
+BOARD = web.AppKey("board", BoardHub)
 INTAKE = web.AppKey("intake", Intake)
 CLICKS = web.AppKey("clicks", ClickRecorder)
 CONDUCTOR = web.AppKey("conductor", Conductor)

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from rooms.links import embed_room
 from schedules.whereabouts import Place, Whereabouts
 
+from .board import presenter_room
 from .live import Live
 from .metrics import Metrics
 from .service import Service
+from .watch import Watch
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 64  # a client this far behind is dropped; its browser reconnects
@@ -28,19 +31,25 @@ QUEUE_LIMIT = 64  # a client this far behind is dropped; its browser reconnects
 @dataclass(eq=False)
 class Client:
     participant: str
-    queue: asyncio.Queue[tuple[str, str]] = field(
+    queue: asyncio.Queue[tuple[str, str, str]] = field(
         default_factory=lambda: asyncio.Queue(QUEUE_LIMIT)
     )
     last: str = ""
+    last_room: str = ""
     closed: bool = False
 
-    def send(self, event: str, data: str) -> None:
+    def send(self, event: str, data: str, event_id: str = "") -> None:
+        """Queue an event; `event_id` (optional) is what the browser sends back as
+        Last-Event-ID when it reconnects."""
         if self.closed:
             return
         try:
-            self.queue.put_nowait((event, data))
+            self.queue.put_nowait((event, data, event_id))
         except asyncio.QueueFull:
             self.closed = True  # too slow: the stream ends, the browser reconnects
+            with contextlib.suppress(asyncio.QueueFull):
+                self.queue.get_nowait()
+                self.queue.put_nowait(("bye", "{}", ""))
 
 
 def place_json(live: Live, place: Place | None, token: str, participant: str) -> dict[str, Any]:
@@ -63,6 +72,8 @@ def place_json(live: Live, place: Place | None, token: str, participant: str) ->
         "start_wall": live.clock.wall_time(place.start).isoformat(),
         "end_wall": live.clock.wall_time(place.end).isoformat(),
         "join": live.join_url(place, participant),
+        "jitsi_room": embed_room(live.jitsi, live.room_names[place.room]),
+        "jwt": live.jwt(place, participant),
         "label": live.describe(place, participant),
     }
 
@@ -77,19 +88,43 @@ def whereabouts_json(live: Live, participant: str, where: Whereabouts) -> dict[s
     }
 
 
+def page_json(live: Live, participant: str, at: datetime) -> dict[str, Any]:
+    """What a participant page follows: `/go`'s answer (with its early lead) and, under
+    `stay`, the room its embedded video should show (kept to the room's very end)."""
+    body = whereabouts_json(live, participant, live.where(participant, at))
+    body["stay"] = whereabouts_json(live, participant, live.stay(participant, at))
+    body["server_now"] = datetime.now(UTC).isoformat()
+    return body
+
+
+def _body(body: dict[str, Any]) -> str:
+    """The move as sent; `server_now` is left out of the comparison that decides whether
+    anything changed."""
+    return json.dumps({k: v for k, v in body.items() if k != "server_now"})
+
+
 class Hub:
-    def __init__(self, service: Service, metrics: Metrics) -> None:
+    def __init__(
+        self, service: Service, metrics: Metrics, watch: Watch, feed_configured: bool
+    ) -> None:
         self.service = service
         self.metrics = metrics
+        self.watch = watch
+        self.feed_configured = feed_configured
         self.clients: dict[str, weakref.WeakSet[Client]] = {}
+        self.presenters: weakref.WeakSet[Client] = weakref.WeakSet()
         self._wake = asyncio.Event()
 
     def add(self, participant: str) -> Client:
         client = Client(participant)
         live = self.service.require_live()
-        where = live.where(participant, live.event_now())
-        client.last = json.dumps(whereabouts_json(live, participant, where))
-        client.send("move", client.last)
+        body = page_json(live, participant, live.event_now())
+        client.last = _body(body)
+        client.send("move", json.dumps(body))
+        if live.plan.team_of(participant) is not None:
+            self.presenters.add(client)
+            self.watch.attach()
+            self._send_room(live, client, self.watch.occupancy(live), live.event_now())
         self.clients.setdefault(participant, weakref.WeakSet()).add(client)
         self.metrics.sse_clients.inc()
         self._wake.set()
@@ -97,12 +132,25 @@ class Hub:
 
     def remove(self, client: Client) -> None:
         client.closed = True
+        if client in self.presenters:
+            self.presenters.discard(client)
+            self.watch.detach()
         group = self.clients.get(client.participant)
         if group is not None:
             group.discard(client)
             if not group:
                 del self.clients[client.participant]
         self.metrics.sse_clients.dec()
+
+    def _send_room(
+        self, live: Live, client: Client, present: dict[str, set[str]], now: datetime
+    ) -> None:
+        counted = self.feed_configured and self.watch.last_event_wall is not None
+        room = presenter_room(live, client.participant, present, now, counted)
+        body = json.dumps(room)
+        if body != client.last_room:
+            client.last_room = body
+            client.send("room", body)
 
     def close_all(self) -> None:
         for group in list(self.clients.values()):
@@ -138,14 +186,20 @@ class Hub:
         for participant, group in list(self.clients.items()):
             if not group:
                 continue
-            where = live.where(participant, now)
-            body = json.dumps(whereabouts_json(live, participant, where))
+            body = page_json(live, participant, now)
+            key, sent = _body(body), ""
             for client in list(group):
-                if client.last != body:
-                    client.last = body
-                    client.send("move", body)
-            if where.until is not None and (soonest is None or where.until < soonest):
-                soonest = where.until
+                if client.last != key:
+                    client.last = key
+                    sent = sent or json.dumps(body)
+                    client.send("move", sent)
+            for until in (live.where(participant, now).until, live.stay(participant, now).until):
+                if until is not None and (soonest is None or until < soonest):
+                    soonest = until
+        if self.presenters:
+            present = self.watch.occupancy(live)
+            for client in list(self.presenters):
+                self._send_room(live, client, present, now)
         return live.clock.wall_time(soonest) if soonest else None
 
     async def run(self) -> None:

@@ -85,6 +85,9 @@ class Keys:
     def webhook_seen(self, key: str) -> str:  # set for 3 days: the webhook's dedupe key
         return self._k(f"webhook-seen:{key}")
 
+    def session(self, digest: str) -> str:  # an organiser's board session, with a TTL
+        return self._k(f"session:{digest}")
+
     @property
     def room_salt(self) -> str:  # the random part of this event's video room names
         return self._k("room-salt")

@@ -12,6 +12,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
+from .boardhub import BoardHub
 from .conductor import Conductor
 from .hub import Hub
 from .service import Service
@@ -22,11 +23,14 @@ log = logging.getLogger(__name__)
 
 
 class Listener:
-    def __init__(self, service: Service, store: Store, conductor: Conductor, hub: Hub) -> None:
+    def __init__(
+        self, service: Service, store: Store, conductor: Conductor, hubs: list[Hub | BoardHub]
+    ) -> None:
         self.service = service
         self.store = store
         self.conductor = conductor
-        self.hub = hub
+        self.hubs = hubs
+        self.hub = hubs[0]
         self.connected = asyncio.Event()
 
     async def run(self) -> None:
@@ -40,7 +44,7 @@ class Listener:
                     log.info("pub/sub reconnected; reloading state")
                     await self.service.reload_all()
                     await self.conductor.on_change()
-                    self.hub.refresh()
+                    self._refresh()
                 first = False
                 backoff = 0.2
                 self.connected.set()
@@ -64,14 +68,19 @@ class Listener:
         if kind == "plan-changed":
             await self.service.reload("plan")
             await self.conductor.on_change()
-            self.hub.refresh()
+            self._refresh()
         elif kind == "clock-changed":
             await self.service.reload("clock")
             await self.conductor.on_change()
-            self.hub.refresh()
+            self._refresh()
         elif kind == "tokens-changed":
             await self.service.reload("tokens")
         elif kind == "transition":
             self.hub.transition(message)
+            self._refresh()
         elif kind == "broadcast":
             self.hub.broadcast(message)
+
+    def _refresh(self) -> None:
+        for hub in self.hubs:
+            hub.refresh()

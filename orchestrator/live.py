@@ -44,7 +44,13 @@ class Live:
     _answers: dict[int, dict[str, Whereabouts]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _stays: dict[int, dict[str, Whereabouts]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _urls: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _jwts: dict[tuple[str, str, datetime], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     _links: dict[tuple[str, str, datetime], str] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -70,7 +76,11 @@ class Live:
         changeover = timedelta(minutes=programme.rotation.changeover_minutes)
         window = lead + changeover
         moments = sorted(
-            {t for i in timeline.items for t in (i.start - window, i.start, i.end - lead, i.end)}
+            {
+                t
+                for i in timeline.items
+                for t in (i.start - window, i.start - changeover, i.start, i.end - lead, i.end)
+            }
         )
         return cls(
             programme,
@@ -133,6 +143,17 @@ class Live:
             )
         return answer
 
+    def stay(self, participant: str, at: datetime) -> Whereabouts:
+        """Where the person's embedded video should be: like `where`, but a room is kept to
+        its very end (no early lead), so a page never leaves a presentation before it ends."""
+        table = self._stays.setdefault(self.segment(at), {})
+        answer = table.get(participant)
+        if answer is None:
+            answer = table[participant] = whereabouts(
+                self.days.get(participant, []), at, timedelta(0), self.changeover
+            )
+        return answer
+
     def warm(self, segment: int, participants: list[str]) -> None:
         """Work out answers for `segment` ahead of time (see orchestrator/warmup.py)."""
         if not self.moments or segment > len(self.moments):
@@ -149,8 +170,9 @@ class Live:
                 self.join_url(place, participant)
 
     def forget_before(self, segment: int) -> None:
-        for old in [s for s in self._answers if s < segment - 1]:
-            del self._answers[old]
+        for table in (self._answers, self._stays):
+            for old in [s for s in table if s < segment - 1]:
+                del table[old]
 
     def join_url(self, place: Place, participant: str) -> str:
         """The room's URL; with tokens configured, with this person's token for this slot
@@ -163,24 +185,34 @@ class Live:
         key = (participant, place.room, place.start)
         url = self._links.get(key)
         if url is None:
-            url = self._links[key] = self._mint(place, participant)
+            url = self._links[key] = room_url(
+                self.jitsi, self.room_names[place.room], self.jwt(place, participant)
+            )
         return url
+
+    def jwt(self, place: Place, participant: str) -> str:
+        """This person's token for this slot ("" without tokens), minted once and kept."""
+        if self.jitsi.tokens == "none":
+            return ""
+        key = (participant, place.room, place.start)
+        token = self._jwts.get(key)
+        if token is None:
+            token = self._jwts[key] = self._mint(place, participant)
+        return token
 
     def _mint(self, place: Place, participant: str) -> str:
         person = self.programme.participant_by_id[participant]
         moderator = person.role == "organiser" or (
             place.kind == "room" and person.role == "presenter" and person.team == place.team
         )
-        room = self.room_names[place.room]
-        token = mint(
+        return mint(
             self.jitsi,
             Person(person.id, person.name, person.email, person.institution),
-            room,
+            self.room_names[place.room],
             moderator=moderator,
             now=datetime.now(UTC),
             ends=self.clock.wall_time(place.end),
         )
-        return room_url(self.jitsi, room, token)
 
     def room_of_name(self) -> dict[str, str]:
         """video room name -> room id, for webhooks"""

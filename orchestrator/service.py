@@ -301,6 +301,9 @@ class Service:
             self.store.keys.outbox, {"type": "broadcast", "data": json.dumps({"message": message})}
         )
         entry_id = entry.decode() if isinstance(entry, bytes) else str(entry)
+        await self.store.audit(
+            [{"kind": "broadcast", "message": message, "id": entry_id, "by": "organiser"}]
+        )
         await self._announce("broadcast", message=message, id=entry_id)
         return entry_id
 

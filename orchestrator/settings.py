@@ -53,6 +53,12 @@ class Settings:
     jitsi_secret: Secret = field(default_factory=lambda: Secret(""))  # ROTA_JITSI_SECRET
     jaas_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     event_sync_token: Secret = field(default_factory=lambda: Secret(""))
+    feed_silence_seconds: float = 300.0  # the board warns when webhooks stop this long
+
+    @property
+    def feed_configured(self) -> bool:
+        """Jitsi can tell us who is where (live counts on the board and presenter pages)."""
+        return bool(self.jaas_webhook_secret or self.event_sync_token)
 
     @classmethod
     def build(

@@ -36,6 +36,7 @@ class JitsiConfig:
     secret: str = ""  # HS256 app secret (from the environment)
     private_key: str = ""  # JaaS: PEM text (read from the file the programme names)
     grace_minutes: float = 15.0  # tokens stay valid this long after their slot ends
+    scheme: str = "https"  # "http" only for a Jitsi on this machine (a local test install)
 
     def __repr__(self) -> str:  # never show the secret or the key
         return (
@@ -61,7 +62,15 @@ class JitsiConfig:
             app_id=str(section.get("app_id", "")),
             kid=str(section.get("kid", "")),
             grace_minutes=float(section.get("grace_minutes", 15)),
+            scheme=str(section.get("scheme", "https")),
         )
+        if config.scheme not in ("https", "http"):
+            raise JitsiConfigError(f"[jitsi] scheme must be https or http, not {config.scheme!r}")
+        if config.scheme == "http" and not _is_loopback(config.domain):
+            raise JitsiConfigError(
+                '[jitsi] scheme = "http" is only allowed for a Jitsi on this machine '
+                "(localhost or 127.0.0.1); browsers need https for camera and microphone"
+            )
         if mode == "hs256":
             secret = environ.get("ROTA_JITSI_SECRET", "")
             if not config.app_id or not secret:
@@ -151,9 +160,30 @@ def mint(
     return jwt.encode(claims, config.secret, algorithm="HS256", headers={"typ": "JWT"})
 
 
+def _is_loopback(domain: str) -> bool:
+    host = domain.rsplit(":", 1)[0] if domain.count(":") == 1 else domain
+    return host in ("localhost", "127.0.0.1", "[::1]")
+
+
+def origin(config: JitsiConfig) -> str:
+    """Where the Jitsi pages and `external_api.js` come from (for the page's CSP)."""
+    return f"{config.scheme}://{config.domain}"
+
+
+def embed_room(config: JitsiConfig, room: str) -> str:
+    """The `roomName` the IFrame API wants: JaaS rooms live under the app id."""
+    return f"{config.app_id}/{room}" if config.tokens == "jaas" else room
+
+
+def external_api(config: JitsiConfig) -> str:
+    if config.tokens == "jaas":
+        return f"{origin(config)}/{quote(config.app_id)}/external_api.js"
+    return f"{origin(config)}/external_api.js"
+
+
 def room_url(config: JitsiConfig, room: str, token: str = "") -> str:
     if config.tokens == "jaas":
-        base = f"https://{config.domain}/{quote(config.app_id)}/{quote(room)}"
+        base = f"{origin(config)}/{quote(config.app_id)}/{quote(room)}"
     else:
-        base = f"https://{config.domain}/{quote(room)}"
+        base = f"{origin(config)}/{quote(room)}"
     return f"{base}?jwt={token}" if token else base

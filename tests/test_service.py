@@ -298,9 +298,11 @@ async def test_participant_page_agenda_and_stream(serve, http, redis_url) -> Non
     async with http.stream("GET", f"{running.base_url}/p/{token}/events") as stream:
         assert stream.headers["Content-Type"] == "text/event-stream"
         lines = stream.aiter_lines()
+        assert await anext(lines) == "retry: 1000"  # browsers reconnect within a second
         event = [await anext(lines) for _ in range(3)]
     assert event[1] == "event: move"
     data = json.loads(event[2].removeprefix("data: "))
+    assert data["stay"]["now"]["jitsi_room"].startswith("rota-")  # what the embed joins
     assert data["now"]["kind"] == "room" and data["now"]["round"] == 1
     assert person.language == "fi"
     assert data["now"]["label"].startswith("Kierros 1: ")  # the page's words, live too

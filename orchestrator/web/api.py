@@ -3,15 +3,14 @@ before the 2xx, and announced to every process."""
 
 from __future__ import annotations
 
-import json
-import math
 from datetime import UTC, datetime
-from typing import Any
 
 from aiohttp import web
 
 from rooms.links import room_url
 
+from .. import actions
+from ..actions import read_body
 from ..appkeys import CLICKS, SERVICE, STORE
 from ..attendance import (
     in_event_time,
@@ -26,34 +25,9 @@ from ..openapi import spec
 from ..service import ChangeRefused, change_from_request
 from .auth import organiser
 
-MAX_MINUTES = 24 * 60
-
 
 def _bad(message: str) -> web.Response:
     return web.json_response({"error": message}, status=400)
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    if request.content_length is not None and request.content_length > 64_000:
-        raise ChangeRefused("the request body is too large")
-    try:
-        data = json.loads(await request.read() or b"null")
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ChangeRefused("the body must be JSON") from None
-    if not isinstance(data, dict):
-        raise ChangeRefused("the body must be a JSON object")
-    return data
-
-
-def _minutes(data: dict[str, Any], allow_negative: bool) -> float:
-    value = data.get("minutes")
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ChangeRefused("`minutes` must be a number")
-    if abs(value) > MAX_MINUTES or (value < 0 and not allow_negative):
-        raise ChangeRefused(
-            f"`minutes` must be {'' if allow_negative else '0 to '}{MAX_MINUTES} at most"
-        )
-    return float(value)
 
 
 def refusing(handler):  # type: ignore[no-untyped-def]
@@ -216,30 +190,20 @@ async def participant(request: web.Request) -> web.Response:
 @organiser
 @refusing
 async def clock_delay(request: web.Request) -> web.Response:
-    minutes = _minutes(await _body(request), allow_negative=True)
-    clock = await request.app[SERVICE].change_clock("delay", minutes)
-    return web.json_response({"delay_minutes": clock.delay_minutes, "version": clock.version})
+    return web.json_response(await actions.delay(request.app[SERVICE], await read_body(request)))
 
 
 @organiser
 @refusing
 async def round_extend(request: web.Request) -> web.Response:
-    minutes = _minutes(await _body(request), allow_negative=False)
-    clock = await request.app[SERVICE].change_clock("extend", minutes)
-    return web.json_response({"version": clock.version})
+    return web.json_response(await actions.extend(request.app[SERVICE], await read_body(request)))
 
 
 @organiser
 @refusing
 async def move(request: web.Request) -> web.Response:
-    data = await _body(request)
-    round_index, room = data.get("round"), data.get("room")
-    if isinstance(round_index, bool) or not isinstance(round_index, int):
-        raise ChangeRefused("`round` must be a round number")
-    if not isinstance(room, str) or not room:
-        raise ChangeRefused("`room` must be a room id")
-    plan = await request.app[SERVICE].move(request.match_info["id"], round_index, room)
-    return web.json_response({"plan_version": plan.version})
+    data = {**await read_body(request), "participant": request.match_info["id"]}
+    return web.json_response(await actions.move(request.app[SERVICE], data))
 
 
 @organiser
@@ -255,20 +219,15 @@ async def revoke(request: web.Request) -> web.Response:
 @organiser
 @refusing
 async def broadcast(request: web.Request) -> web.Response:
-    message = (await _body(request)).get("message")
-    if not isinstance(message, str) or not message.strip():
-        raise ChangeRefused("`message` must be non-empty text")
-    if len(message) > 2000:
-        raise ChangeRefused("`message` is limited to 2,000 characters")
-    entry = await request.app[SERVICE].broadcast(message.strip())
-    return web.json_response({"id": entry}, status=201)
+    result = await actions.broadcast(request.app[SERVICE], await read_body(request))
+    return web.json_response(result, status=201)
 
 
 @organiser
 @refusing
 async def replan(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    change = change_from_request(await _body(request), service.require_live())
+    change = change_from_request(await read_body(request), service.require_live())
     plan, moved = await service.replan(change)
     return web.json_response(
         {"plan_version": plan.version, "moved": moved, "moved_count": len(moved)}

@@ -14,10 +14,13 @@ SECURITY_HEADERS = {
 }
 
 
-def csp(jitsi_domain: str) -> str:
+def csp(jitsi_origin: str = "") -> str:
+    """Scripts and frames only from ourselves and the configured Jitsi (the board: none)."""
+    others = f" {jitsi_origin}" if jitsi_origin else ""
+    frames = others or " 'none'"
     return (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        f"script-src 'self' https://{jitsi_domain}; frame-src https://{jitsi_domain}; "
+        f"script-src 'self'{others}; frame-src{frames}; "
         "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 

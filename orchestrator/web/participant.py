@@ -6,10 +6,12 @@ from datetime import datetime
 
 from aiohttp import web
 
+from rooms.links import external_api, origin
 from schedules.agenda import agenda
 from schedules.exports import agenda_ics
 
 from ..appkeys import HUB, SERVICE, TEMPLATES
+from ..board import presenter_room
 from ..i18n import translator
 from ..live import Live
 from .pages import SECURITY_HEADERS, csp, not_found
@@ -34,7 +36,16 @@ async def page(request: web.Request) -> web.Response:
     t = translator(language)
     tz = live.programme.tz_of(person)
     now = live.event_now()
-    where = live.where(person.id, now)
+    where = live.stay(person.id, now)  # what the page shows: a room until its very end
+    hub = request.app[HUB]
+    fresh = hub.watch.watchers > 0  # else this process's copy of presence may be old
+    presenter = presenter_room(
+        live,
+        person.id,
+        hub.watch.occupancy(live) if fresh else {},
+        now,
+        counted=fresh and hub.feed_configured and hub.watch.last_event_wall is not None,
+    )
     items = _agenda_rows(live, person.id, tz)
     html = (
         request.app[TEMPLATES]
@@ -52,7 +63,9 @@ async def page(request: web.Request) -> web.Response:
             zone=tz.key,
             items=items,
             ended=now >= live.timeline.ends,
-            until_wall=live.clock.wall_time(where.until).isoformat() if where.until else "",
+            presenter=presenter,
+            jitsi_domain=live.jitsi.domain,
+            external_api=external_api(live.jitsi),
         )
     )
     return web.Response(
@@ -60,7 +73,7 @@ async def page(request: web.Request) -> web.Response:
         content_type="text/html",
         headers={
             "Cache-Control": "no-store",
-            "Content-Security-Policy": csp(live.jitsi.domain),
+            "Content-Security-Policy": csp(origin(live.jitsi)),
             **SECURITY_HEADERS,
         },
     )

@@ -10,6 +10,7 @@ from aiohttp import web
 from ..hub import Client
 
 HEARTBEAT = 15.0
+RETRY_MS = 1000
 
 
 async def stream(
@@ -23,18 +24,19 @@ async def stream(
         }
     )
     await response.prepare(request)
-    counter = 0
     try:
+        # A browser reconnects this long after a dropped stream (the default is 3 s or more).
+        await response.write(f"retry: {RETRY_MS}\n\n".encode())
         while not client.closed or not client.queue.empty():
             try:
-                event, data = await asyncio.wait_for(client.queue.get(), HEARTBEAT)
+                event, data, event_id = await asyncio.wait_for(client.queue.get(), HEARTBEAT)
             except TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
-            counter += 1
-            await response.write(f"id: {counter}\nevent: {event}\ndata: {data}\n\n".encode())
-            if event == "bye":
+            if event == "bye":  # the server is going away or the client fell behind
                 break
+            head = f"id: {event_id}\n" if event_id else ""
+            await response.write(f"{head}event: {event}\ndata: {data}\n\n".encode())
     except (ConnectionResetError, asyncio.CancelledError):
         pass
     finally:

@@ -1,0 +1,242 @@
+"""The organisers' board as data: one tile per room, a tile per keynote, the clock and the
+alerts. A pure function of the live state and who is present, so what the board shows can be
+tested without a browser and is the same in every process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from schedules.timeline import WRAPUP, LiveItem
+
+from .live import Live
+
+PRESENTER_GRACE = timedelta(minutes=1)  # event time: presenters may join a little late
+EMPTY_GRACE = timedelta(minutes=3)  # event time: the audience walks over after the start
+
+
+@dataclass(frozen=True)
+class Feed:
+    """What the board knows about the presence feed (Jitsi webhooks)."""
+
+    configured: bool  # a webhook secret or event_sync token is set
+    seconds_since: float | None  # since the newest room event arrived; None: never
+    silence_seconds: float  # quiet this long while rooms are in session: an alert
+
+    @property
+    def live(self) -> bool:
+        return self.configured and self.seconds_since is not None
+
+
+def _alert(kind: str, severity: str, message: str, room: str = "") -> dict[str, str]:
+    return {"kind": kind, "severity": severity, "message": message, "room": room}
+
+
+def _shown_round(live: Live, now: datetime) -> LiveItem:
+    current = live.timeline.current(now)
+    if current.round is not None:
+        return live.timeline.rounds[current.round - 1]
+    return live.timeline.rounds[-1 if current.kind == "after" else 0]
+
+
+def snapshot(
+    live: Live,
+    present: dict[str, set[str]],
+    now: datetime,
+    feed: Feed,
+    delivery_failures: int = 0,
+) -> dict[str, Any]:
+    wall = live.clock.wall_time
+    current = live.timeline.current(now)
+    item = _shown_round(live, now)
+    running = item.running(now)
+    counted = feed.live
+    alerts: list[dict[str, str]] = []
+    assigned_room: dict[str, str] = {}
+    for slot in live.plan.round(item.index).rooms:
+        for person in slot.audience:
+            assigned_room[person] = slot.room
+    members_of = {t.id: set(t.members) for t in live.plan.teams}
+    for slot in live.plan.round(item.index).rooms:
+        for person in members_of.get(slot.team, ()):
+            assigned_room[person] = slot.room
+    in_keynote = {p for k in live.plan.keynotes if k.id in current.keynotes for p in k.audience}
+
+    tiles = []
+    for slot in live.plan.round(item.index).rooms:
+        team = live.programme.team_by_id.get(slot.team)
+        room = next(r for r in live.programme.rooms if r.id == slot.room)
+        members = members_of.get(slot.team, set())
+        here = present.get(slot.room, set())
+        audience_here = here - members
+        presenters_here = here & members
+        wrong_here = sorted(
+            p for p in here if assigned_room.get(p, slot.room) != slot.room and p not in members
+        )
+        tile_alerts = []
+        if running and counted:
+            started = now - item.start
+            if not presenters_here and members and started >= PRESENTER_GRACE:
+                tile_alerts.append(
+                    _alert("no-presenters", "critical", "No presenter in the room", slot.room)
+                )
+            if not here and slot.audience and started >= EMPTY_GRACE:
+                tile_alerts.append(_alert("empty", "warning", "The room is empty", slot.room))
+            if len(here) > room.capacity:
+                tile_alerts.append(
+                    _alert(
+                        "over-capacity",
+                        "critical",
+                        f"{len(here)} people in a room for {room.capacity}",
+                        slot.room,
+                    )
+                )
+            if wrong_here:
+                tile_alerts.append(
+                    _alert(
+                        "wrong-room",
+                        "warning",
+                        f"{len(wrong_here)} in the wrong room",
+                        slot.room,
+                    )
+                )
+        alerts.extend(tile_alerts)
+        boundary = item.end if running or now >= item.end else item.start
+        tiles.append(
+            {
+                "room": slot.room,
+                "room_name": room.name,
+                "capacity": room.capacity,
+                "team": slot.team,
+                "team_name": team.name if team else slot.team,
+                "project": team.project if team else "",
+                "round": item.index,
+                "rounds": len(live.timeline.rounds),
+                "phase": "running" if running else ("ended" if now >= item.end else "upcoming"),
+                "boundary_wall": wall(boundary).isoformat(),
+                "wrapup_wall": wall(item.end - WRAPUP).isoformat(),
+                "expected_audience": len(slot.audience),
+                "live_audience": len(audience_here) if counted else None,
+                "presenters_expected": len(members),
+                "presenters_present": len(presenters_here) if counted else None,
+                "wrong_room": len(wrong_here) if counted else None,
+                "elsewhere": len(
+                    [
+                        p
+                        for p in slot.audience
+                        if counted and p not in here and p not in in_keynote and _seen(present, p)
+                    ]
+                ),
+                "alerts": tile_alerts,
+            }
+        )
+
+    keynotes = []
+    for k in live.timeline.keynotes:
+        planned = next(p for p in live.plan.keynotes if p.id == k.id)
+        details = live.programme.keynote_by_id[k.id]
+        keynote_running = k.running(now)
+        keynotes.append(
+            {
+                "id": k.id,
+                "title": details.title,
+                "room_name": live.programme.room_name(planned.room),
+                "phase": "running"
+                if keynote_running
+                else ("ended" if now >= k.end else "upcoming"),
+                "start_wall": wall(k.start).isoformat(),
+                "end_wall": wall(k.end).isoformat(),
+                "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
+                "expected_audience": len(planned.audience),
+                "live_audience": len(present.get(planned.room, set())) if counted else None,
+            }
+        )
+
+    in_session = running or bool(current.keynotes)
+    if not feed.configured:
+        alerts.append(
+            _alert(
+                "no-feed",
+                "info",
+                "No presence feed configured: live counts need Jitsi webhooks (docs/operations.md)",
+            )
+        )
+    elif feed.seconds_since is None:
+        if in_session:
+            alerts.append(_alert("feed-silent", "warning", "No webhook received yet"))
+    elif in_session and feed.seconds_since > feed.silence_seconds:
+        alerts.append(
+            _alert(
+                "feed-silent",
+                "critical",
+                f"The webhook feed has been silent for {int(feed.seconds_since // 60)} min",
+            )
+        )
+    if delivery_failures:
+        alerts.append(
+            _alert(
+                "delivery-failed",
+                "warning",
+                f"{delivery_failures} notification deliveries failed (see /api/v1/notify)",
+            )
+        )
+    upcoming = [b for b in live.timeline.boundaries() if b.at > now]
+    return {
+        "event": {"id": live.programme.event.id, "title": live.programme.event.title},
+        "clock": {
+            "event_time": now.isoformat(),
+            "phase": current.kind,
+            "round": current.round,
+            "rounds": len(live.timeline.rounds),
+            "delay_minutes": live.clock.delay_minutes,
+            "speed": live.clock.speed,
+            "next_boundary": upcoming[0].kind if upcoming else None,
+            "next_boundary_wall": wall(upcoming[0].at).isoformat() if upcoming else None,
+        },
+        "feed": {"configured": feed.configured, "live": feed.live},
+        "tiles": tiles,
+        "keynotes": keynotes,
+        "alerts": alerts,
+    }
+
+
+def _seen(present: dict[str, set[str]], person: str) -> bool:
+    return any(person in people for people in present.values())
+
+
+def presenter_room(
+    live: Live, participant: str, present: dict[str, set[str]], now: datetime, counted: bool
+) -> dict[str, Any] | None:
+    """What a presenter's page shows about their own room: round n of N, the wrap-up time,
+    the live audience and the audience expected next. Nothing about other rooms."""
+    team = live.plan.team_of(participant)
+    if team is None:
+        return None
+    item = _shown_round(live, now)
+    running = item.running(now)
+    rounds = live.timeline.rounds
+
+    def slot_in(index: int):  # type: ignore[no-untyped-def]
+        return next((s for s in live.plan.round(index).rooms if s.team == team.id), None)
+
+    slot = slot_in(item.index)
+    following = next((r for r in rounds if r.start > now and r.index != item.index), None)
+    next_slot = slot_in(following.index) if following else None
+    room = slot.room if slot else (next_slot.room if next_slot else "")
+    here = present.get(room, set()) - set(team.members)
+    return {
+        "team": team.id,
+        "room_name": live.programme.room_name(room) if room else "",
+        "round": item.index,
+        "rounds": len(rounds),
+        "phase": "running" if running else ("ended" if now >= item.end else "upcoming"),
+        "start_wall": live.clock.wall_time(item.start).isoformat(),
+        "end_wall": live.clock.wall_time(item.end).isoformat(),
+        "wrapup_wall": live.clock.wall_time(item.end - WRAPUP).isoformat(),
+        "expected_audience": len(slot.audience) if slot else 0,
+        "live_audience": len(here) if counted else None,
+        "next_round": following.index if following else None,
+        "next_expected": len(next_slot.audience) if next_slot else None,
+        "next_start_wall": live.clock.wall_time(following.start).isoformat() if following else None,
+    }

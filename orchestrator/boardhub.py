@@ -1,0 +1,121 @@
+"""Server-sent events for organisers' boards: the board's state whenever it changes, and the
+journal (transitions, organiser actions, broadcasts) with the audit stream's ids, so a board
+that reconnects with Last-Event-ID gets every entry it missed, then the current state."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import weakref
+from datetime import UTC, datetime
+from typing import Any
+
+from .board import Feed, snapshot
+from .hub import Client
+from .metrics import Metrics
+from .service import Service
+from .watch import JournalEntry, Watch
+
+RECENT = 30  # journal entries a fresh board starts with
+
+
+def journal_json(entry: JournalEntry) -> str:
+    return json.dumps(
+        {"id": entry.id, "at": datetime.fromtimestamp(entry.at, UTC).isoformat(), **entry.fields}
+    )
+
+
+class BoardHub:
+    def __init__(
+        self,
+        service: Service,
+        watch: Watch,
+        metrics: Metrics,
+        feed_configured: bool,
+        silence_seconds: float,
+    ) -> None:
+        self.service = service
+        self.watch = watch
+        self.metrics = metrics
+        self.feed_configured = feed_configured
+        self.silence_seconds = silence_seconds
+        self.clients: weakref.WeakSet[Client] = weakref.WeakSet()
+        self.delivery_failures = 0
+        self._last = ""
+        self._wake = asyncio.Event()
+        watch.listeners.append(self._journal)
+
+    def state(self) -> dict[str, Any]:
+        live = self.service.require_live()
+        feed = Feed(self.feed_configured, self.watch.seconds_since_feed(), self.silence_seconds)
+        return snapshot(
+            live, self.watch.occupancy(live), live.event_now(), feed, self.delivery_failures
+        )
+
+    async def add(self, last_event_id: str) -> Client:
+        """Missed journal entries first (from Redis), then the whole current state."""
+        client = Client("board")
+        self.watch.attach()
+        try:
+            await self.watch.poll()
+            if last_event_id:
+                missed = await self.watch.journal_since(last_event_id)
+            else:
+                missed = list(self.watch.journal)[-RECENT:]
+        except BaseException:
+            self.watch.detach()
+            raise
+        for entry in missed[-200:]:
+            client.send("log", journal_json(entry), entry.id)
+        client.send("state", self._with_time(self.state()))
+        self.clients.add(client)
+        self.metrics.sse_clients.inc()
+        return client
+
+    def remove(self, client: Client) -> None:
+        client.closed = True
+        if client in self.clients:
+            self.clients.discard(client)
+            self.watch.detach()
+            self.metrics.sse_clients.dec()
+
+    def close_all(self) -> None:
+        for client in list(self.clients):
+            client.send("bye", "{}")
+            client.closed = True
+
+    def refresh(self) -> None:
+        self._wake.set()
+
+    def _journal(self, entries: list[JournalEntry]) -> None:
+        for client in list(self.clients):
+            for entry in entries:
+                client.send("log", journal_json(entry), entry.id)
+
+    @staticmethod
+    def _with_time(state: dict[str, Any]) -> str:
+        """The server's wall time rides along so the board counts down by the server's
+        clock, whatever the projector's clock says."""
+        return json.dumps({**state, "server_now": datetime.now(UTC).isoformat()})
+
+    def _tick(self) -> None:
+        if not self.clients:
+            self._last = ""
+            return
+        state = self.state()
+        key = json.dumps(state)
+        if key != self._last:
+            self._last = key
+            body = self._with_time(state)
+            for client in list(self.clients):
+                client.send("state", body)
+
+    async def run(self) -> None:
+        """Look again when woken (new events, clock, plan, transition) and at least every
+        second, which also catches boundaries and the feed going silent."""
+        while True:
+            self._wake.clear()
+            self._tick()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), 1.0)

@@ -1,0 +1,164 @@
+"""What the board and the presenter pages watch, read incrementally from Redis.
+
+While anybody watches, one loop per process reads only what is new on the room-event stream
+(presence) and on the audit stream (the organisers' journal), twice a second. Presence is then
+recomputed from this process's copy, not re-read whole from Redis on every look."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+
+from rooms.events import RoomEvent
+
+from .attendance import in_event_time, live_counts
+from .live import Live
+from .service import Service
+from .store import Store
+from .tasks import stop_if_cancelled
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.5
+JOURNAL_KEEP = 200
+READ_COUNT = 5000
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str  # the audit stream's id: also the board's SSE event id
+    fields: dict[str, str]
+
+    @property
+    def at(self) -> float:
+        return int(self.id.split("-")[0]) / 1000
+
+
+def journal_entry(entry_id: bytes | str, raw: dict[bytes, bytes]) -> JournalEntry | None:
+    """The organisers' view of an audit entry; batches of `/go` clicks are not news."""
+    fields = {k.decode(): v.decode() for k, v in raw.items()}
+    if fields.get("kind") == "go":
+        return None
+    return JournalEntry(entry_id.decode() if isinstance(entry_id, bytes) else entry_id, fields)
+
+
+class Watch:
+    def __init__(self, service: Service, store: Store) -> None:
+        self.service = service
+        self.store = store
+        self.raw: list[bytes] = []
+        self.last_event_id = "0-0"
+        self.last_event_wall: float | None = None  # when the newest room event arrived
+        self.journal: deque[JournalEntry] = deque(maxlen=JOURNAL_KEEP)
+        self.last_journal_id = "0-0"
+        self.watchers = 0
+        self.version = 0  # bumped whenever something new was read
+        self.listeners: list[Callable[[list[JournalEntry]], None]] = []
+        self._events_cache: tuple[tuple[int, int, int], list[RoomEvent]] | None = None
+        self._occupancy: tuple[tuple[int, int, int], dict[str, set[str]]] | None = None
+        self._primed = False
+        self._wake = asyncio.Event()
+
+    def attach(self) -> None:
+        self.watchers += 1
+        self._wake.set()
+
+    def detach(self) -> None:
+        self.watchers = max(0, self.watchers - 1)
+
+    def events(self, live: Live) -> list[RoomEvent]:
+        """The stored room events in event time, converted once per change."""
+        key = (self.version, live.clock.version, id(live))
+        if self._events_cache is None or self._events_cache[0] != key:
+            self._events_cache = (key, in_event_time(live, self.raw))
+        return self._events_cache[1]
+
+    def occupancy(self, live: Live) -> dict[str, set[str]]:
+        """Who is in each room now; recomputed only when new events came or the clock or
+        plan changed (between those, nobody's presence changes)."""
+        key = (self.version, live.clock.version, id(live))
+        if self._occupancy is None or self._occupancy[0] != key:
+            self._occupancy = (key, live_counts(live, self.events(live), live.event_now()))
+        return self._occupancy[1]
+
+    async def journal_since(self, after: str) -> list[JournalEntry]:
+        """Entries after a board's Last-Event-ID, read from Redis: a board that was away
+        longer than this process's memory still misses nothing."""
+        found: list[JournalEntry] = []
+        start = f"({after}"
+        while True:
+            batch = await self.store.redis.xrange(self.store.keys.audit, min=start, count=1000)
+            for entry_id, raw in batch:
+                item = journal_entry(entry_id, raw)
+                if item is not None:
+                    found.append(item)
+            if len(batch) < 1000:
+                return found
+            start = f"({batch[-1][0].decode()}"
+
+    async def poll(self) -> bool:
+        """Read what is new; True when anything was."""
+        redis, keys = self.store.redis, self.store.keys
+        changed = False
+        while True:
+            batch = await redis.xrange(
+                keys.room_events, min=f"({self.last_event_id}", count=READ_COUNT
+            )
+            if not batch:
+                break
+            self.raw.extend(entry[b"event"] for _, entry in batch)
+            self.last_event_id = batch[-1][0].decode()
+            self.last_event_wall = int(self.last_event_id.split("-")[0]) / 1000
+            changed = True
+            if len(batch) < READ_COUNT:
+                break
+        if not self._primed:  # the journal starts from its recent tail, not from the beginning
+            tail = await redis.xrevrange(keys.audit, count=JOURNAL_KEEP * 4)
+            for entry_id, raw in reversed(tail):
+                item = journal_entry(entry_id, raw)
+                if item is not None:
+                    self.journal.append(item)
+            if tail:
+                self.last_journal_id = tail[0][0].decode()
+            self._primed = True
+            return True
+        fresh = []
+        batch = await redis.xrange(keys.audit, min=f"({self.last_journal_id}", count=1000)
+        for entry_id, raw in batch:
+            item = journal_entry(entry_id, raw)
+            if item is not None:
+                fresh.append(item)
+        if batch:
+            self.last_journal_id = batch[-1][0].decode()
+        if fresh:
+            self.journal.extend(fresh)
+            for listener in self.listeners:
+                listener(fresh)
+            changed = True
+        if changed:
+            self.version += 1
+        return changed
+
+    def seconds_since_feed(self) -> float | None:
+        return None if self.last_event_wall is None else time.time() - self.last_event_wall
+
+    async def run(self, on_change: Callable[[], None]) -> None:
+        while True:
+            if self.watchers == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), 5.0)
+                continue
+            try:
+                if await self.poll():
+                    on_change()
+            except RedisError as exc:
+                stop_if_cancelled()
+                log.debug("watch: redis unavailable (%s)", exc)
+            await asyncio.sleep(POLL_SECONDS)

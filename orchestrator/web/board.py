@@ -1,0 +1,142 @@
+"""`/board`: the organisers' live board. Log in once with the organiser token; the session is
+an HttpOnly, SameSite=Strict cookie, and every action also carries the session's
+anti-forgery token and must come from this site."""
+
+from __future__ import annotations
+
+import hmac
+import re
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from .. import sessions
+from ..actions import ACTIONS, read_body
+from ..appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
+from ..service import ChangeRefused
+from ..sessions import COOKIE, Session
+from .pages import SECURITY_HEADERS, csp
+from .sse import stream
+
+_STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
+HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": csp(), **SECURITY_HEADERS}
+
+
+def _render(request: web.Request, template: str, status: int = 200, **context: object):  # type: ignore[no-untyped-def]
+    html = request.app[TEMPLATES].get_template(template).render(lang="en", **context)
+    return web.Response(status=status, text=html, content_type="text/html", headers=HEADERS)
+
+
+async def _session(request: web.Request) -> Session | None:
+    return await sessions.find(request.app[STORE], request.cookies.get(COOKIE))
+
+
+def _same_site(request: web.Request) -> bool:
+    """Browsers send Origin on every POST; when they do, it must be us."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin in (request.app[SETTINGS].base_url, f"{request.scheme}://{request.host}")
+
+
+async def page(request: web.Request) -> web.Response:
+    session = await _session(request)
+    if session is None:
+        return _render(request, "login.html", error="")
+    live = request.app[SERVICE].require_live()
+    return _render(
+        request,
+        "board.html",
+        csrf=session.csrf,
+        event=live.programme.event,
+        rooms=live.programme.rooms,
+        rounds=len(live.timeline.rounds),
+    )
+
+
+async def login(request: web.Request) -> web.Response:
+    if not _same_site(request):
+        return _render(request, "login.html", status=403, error="Cross-site login refused.")
+    form = await request.post()
+    given = str(form.get("token", "")).strip().encode()
+    expected = request.app[SETTINGS].organiser_token.reveal().encode()
+    if not given or not hmac.compare_digest(given, expected):
+        return _render(request, "login.html", status=401, error="That is not the organiser token.")
+    session = await sessions.create(request.app[STORE])
+    response = web.HTTPSeeOther("/board", headers=HEADERS)
+    response.set_cookie(
+        COOKIE,
+        session.id,
+        max_age=sessions.LIFETIME_SECONDS,
+        path="/board",
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[SETTINGS].base_url.startswith("https://"),
+    )
+    return response
+
+
+Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
+
+
+def signed_in(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """A session, and for changes also this session's anti-forgery token and our Origin."""
+
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        session = await _session(request)
+        if session is None:
+            return web.json_response({"error": "log in at /board"}, status=401)
+        if request.method != "GET" and not (
+            _same_site(request) and sessions.csrf_ok(session, request.headers.get("X-CSRF-Token"))
+        ):
+            return web.json_response({"error": "cross-site request refused"}, status=403)
+        return await handler(request, session)
+
+    guarded.__name__ = handler.__name__
+    return guarded
+
+
+@signed_in
+async def logout(request: web.Request, session: Session) -> web.Response:
+    await sessions.end(request.app[STORE], session.id)
+    response = web.json_response({"ok": True})
+    response.del_cookie(COOKIE, path="/board")
+    return response
+
+
+@signed_in
+async def events(request: web.Request, session: Session) -> web.StreamResponse:
+    board = request.app[BOARD]
+    after = request.headers.get("Last-Event-ID") or request.query.get("after", "")
+    if after and not _STREAM_ID.fullmatch(after.strip()):
+        return web.json_response({"error": "Last-Event-ID is not an event id"}, status=400)
+    client = await board.add(after.strip())
+    return await stream(request, client, on_close=board.remove)
+
+
+@signed_in
+async def state(request: web.Request, session: Session) -> web.Response:
+    return web.json_response(request.app[BOARD].state(), headers={"Cache-Control": "no-store"})
+
+
+@signed_in
+async def action(request: web.Request, session: Session) -> web.Response:
+    act = ACTIONS.get(request.match_info["action"])
+    if act is None:
+        return web.json_response({"error": "unknown action"}, status=404)
+    try:
+        result = await act(request.app[SERVICE], await read_body(request))
+    except ChangeRefused as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response(result)
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/board", page),
+        web.post("/board/login", login),
+        web.post("/board/logout", logout),
+        web.get("/board/events", events),
+        web.get("/board/state", state),
+        web.post("/board/actions/{action}", action),
+    ]
