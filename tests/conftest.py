@@ -119,7 +119,7 @@ class Running:
 async def start_app(
     programme: Path = EXAMPLE, env: dict[str, str] | None = None, **options: object
 ) -> Running:
-    port = free_port()
+    port = int(options.pop("port", 0) or free_port())  # type: ignore[call-overload]
     options.setdefault("lease_seconds", 1.0)
     environ = {"ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
     settings = Settings.build(programme, environ, port=port, **options)

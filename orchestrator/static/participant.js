@@ -22,7 +22,7 @@
   var offset = 0; // server clock minus this machine's clock, ms
   var embed = null; // {room: jitsi room, api}
   var busy = false; // a switch is under way
-  var stayedIn = ""; // the person chose to stay in this room past its end
+  var declined = ""; // the room the person chose not to go to yet ("Stay here for now")
   var wentEarly = ""; // the person went ahead to this room before its start
   var apiState = "loading"; // loading | ready | failed
   var joinedOnce = false;
@@ -124,15 +124,16 @@
     if (!data || busy || apiState !== "ready") { tick(); return; }
     var target = data.stay.now;
     if (!inRoom(target)) {
-      stayedIn = "";
+      declined = "";
       if (embed) { switchTo(null); }
       tick();
       return;
     }
     if (wentEarly && target.jitsi_room === wentEarly) { wentEarly = ""; }
-    if (embed && embed.room === target.jitsi_room) { stayedIn = ""; tick(); return; }
+    if (embed && embed.room === target.jitsi_room) { tick(); return; }
     if (embed && wentEarly && embed.room === wentEarly) { tick(); return; }
-    if (embed && stayedIn && embed.room === stayedIn) { tick(); return; }
+    if (embed && declined === target.jitsi_room) { tick(); return; }
+    declined = "";
     switchTo(target);
   }
 
@@ -140,8 +141,8 @@
     // where a move is about to go (the countdown), or was put off (stayed)
     if (!data || !embed) { return null; }
     var s = data.stay;
-    if (stayedIn && inRoom(s.now) && s.now.jitsi_room !== embed.room) { return { place: s.now, seconds: 0 }; }
-    if (!inRoom(s.next) || s.next.jitsi_room === embed.room || wentEarly) { return null; }
+    if (declined && inRoom(s.now) && s.now.jitsi_room === declined) { return { place: s.now, seconds: 0, stayed: true }; }
+    if (!inRoom(s.next) || s.next.jitsi_room === embed.room || wentEarly || declined === s.next.jitsi_room) { return null; }
     var seconds = secondsTo(s.until_wall);
     if (seconds === null) { return null; }
     var length = inRoom(s.now) ? (Date.parse(s.now.end_wall) - Date.parse(s.now.start_wall)) / 1000 : 120;
@@ -153,7 +154,7 @@
     var move = pending();
     if (move) {
       moving.hidden = false;
-      if (stayedIn) {
+      if (move.stayed) {
         movingText.textContent = fill(attr("go-next"), { place: move.place.label });
         stayButton.hidden = true;
       } else {
@@ -170,12 +171,13 @@
   goNow.addEventListener("click", function () {
     var move = pending();
     if (!move) { return; }
-    if (stayedIn) { stayedIn = ""; } else { wentEarly = move.place.jitsi_room; }
+    if (move.stayed) { declined = ""; } else { wentEarly = move.place.jitsi_room; }
     switchTo(move.place);
     moving.hidden = true;
   });
   stayButton.addEventListener("click", function () {
-    if (embed) { stayedIn = embed.room; }
+    var move = pending();
+    if (move) { declined = move.place.jitsi_room; }
     tick();
   });
 

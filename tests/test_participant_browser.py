@@ -1,0 +1,154 @@
+"""The participant page in a real Chromium: it embeds the room through the IFrame API (a
+stand-in external_api.js that records its calls) and moves to the next room at the boundary,
+hanging up, waiting for readyToClose, disposing, and joining with the next room's token."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import jwt
+
+from orchestrator.appkeys import SERVICE
+
+from .browser_kit import (
+    axe_violations,
+    chromium,
+    describe_violations,
+    example_with,
+    jitsi_standin,
+)
+from .conftest import eventually
+
+JITSI_SECRET = "a-test-secret-for-hs256-tokens-0123456789"
+SPEED = 30.0  # a 30-minute round lasts a minute
+
+
+def start_so_that_now_is(minutes_after_nine: float, speed: float = SPEED) -> str:
+    wall = datetime.now(UTC) - timedelta(minutes=minutes_after_nine) / speed
+    return wall.isoformat(timespec="milliseconds")
+
+
+def movers(live, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """Audience members whose rooms in rounds 1 and 2 differ."""
+    found = []
+    for person in live.programme.participants:
+        if person.role != "audience":
+            continue
+        day = live.days[person.id]
+        rooms = {p.round: p.room for p in day if p.kind == "room"}
+        if 1 in rooms and 2 in rooms and rooms[1] != rooms[2]:
+            found.append(person.id)
+    assert len(found) >= count
+    return found[:count]
+
+
+async def calls(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    return await page.evaluate("() => window.__jitsi || []")
+
+
+async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_path: Path) -> None:
+    async with jitsi_standin() as domain, chromium() as browser:
+        programme = example_with(
+            tmp_path,
+            f'domain = "{domain}"\nscheme = "http"\ntokens = "hs256"\napp_id = "rota-test"',
+        )
+        running = await serve(
+            programme,
+            redis_url=redis_url,
+            env={"ROTA_JITSI_SECRET": JITSI_SECRET},
+            speed=SPEED,
+            start_at=start_so_that_now_is(27.5),  # round 1 ends 5 s (wall) from now
+        )
+        live = running.app[SERVICE].require_live()
+        follower, stayer = movers(live, 2)
+        rooms = {
+            pid: {p.round: live.room_names[p.room] for p in live.days[pid] if p.kind == "room"}
+            for pid in (follower, stayer)
+        }
+        context = await browser.new_context()
+        page = await context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        await page.goto(f"{running.base_url}/p/{live.token_of[follower]}")
+        other = await context.new_page()
+        await other.goto(f"{running.base_url}/p/{live.token_of[stayer]}")
+
+        # joined round 1's room, with a token for that room
+        first = await eventually(lambda: _new_calls(page), seconds=10)
+        assert first[0]["roomName"] == rooms[follower][1]
+        claims = jwt.decode(
+            first[0]["jwt"], JITSI_SECRET, algorithms=["HS256"], audience="jitsi"
+        )
+        assert claims["room"] == rooms[follower][1]
+        assert first[0]["domain"] == domain
+
+        # the countdown names the next room; the second person chooses to stay
+        banner = page.locator("#moving-text")
+        await banner.wait_for(state="visible", timeout=10_000)
+        label = await banner.text_content()
+        second_place = next(p for p in live.days[follower] if p.round == 2)
+        assert label is not None and live.describe(second_place, follower) in label
+        assert " s" in label  # "… in 4 s", in the person's language
+        await other.locator("#stay").click()
+
+        # at the boundary: hang up, wait for the conference to close, dispose, join room 2
+        joins = await eventually(lambda: _new_calls(page, 2), seconds=15)
+        assert joins[1]["roomName"] == rooms[follower][2]
+        log = await calls(page)
+        order = [(c["call"], c.get("command") or c.get("event") or "") for c in log]
+        hangup = order.index(("command", "hangup"))
+        closed = min(  # whichever the conference sends first
+            order.index(e)
+            for e in (("event", "readyToClose"), ("event", "videoConferenceLeft"))
+            if e in order
+        )
+        disposed = order.index(("dispose", ""))
+        second = [i for i, c in enumerate(log) if c["call"] == "new"][1]
+        assert hangup < closed < disposed < second
+        token2 = jwt.decode(joins[1]["jwt"], JITSI_SECRET, algorithms=["HS256"], audience="jitsi")
+        assert token2["room"] == rooms[follower][2]
+        assert await page.locator("#now-what").text_content() == (
+            live.describe(next(p for p in live.days[follower] if p.round == 2), follower)
+        )
+
+        # the one who stayed is still in room 1, offered a way to go on; then goes
+        assert [c["roomName"] for c in await _new_calls(other)] == [rooms[stayer][1]]
+        go = other.locator("#go-now")
+        await go.wait_for(state="visible", timeout=5000)
+        offer = await other.locator("#moving-text").text_content() or ""
+        stayer_second = next(p for p in live.days[stayer] if p.round == 2)
+        assert live.describe(stayer_second, stayer) in offer
+        await go.click()
+        moved = await eventually(lambda: _new_calls(other, 2), seconds=10)
+        assert moved[1]["roomName"] == rooms[stayer][2]
+        assert errors == []
+
+        serious = await axe_violations(page)
+        assert serious == [], describe_violations(serious)
+
+
+async def test_page_falls_back_to_a_join_link(serve, redis_url, tmp_path: Path) -> None:
+    """No external_api.js to be had (nothing listens there): the Join link stays, the video
+    area hides, and the page says why."""
+    async with chromium() as browser:
+        programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
+        running = await serve(
+            programme, redis_url=redis_url, speed=SPEED, start_at=start_so_that_now_is(5)
+        )
+        live = running.app[SERVICE].require_live()
+        pid = movers(live, 1)[0]
+        page = await browser.new_page()
+        response = await page.goto(f"{running.base_url}/p/{live.token_of[pid]}")
+        assert response is not None
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self' http://127.0.0.1:9;" in csp
+        assert "frame-src http://127.0.0.1:9;" in csp
+        await page.locator("#video-unavailable").wait_for(state="visible", timeout=20_000)
+        assert await page.locator("#video").is_hidden()
+        assert await page.locator("#join").get_attribute("href") == f"/go/{live.token_of[pid]}"
+
+
+async def _new_calls(page, count: int = 1) -> list[dict] | None:  # type: ignore[no-untyped-def]
+    found = [c for c in await calls(page) if c["call"] == "new"]
+    return found if len(found) >= count else None
