@@ -77,9 +77,7 @@ async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_pa
         # joined round 1's room, with a token for that room
         first = await eventually(lambda: _new_calls(page), seconds=10)
         assert first[0]["roomName"] == rooms[follower][1]
-        claims = jwt.decode(
-            first[0]["jwt"], JITSI_SECRET, algorithms=["HS256"], audience="jitsi"
-        )
+        claims = jwt.decode(first[0]["jwt"], JITSI_SECRET, algorithms=["HS256"], audience="jitsi")
         assert claims["room"] == rooms[follower][1]
         assert first[0]["domain"] == domain
 

@@ -19,7 +19,13 @@ from .pages import SECURITY_HEADERS, csp
 from .sse import stream
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
-HEADERS = {"Cache-Control": "no-store", "Content-Security-Policy": csp(), **SECURITY_HEADERS}
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": csp(),
+    **SECURITY_HEADERS,
+    # with "no-referrer" browsers send `Origin: null` on form posts, which we must refuse
+    "Referrer-Policy": "same-origin",
+}
 
 
 def _render(request: web.Request, template: str, status: int = 200, **context: object):  # type: ignore[no-untyped-def]
@@ -63,7 +69,7 @@ async def login(request: web.Request) -> web.Response:
     if not given or not hmac.compare_digest(given, expected):
         return _render(request, "login.html", status=401, error="That is not the organiser token.")
     session = await sessions.create(request.app[STORE])
-    response = web.HTTPSeeOther("/board", headers=HEADERS)
+    response = web.Response(status=303, headers={**HEADERS, "Location": "/board"})
     response.set_cookie(
         COOKIE,
         session.id,
