@@ -45,6 +45,7 @@ from .listener import Listener
 from .metrics import Metrics
 from .service import Service
 from .settings import Settings
+from .simulator import Simulator
 from .store import Store
 from .tasks import cancel_all, supervised
 from .warmup import Warmup
@@ -123,6 +124,10 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "board": board.run,
         "watch": lambda: watch.run(on_change=lambda: (hub.refresh(), board.refresh())),
     }
+    if settings.simulate_presence:
+        secret = settings.jaas_webhook_secret.reveal()
+        simulator = Simulator(service, settings.base_url, secret, settings.seed)
+        loops["simulator"] = simulator.run
     tasks = [asyncio.create_task(supervised(name, run), name=name) for name, run in loops.items()]
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(listener.connected.wait(), 5)

@@ -48,6 +48,11 @@ def snapshot(
     delivery_failures: int = 0,
 ) -> dict[str, Any]:
     wall = live.clock.wall_time
+    tz = live.programme.event.tz
+
+    def local(moment: datetime) -> str:  # event time, on the event's clock face
+        return moment.astimezone(tz).strftime("%H:%M")
+
     current = live.timeline.current(now)
     item = _shown_round(live, now)
     running = item.running(now)
@@ -146,6 +151,8 @@ def snapshot(
                 if keynote_running
                 else ("ended" if now >= k.end else "upcoming"),
                 "start_wall": wall(k.start).isoformat(),
+                "start_local": local(k.start),
+                "end_local": local(k.end),
                 "end_wall": wall(k.end).isoformat(),
                 "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
                 "expected_audience": len(planned.audience),
@@ -182,16 +189,20 @@ def snapshot(
             )
         )
     upcoming = [b for b in live.timeline.boundaries() if b.at > now]
+
     return {
         "event": {"id": live.programme.event.id, "title": live.programme.event.title},
         "clock": {
             "event_time": now.isoformat(),
+            "local_time": local(now),
+            "timezone": tz.key,
             "phase": current.kind,
             "round": current.round,
             "rounds": len(live.timeline.rounds),
             "delay_minutes": live.clock.delay_minutes,
             "speed": live.clock.speed,
             "next_boundary": upcoming[0].kind if upcoming else None,
+            "next_boundary_label": boundary_label(live, upcoming[0].id) if upcoming else None,
             "next_boundary_wall": wall(upcoming[0].at).isoformat() if upcoming else None,
         },
         "feed": {"configured": feed.configured, "live": feed.live},
@@ -199,6 +210,23 @@ def snapshot(
         "keynotes": keynotes,
         "alerts": alerts,
     }
+
+
+BOUNDARY_WORDS = {
+    "round.warning": "Round {n}: 2-minute warning",
+    "round.started": "Round {n} starts",
+    "round.wrapup": "Round {n}: wrap-up",
+    "round.ended": "Round {n} ends",
+    "keynote.started": "Keynote “{title}” starts",
+    "keynote.ended": "Keynote “{title}” ends",
+    "event.ended": "The day ends",
+}
+
+
+def boundary_label(live: Live, boundary_id: str) -> str:
+    kind, _, item = boundary_id.partition(":")
+    keynote = live.programme.keynote_by_id.get(item)
+    return BOUNDARY_WORDS.get(kind, kind).format(n=item, title=keynote.title if keynote else item)
 
 
 def _seen(present: dict[str, set[str]], person: str) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -163,6 +165,7 @@ def _logging(event: str, verbose: bool) -> None:
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
 
 
 def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: object) -> None:
@@ -205,9 +208,17 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
                 f"  rehearsal at {live.clock.speed:g}× speed: round 1 starts at "
                 f"{live.clock.wall_time(live.timeline.starts):%H:%M:%S} UTC"
             )
+        click.echo(f"  board:       {chosen.base_url}/board  (log in with the organiser token)")
         if announce:
+            click.echo("  participant pages (they follow the rotation by themselves):")
             for label, person in _sample_people(live):
-                click.echo(f"  {label:<18} {person.name:<22} {live.link(person.id)}")
+                token = live.token_of[person.id]
+                click.echo(f"    {label:<18} {person.name:<22} {chosen.base_url}/p/{token}")
+            click.echo("  personal links (what people click; they redirect to the room):")
+            for label, person in _sample_people(live):
+                click.echo(f"    {label:<18} {person.name:<22} {live.link(person.id)}")
+        if chosen.simulate_presence:
+            click.echo("  simulated people join and leave the rooms (a rehearsal feature)")
         click.echo("")
 
     app.on_startup.append(tell)
@@ -278,6 +289,12 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
     show_default=True,
     help="/go sends people to their next place this early.",
 )
+@click.option(
+    "--simulate-presence",
+    is_flag=True,
+    help="Rehearsal: simulated people join and leave the rooms (signed webhooks to ourselves; "
+    "needs ROTA_JAAS_WEBHOOK_SECRET).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 def serve(
     programme: Path,
@@ -290,9 +307,13 @@ def serve(
     seed: int,
     lease_seconds: float,
     lead_minutes: float,
+    simulate_presence: bool,
     verbose: bool,
 ) -> None:
     """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API."""
+    if simulate_presence and not os.environ.get("ROTA_JAAS_WEBHOOK_SECRET"):
+        click.echo("--simulate-presence needs ROTA_JAAS_WEBHOOK_SECRET", err=True)
+        sys.exit(2)
     _serve(
         programme,
         announce=False,
@@ -306,6 +327,7 @@ def serve(
         seed=seed,
         lease_seconds=lease_seconds,
         lead_minutes=lead_minutes,
+        simulate_presence=simulate_presence,
     )
 
 
@@ -323,12 +345,18 @@ EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "bip-2025"
     default="var/demo",
     show_default=True,
 )
-def demo(port: int, speed: float, data_dir: Path) -> None:
-    """Rehearse the bundled example day (8 teams, 6 rounds, 2 keynotes) from now, 60× fast."""
+@click.option(
+    "--no-simulation", is_flag=True, help="No simulated people in the rooms (counts stay empty)."
+)
+def demo(port: int, speed: float, data_dir: Path, no_simulation: bool) -> None:
+    """Rehearse the bundled example day (8 teams, 6 rounds, 2 keynotes) from now, 60× fast,
+    with simulated people joining and leaving the rooms so the board has something to show."""
     programme = EXAMPLE_DIR / "programme.toml"
     if not programme.exists():
         click.echo(f"the bundled example is missing ({programme}); run from a clone", err=True)
         sys.exit(1)
+    if not no_simulation:  # the simulated webhooks are signed with a secret made up here
+        os.environ.setdefault("ROTA_JAAS_WEBHOOK_SECRET", "whsec_" + secrets.token_urlsafe(24))
     _serve(
         programme,
         announce=True,
@@ -337,6 +365,7 @@ def demo(port: int, speed: float, data_dir: Path) -> None:
         speed=speed,
         start_at="now",
         data_dir=data_dir,
+        simulate_presence=not no_simulation,
     )
 
 

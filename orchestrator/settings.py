@@ -54,6 +54,7 @@ class Settings:
     jaas_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     event_sync_token: Secret = field(default_factory=lambda: Secret(""))
     feed_silence_seconds: float = 300.0  # the board warns when webhooks stop this long
+    simulate_presence: bool = False  # rehearsal: simulated people join and leave the rooms
 
     @property
     def feed_configured(self) -> bool:

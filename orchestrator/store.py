@@ -208,8 +208,12 @@ class Store:
         )
 
     async def reset_run(self) -> None:
-        """A new rehearsal: forget which boundaries fired."""
+        """A new rehearsal: forget which boundaries fired. The previous run's room events
+        would read as nonsense against the new clock; they are kept, under another name."""
         await self.redis.delete(self.keys.fired, self.keys.state)
+        if await self.redis.exists(self.keys.room_events):
+            archived = f"{self.keys.room_events}:before:{int(time.time() * 1000)}"
+            await self.redis.rename(self.keys.room_events, archived)
 
     # -- leadership and run-once ---------------------------------------------------------
     async def acquire_lease(self, instance: str, ttl: float) -> int:

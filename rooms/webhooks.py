@@ -53,11 +53,20 @@ def verify_jaas(
         raise WebhookRejected("malformed signature header")
     if abs(now - int(timestamp)) > tolerance:
         raise WebhookRejected("signature timestamp outside the tolerance")
-    expected = base64.b64encode(
-        hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).digest()
-    )
+    expected = _jaas_mac(secret, timestamp, body)
     if not any(hmac.compare_digest(expected, s.encode()) for s in signatures):
         raise WebhookRejected("signature does not match")
+
+
+def _jaas_mac(secret: str, timestamp: str, body: bytes) -> bytes:
+    return base64.b64encode(
+        hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).digest()
+    )
+
+
+def jaas_signature(secret: str, body: bytes, timestamp: int) -> str:
+    """The header JaaS would send (the rehearsal's simulated presence signs like JaaS)."""
+    return f"t={timestamp},v1={_jaas_mac(secret, str(timestamp), body).decode()}"
 
 
 def bearer_ok(header: str | None, token: str) -> bool:

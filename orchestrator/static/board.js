@@ -71,7 +71,7 @@
     head.appendChild(el("h3", "team", k.title));
     head.appendChild(el("span", "room-name", k.room_name));
     li.appendChild(head);
-    var when = clockText(k.start_wall) + "–" + clockText(k.end_wall);
+    var when = k.start_local + "–" + k.end_local;
     var phase = k.phase === "running" ? " · ends in " : (k.phase === "upcoming" ? " · starts in " : " · ended");
     var line = el("p", "round", when + phase);
     var cd = el("span", "countdown", k.phase === "ended" ? "" : left(k.boundary_wall));
@@ -94,10 +94,11 @@
                   changeover: "Changeover before round " + c.round, after: "The day is over" }[c.phase];
     document.getElementById("clock-title").textContent = phase;
     document.getElementById("event-time").textContent =
-      c.event_time.slice(11, 16) + (c.speed !== 1 ? " (rehearsal ×" + c.speed + ")" : "");
+      c.local_time + (c.speed !== 1 ? " (rehearsal ×" + c.speed + ")" : "");
+    document.getElementById("event-time").title = c.timezone;
     document.getElementById("delay").textContent = (c.delay_minutes >= 0 ? "+" : "") + c.delay_minutes + " min";
     var next = document.getElementById("next-boundary");
-    next.textContent = c.next_boundary ? c.next_boundary + " in " : "—";
+    next.textContent = c.next_boundary ? c.next_boundary_label + " in " : "—";
     if (c.next_boundary) {
       var span = el("span", "countdown", left(c.next_boundary_wall));
       span.setAttribute("data-until", c.next_boundary_wall);

@@ -203,7 +203,7 @@
     var s = data.stay;
     text("now-what", inRoom(s.now) ? s.now.label : attr("nothing"));
     text("next-what", inRoom(s.next) ? s.next.label : "");
-    text("now-until", inRoom(s.now) ? fill(attr("until"), { time: localTime(s.now.end_wall) }) : "");
+    text("now-until", inRoom(s.now) ? fill(attr("until"), { time: localTime(s.now.end) }) : "");
     document.body.setAttribute("data-room", inRoom(s.now) ? s.now.room : "");
     sync();
   });

@@ -122,7 +122,9 @@ async def events(request: web.Request, session: Session) -> web.StreamResponse:
 
 @signed_in
 async def state(request: web.Request, session: Session) -> web.Response:
-    return web.json_response(request.app[BOARD].state(), headers={"Cache-Control": "no-store"})
+    board = request.app[BOARD]
+    await board.watch.poll()  # nobody may be watching: catch up first
+    return web.json_response(board.state(), headers={"Cache-Control": "no-store"})
 
 
 @signed_in

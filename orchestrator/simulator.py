@@ -1,0 +1,139 @@
+"""Simulated presence for rehearsals (`rota demo`, `rota serve --simulate-presence`): people
+join and leave the video rooms roughly as planned, and the service hears about it through
+its own front door — signed JaaS webhooks over HTTP — so the board, the presenter pages and
+the attendance reports can be rehearsed without a single real participant.
+
+The crowd is believable, not perfect: most people arrive within a few minutes of the start,
+some never come, a few sit in the wrong room, and one team is late for round 2, so the board
+has something to warn about. Everything is decided by a seeded hash: the same rehearsal
+plays the same way in every process (duplicates are dropped by the webhook's key)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+
+from rooms.webhooks import jaas_signature
+
+from .live import Live
+from .service import Service
+
+log = logging.getLogger(__name__)
+SIMULATED_APP = "vpaas-magic-cookie-rehearsal"
+
+
+@dataclass(frozen=True)
+class Visit:
+    person: str
+    room: str  # Rota's room id
+    start: datetime  # event time
+    end: datetime
+    key: str
+
+
+def chance(*parts: object) -> float:
+    """A number in [0, 1) fixed by its inputs."""
+    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def visits(live: Live, seed: int = 0) -> list[Visit]:
+    """Who will be where, by the current plan and clock."""
+    found: list[Visit] = []
+    rooms = [r.id for r in live.programme.rooms]
+    late_team = live.plan.teams[0].id if live.plan.teams else ""
+    for person in live.programme.participants:
+        for place in live.days.get(person.id, []):
+            length = place.end - place.start
+            what = place.keynote or f"r{place.round}"
+            presenter = place.kind == "room" and live.plan.team_of(person.id) is not None
+            if presenter:
+                late = place.round == 2 and place.team == late_team
+                arrive = timedelta(minutes=6 if late else 0.5 * chance(seed, person.id, what))
+                room = place.room
+            else:
+                if chance(seed, person.id, what, "absent") < 0.08:
+                    continue
+                arrive = timedelta(minutes=4 * chance(seed, person.id, what, "arrive"))
+                room = place.room
+                if place.kind == "room" and chance(seed, person.id, what, "lost") < 0.04:
+                    room = rooms[int(chance(seed, person.id, what, "where") * len(rooms))]
+            leave = length - timedelta(minutes=1.5 * chance(seed, person.id, what, "leave"))
+            found.append(
+                Visit(person.id, room, place.start + arrive, place.start + leave, f"{what}")
+            )
+    return found
+
+
+def webhook(live: Live, visit: Visit, kind: str, at: datetime) -> dict:
+    person = live.programme.participant_by_id[visit.person]
+    run = live.clock.anchor_wall.timestamp()  # each rehearsal run has its own connections
+    connection = hashlib.sha256(f"{visit.person}|{visit.key}|{run}".encode()).hexdigest()[:12]
+    data = {
+        "id": person.id,
+        "name": person.name,
+        "email": person.email,
+        "participantId": connection,
+        "participantJid": f"{connection}@rehearsal",
+    }
+    if kind == "PARTICIPANT_LEFT":
+        data["disconnectReason"] = "left"
+    return {
+        "idempotencyKey": f"rehearsal-{kind}-{connection}",
+        "customerId": "rehearsal",
+        "appId": SIMULATED_APP,
+        "eventType": kind,
+        "sessionId": f"rehearsal-{visit.room}",
+        "timestamp": int(live.clock.wall_time(at).timestamp() * 1000),
+        "fqn": f"{SIMULATED_APP}/{live.room_names[visit.room]}",
+        "data": data,
+    }
+
+
+def due(live: Live, after: datetime, until: datetime, seed: int = 0) -> list[dict]:
+    """The webhooks whose moment (event time) lies in (after, until], in time order."""
+    found: list[tuple[datetime, dict]] = []
+    for visit in visits(live, seed):
+        for kind, at in (("PARTICIPANT_JOINED", visit.start), ("PARTICIPANT_LEFT", visit.end)):
+            if after < at <= until:
+                found.append((at, webhook(live, visit, kind, at)))
+    return [body for _, body in sorted(found, key=lambda pair: pair[0])]
+
+
+class Simulator:
+    def __init__(self, service: Service, base_url: str, secret: str, seed: int = 0) -> None:
+        self.service = service
+        self.url = f"{base_url}/webhooks/jaas"
+        self.secret = secret
+        self.seed = seed
+
+    async def run(self) -> None:
+        live = self.service.require_live()
+        # people already in their rooms when the rehearsal is opened count too
+        last = live.event_now() - timedelta(hours=1)
+        async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
+            while True:
+                live = self.service.require_live()
+                now = live.event_now()
+                for body in due(live, last, now, self.seed):
+                    raw = json.dumps(body, separators=(",", ":")).encode()
+                    stamp = int(datetime.now().timestamp())
+                    try:
+                        await client.post(
+                            self.url,
+                            content=raw,
+                            headers={
+                                "Content-Type": "application/json",
+                                "X-Jaas-Signature": jaas_signature(self.secret, raw, stamp),
+                            },
+                        )
+                    except httpx.HTTPError as exc:
+                        log.debug("simulated webhook not delivered: %s", exc)
+                last = now
+                await asyncio.sleep(0.5)
