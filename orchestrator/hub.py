@@ -93,14 +93,17 @@ def page_json(live: Live, participant: str, at: datetime) -> dict[str, Any]:
     `stay`, the room its embedded video should show (kept to the room's very end)."""
     body = whereabouts_json(live, participant, live.where(participant, at))
     body["stay"] = whereabouts_json(live, participant, live.stay(participant, at))
-    body["server_now"] = datetime.now(UTC).isoformat()
     return body
 
 
-def _body(body: dict[str, Any]) -> str:
-    """The move as sent; `server_now` is left out of the comparison that decides whether
-    anything changed."""
-    return json.dumps({k: v for k, v in body.items() if k != "server_now"})
+def page_key(live: Live, participant: str, at: datetime) -> str:
+    """The move as JSON, without the server's time: equal keys mean nothing changed."""
+    return json.dumps(page_json(live, participant, at))
+
+
+def stamped(key: str) -> str:
+    """The move as sent: with the server's wall time, so pages count down by its clock."""
+    return f'{key[:-1]}, "server_now": "{datetime.now(UTC).isoformat()}"}}'
 
 
 class Hub:
@@ -113,14 +116,15 @@ class Hub:
         self.feed_configured = feed_configured
         self.clients: dict[str, weakref.WeakSet[Client]] = {}
         self.presenters: weakref.WeakSet[Client] = weakref.WeakSet()
+        # moves for the next moment, worked out ahead: (Live, segment, participant -> key)
+        self._prepared: tuple[Live, int, dict[str, str]] | None = None
         self._wake = asyncio.Event()
 
     def add(self, participant: str) -> Client:
         client = Client(participant)
         live = self.service.require_live()
-        body = page_json(live, participant, live.event_now())
-        client.last = _body(body)
-        client.send("move", json.dumps(body))
+        client.last = page_key(live, participant, live.event_now())
+        client.send("move", stamped(client.last))
         if live.plan.team_of(participant) is not None:
             self.presenters.add(client)
             self.watch.attach()
@@ -162,9 +166,8 @@ class Hub:
         self._wake.set()
 
     def transition(self, message: dict[str, Any]) -> None:
-        self._send_all(
-            "transition", json.dumps({"kind": message.get("kind"), "id": message.get("id")})
-        )
+        """Pages follow moves, not transitions: a look, and a move where a place changed
+        (sending every page each transition as well would double the boundary's writes)."""
         self._wake.set()
 
     def broadcast(self, message: dict[str, Any]) -> None:
@@ -179,19 +182,24 @@ class Hub:
                 client.send(event, data)
 
     def _tick(self) -> datetime | None:
-        """Send moves to those whose place changed; return the next moment to look again."""
+        """Send moves to those whose place changed; return the next moment (event time) at
+        which anybody connected may move."""
         live = self.service.require_live()
         now = live.event_now()
+        ready: dict[str, str] = {}
+        prepared = self._prepared
+        if prepared is not None and prepared[0] is live and prepared[1] == live.segment(now):
+            ready = prepared[2]
         soonest: datetime | None = None
         for participant, group in list(self.clients.items()):
             if not group:
                 continue
-            body = page_json(live, participant, now)
-            key, sent = _body(body), ""
+            key = ready.get(participant) or page_key(live, participant, now)
+            sent = ""
             for client in list(group):
                 if client.last != key:
                     client.last = key
-                    sent = sent or json.dumps(body)
+                    sent = sent or stamped(key)
                     client.send("move", sent)
             for until in (live.where(participant, now).until, live.stay(participant, now).until):
                 if until is not None and (soonest is None or until < soonest):
@@ -200,14 +208,36 @@ class Hub:
             present = self.watch.occupancy(live)
             for client in list(self.presenters):
                 self._send_room(live, client, present, now)
-        return live.clock.wall_time(soonest) if soonest else None
+        return soonest
+
+    async def _prepare(self, at: datetime) -> None:
+        """Work out everybody's move for moment `at` before it comes, a slice at a time so
+        /go keeps answering meanwhile; at the boundary only the sending is left."""
+        live = self.service.require_live()
+        table: dict[str, str] = {}
+        for i, participant in enumerate(list(self.clients)):
+            table[participant] = page_key(live, participant, at)
+            if i % 100 == 99:
+                await asyncio.sleep(0)
+                if self.service.live is not live:
+                    return
+        self._prepared = (live, live.segment(at), table)
 
     async def run(self) -> None:
         while True:
             self._wake.clear()
-            wake_at = self._tick()
+            moment = self._tick()
             timeout = 30.0
-            if wake_at is not None:
-                timeout = min(timeout, max((wake_at - datetime.now(UTC)).total_seconds(), 0) + 0.01)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout)
+            preparing = None
+            if moment is not None:
+                wall = self.service.require_live().clock.wall_time(moment)
+                timeout = min(timeout, max((wall - datetime.now(UTC)).total_seconds(), 0) + 0.002)
+                preparing = asyncio.create_task(self._prepare(moment))
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+            finally:
+                if preparing is not None and not preparing.done():
+                    preparing.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await preparing

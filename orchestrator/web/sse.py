@@ -29,7 +29,8 @@ async def stream(
         await response.write(f"retry: {RETRY_MS}\n\n".encode())
         while not client.closed or not client.queue.empty():
             try:
-                event, data, event_id = await asyncio.wait_for(client.queue.get(), HEARTBEAT)
+                async with asyncio.timeout(HEARTBEAT):  # no task per event, unlike wait_for
+                    event, data, event_id = await client.queue.get()
             except TimeoutError:
                 await response.write(b": keep-alive\n\n")
                 continue
