@@ -10,6 +10,7 @@ import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import jinja2
 import redis.asyncio as aioredis
 from aiohttp import web
@@ -29,6 +30,7 @@ from .appkeys import (
     INTAKE,
     LISTENER,
     METRICS,
+    NOTIFIER,
     SERVICE,
     SETTINGS,
     STORE,
@@ -43,6 +45,7 @@ from .intake import Intake
 from .keys import Keys
 from .listener import Listener
 from .metrics import Metrics
+from .notifier import Notifier, programme_subscribers
 from .service import Service
 from .settings import Settings
 from .simulator import Simulator
@@ -50,11 +53,12 @@ from .store import Store
 from .tasks import cancel_all, supervised
 from .warmup import Warmup
 from .watch import Watch
-from .web import api, board, go, ops, participant, webhooks
+from .web import api, board, go, notify, ops, participant, webhooks
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
+HTTP = web.AppKey("http", httpx.AsyncClient)
 
 
 def redis_client(url: str) -> aioredis.Redis:
@@ -87,6 +91,19 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
             await embedded.stop()
 
 
+async def _http(app: web.Application) -> AsyncIterator[None]:
+    """One client for every outbound call: explicit timeouts, redirects never followed."""
+    settings = app[SETTINGS]
+    timeout = httpx.Timeout(settings.notify_timeout, connect=min(5.0, settings.notify_timeout))
+    async with httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+    ) as client:
+        app[HTTP] = client
+        yield
+
+
 async def _service(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     programme = app[PROGRAMME]
@@ -113,6 +130,13 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     listener = Listener(service, store, conductor, [hub, board])
     app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
     intake = app[INTAKE] = Intake(store)
+    notifier = app[NOTIFIER] = Notifier(service, store, settings, app[HTTP])
+    await notifier.sync_programme(
+        programme_subscribers(
+            app[PROGRAMME].sections.get("notify"), settings.environ, settings.notify_allow_private
+        )
+    )
+    notifier.on_dead_count.append(lambda n: setattr(board, "delivery_failures", n))
     conductor.start()
     loops = {
         "hub": hub.run,
@@ -122,6 +146,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "warmup": Warmup(service).run,
         "intake": intake.run,
         "board": board.run,
+        "notifier": notifier.run,
         "watch": lambda: watch.run(on_change=lambda: (hub.refresh(), board.refresh())),
     }
     if settings.simulate_presence:
@@ -135,6 +160,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await cancel_all(tasks)
+        await notifier.stop()
         intake.fail_pending()
         await conductor.stop()
         await clicks.flush()
@@ -157,7 +183,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    app.cleanup_ctx.extend([_redis, _service, _background])
+    app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)
     app.add_routes(
         [
@@ -170,6 +196,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
             *api.routes(),
             *webhooks.routes(),
             *board.routes(),
+            *notify.routes(),
             web.static("/static", STATIC),
         ]
     )

@@ -12,6 +12,7 @@ from .hub import Hub
 from .intake import Intake
 from .listener import Listener
 from .metrics import Metrics
+from .notifier import Notifier
 from .service import Service
 from .settings import Settings
 from .store import Store
@@ -21,6 +22,7 @@ METRICS = web.AppKey("metrics", Metrics)
 STORE = web.AppKey("store", Store)
 SERVICE = web.AppKey("service", Service)
 HUB = web.AppKey("hub", Hub)
+NOTIFIER = web.AppKey("notifier", Notifier)
 BOARD = web.AppKey("board", BoardHub)
 INTAKE = web.AppKey("intake", Intake)
 CLICKS = web.AppKey("clicks", ClickRecorder)

@@ -85,6 +85,31 @@ class Keys:
     def webhook_seen(self, key: str) -> str:  # set for 3 days: the webhook's dedupe key
         return self._k(f"webhook-seen:{key}")
 
+    @property
+    def notify_subscribers(self) -> str:  # hash: subscriber id -> JSON
+        return self._k("notify:subscribers")
+
+    def notify_queue(self, queue: str) -> str:  # list of job ids, delivered in order
+        return self._k(f"notify:queue:{queue}")
+
+    def notify_job(self, job: str) -> str:  # one delivery's JSON (event, attempts, status)
+        return self._k(f"notify:job:{job}")
+
+    @property
+    def notify_due(self) -> str:  # zset: queue -> when its head should be tried
+        return self._k("notify:due")
+
+    def notify_lock(self, queue: str) -> str:  # who delivers this queue now (with a TTL)
+        return self._k(f"notify:lock:{queue}")
+
+    @property
+    def notify_dead(self) -> str:  # list: jobs that failed for good (dead letters)
+        return self._k("notify:dead")
+
+    @property
+    def notify_recent(self) -> str:  # list: the latest delivered jobs
+        return self._k("notify:recent")
+
     def session(self, digest: str) -> str:  # an organiser's board session, with a TTL
         return self._k(f"session:{digest}")
 

@@ -131,6 +131,47 @@ def spec() -> dict[str, Any]:
                     ],
                 }
             },
+            "/api/v1/notify/subscribers": {
+                "get": _op("notification subscribers (secrets never shown)"),
+                "post": _op(
+                    "add a subscriber; a webhook's secret is made up when not given and shown "
+                    "once in the answer; private addresses are refused",
+                    {
+                        "type": "object",
+                        "required": ["url"],
+                        "properties": {
+                            "url": {"type": "string"},
+                            "kind": {
+                                "enum": ["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
+                            },
+                            "events": {"type": "array", "items": {"type": "string"}},
+                            "secret": {"type": "string"},
+                        },
+                    },
+                    ok="201",
+                ),
+            },
+            "/api/v1/notify/subscribers/{id}": {
+                "delete": {**_op("remove a subscriber"), "parameters": PID}
+            },
+            "/api/v1/notify/subscribers/{id}/test": {
+                "post": {**_op("send a test notification", ok="202"), "parameters": PID}
+            },
+            "/api/v1/notify/deliveries": {
+                "get": {
+                    **_op("deliveries by status (failed: the dead letters)"),
+                    "parameters": [
+                        {
+                            "name": "status",
+                            "in": "query",
+                            "schema": {"enum": ["failed", "pending", "delivered"]},
+                        }
+                    ],
+                }
+            },
+            "/api/v1/notify/deliveries/{id}/redeliver": {
+                "post": {**_op("deliver a failed one again", ok="202"), "parameters": PID}
+            },
             "/api/v1/openapi.json": {"get": _op("this description", public=True)},
         },
     }

@@ -55,6 +55,11 @@ class Settings:
     event_sync_token: Secret = field(default_factory=lambda: Secret(""))
     feed_silence_seconds: float = 300.0  # the board warns when webhooks stop this long
     simulate_presence: bool = False  # rehearsal: simulated people join and leave the rooms
+    notify_allow_private: bool = False  # ROTA_NOTIFY_ALLOW_PRIVATE=1: receivers on our network
+    notify_backoff_scale: float = 1.0  # multiplies the retry back-off (tests shorten it)
+    notify_max_attempts: int = 7  # then a delivery is a dead letter
+    notify_timeout: float = 10.0  # seconds for one delivery attempt
+    environ: dict[str, str] = field(default_factory=dict, repr=False)  # for [[notify]] secrets
 
     @property
     def feed_configured(self) -> bool:
@@ -75,6 +80,9 @@ class Settings:
         chosen = {k: v for k, v in options.items() if v is not None}
         chosen.setdefault("redis_url", env.get("REDIS_URL") or None)
         chosen.setdefault("base_url", env.get("ROTA_BASE_URL", ""))
+        chosen.setdefault(
+            "notify_allow_private", env.get("ROTA_NOTIFY_ALLOW_PRIVATE", "") in ("1", "true", "yes")
+        )
         settings = cls(
             programme=Path(programme),
             organiser_token=Secret(token),
@@ -82,6 +90,7 @@ class Settings:
             jitsi_secret=Secret(env.get("ROTA_JITSI_SECRET", "")),
             jaas_webhook_secret=Secret(env.get("ROTA_JAAS_WEBHOOK_SECRET", "")),
             event_sync_token=Secret(env.get("ROTA_EVENT_SYNC_TOKEN", "")),
+            environ=dict(env),
             **chosen,  # type: ignore[arg-type]
         )
         if not settings.base_url:

@@ -1,0 +1,50 @@
+"""Subscriber URLs must not reach into our own network (server-side request forgery):
+loopback, private, link-local and other special addresses are refused unless the operator
+allows them (ROTA_NOTIFY_ALLOW_PRIVATE=1, e.g. for a receiver on the same host)."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+
+class UnsafeURL(ValueError):
+    pass
+
+
+def check_shape(url: str) -> str:
+    """The URL's host, if the URL is acceptable in form (before any lookup)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http"):
+        raise UnsafeURL("the URL must be http or https")
+    if not parts.hostname:
+        raise UnsafeURL("the URL has no host")
+    if parts.username or parts.password:
+        raise UnsafeURL("credentials in the URL are not accepted")
+    if len(url) > 2000:
+        raise UnsafeURL("the URL is too long")
+    return parts.hostname
+
+
+def _special(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+async def check(url: str, allow_private: bool) -> None:
+    """Refuse the URL if its host is, or resolves to, a non-public address. Called when a
+    subscriber is added and again before each delivery (the name may change its answer)."""
+    host = check_shape(url)
+    if allow_private:
+        return
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise UnsafeURL(f"cannot resolve {host}: {exc.strerror}") from None
+    for info in infos:
+        if _special(str(info[4][0])):
+            raise UnsafeURL(f"{host} is a private or special address ({info[4][0]})")
