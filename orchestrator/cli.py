@@ -188,6 +188,15 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     except JitsiConfigError as exc:
         click.echo(f"{programme_path}: {exc}", err=True)
         sys.exit(1)
+    from .notifier import NotifyConfigError, programme_subscribers
+
+    try:
+        programme_subscribers(
+            programme.sections.get("notify"), settings.environ, settings.notify_allow_private
+        )
+    except NotifyConfigError as exc:
+        click.echo(f"{programme_path}: {exc}", err=True)
+        sys.exit(1)
     _logging(programme.event.id, verbose)
     app = create_app(settings, programme)
 

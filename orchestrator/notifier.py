@@ -47,6 +47,7 @@ CLAIM_IDLE_MS = 15_000
 LOCK_MS = 60_000
 BACKOFF = (5, 300, 1800, 7200, 18000, 36000)  # seconds after attempt 1, 2, … (Standard Webhooks)
 RECENT = 1000
+SUBS_TTL = 1.0  # seconds a delivery may use this process's copy of the subscribers
 NTFY_DEFAULT = "https://ntfy.sh"
 
 _RELEASE = """
@@ -214,6 +215,7 @@ class Notifier:
         self.running: dict[str, asyncio.Task[None]] = {}
         self.dead_count = 0
         self.on_dead_count: list[Any] = []
+        self._subs: tuple[float, dict[str, Subscriber]] | None = None
 
     # -- subscribers -------------------------------------------------------------------
     async def sync_programme(self, subscribers: list[Subscriber]) -> None:
@@ -225,9 +227,15 @@ class Notifier:
                 sub = Subscriber(**{**sub.__dict__, "disabled": old.disabled})
             await self.store.redis.hset(self.keys.notify_subscribers, sub.id, sub.to_json())
 
-    async def subscribers(self) -> dict[str, Subscriber]:
+    async def subscribers(self, fresh: bool = True) -> dict[str, Subscriber]:
+        """All subscribers; deliveries may use a copy up to `SUBS_TTL` old (another
+        process's change reaches them that late; this process's own changes at once)."""
+        if not fresh and self._subs is not None and time.monotonic() - self._subs[0] < SUBS_TTL:
+            return self._subs[1]
         raw = await self.store.redis.hgetall(self.keys.notify_subscribers)
-        return {k.decode(): Subscriber.from_json(v) for k, v in raw.items()}
+        found = {k.decode(): Subscriber.from_json(v) for k, v in raw.items()}
+        self._subs = (time.monotonic(), found)
+        return found
 
     async def add(self, data: dict[str, Any]) -> tuple[Subscriber, str]:
         """From the API; the secret is shown once, here (made up when not given)."""
@@ -254,9 +262,11 @@ class Notifier:
             personal=kind == "ntfy" and bool(data.get("personal")),
         )
         await self.store.redis.hset(self.keys.notify_subscribers, sub.id, sub.to_json())
+        self._subs = None
         return sub, secret
 
     async def remove(self, sub_id: str) -> bool:
+        self._subs = None
         return bool(await self.store.redis.hdel(self.keys.notify_subscribers, sub_id))
 
     async def test(self, sub_id: str) -> str:
@@ -434,7 +444,7 @@ class Notifier:
                 if job["next_at"] > time.time():
                     await redis.zadd(keys.notify_due, {queue: job["next_at"]})
                     return
-                sub = (await self.subscribers()).get(job["subscriber"])
+                sub = (await self.subscribers(fresh=False)).get(job["subscriber"])
                 if sub is None or sub.disabled:
                     job["last"] = (
                         "subscriber removed" if sub is None else f"disabled: {sub.disabled}"
@@ -454,6 +464,7 @@ class Notifier:
                 if outcome.gone:
                     disabled = Subscriber(**{**sub.__dict__, "disabled": "410 Gone"})
                     await redis.hset(keys.notify_subscribers, sub.id, disabled.to_json())
+                    self._subs = None
                     await self._finish(job, "failed")
                     continue
                 if job["attempts"] >= self.settings.notify_max_attempts:
