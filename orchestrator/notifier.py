@@ -518,8 +518,11 @@ class Notifier:
     async def run(self) -> None:
         await self.ensure_group()
         while True:
+            # redis-py may swallow a cancellation that lands in a blocking read: look
+            stop_if_cancelled()
             try:
                 await self.read_outbox()
+                stop_if_cancelled()
                 now = time.time()
                 due = await self.store.redis.zrangebyscore(
                     self.keys.notify_due, "-inf", now, start=0, num=200
