@@ -27,6 +27,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from support import wait_up  # bench/support.py
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TOKEN = "bench-organiser-token"
@@ -63,19 +65,6 @@ def event(folder: Path, urls: list[str]) -> Path:
     (folder / "programme.toml").write_text(toml, encoding="utf-8")
     shutil.copy(source / "roster.csv", folder / "roster.csv")
     return folder / "programme.toml"
-
-
-def wait_up(url: str) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def serve(programme: Path, data: Path, port: int, *extra: str) -> subprocess.Popen:

@@ -22,6 +22,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from support import percentile, wait_up  # bench/support.py
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TOKEN = "bench-organiser-token"
@@ -39,11 +41,6 @@ def bare_server(port: int) -> None:
     app = web.Application()
     app.add_routes([web.get("/go/{token}", go)])
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, backlog=4096)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 async def sustained(urls: list[str], seconds: float, concurrency: int) -> dict:
@@ -158,20 +155,6 @@ def run_client(
     return json.loads(out.stdout)
 
 
-def wait_up(url: str) -> None:
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=1).status_code < 500:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
-
-
 def main() -> None:
     import httpx
 
@@ -224,8 +207,8 @@ def main() -> None:
     )
     bare = subprocess.Popen([sys.executable, __file__, "--bare", "8742"])
     try:
-        wait_up("http://127.0.0.1:8741/healthz")
-        wait_up("http://127.0.0.1:8742/go/x")
+        wait_up("http://127.0.0.1:8741/healthz", healthy=True)
+        wait_up("http://127.0.0.1:8742/go/x", healthy=True)
         people = httpx.get(
             "http://127.0.0.1:8741/api/v1/participants",
             headers={"Authorization": f"Bearer {TOKEN}"},

@@ -26,6 +26,7 @@ import uuid
 from pathlib import Path
 
 import redis
+from support import wait_up  # bench/support.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -122,18 +123,6 @@ async def round_start(url: str, joins: int = 1000, within: float = 5.0) -> dict:
 
         await asyncio.gather(*(one(i, p) for i, p in enumerate(sends)))
     return {"sent": len(sends), "distinct": joins, "ok": sum(s == 200 for s in statuses)}
-
-
-def wait_up(url: str) -> None:
-    import httpx
-
-    for _ in range(300):
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not come up")
 
 
 def main() -> None:
