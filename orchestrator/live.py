@@ -131,41 +131,37 @@ class Live:
     def segment(self, at: datetime) -> int:
         return bisect.bisect_right(self.moments, at)
 
-    def where(self, participant: str, at: datetime) -> Whereabouts:
-        segment = self.segment(at)
-        table = self._answers.get(segment)
-        if table is None:
-            table = self._answers[segment] = {}
+    def _answer(
+        self,
+        tables: dict[int, dict[str, Whereabouts]],
+        participant: str,
+        at: datetime,
+        lead: timedelta,
+    ) -> Whereabouts:
+        """The answer for `at`, worked out once per time segment and kept."""
+        table = tables.setdefault(self.segment(at), {})
         answer = table.get(participant)
         if answer is None:
             answer = table[participant] = whereabouts(
-                self.days.get(participant, []), at, self.lead, self.changeover
+                self.days.get(participant, []), at, lead, self.changeover
             )
         return answer
+
+    def where(self, participant: str, at: datetime) -> Whereabouts:
+        return self._answer(self._answers, participant, at, self.lead)
 
     def stay(self, participant: str, at: datetime) -> Whereabouts:
         """Where the person's embedded video should be: like `where`, but a room is kept to
         its very end (no early lead), so a page never leaves a presentation before it ends."""
-        table = self._stays.setdefault(self.segment(at), {})
-        answer = table.get(participant)
-        if answer is None:
-            answer = table[participant] = whereabouts(
-                self.days.get(participant, []), at, timedelta(0), self.changeover
-            )
-        return answer
+        return self._answer(self._stays, participant, at, timedelta(0))
 
     def warm(self, segment: int, participants: list[str]) -> None:
         """Work out answers for `segment` ahead of time (see orchestrator/warmup.py)."""
         if not self.moments or segment > len(self.moments):
             return
         at = self.moments[segment - 1] if segment > 0 else self.moments[0] - timedelta(days=1)
-        table = self._answers.setdefault(segment, {})
         for participant in participants:
-            if participant not in table:
-                table[participant] = whereabouts(
-                    self.days.get(participant, []), at, self.lead, self.changeover
-                )
-            place = table[participant].now
+            place = self._answer(self._answers, participant, at, self.lead).now
             if place is not None and self.jitsi.tokens != "none":
                 self.join_url(place, participant)
 
