@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .board import Feed, snapshot
-from .hub import Client
+from .hub import Client, stamped
 from .metrics import Metrics
 from .service import Service
 from .watch import JournalEntry, Watch
@@ -68,7 +68,7 @@ class BoardHub:
             raise
         for entry in missed[-200:]:
             client.send("log", journal_json(entry), entry.id)
-        client.send("state", self._with_time(self.state()))
+        client.send("state", stamped(json.dumps(self.state())))
         self.clients.add(client)
         self.metrics.sse_clients.inc()
         return client
@@ -93,12 +93,6 @@ class BoardHub:
             for entry in entries:
                 client.send("log", journal_json(entry), entry.id)
 
-    @staticmethod
-    def _with_time(state: dict[str, Any]) -> str:
-        """The server's wall time rides along so the board counts down by the server's
-        clock, whatever the projector's clock says."""
-        return json.dumps({**state, "server_now": datetime.now(UTC).isoformat()})
-
     def _tick(self) -> None:
         if not self.clients:
             self._last = ""
@@ -107,7 +101,7 @@ class BoardHub:
         key = json.dumps(state)
         if key != self._last:
             self._last = key
-            body = self._with_time(state)
+            body = stamped(key)  # the server's time rides along: boards count by its clock
             for client in list(self.clients):
                 client.send("state", body)
 
