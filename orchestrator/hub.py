@@ -165,11 +165,6 @@ class Hub:
     def refresh(self) -> None:
         self._wake.set()
 
-    def transition(self, message: dict[str, Any]) -> None:
-        """Pages follow moves, not transitions: a look, and a move where a place changed
-        (sending every page each transition as well would double the boundary's writes)."""
-        self._wake.set()
-
     def broadcast(self, message: dict[str, Any]) -> None:
         self._send_all(
             "broadcast",

@@ -76,7 +76,8 @@ class Listener:
         elif kind == "tokens-changed":
             await self.service.reload("tokens")
         elif kind == "transition":
-            self.hub.transition(message)
+            # pages follow moves, not transitions: a look, and a move where a place changed
+            # (sending every page each transition too doubled the writes at a boundary)
             self._refresh()
         elif kind == "broadcast":
             self.hub.broadcast(message)
