@@ -130,20 +130,19 @@ def describe(live: Live, kind: str, data: dict[str, Any]) -> tuple[str, str]:
     title = live.programme.event.title
     n = data.get("round")
     start, end = clock(data.get("start")), clock(data.get("end"))
+    keynote = live.programme.keynote_by_id.get(str(data.get("keynote", "")))
+    talk = f"“{keynote.title}”" if keynote else str(data.get("keynote", ""))
     words = {
-        "round.warning": f"Round {n} starts at {clock(data.get('start'))}",
+        "round.warning": f"Round {n} starts at {start}",
         "round.started": f"Round {n} has started ({start}–{end})",
-        "round.wrapup": f"Round {n}: time to wrap up (ends {clock(data.get('end'))})",
+        "round.wrapup": f"Round {n}: time to wrap up (ends {end})",
         "round.ended": f"Round {n} has ended",
-        "keynote.started": f"Keynote {data.get('keynote', '')} has started",
-        "keynote.ended": f"Keynote {data.get('keynote', '')} has ended",
+        "keynote.started": f"Keynote {talk} has started",
+        "keynote.ended": f"Keynote {talk} has ended",
         "event.ended": "The day is over",
         "broadcast": str(data.get("message", "")),
         "test": "A test notification from Rota",
     }
-    keynote = live.programme.keynote_by_id.get(str(data.get("keynote", "")))
-    if keynote is not None:
-        words[kind] = words[kind].replace(f"Keynote {keynote.id}", f"Keynote “{keynote.title}”")
     return title, words.get(kind, kind)
 
 
