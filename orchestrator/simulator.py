@@ -65,9 +65,7 @@ def visits(live: Live, seed: int = 0) -> list[Visit]:
                 if place.kind == "room" and chance(seed, person.id, what, "lost") < 0.04:
                     room = rooms[int(chance(seed, person.id, what, "where") * len(rooms))]
             leave = length - timedelta(minutes=1.5 * chance(seed, person.id, what, "leave"))
-            found.append(
-                Visit(person.id, room, place.start + arrive, place.start + leave, f"{what}")
-            )
+            found.append(Visit(person.id, room, place.start + arrive, place.start + leave, what))
     return found
 
 
@@ -96,10 +94,13 @@ def webhook(live: Live, visit: Visit, kind: str, at: datetime) -> dict:
     }
 
 
-def due(live: Live, after: datetime, until: datetime, seed: int = 0) -> list[dict]:
-    """The webhooks whose moment (event time) lies in (after, until], in time order."""
+def due(
+    live: Live, after: datetime, until: datetime, seed: int = 0, planned: list[Visit] | None = None
+) -> list[dict]:
+    """The webhooks whose moment (event time) lies in (after, until], in time order;
+    `planned` is `visits(live, seed)` when the caller already has it."""
     found: list[tuple[datetime, dict]] = []
-    for visit in visits(live, seed):
+    for visit in visits(live, seed) if planned is None else planned:
         for kind, at in (("PARTICIPANT_JOINED", visit.start), ("PARTICIPANT_LEFT", visit.end)):
             if after < at <= until:
                 found.append((at, webhook(live, visit, kind, at)))
@@ -117,11 +118,14 @@ class Simulator:
         live = self.service.require_live()
         # people already in their rooms when the rehearsal is opened count too
         last = live.event_now() - timedelta(hours=1)
+        planned: tuple[Live, list[Visit]] | None = None  # visits change only with Live
         async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
             while True:
                 live = self.service.require_live()
+                if planned is None or planned[0] is not live:
+                    planned = (live, visits(live, self.seed))
                 now = live.event_now()
-                for body in due(live, last, now, self.seed):
+                for body in due(live, last, now, self.seed, planned[1]):
                     raw = json.dumps(body, separators=(",", ":")).encode()
                     stamp = int(datetime.now().timestamp())
                     try:
