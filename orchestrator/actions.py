@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .service import ChangeRefused, Service
+from orchestrator.service import ChangeRefused, Service
 
 MAX_MINUTES = 24 * 60
 MAX_BODY = 64_000

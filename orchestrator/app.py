@@ -19,10 +19,8 @@ from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from schedules.model import Programme
-from schedules.programme import load_programme
-
-from .appkeys import (
+from orchestrator.answers import Warmup
+from orchestrator.appkeys import (
     BOARD,
     CLICKS,
     CONDUCTOR,
@@ -36,24 +34,25 @@ from .appkeys import (
     STORE,
     TEMPLATES,
 )
-from .boardhub import BoardHub
-from .clicks import ClickRecorder
-from .conductor import Conductor
-from .embedded_redis import EmbeddedRedis
-from .hub import Hub
-from .intake import Intake
-from .keys import Keys
-from .listener import Listener
-from .metrics import Metrics
-from .notifier import Notifier, programme_subscribers
-from .service import Service
-from .settings import Settings
-from .simulator import Simulator
-from .store import Store
-from .tasks import cancel_all, supervised
-from .warmup import Warmup
-from .watch import Watch
-from .web import api, board, go, notify, ops, participant, webhooks
+from orchestrator.clicks import ClickRecorder
+from orchestrator.metrics import Metrics
+from orchestrator.notify.notifier import Notifier, programme_subscribers
+from orchestrator.presence.intake import Intake
+from orchestrator.presence.room_feed import Watch
+from orchestrator.presence.simulator import Simulator
+from orchestrator.service import Service
+from orchestrator.settings import Settings
+from orchestrator.storage.keys import Keys
+from orchestrator.storage.redis_server import EmbeddedRedis
+from orchestrator.storage.store import Store
+from orchestrator.streams.board import BoardHub
+from orchestrator.streams.pages import Hub
+from orchestrator.streams.pubsub import Listener
+from orchestrator.tasks import cancel_all, supervised
+from orchestrator.transitions import Conductor
+from orchestrator.web import api, board, go, notify, ops, participant, webhooks
+from schedules.model import Programme
+from schedules.programme import load_programme
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"

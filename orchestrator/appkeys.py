@@ -5,17 +5,17 @@ from __future__ import annotations
 import jinja2
 from aiohttp import web
 
-from .boardhub import BoardHub
-from .clicks import ClickRecorder
-from .conductor import Conductor
-from .hub import Hub
-from .intake import Intake
-from .listener import Listener
-from .metrics import Metrics
-from .notifier import Notifier
-from .service import Service
-from .settings import Settings
-from .store import Store
+from orchestrator.clicks import ClickRecorder
+from orchestrator.metrics import Metrics
+from orchestrator.notify.notifier import Notifier
+from orchestrator.presence.intake import Intake
+from orchestrator.service import Service
+from orchestrator.settings import Settings
+from orchestrator.storage.store import Store
+from orchestrator.streams.board import BoardHub
+from orchestrator.streams.pages import Hub
+from orchestrator.streams.pubsub import Listener
+from orchestrator.transitions import Conductor
 
 SETTINGS = web.AppKey("settings", Settings)
 METRICS = web.AppKey("metrics", Metrics)

@@ -171,11 +171,10 @@ def _logging(event: str, verbose: bool) -> None:
 def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: object) -> None:
     from aiohttp import web
 
+    from orchestrator.app import create_app
+    from orchestrator.appkeys import SERVICE, SETTINGS
+    from orchestrator.settings import Settings
     from rooms.links import JitsiConfig, JitsiConfigError
-
-    from .app import create_app
-    from .appkeys import SERVICE, SETTINGS
-    from .settings import Settings
 
     programme = _load(programme_path)
     settings = Settings.build(programme_path, **options)
@@ -188,7 +187,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     except JitsiConfigError as exc:
         click.echo(f"{programme_path}: {exc}", err=True)
         sys.exit(1)
-    from .notifier import NotifyConfigError, programme_subscribers
+    from orchestrator.notify.notifier import NotifyConfigError, programme_subscribers
 
     try:
         programme_subscribers(
@@ -412,10 +411,9 @@ def attendance(
     import json
     import os
 
+    from orchestrator.presence.attendance import in_event_time, keynote_report, rows_csv, rows_json
+    from orchestrator.storage.stored_event import NothingStored, live_from_store, stored_event
     from rooms.links import JitsiConfig
-
-    from .attendance import in_event_time, keynote_report, rows_csv, rows_json
-    from .offline import NothingStored, live_from_store, stored_event
 
     loaded = _load(programme)
     if keynote not in loaded.keynote_by_id:

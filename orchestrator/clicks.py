@@ -10,9 +10,9 @@ import logging
 
 from redis.exceptions import RedisError
 
-from .metrics import Metrics
-from .store import Store
-from .tasks import stop_if_cancelled
+from orchestrator.metrics import Metrics
+from orchestrator.storage.store import Store
+from orchestrator.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 BATCH = 500

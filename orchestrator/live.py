@@ -9,6 +9,7 @@ import bisect
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from orchestrator.i18n import translator
 from rooms.links import JitsiConfig, Person, mint, room_url
 from rooms.names import room_name
 from schedules.clock import ClockState
@@ -16,8 +17,6 @@ from schedules.model import Participant, Programme
 from schedules.plan import Plan
 from schedules.timeline import Timeline
 from schedules.whereabouts import Place, Whereabouts, places, whereabouts
-
-from .i18n import translator
 
 
 @dataclass(frozen=True)

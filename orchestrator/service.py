@@ -9,6 +9,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from orchestrator.live import Live
+from orchestrator.settings import Settings
+from orchestrator.storage.store import Store, digest
 from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.model import Participant, Programme
@@ -19,10 +22,6 @@ from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
 from schedules.roster import COLUMNS
 from schedules.timeline import ClockError, delay, extend
-
-from .live import Live
-from .settings import Settings
-from .store import Store, digest
 
 log = logging.getLogger(__name__)
 

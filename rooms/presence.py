@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .events import RoomEvent
+from rooms.events import RoomEvent
 
 MERGE_GAP = 60.0  # seconds: a shorter gap in one room is a reconnect
 LOST_DELAY = 60.0  # a leave with disconnectReason "unknown" arrives about this late

@@ -8,7 +8,7 @@ import hmac
 import json
 from typing import Any
 
-from .events import RoomEvent
+from rooms.events import RoomEvent
 
 JAAS_TOLERANCE = 300  # seconds between the signature's `t` and our clock
 SERVICE_MARKERS = ("recorder.", "transcriber.", "jigasi", "jibri")

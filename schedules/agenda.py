@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from .model import Programme
-from .plan import Plan
+from schedules.model import Programme
+from schedules.plan import Plan
 
 Kind = Literal["presenting", "audience", "keynote", "away"]
 

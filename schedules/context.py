@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .model import Participant, Programme
+from schedules.model import Participant, Programme
 
 
 @dataclass(frozen=True)

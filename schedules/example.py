@@ -9,7 +9,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from .roster import COLUMNS
+from schedules.roster import COLUMNS
 
 COUNTRIES = {
     "BE": (

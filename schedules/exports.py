@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from .agenda import agenda
-from .model import Programme
-from .plan import Plan
+from schedules.agenda import agenda
+from schedules.model import Programme
+from schedules.plan import Plan
 
 
 def plan_json(plan: Plan) -> str:

@@ -19,9 +19,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from .context import Context, explain_infeasible, jury_duties
-from .model import Programme
-from .plan import (
+from schedules.context import Context, explain_infeasible, jury_duties
+from schedules.model import Programme
+from schedules.plan import (
     EventInfo,
     PersonEntry,
     Plan,
@@ -31,8 +31,8 @@ from .plan import (
     TeamEntry,
     Unassigned,
 )
-from .problems import PlanningError
-from .quality import quality
+from schedules.problems import PlanningError
+from schedules.quality import quality
 
 INF = float("inf")
 

@@ -10,7 +10,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import (
+from schedules.model import (
     LANGUAGES,
     Event,
     Keynote,
@@ -21,10 +21,10 @@ from .model import (
     Team,
     utc,
 )
-from .problems import Problem, ProgrammeError, Severity
-from .roster import Roster, load_roster
-from .tomlpos import Path as KeyPath
-from .tomlpos import key_lines, line_of
+from schedules.problems import Problem, ProgrammeError, Severity
+from schedules.roster import Roster, load_roster
+from schedules.tomlpos import Path as KeyPath
+from schedules.tomlpos import key_lines, line_of
 
 KNOWN_SECTIONS = {"event", "rotation", "rooms", "teams", "keynotes", "jitsi", "notify"}
 

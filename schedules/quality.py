@@ -6,9 +6,9 @@ from collections import Counter
 from statistics import mean
 from typing import Any
 
-from .context import Context, absence, jury_possible
-from .model import Programme
-from .plan import Plan
+from schedules.context import Context, absence, jury_possible
+from schedules.model import Programme
+from schedules.plan import Plan
 
 
 def violations(programme: Programme, plan: Plan) -> list[str]:

@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .context import Context
-from .model import Participant, Programme, Team
-from .plan import Plan, PlannedRound
-from .planner import build_plan
-from .problems import PlanningError
-from .quality import quality
+from schedules.context import Context
+from schedules.model import Participant, Programme, Team
+from schedules.plan import Plan, PlannedRound
+from schedules.planner import build_plan
+from schedules.problems import PlanningError
+from schedules.quality import quality
 
 
 @dataclass(frozen=True)

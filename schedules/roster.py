@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .model import LANGUAGES, ROLES, Keynote, Participant
-from .problems import Problem
+from schedules.model import LANGUAGES, ROLES, Keynote, Participant
+from schedules.problems import Problem
 
 COLUMNS = (
     "id",

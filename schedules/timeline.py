@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .clock import ClockState, Shift, minutes
-from .plan import Plan
+from schedules.clock import ClockState, Shift, minutes
+from schedules.plan import Plan
 
 ItemKind = Literal["round", "keynote"]
 BoundaryKind = Literal[

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .plan import Plan
-from .timeline import Timeline
+from schedules.plan import Plan
+from schedules.timeline import Timeline
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def describe_violations(violations: list[dict[str, Any]]) -> list[str]:
 @asynccontextmanager
 async def jitsi_standin() -> AsyncIterator[str]:
     """Serves the stand-in external_api.js; yields its host:port (the programme's domain)."""
-    from .conftest import free_port
+    from tests.conftest import free_port
 
     script = (FIXTURES / "jitsi" / "external_api.js").read_text(encoding="utf-8")
 

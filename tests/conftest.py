@@ -21,8 +21,8 @@ import redis
 from aiohttp import web
 
 from orchestrator.app import create_app
-from orchestrator.embedded_redis import redis_binary
 from orchestrator.settings import Settings
+from orchestrator.storage.redis_server import redis_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .conftest import free_port
+from tests.conftest import free_port
 
 
 def verify(secret: str, message_id: str, timestamp: str, body: bytes, header: str) -> bool:

@@ -11,8 +11,7 @@ import icalendar
 from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-
-from .builders import BASE_TOML, write_event
+from tests.builders import BASE_TOML, write_event
 
 
 def _events(data: bytes) -> list[icalendar.Event]:

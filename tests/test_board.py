@@ -12,10 +12,9 @@ from contextlib import asynccontextmanager
 import httpx
 
 from orchestrator.appkeys import SERVICE
-
-from .conftest import TOKEN, eventually
-from .standin_jitsi import JaasStandIn
-from .test_participant_browser import start_so_that_now_is
+from tests.conftest import TOKEN, eventually
+from tests.standin_jitsi import JaasStandIn
+from tests.test_participant_browser import start_so_that_now_is
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 

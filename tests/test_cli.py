@@ -10,8 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-
-from .builders import BASE_TOML, write_event
+from tests.builders import BASE_TOML, write_event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"

@@ -12,10 +12,9 @@ from pathlib import Path
 import httpx
 
 from orchestrator.appkeys import BOARD, SERVICE, STORE
-
-from .conftest import AUTH, ROOT, eventually, start_app
-from .receivers import Receivers, receivers, verify
-from .test_participant_browser import start_so_that_now_is
+from tests.conftest import AUTH, ROOT, eventually, start_app
+from tests.receivers import Receivers, receivers, verify
+from tests.test_participant_browser import start_so_that_now_is
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the Standard Webhooks vector's secret
 FAST = {"notify_backoff_scale": 0.01, "notify_max_attempts": 3, "notify_timeout": 1.0}

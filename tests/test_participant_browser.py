@@ -10,15 +10,14 @@ from pathlib import Path
 import jwt
 
 from orchestrator.appkeys import SERVICE
-
-from .browser_kit import (
+from tests.browser_kit import (
     axe_violations,
     chromium,
     describe_violations,
     example_with,
     jitsi_standin,
 )
-from .conftest import eventually
+from tests.conftest import eventually
 
 JITSI_SECRET = "a-test-secret-for-hs256-tokens-0123456789"
 SPEED = 30.0  # a 30-minute round lasts a minute

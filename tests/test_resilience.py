@@ -13,12 +13,11 @@ import pytest
 import redis
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
-from orchestrator.keys import Keys
+from orchestrator.storage.keys import Keys
 from schedules.clock import ClockState
 from schedules.plan import Plan
 from schedules.timeline import Timeline
-
-from .conftest import AUTH, RedisServer, eventually, free_port, start_app
+from tests.conftest import AUTH, RedisServer, eventually, free_port, start_app
 
 pytestmark = pytest.mark.slow
 

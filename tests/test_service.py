@@ -13,9 +13,8 @@ import pytest
 
 from orchestrator.appkeys import CLICKS, CONDUCTOR, SERVICE, STORE
 from orchestrator.openapi import spec
-
-from .builders import BASE_TOML, write_event
-from .conftest import AUTH, Running, eventually
+from tests.builders import BASE_TOML, write_event
+from tests.conftest import AUTH, Running, eventually
 
 
 def plain_audience(live) -> str:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestrator.signing import new_secret, signature, verify
+from orchestrator.notify.signing import new_secret, signature, verify
 
 VECTOR = json.loads(
     (Path(__file__).parent / "fixtures" / "jitsi" / "standard-webhooks-vector.json").read_text()

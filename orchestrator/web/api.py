@@ -7,12 +7,11 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from rooms.links import room_url
-
-from .. import actions
-from ..actions import read_body
-from ..appkeys import CLICKS, SERVICE, STORE
-from ..attendance import (
+from orchestrator import actions
+from orchestrator.actions import read_body
+from orchestrator.appkeys import CLICKS, SERVICE, STORE
+from orchestrator.openapi import spec
+from orchestrator.presence.attendance import (
     in_event_time,
     keynote_report,
     live_counts,
@@ -20,10 +19,10 @@ from ..attendance import (
     rows_csv,
     rows_json,
 )
-from ..hub import whereabouts_json
-from ..openapi import spec
-from ..service import ChangeRefused, change_from_request
-from .auth import organiser
+from orchestrator.service import ChangeRefused, change_from_request
+from orchestrator.streams.pages import whereabouts_json
+from orchestrator.web.auth import organiser
+from rooms.links import room_url
 
 
 def _bad(message: str) -> web.Response:

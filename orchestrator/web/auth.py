@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from ..appkeys import SETTINGS
+from orchestrator.appkeys import SETTINGS
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

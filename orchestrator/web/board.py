@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from .. import sessions
-from ..actions import ACTIONS, read_body
-from ..appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
-from ..service import ChangeRefused
-from ..sessions import COOKIE, Session
-from .pages import SECURITY_HEADERS, csp
-from .sse import stream
+from orchestrator.actions import ACTIONS, read_body
+from orchestrator.appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
+from orchestrator.service import ChangeRefused
+from orchestrator.storage import sessions
+from orchestrator.storage.sessions import COOKIE, Session
+from orchestrator.streams.sse import stream
+from orchestrator.web.pages import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
 HEADERS = {

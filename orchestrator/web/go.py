@@ -10,8 +10,8 @@ import time
 
 from aiohttp import web
 
-from ..appkeys import CLICKS, METRICS, SERVICE
-from .pages import not_found
+from orchestrator.appkeys import CLICKS, METRICS, SERVICE
+from orchestrator.web.pages import not_found
 
 
 async def go(request: web.Request) -> web.StreamResponse:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..actions import read_body
-from ..appkeys import NOTIFIER
-from ..service import ChangeRefused
-from ..ssrf import UnsafeURL
-from .auth import organiser
+from orchestrator.actions import read_body
+from orchestrator.appkeys import NOTIFIER
+from orchestrator.notify.ssrf import UnsafeURL
+from orchestrator.service import ChangeRefused
+from orchestrator.web.auth import organiser
 
 STATUSES = ("failed", "pending", "delivered")
 

@@ -8,7 +8,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import RedisError
 
-from ..appkeys import CONDUCTOR, LISTENER, METRICS, STORE
+from orchestrator.appkeys import CONDUCTOR, LISTENER, METRICS, STORE
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..appkeys import TEMPLATES
-from ..i18n import translator
+from orchestrator.appkeys import TEMPLATES
+from orchestrator.i18n import translator
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

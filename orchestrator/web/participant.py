@@ -6,16 +6,15 @@ from datetime import datetime
 
 from aiohttp import web
 
+from orchestrator.appkeys import HUB, SERVICE, TEMPLATES
+from orchestrator.board_view import presenter_room
+from orchestrator.i18n import translator
+from orchestrator.live import Live
+from orchestrator.streams.sse import stream
+from orchestrator.web.pages import SECURITY_HEADERS, csp, not_found
 from rooms.links import external_api, origin
 from schedules.agenda import agenda
 from schedules.exports import agenda_ics
-
-from ..appkeys import HUB, SERVICE, TEMPLATES
-from ..board import presenter_room
-from ..i18n import translator
-from ..live import Live
-from .pages import SECURITY_HEADERS, csp, not_found
-from .sse import stream
 
 
 def _live_and_person(request: web.Request):  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import time
 
 from aiohttp import web
 
+from orchestrator.appkeys import INTAKE, METRICS, SETTINGS
 from rooms.webhooks import (
     MalformedWebhook,
     WebhookRejected,
@@ -19,8 +20,6 @@ from rooms.webhooks import (
     parse_jaas,
     verify_jaas,
 )
-
-from ..appkeys import INTAKE, METRICS, SETTINGS
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024

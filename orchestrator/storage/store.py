@@ -11,10 +11,9 @@ from typing import Any
 
 import redis.asyncio as aioredis
 
+from orchestrator.storage.keys import Keys
 from schedules.clock import ClockState
 from schedules.plan import Plan
-
-from .keys import Keys
 
 TOKEN_BYTES = 24  # 192 bits: unguessable, URL-safe
 AUDIT_MAXLEN = 1_000_000

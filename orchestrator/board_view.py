@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from orchestrator.live import Live
 from schedules.timeline import WRAPUP, LiveItem
-
-from .live import Live
 
 PRESENTER_GRACE = timedelta(minutes=1)  # event time: presenters may join a little late
 EMPTY_GRACE = timedelta(minutes=3)  # event time: the audience walks over after the start

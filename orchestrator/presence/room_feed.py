@@ -16,13 +16,12 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
+from orchestrator.live import Live
+from orchestrator.presence.attendance import in_event_time, live_counts
+from orchestrator.service import Service
+from orchestrator.storage.store import Store
+from orchestrator.tasks import stop_if_cancelled
 from rooms.events import RoomEvent
-
-from .attendance import in_event_time, live_counts
-from .live import Live
-from .service import Service
-from .store import Store
-from .tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5

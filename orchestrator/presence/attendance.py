@@ -9,10 +9,9 @@ import io
 from dataclasses import asdict, replace
 from datetime import UTC, datetime, timedelta
 
+from orchestrator.live import Live
 from rooms.events import RoomEvent
 from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
-
-from .live import Live
 
 
 def roster_of(live: Live) -> Roster:

@@ -9,8 +9,8 @@ import asyncio
 import gc
 from datetime import UTC, datetime
 
-from .live import Live
-from .service import Service
+from orchestrator.live import Live
+from orchestrator.service import Service
 
 CHUNK = 500
 QUIET_AFTER_BOUNDARY = 5.0  # seconds

@@ -7,7 +7,7 @@ import contextlib
 
 from aiohttp import web
 
-from ..hub import Client
+from orchestrator.streams.pages import Client
 
 HEARTBEAT = 15.0
 RETRY_MS = 1000

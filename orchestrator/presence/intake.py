@@ -10,8 +10,8 @@ import contextlib
 
 from redis.exceptions import RedisError
 
-from .store import Store
-from .tasks import stop_if_cancelled
+from orchestrator.storage.store import Store
+from orchestrator.tasks import stop_if_cancelled
 
 BATCH = 256
 

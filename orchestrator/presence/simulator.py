@@ -19,10 +19,9 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from orchestrator.live import Live
+from orchestrator.service import Service
 from rooms.webhooks import jaas_signature
-
-from .live import Live
-from .service import Service
 
 log = logging.getLogger(__name__)
 SIMULATED_APP = "vpaas-magic-cookie-rehearsal"

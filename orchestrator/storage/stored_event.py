@@ -10,14 +10,13 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 
+from orchestrator.app import redis_client
+from orchestrator.live import Live
+from orchestrator.storage.keys import Keys
+from orchestrator.storage.redis_server import EmbeddedRedis
+from orchestrator.storage.store import Store
 from rooms.links import JitsiConfig
 from schedules.model import Programme
-
-from .app import redis_client
-from .embedded_redis import EmbeddedRedis
-from .keys import Keys
-from .live import Live
-from .store import Store
 
 
 class NothingStored(RuntimeError):

@@ -10,7 +10,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from .store import Store
+from orchestrator.storage.store import Store
 
 COOKIE = "rota_board"
 LIFETIME_SECONDS = 12 * 3600

@@ -31,15 +31,15 @@ from typing import Any
 import httpx
 from redis.exceptions import RedisError, ResponseError
 
-from .i18n import translator
-from .live import Live
-from .notify_kinds import KINDS, Event, Subscriber, build
-from .service import Service
-from .settings import Settings
-from .signing import new_secret
-from .ssrf import UnsafeURL, check, check_shape
-from .store import Store
-from .tasks import stop_if_cancelled
+from orchestrator.i18n import translator
+from orchestrator.live import Live
+from orchestrator.notify.kinds import KINDS, Event, Subscriber, build
+from orchestrator.notify.signing import new_secret
+from orchestrator.notify.ssrf import UnsafeURL, check, check_shape
+from orchestrator.service import Service
+from orchestrator.settings import Settings
+from orchestrator.storage.store import Store
+from orchestrator.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 GROUP = "notify"

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from orchestrator.board_view import presenter_room
+from orchestrator.live import Live
+from orchestrator.metrics import Metrics
+from orchestrator.presence.room_feed import Watch
+from orchestrator.service import Service
 from rooms.links import embed_room
 from schedules.whereabouts import Place, Whereabouts
-
-from .board import presenter_room
-from .live import Live
-from .metrics import Metrics
-from .service import Service
-from .watch import Watch
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 64  # a client this far behind is dropped; its browser reconnects

@@ -21,13 +21,12 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from redis.exceptions import RedisError
 
+from orchestrator.live import Live
+from orchestrator.metrics import Metrics
+from orchestrator.service import Service
+from orchestrator.storage.store import Claim, Store
+from orchestrator.tasks import stop_if_cancelled
 from schedules.timeline import Boundary
-
-from .live import Live
-from .metrics import Metrics
-from .service import Service
-from .store import Claim, Store
-from .tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 

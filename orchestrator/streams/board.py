@@ -11,11 +11,11 @@ import weakref
 from datetime import UTC, datetime
 from typing import Any
 
-from .board import Feed, snapshot
-from .hub import Client, stamped
-from .metrics import Metrics
-from .service import Service
-from .watch import JournalEntry, Watch
+from orchestrator.board_view import Feed, snapshot
+from orchestrator.metrics import Metrics
+from orchestrator.presence.room_feed import JournalEntry, Watch
+from orchestrator.service import Service
+from orchestrator.streams.pages import Client, stamped
 
 RECENT = 30  # journal entries a fresh board starts with
 

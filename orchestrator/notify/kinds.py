@@ -9,7 +9,7 @@ from datetime import datetime
 from fnmatch import fnmatch
 from typing import Any
 
-from .signing import signature
+from orchestrator.notify.signing import signature
 
 KINDS = ("webhook", "slack", "teams", "discord", "matrix", "ntfy")
 

@@ -12,12 +12,12 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from .boardhub import BoardHub
-from .conductor import Conductor
-from .hub import Hub
-from .service import Service
-from .store import Store
-from .tasks import stop_if_cancelled
+from orchestrator.service import Service
+from orchestrator.storage.store import Store
+from orchestrator.streams.board import BoardHub
+from orchestrator.streams.pages import Hub
+from orchestrator.tasks import stop_if_cancelled
+from orchestrator.transitions import Conductor
 
 log = logging.getLogger(__name__)
 
