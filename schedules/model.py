@@ -10,6 +10,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from schedules.scoring import Award, Scoring
+
 Role = Literal["audience", "presenter", "jury", "organiser"]
 ROLES: tuple[Role, ...] = ("audience", "presenter", "jury", "organiser")
 LANGUAGES = ("de", "en", "fi", "fr", "pt")
@@ -122,6 +124,8 @@ class Programme:
     )  # the raw [jitsi], [[notify]] ... tables, read by the packages that own them
     source: Path | None = None
     roster: Path | None = None
+    scoring: Scoring | None = None  # [scoring]: the jury's criteria; None without one
+    awards: tuple[Award, ...] = ()
 
     @cached_property
     def room_by_id(self) -> dict[str, Room]:

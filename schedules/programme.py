@@ -23,10 +23,21 @@ from schedules.model import (
 )
 from schedules.problems import Problem, ProgrammeError, Severity
 from schedules.roster import Roster, load_roster
+from schedules.scoring import read_awards, read_scoring
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
 
-KNOWN_SECTIONS = {"event", "rotation", "rooms", "teams", "keynotes", "jitsi", "notify"}
+KNOWN_SECTIONS = {
+    "event",
+    "rotation",
+    "rooms",
+    "teams",
+    "keynotes",
+    "jitsi",
+    "notify",
+    "scoring",
+    "awards",
+}
 
 
 def valid_timezone(name: str) -> bool:
@@ -196,6 +207,8 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     rooms = _rooms(r)
     teams = _teams(r, rooms)
     keynotes = _keynotes(r, tz, teams, rotation)
+    scoring = read_scoring(r)
+    awards = read_awards(r, scoring)
 
     participants: tuple[Participant, ...] = ()
     roster_path: Path | None = None
@@ -211,6 +224,8 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         participants = roster.participants
         if participants or not roster.problems:  # an unreadable roster says so once, no more
             _check_people(r, roster_path, roster, teams, keynotes, rotation)
+        if scoring is not None and not any(p.role == "jury" for p in participants):
+            r.report(("scoring",), "[scoring] is set but the roster has no jury members", "warning")
     else:
         r.report(("event",), "no `roster` given: the programme has no participants", "warning")
 
@@ -227,6 +242,8 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         sections=MappingProxyType(sections),
         source=path,
         roster=roster_path,
+        scoring=scoring,
+        awards=awards,
     )
 
 
