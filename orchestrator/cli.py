@@ -436,7 +436,10 @@ def attendance(
                 ),
             )
             rows = keynote_report(
-                live, in_event_time(live, await store.room_events()), keynote, await store.clicks()
+                live,
+                in_event_time(live, await store.room_events()).events,
+                keynote,
+                await store.clicks(),
             )
         if fmt == "csv":
             return rows_csv(rows)

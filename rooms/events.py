@@ -1,17 +1,35 @@
-"""One normalised room event, whichever Jitsi sent it (JaaS webhooks or Prosody event_sync)."""
+"""One normalised room event, whichever Jitsi sent it (JaaS webhooks or Prosody event_sync),
+and the rules for times Rota can use: a webhook's clock is outside our control, and one stored
+time in milliseconds or NaN would otherwise break every report that reads it."""
 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Any, Literal, get_args
 
 Kind = Literal["room_created", "room_destroyed", "joined", "left"]
+Source = Literal["jaas", "event_sync"]
+KINDS = frozenset(get_args(Kind))
+SOURCES = frozenset(get_args(Source))
+_TEXT = ("room", "key", "person", "email", "name", "connection", "reason")
+_FLAGS = ("moderator", "breakout", "service")
+
+
+class UnusableEvent(ValueError):
+    """An event Rota cannot use. `reason` is short and stable (reports count by it); the
+    message says exactly what was wrong."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class RoomEvent:
-    source: Literal["jaas", "event_sync"]
+    source: Source
     kind: Kind
     room: str  # the bare, lower-case video room name
     at: float  # wall-clock Unix seconds, as Jitsi reports it
@@ -35,3 +53,71 @@ class RoomEvent:
     def from_json(cls, text: str | bytes) -> RoomEvent:
         data: dict[str, Any] = json.loads(text)
         return cls(**data)
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Wall-clock Unix seconds a room event may carry: around the event's span and around
+    the moment the webhook was received."""
+
+    span: tuple[float, float]  # the event's first start and last end, widened by a margin
+    receipt: tuple[float, float]  # received at, minus the longest redelivery, plus clock skew
+
+    def contains(self, value: float) -> bool:
+        return any(low <= value <= high for low, high in (self.span, self.receipt))
+
+    def describe(self) -> str:
+        def iso(value: float) -> str:
+            return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+        return " or ".join(f"{iso(low)}–{iso(high)}" for low, high in (self.span, self.receipt))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_time(name: str, value: Any, window: TimeWindow) -> None:
+    """A time Rota can place: a finite number of Unix seconds inside `window`."""
+    if not _number(value) or not math.isfinite(value):
+        raise UnusableEvent("time is not a number", f"{name} {value!r} is not a number")
+    if not window.contains(value):
+        hint = " (milliseconds? Unix seconds are expected)" if window.contains(value / 1000) else ""
+        raise UnusableEvent(
+            "time outside the event",
+            f"{name} {value!r} is not a time near this event{hint}: "
+            f"expected Unix seconds in {window.describe()}",
+        )
+
+
+def check_times(event: RoomEvent, window: TimeWindow) -> None:
+    check_time("the event time", event.at, window)
+    if event.joined_at is not None:
+        check_time("joined_at", event.joined_at, window)
+
+
+def stored_event(text: bytes | str, window: TimeWindow) -> RoomEvent:
+    """A stored event read back for a report, or UnusableEvent: whatever is in the stream
+    (an event stored before these checks existed, a hand edit), reports go on without it."""
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise UnusableEvent("not JSON", "the stored event is not JSON") from None
+    if not isinstance(data, dict):
+        raise UnusableEvent("not a room event", "the stored event is not a JSON object")
+    if (
+        data.get("source") not in SOURCES
+        or data.get("kind") not in KINDS
+        or not all(isinstance(data.get(f, ""), str) for f in _TEXT)
+        or not all(isinstance(data.get(f, False), bool) for f in _FLAGS)
+        or not isinstance(data.get("room"), str)
+        or not isinstance(data.get("key"), str)
+        or "at" not in data
+    ):
+        raise UnusableEvent("not a room event", "the stored event lacks fields or has wrong ones")
+    try:
+        event = RoomEvent(**data)
+    except TypeError:
+        raise UnusableEvent("not a room event", "the stored event has unknown fields") from None
+    check_times(event, window)
+    return event

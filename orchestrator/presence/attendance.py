@@ -1,16 +1,21 @@
 """Presence and attendance rebuilt from the stored room-event stream: the same stream always
 gives the same report, before or after a restart. Webhook times are wall-clock; they are mapped
-through the event clock, so a rehearsal's attendance reads in programme time."""
+through the event clock, so a rehearsal's attendance reads in programme time. A stored event
+that cannot be used (a time in milliseconds, NaN, not JSON) is left out and counted, so one bad
+entry never breaks a report."""
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, replace
+from collections import Counter
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from orchestrator.live import Live
-from rooms.events import RoomEvent
+from orchestrator.storage.store import DEDUPE_SECONDS
+from rooms.events import RoomEvent, TimeWindow, UnusableEvent, stored_event
 from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
 
 
@@ -23,30 +28,66 @@ def roster_of(live: Live) -> Roster:
     )
 
 
-def in_event_time(live: Live, raw: list[bytes]) -> list[RoomEvent]:
-    """Stored events with `at` (and `joined_at`) in event time, rooms named by Rota's ids;
-    events in rooms that are not this event's are dropped."""
+SPAN_MARGIN = 24 * 3600.0  # seconds around the event's span: rooms tried the day before
+CLOCK_SKEW = 300.0  # seconds a webhook's time may lie after its receipt
+
+
+def time_window(live: Live, received: float) -> TimeWindow:
+    """Wall-clock times a room event received at `received` may carry: anywhere in the
+    event's span (widened by a day), or up to the longest redelivery we deduplicate before
+    its receipt and a little clock skew after it."""
+    starts = live.clock.wall_time(live.timeline.starts).timestamp()
+    ends = live.clock.wall_time(live.timeline.ends).timestamp()
+    return TimeWindow(
+        (starts - SPAN_MARGIN, ends + SPAN_MARGIN),
+        (received - DEDUPE_SECONDS, received + CLOCK_SKEW),
+    )
+
+
+@dataclass(frozen=True)
+class StoredEvents:
+    """The room events a report can use, and how many it left out, by reason."""
+
+    events: list[RoomEvent]
+    ignored: Counter[str] = field(default_factory=Counter)
+
+    def ignored_json(self) -> dict[str, Any]:
+        return {"count": sum(self.ignored.values()), "reasons": dict(sorted(self.ignored.items()))}
+
+
+def in_event_time(live: Live, raw: list[tuple[float, bytes]]) -> StoredEvents:
+    """Stored events (each with the time it was received) with `at` (and `joined_at`) in
+    event time, rooms named by Rota's ids; events in rooms that are not this event's are
+    dropped, events that cannot be used are counted as ignored."""
     rooms = live.room_of_name()
     clock = live.clock
+    span = time_window(live, 0.0).span
 
     def convert(wall: float) -> float:
         return clock.event_time(datetime.fromtimestamp(wall, UTC)).timestamp()
 
     events = []
-    for item in raw:
-        event = RoomEvent.from_json(item)
-        room = rooms.get(event.room)
-        if room is None:
-            continue
-        events.append(
-            replace(
-                event,
-                room=room,
-                at=convert(event.at),
-                joined_at=convert(event.joined_at) if event.joined_at is not None else None,
+    ignored: Counter[str] = Counter()
+    for received, item in raw:
+        window = TimeWindow(span, (received - DEDUPE_SECONDS, received + CLOCK_SKEW))
+        try:
+            event = stored_event(item, window)
+            room = rooms.get(event.room)
+            if room is None:
+                continue
+            events.append(
+                replace(
+                    event,
+                    room=room,
+                    at=convert(event.at),
+                    joined_at=convert(event.joined_at) if event.joined_at is not None else None,
+                )
             )
-        )
-    return events
+        except UnusableEvent as exc:
+            ignored[exc.reason] += 1
+        except (ValueError, OverflowError, OSError):  # a time the clock cannot map
+            ignored["time outside the event"] += 1
+    return StoredEvents(events, ignored)
 
 
 def person_intervals(live: Live, events: list[RoomEvent]) -> list[Interval]:

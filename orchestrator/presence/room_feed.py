@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from redis.exceptions import RedisError
 
 from orchestrator.live import Live
-from orchestrator.presence.attendance import in_event_time, live_counts
+from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
 from orchestrator.service import Service
-from orchestrator.storage.store import Store
+from orchestrator.storage.store import Store, received_at
 from orchestrator.tasks import stop_if_cancelled
 from rooms.events import RoomEvent
 
@@ -51,7 +51,7 @@ class Watch:
     def __init__(self, service: Service, store: Store) -> None:
         self.service = service
         self.store = store
-        self.raw: list[bytes] = []
+        self.raw: list[tuple[float, bytes]] = []  # (received at, stored event)
         self.last_event_id = "0-0"
         self.last_event_wall: float | None = None  # when the newest room event arrived
         self.journal: deque[JournalEntry] = deque(maxlen=JOURNAL_KEEP)
@@ -59,10 +59,11 @@ class Watch:
         self.watchers = 0
         self.version = 0  # bumped whenever something new was read
         self.listeners: list[Callable[[list[JournalEntry]], None]] = []
-        self._events_cache: tuple[tuple[int, int, int], list[RoomEvent]] | None = None
+        self._events_cache: tuple[tuple[int, int, int], StoredEvents] | None = None
         self._occupancy: tuple[tuple[int, int, int], dict[str, set[str]]] | None = None
         self._primed = False
         self._wake = asyncio.Event()
+        self._polling = asyncio.Lock()  # the loop and a request may poll at once
 
     def attach(self) -> None:
         self.watchers += 1
@@ -71,12 +72,15 @@ class Watch:
     def detach(self) -> None:
         self.watchers = max(0, self.watchers - 1)
 
-    def events(self, live: Live) -> list[RoomEvent]:
+    def stored(self, live: Live) -> StoredEvents:
         """The stored room events in event time, converted once per change."""
         key = (self.version, live.clock.version, id(live))
         if self._events_cache is None or self._events_cache[0] != key:
             self._events_cache = (key, in_event_time(live, self.raw))
         return self._events_cache[1]
+
+    def events(self, live: Live) -> list[RoomEvent]:
+        return self.stored(live).events
 
     def occupancy(self, live: Live) -> dict[str, set[str]]:
         """Who is in each room now; recomputed only when new events came or the clock or
@@ -102,7 +106,12 @@ class Watch:
             start = f"({batch[-1][0].decode()}"
 
     async def poll(self) -> bool:
-        """Read what is new; True when anything was."""
+        """Read what is new; True when anything was. One poll at a time: two reading from
+        the same last id would both append the same entries."""
+        async with self._polling:
+            return await self._poll()
+
+    async def _poll(self) -> bool:
         redis, keys = self.store.redis, self.store.keys
         changed = False
         while True:
@@ -111,7 +120,7 @@ class Watch:
             )
             if not batch:
                 break
-            self.raw.extend(entry[b"event"] for _, entry in batch)
+            self.raw.extend((received_at(entry_id), entry[b"event"]) for entry_id, entry in batch)
             self.last_event_id = batch[-1][0].decode()
             self.last_event_wall = int(self.last_event_id.split("-")[0]) / 1000
             changed = True

@@ -87,6 +87,12 @@ return stored
 DEDUPE_SECONDS = 3 * 24 * 3600
 
 
+def received_at(entry_id: bytes | str) -> float:
+    """A stream entry's id begins with the milliseconds at which Redis added it."""
+    text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
+    return int(text.split("-", 1)[0]) / 1000
+
+
 def digest(*parts: bytes) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -279,8 +285,12 @@ class Store:
         args = [DEDUPE_SECONDS, *(event_json for _, event_json in batch)]
         return [bool(r) for r in await self._store_many(keys=keys, args=args)]
 
-    async def room_events(self) -> list[bytes]:
-        return [entry[b"event"] for _, entry in await self.redis.xrange(self.keys.room_events)]
+    async def room_events(self) -> list[tuple[float, bytes]]:
+        """Every stored room event with the time it was received (its stream id)."""
+        return [
+            (received_at(entry_id), entry[b"event"])
+            for entry_id, entry in await self.redis.xrange(self.keys.room_events)
+        ]
 
     async def publish(self, message_type: str, **data: Any) -> None:
         await self.redis.publish(self.keys.channel, json.dumps({**data, "type": message_type}))

@@ -49,9 +49,11 @@ class BoardHub:
     def state(self) -> dict[str, Any]:
         live = self.service.require_live()
         feed = Feed(self.feed_configured, self.watch.seconds_since_feed(), self.silence_seconds)
-        return snapshot(
+        state = snapshot(
             live, self.watch.occupancy(live), live.event_now(), feed, self.delivery_failures
         )
+        state["ignored_events"] = self.watch.stored(live).ignored_json()
+        return state
 
     async def add(self, last_event_id: str) -> Client:
         """Missed journal entries first (from Redis), then the whole current state."""

@@ -47,8 +47,8 @@ async def state(request: web.Request) -> web.Response:
     current = live.timeline.current(now)
     shown = current.round or (len(live.plan.rounds) if current.kind == "after" else 1)
     live_round = live.timeline.rounds[shown - 1]
-    events = in_event_time(live, await request.app[STORE].room_events())
-    present = live_counts(live, events, now)
+    stored = in_event_time(live, await request.app[STORE].room_events())
+    present = live_counts(live, stored.events, now)
     rooms = []
     for slot in live.plan.round(shown).rooms:
         members = set(next(t.members for t in live.plan.teams if t.id == slot.team))
@@ -94,6 +94,7 @@ async def state(request: web.Request) -> web.Response:
             },
             "rooms": rooms,
             "keynotes": keynotes,
+            "ignored_events": stored.ignored_json(),
         }
     )
 
@@ -109,16 +110,21 @@ async def keynote_attendance(request: web.Request) -> web.Response:
         return _bad("`format` must be json or csv")
     store = request.app[STORE]
     await request.app[CLICKS].flush()  # this process's clicks, up to this moment
-    rows = keynote_report(
-        live, in_event_time(live, await store.room_events()), keynote, await store.clicks()
-    )
+    stored = in_event_time(live, await store.room_events())
+    rows = keynote_report(live, stored.events, keynote, await store.clicks())
+    ignored = stored.ignored_json()
     if fmt == "csv":
         return web.Response(
             text=rows_csv(rows),
             content_type="text/csv",
-            headers={"Content-Disposition": f'attachment; filename="attendance-{keynote}.csv"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="attendance-{keynote}.csv"',
+                "X-Rota-Ignored-Events": str(ignored["count"]),
+            },
         )
-    return web.json_response({"keynote": keynote, "rows": rows_json(rows)})
+    return web.json_response(
+        {"keynote": keynote, "rows": rows_json(rows), "ignored_events": ignored}
+    )
 
 
 @organiser
@@ -130,8 +136,14 @@ async def round_attendance(request: web.Request) -> web.Response:
         return _bad("the round must be a number")
     if not 1 <= index <= len(live.plan.rounds):
         return web.json_response({"error": f"no round {index}"}, status=404)
-    events = in_event_time(live, await request.app[STORE].room_events())
-    return web.json_response({"round": index, "rows": round_report(live, events, index)})
+    stored = in_event_time(live, await request.app[STORE].room_events())
+    return web.json_response(
+        {
+            "round": index,
+            "rows": round_report(live, stored.events, index),
+            "ignored_events": stored.ignored_json(),
+        }
+    )
 
 
 @organiser

@@ -2,7 +2,8 @@
 
 JaaS: `X-Jaas-Signature` on the raw body (constant time, 5-minute window), deduplicated on
 `idempotencyKey`. Prosody event_sync: a static bearer token (constant time), deduplicated on a
-synthetic key. Secrets come from the environment and are never logged."""
+synthetic key. Both: every time in the payload must lie near the event or near the moment of
+receipt (attendance.time_window), else 400 with the reason. Secrets are never logged."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import time
 
 from aiohttp import web
 
-from orchestrator.appkeys import INTAKE, METRICS, SETTINGS
+from orchestrator.appkeys import INTAKE, METRICS, SERVICE, SETTINGS
+from orchestrator.presence.attendance import time_window
+from rooms.events import RoomEvent, UnusableEvent, check_times
 from rooms.webhooks import (
     MalformedWebhook,
     WebhookRejected,
@@ -36,6 +39,15 @@ async def _body(request: web.Request) -> bytes:
     return body
 
 
+def _check_times(request: web.Request, events: list[RoomEvent], received: float) -> None:
+    window = time_window(request.app[SERVICE].require_live(), received)
+    for event in events:
+        try:
+            check_times(event, window)
+        except UnusableEvent as exc:
+            raise MalformedWebhook(str(exc)) from None
+
+
 def _refuse(request: web.Request, source: str, status: int, why: str) -> web.Response:
     request.app[METRICS].webhooks.labels(source=source, outcome=str(status)).inc()
     log.info("%s webhook refused (%s): %s", source, status, why)
@@ -45,14 +57,16 @@ def _refuse(request: web.Request, source: str, status: int, why: str) -> web.Res
 async def jaas(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     body = await _body(request)
+    received = time.time()
     try:
         verify_jaas(
             request.headers.get("X-Jaas-Signature"),
             body,
             settings.jaas_webhook_secret.reveal(),
-            time.time(),
+            received,
         )
         event = parse_jaas(body)
+        _check_times(request, [event] if event else [], received)
     except WebhookRejected as exc:
         return _refuse(request, "jaas", 401, str(exc))
     except MalformedWebhook as exc:
@@ -74,6 +88,7 @@ async def event_sync(request: web.Request) -> web.Response:
     path = f"{request.match_info['what']}/{request.match_info['change']}"
     try:
         events = parse_event_sync(path, body)
+        _check_times(request, events, time.time())
     except MalformedWebhook as exc:
         return _refuse(request, "event_sync", 400, str(exc))
     intake = request.app[INTAKE]
