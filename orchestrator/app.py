@@ -35,6 +35,7 @@ from orchestrator.appkeys import (
     TEMPLATES,
 )
 from orchestrator.clicks import ClickRecorder
+from orchestrator.errors import errors_as_json
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier, programme_subscribers
 from orchestrator.presence.intake import Intake
@@ -173,7 +174,7 @@ async def _close_streams(app: web.Application) -> None:
 
 
 def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[errors_as_json])
     app[SETTINGS] = settings
     app[PROGRAMME] = programme or load_programme(settings.programme)
     app[METRICS] = Metrics()

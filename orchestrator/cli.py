@@ -187,13 +187,14 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     except JitsiConfigError as exc:
         click.echo(f"{programme_path}: {exc}", err=True)
         sys.exit(1)
-    from orchestrator.notify.notifier import NotifyConfigError, programme_subscribers
+    from orchestrator.errors import SetupError
+    from orchestrator.notify.notifier import programme_subscribers
 
     try:
         programme_subscribers(
             programme.sections.get("notify"), settings.environ, settings.notify_allow_private
         )
-    except NotifyConfigError as exc:
+    except SetupError as exc:
         click.echo(f"{programme_path}: {exc}", err=True)
         sys.exit(1)
     _logging(programme.event.id, verbose)
@@ -411,8 +412,9 @@ def attendance(
     import json
     import os
 
+    from orchestrator.errors import SetupError
     from orchestrator.presence.attendance import in_event_time, keynote_report, rows_csv, rows_json
-    from orchestrator.storage.stored_event import NothingStored, live_from_store, stored_event
+    from orchestrator.storage.stored_event import live_from_store, stored_event
     from rooms.links import JitsiConfig
 
     loaded = _load(programme)
@@ -447,6 +449,6 @@ def attendance(
 
     try:
         click.echo(asyncio.run(report()), nl=False)
-    except NothingStored as exc:
+    except SetupError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from orchestrator.errors import Refused, Unavailable
 from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.store import Store, digest
@@ -17,17 +18,12 @@ from schedules.clock import ClockState
 from schedules.model import Participant, Programme
 from schedules.plan import Plan, RoomSlot
 from schedules.planner import plan_rotation
-from schedules.problems import PlanningError
 from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
 from schedules.roster import COLUMNS
-from schedules.timeline import ClockError, delay, extend
+from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)
-
-
-class ChangeRefused(ValueError):
-    """An organiser change that does not apply; the message is shown to them (400)."""
 
 
 def parse_start(value: str, programme: Programme, now: datetime) -> datetime:
@@ -146,7 +142,7 @@ class Service:
 
     def require_live(self) -> Live:
         if self.live is None:
-            raise RuntimeError("the service has not started")
+            raise Unavailable("the event has not started yet", retry_after=1)
         return self.live
 
     async def _announce(self, kind: str, **data: Any) -> None:
@@ -158,12 +154,10 @@ class Service:
         for _ in range(3):
             live = self.require_live()
             now = live.event_now()
-            try:
-                clock = (delay if action == "delay" else extend)(
-                    live.clock, live.timeline, now, minutes
-                )
-            except ClockError as exc:
-                raise ChangeRefused(str(exc)) from None
+            # a ClockError (a change that does not apply) is answered 400 by orchestrator.errors
+            clock = (delay if action == "delay" else extend)(
+                live.clock, live.timeline, now, minutes
+            )
             if await self.store.save_clock(clock, live.clock.version):
                 self.live = live.rebuilt(clock=clock)
                 await self.store.audit(
@@ -172,27 +166,27 @@ class Service:
                 await self._announce("clock-changed", version=clock.version)
                 return clock
             await self.reload("clock")  # someone else changed it first: recompute from theirs
-        raise ChangeRefused("the clock is changing under us; try again")
+        raise Refused("the clock is changing under us; try again")
 
     async def move(self, participant: str, round_index: int, room: str) -> Plan:
         live = self.require_live()
         person = live.programme.participant_by_id.get(participant)
         if person is None:
-            raise ChangeRefused(f"unknown participant {participant!r}")
+            raise Refused(f"unknown participant {participant!r}")
         if not person.planned:
-            raise ChangeRefused(f"{participant} is {person.role}; only audience and jury move")
+            raise Refused(f"{participant} is {person.role}; only audience and jury move")
         if not 1 <= round_index <= len(live.plan.rounds):
-            raise ChangeRefused(f"round must be from 1 to {len(live.plan.rounds)}")
+            raise Refused(f"round must be from 1 to {len(live.plan.rounds)}")
         live_round = live.timeline.rounds[round_index - 1]
         if live_round.end <= live.event_now():
-            raise ChangeRefused(f"round {round_index} is over")
+            raise Refused(f"round {round_index} is over")
         rnd = live.plan.round(round_index)
         target = next((s for s in rnd.rooms if s.room == room), None)
         if target is None:
-            raise ChangeRefused(f"no team presents in room {room!r} in round {round_index}")
+            raise Refused(f"no team presents in room {room!r} in round {round_index}")
         capacity = live.programme.room_by_id[room].capacity
         if participant not in target.audience and len(target.audience) >= capacity:
-            raise ChangeRefused(f"room {room!r} is full ({capacity} seats) in round {round_index}")
+            raise Refused(f"room {room!r} is full ({capacity} seats) in round {round_index}")
         seen = {
             s.team
             for r in live.plan.rounds
@@ -201,7 +195,7 @@ class Service:
             if participant in s.audience
         }
         if target.team in seen:
-            raise ChangeRefused(f"{participant} already sees team {target.team} in another round")
+            raise Refused(f"{participant} already sees team {target.team} in another round")
         rooms = tuple(
             RoomSlot(s.room, s.team, tuple(sorted({*s.audience, participant})))
             if s.room == room
@@ -238,13 +232,9 @@ class Service:
         begun = [r.index for r in live.timeline.rounds if r.start <= now]
         frozen_before = (max(begun) + 1) if begun else 1
         if frozen_before > len(live.plan.rounds):
-            raise ChangeRefused("every round has begun: nothing is left to replan")
-        try:
-            result = replan(
-                live.plan, change, frozen_before=frozen_before, programme=live.programme
-            )
-        except PlanningError as exc:
-            raise ChangeRefused("; ".join(exc.reasons)) from None
+            raise Refused("every round has begun: nothing is left to replan")
+        # a PlanningError says why this change cannot be planned (400, orchestrator.errors)
+        result = replan(live.plan, change, frozen_before=frozen_before, programme=live.programme)
         if isinstance(change, LateArrival):
             await self.store.redis.hset(
                 self.store.keys.prefix + "extra-participants",
@@ -271,7 +261,7 @@ class Service:
         version = await self.store.save_plan(plan, based_on.plan.version)
         if version == 0:
             await self.reload("plan")
-            raise ChangeRefused("the plan changed meanwhile; look again and retry")
+            raise Refused("the plan changed meanwhile; look again and retry")
         saved = plan.with_version(version)
         self.live = self.require_live().rebuilt(plan=saved)
         await self._announce("plan-changed", version=version)
@@ -280,7 +270,7 @@ class Service:
     async def revoke(self, participant: str) -> str:
         live = self.require_live()
         if participant not in live.programme.participant_by_id:
-            raise ChangeRefused(f"unknown participant {participant!r}")
+            raise Refused(f"unknown participant {participant!r}")
         token = await self.store.revoke(participant)
         self.live = live.rebuilt(
             tokens=await self.store.tokens(), revoked=await self.store.revoked_tokens()
@@ -318,34 +308,34 @@ def change_from_request(data: dict[str, Any], live: Live) -> Change:
     if kind == "room_lost":
         replacement = data.get("replacement")
         if replacement is not None and not isinstance(replacement, str):
-            raise ChangeRefused("`replacement` must be a room id")
+            raise Refused("`replacement` must be a room id")
         return RoomLost(_text(data, "room"), replacement)
     if kind == "late_arrival":
         raw = data.get("participant")
         if isinstance(raw, str):
             person = live.programme.participant_by_id.get(raw)
             if person is None:
-                raise ChangeRefused(f"unknown participant {raw!r}; send their details instead")
+                raise Refused(f"unknown participant {raw!r}; send their details instead")
             return LateArrival(person)
         if not isinstance(raw, dict):
-            raise ChangeRefused("`participant` must be an id or {id, name, role, ...}")
+            raise Refused("`participant` must be an id or {id, name, role, ...}")
         fields = _participant_fields(raw)
         if fields.get("role", "audience") not in ("audience", "jury"):
-            raise ChangeRefused("a late arrival is audience or jury")
+            raise Refused("a late arrival is audience or jury")
         if not fields.get("id") or not fields.get("name"):
-            raise ChangeRefused("a late arrival needs an `id` and a `name`")
+            raise Refused("a late arrival needs an `id` and a `name`")
         unknown = [t for t in fields.get("preferences", ()) if t not in live.programme.team_by_id]
         if unknown:
-            raise ChangeRefused(f"unknown team(s) in preferences: {', '.join(unknown)}")
+            raise Refused(f"unknown team(s) in preferences: {', '.join(unknown)}")
         fields.setdefault("role", "audience")
         return LateArrival(Participant(**fields))
-    raise ChangeRefused("`change` must be one of late_arrival, departure, team_dropout, room_lost")
+    raise Refused("`change` must be one of late_arrival, departure, team_dropout, room_lost")
 
 
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value:
-        raise ChangeRefused(f"`{key}` is required")
+        raise Refused(f"`{key}` is required")
     return value
 
 
@@ -359,14 +349,14 @@ def _participant_fields(raw: dict[str, Any]) -> dict[str, Any]:
             continue
         if key in ("preferences", "keynotes"):
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise ChangeRefused(f"`{key}` must be a list of ids")
+                raise Refused(f"`{key}` must be a list of ids")
             fields[key] = tuple(value)
         elif key == "unavailable":
             if not isinstance(value, list | tuple) or not all(isinstance(v, int) for v in value):
-                raise ChangeRefused("`unavailable` must be a list of round numbers")
+                raise Refused("`unavailable` must be a list of round numbers")
             fields[key] = frozenset(value)
         elif isinstance(value, str):
             fields[key] = value
         else:
-            raise ChangeRefused(f"`{key}` must be text")
+            raise Refused(f"`{key}` must be text")
     return fields

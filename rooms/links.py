@@ -22,7 +22,7 @@ JAAS_DOMAIN = "8x8.vc"
 Mode = Literal["none", "hs256", "jaas"]
 
 
-class JitsiConfigError(ValueError):
+class JitsiConfigError(Exception):
     pass
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
+from collections.abc import Mapping
 from typing import Any
 
 from rooms.events import RoomEvent
@@ -78,16 +78,6 @@ def bearer_ok(header: str | None, token: str) -> bool:
     )
 
 
-def _load(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise MalformedWebhook("the body is not JSON") from None
-    if not isinstance(data, dict):
-        raise MalformedWebhook("the body is not a JSON object")
-    return data
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -101,9 +91,9 @@ def _service(*names: str) -> bool:
     return any(marker in joined for marker in SERVICE_MARKERS)
 
 
-def parse_jaas(body: bytes) -> RoomEvent | None:
-    """A RoomEvent, or None for an event type Rota does not use (answered 2xx and ignored)."""
-    data = _load(body)
+def parse_jaas(data: Mapping[str, Any]) -> RoomEvent | None:
+    """A RoomEvent, or None for an event type Rota does not use (answered 2xx and ignored).
+    `data` is the decoded body (the service's body reader limits its size and depth)."""
     kind = JAAS_KINDS.get(_text(data.get("eventType")))
     if kind is None:
         return None
@@ -137,13 +127,12 @@ def parse_jaas(body: bytes) -> RoomEvent | None:
     )
 
 
-def parse_event_sync(path: str, body: bytes) -> list[RoomEvent]:
+def parse_event_sync(path: str, data: Mapping[str, Any]) -> list[RoomEvent]:
     """`path` is e.g. "occupant/joined". A room/destroyed also closes every occupant it lists,
     which reconciles leaves that Prosody failed to deliver."""
     kind = EVENT_SYNC_KINDS.get(path)
     if kind is None:
         raise MalformedWebhook(f"unknown event_sync path {path!r}")
-    data = _load(body)
     room = _text(data.get("room_name")).lower()
     if not room:
         raise MalformedWebhook("missing room_name")
@@ -174,7 +163,7 @@ def parse_event_sync(path: str, body: bytes) -> list[RoomEvent]:
 
 
 def _occupant(
-    kind: str, room: str, data: dict[str, Any], occupant: dict[str, Any], breakout: bool
+    kind: str, room: str, data: Mapping[str, Any], occupant: dict[str, Any], breakout: bool
 ) -> RoomEvent:
     joined = occupant.get("joined_at")
     left = occupant.get("left_at")

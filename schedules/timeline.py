@@ -142,7 +142,7 @@ class Timeline:
         return sorted(found, key=lambda b: (b.at, b.kind == "event.ended", b.id))
 
 
-class ClockError(ValueError):
+class ClockError(Exception):
     """An organiser's clock change that cannot apply now; the message says why."""
 
 

@@ -132,14 +132,14 @@ def test_the_documented_jaas_signature_verifies_at_its_time() -> None:
         verify_jaas(None, body, example["secret"], example["t"])
     several = example["header"].replace("t=1632490060,", "t=1632490060,v0=x,v1=AAAA,")
     verify_jaas(several, body, example["secret"], example["t"])  # any v1 may match
-    event = parse_jaas(body)
+    event = parse_jaas(json.loads(body))
     assert event is not None and event.person == "auth0|5f903d7a77f3b4006eb8e67d"
     assert event.moderator is True and event.room == "sampleappromanticshiftsstripas"
 
 
 def test_fixtures_normalise() -> None:
-    joined = parse_jaas((FIXTURES / "jaas-participant-joined.json").read_bytes())
-    left = parse_jaas((FIXTURES / "jaas-participant-left.json").read_bytes())
+    joined = parse_jaas(json.loads((FIXTURES / "jaas-participant-joined.json").read_bytes()))
+    left = parse_jaas(json.loads((FIXTURES / "jaas-participant-left.json").read_bytes()))
     assert joined is not None and left is not None
     assert (joined.kind, joined.room, joined.connection, joined.person) == (
         "joined",
@@ -149,21 +149,22 @@ def test_fixtures_normalise() -> None:
     )
     assert joined.at == pytest.approx(1600951818.143) and joined.moderator
     assert (left.kind, left.reason) == ("left", "left")
-    assert parse_jaas((FIXTURES / "jaas-room-created.json").read_bytes()).kind == "room_created"
-    assert parse_jaas(b'{"eventType": "RECORDING_STARTED"}') is None
+    assert (
+        parse_jaas(json.loads((FIXTURES / "jaas-room-created.json").read_bytes())).kind
+        == "room_created"
+    )
+    assert parse_jaas({"eventType": "RECORDING_STARTED"}) is None
     with pytest.raises(MalformedWebhook):
-        parse_jaas(b"[1, 2]")
-    with pytest.raises(MalformedWebhook):
-        parse_jaas(b'{"eventType": "PARTICIPANT_JOINED"}')
+        parse_jaas({"eventType": "PARTICIPANT_JOINED"})
     occupant = parse_event_sync(
-        "occupant/joined", (FIXTURES / "event-sync-occupant-joined.json").read_bytes()
+        "occupant/joined", json.loads((FIXTURES / "event-sync-occupant-joined.json").read_bytes())
     )
     assert occupant[0].person == "00380324-a840-400d-880f-7ee0933b7556"
     gone = parse_event_sync(
-        "occupant/left", (FIXTURES / "event-sync-occupant-left.json").read_bytes()
+        "occupant/left", json.loads((FIXTURES / "event-sync-occupant-left.json").read_bytes())
     )[0]
     destroyed = parse_event_sync(
-        "room/destroyed", (FIXTURES / "event-sync-room-destroyed.json").read_bytes()
+        "room/destroyed", json.loads((FIXTURES / "event-sync-room-destroyed.json").read_bytes())
     )
     assert [e.kind for e in destroyed] == ["room_destroyed", "left"]
     assert destroyed[1].key == gone.key  # the reconciling leave deduplicates with the real one

@@ -150,43 +150,6 @@ async def test_extend_lengthens_the_running_round(serve, http, redis_url) -> Non
     )
 
 
-BAD_REQUESTS = [
-    ("/api/v1/clock/delay", {"minutes": "ten"}, "`minutes` must be a number"),
-    ("/api/v1/clock/delay", {}, "`minutes` must be a number"),
-    ("/api/v1/clock/delay", {"minutes": 0}, "changes nothing"),
-    ("/api/v1/clock/delay", {"minutes": 99999}, "at most"),
-    ("/api/v1/rounds/current/extend", {"minutes": -5}, "0 to"),
-    ("/api/v1/participants/nobody/move", {"round": 2, "room": "r1"}, "unknown participant"),
-    ("/api/v1/participants/emma-schmidt/move", {"round": 2, "room": "r1"}, "presenter"),
-    ("/api/v1/participants/milan-dubois/move", {"round": 99, "room": "r1"}, "round must be"),
-    (
-        "/api/v1/participants/milan-dubois/move",
-        {"round": 5, "room": "keynote"},
-        "no team presents in room",
-    ),
-    ("/api/v1/participants/milan-dubois/move", {"round": "5", "room": "r1"}, "`round`"),
-    ("/api/v1/broadcast", {"message": "   "}, "non-empty"),
-    ("/api/v1/broadcast", {"message": "x" * 2001}, "2,000"),
-    ("/api/v1/replan", {"change": "explode"}, "`change` must be one of"),
-    ("/api/v1/replan", {"change": "team_dropout", "team": "t99"}, "unknown team"),
-    ("/api/v1/replan", {"change": "late_arrival", "participant": {"id": "x"}}, "`name`"),
-]
-
-
-async def test_bad_organiser_input_gets_400_that_says_why(serve, http, redis_url) -> None:
-    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
-    for path, body, message in BAD_REQUESTS:
-        response = await http.post(f"{running.base_url}{path}", headers=AUTH, json=body)
-        assert response.status_code == 400, (path, body, response.text)
-        assert message in response.json()["error"], (path, response.json())
-    raw = await http.post(
-        f"{running.base_url}/api/v1/clock/delay", headers=AUTH, content=b"{not json"
-    )
-    assert raw.status_code == 400 and "JSON" in raw.json()["error"]
-    listing = await http.post(f"{running.base_url}/api/v1/broadcast", headers=AUTH, json=["a list"])
-    assert listing.status_code == 400
-
-
 async def test_missing_or_wrong_token_gets_401(serve, http, redis_url) -> None:
     running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic x"}):

@@ -9,6 +9,7 @@ from datetime import datetime
 from fnmatch import fnmatch
 from typing import Any
 
+from orchestrator.errors import SetupError
 from orchestrator.notify.signing import signature
 
 KINDS = ("webhook", "slack", "teams", "discord", "matrix", "ntfy")
@@ -132,5 +133,5 @@ def build(
             ]
         target = base
     else:
-        raise ValueError(f"unknown kind {kind!r}")
+        raise SetupError(f"unknown subscriber kind {kind!r}")
     return Request(target, json.dumps(payload).encode(), headers)

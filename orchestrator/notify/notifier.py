@@ -31,6 +31,7 @@ from typing import Any
 import httpx
 from redis.exceptions import RedisError, ResponseError
 
+from orchestrator.errors import Conflict, NotFound, Refused, SetupError
 from orchestrator.i18n import translator
 from orchestrator.live import Live
 from orchestrator.notify.kinds import KINDS, Event, Subscriber, build
@@ -61,10 +62,6 @@ return 0
 """
 
 
-class NotifyConfigError(ValueError):
-    pass
-
-
 def programme_subscribers(
     section: Any, environ: Mapping[str, str], allow_private: bool
 ) -> list[Subscriber]:
@@ -72,35 +69,35 @@ def programme_subscribers(
     if section is None:
         return []
     if not isinstance(section, list):
-        raise NotifyConfigError("[[notify]] must be an array of tables")
+        raise SetupError("[[notify]] must be an array of tables")
     found = []
     for n, entry in enumerate(section, start=1):
         where = f"[[notify]] #{n}"
         if not isinstance(entry, dict):
-            raise NotifyConfigError(f"{where} must be a table")
+            raise SetupError(f"{where} must be a table")
         kind = str(entry.get("kind", "webhook"))
         if kind not in KINDS:
-            raise NotifyConfigError(f"{where}: kind must be one of {', '.join(KINDS)}")
+            raise SetupError(f"{where}: kind must be one of {', '.join(KINDS)}")
         url = str(entry.get("url", NTFY_DEFAULT if kind == "ntfy" else ""))
         try:
             check_shape(url)
         except UnsafeURL as exc:
-            raise NotifyConfigError(f"{where}: {exc}") from None
+            raise SetupError(f"{where}: {exc}") from None
         secret = ""
         if entry.get("secret_env"):
             secret = environ.get(str(entry["secret_env"]), "")
             if not secret:
-                raise NotifyConfigError(
+                raise SetupError(
                     f"{where}: the environment variable {entry['secret_env']} is not set"
                 )
         if kind == "webhook" and not secret.startswith("whsec_"):
-            raise NotifyConfigError(
+            raise SetupError(
                 f"{where}: a webhook needs `secret_env` naming a variable that holds "
                 "a whsec_… secret"
             )
         events = entry.get("events", ["*"])
         if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
-            raise NotifyConfigError(f"{where}: events must be a list of event types or patterns")
+            raise SetupError(f"{where}: events must be a list of event types or patterns")
         found.append(
             Subscriber(
                 id=str(entry.get("id", f"programme-{n}")),
@@ -240,17 +237,17 @@ class Notifier:
         """From the API; the secret is shown once, here (made up when not given)."""
         kind = data.get("kind", "webhook")
         if kind not in KINDS:
-            raise ValueError(f"`kind` must be one of {', '.join(KINDS)}")
+            raise Refused(f"`kind` must be one of {', '.join(KINDS)}")
         url = data.get("url")
         if not isinstance(url, str):
-            raise ValueError("`url` must be a URL")
+            raise Refused("`url` must be a URL")
         await check(url, self.settings.notify_allow_private)
         events = data.get("events", ["*"])
         if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
-            raise ValueError("`events` must be a list of event types or patterns")
+            raise Refused("`events` must be a list of event types or patterns")
         secret = data.get("secret") or (new_secret() if kind == "webhook" else "")
         if not isinstance(secret, str) or (kind == "webhook" and not secret.startswith("whsec_")):
-            raise ValueError("`secret` must be a whsec_… secret")
+            raise Refused("`secret` must be a whsec_… secret")
         sub = Subscriber(
             id=f"sub_{uuid.uuid4().hex[:12]}",
             url=url,
@@ -271,7 +268,7 @@ class Notifier:
     async def test(self, sub_id: str) -> str:
         subs = await self.subscribers()
         if sub_id not in subs:
-            raise KeyError(sub_id)
+            raise NotFound("unknown subscriber")
         entry = f"test-{uuid.uuid4().hex}"
         await self._enqueue_many([(sub_id, sub_id, None, self._event("test", {}, entry))], entry)
         return entry
@@ -480,13 +477,13 @@ class Notifier:
         redis, keys = self.store.redis, self.keys
         raw = await redis.get(keys.notify_job(job_id))
         if raw is None:
-            raise KeyError(job_id)
+            raise NotFound("unknown delivery")
         job = json.loads(raw)
         if job["status"] != "failed":
-            raise ValueError(f"delivery {job_id} is {job['status']}, not failed")
+            raise Conflict(f"delivery {job_id} is {job['status']}, not failed")
         sub = (await self.subscribers()).get(job["subscriber"])
         if sub is None or sub.disabled:
-            raise ValueError("its subscriber is removed or disabled")
+            raise Conflict("its subscriber is removed or disabled")
         job.update(status="pending", attempts=0, next_at=0)
         async with redis.pipeline(transaction=True) as pipe:
             pipe.lrem(keys.notify_dead, 1, job_id)

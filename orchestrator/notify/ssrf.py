@@ -9,9 +9,11 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from orchestrator.errors import Refused
 
-class UnsafeURL(ValueError):
-    pass
+
+class UnsafeURL(Refused):
+    """A subscriber URL Rota will not call (400 when it comes from the API)."""
 
 
 def check_shape(url: str) -> str:

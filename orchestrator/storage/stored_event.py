@@ -11,16 +11,13 @@ from pathlib import Path
 import redis.asyncio as aioredis
 
 from orchestrator.app import redis_client
+from orchestrator.errors import SetupError
 from orchestrator.live import Live
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store
 from rooms.links import JitsiConfig
 from schedules.model import Programme
-
-
-class NothingStored(RuntimeError):
-    pass
 
 
 @contextlib.asynccontextmanager
@@ -38,7 +35,7 @@ async def stored_event(
             await embedded.start()
             url = embedded.url
         else:
-            raise NothingStored(f"no stored event in {data_dir} (give --data-dir or --redis)")
+            raise SetupError(f"no stored event in {data_dir} (give --data-dir or --redis)")
     client: aioredis.Redis = redis_client(url)
     try:
         yield Store(client, Keys(programme.event.id))
@@ -52,7 +49,7 @@ async def live_from_store(programme: Programme, store: Store, jitsi: JitsiConfig
     plan = await store.load_plan()
     clock = await store.load_clock()
     if plan is None or clock is None:
-        raise NothingStored(f"event {programme.event.id!r} has no stored plan; serve it first")
+        raise SetupError(f"event {programme.event.id!r} has no stored plan; serve it first")
     return Live.build(
         programme,
         plan,

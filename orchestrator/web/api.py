@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from orchestrator import actions
-from orchestrator.actions import read_body
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
+from orchestrator.errors import NotFound, Refused
 from orchestrator.openapi import spec
 from orchestrator.presence.attendance import (
     in_event_time,
@@ -19,25 +19,11 @@ from orchestrator.presence.attendance import (
     rows_csv,
     rows_json,
 )
-from orchestrator.service import ChangeRefused, change_from_request
+from orchestrator.service import change_from_request
 from orchestrator.streams.pages import whereabouts_json
 from orchestrator.web.auth import organiser
+from orchestrator.web.body import read_json
 from rooms.links import room_url
-
-
-def _bad(message: str) -> web.Response:
-    return web.json_response({"error": message}, status=400)
-
-
-def refusing(handler):  # type: ignore[no-untyped-def]
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except ChangeRefused as exc:
-            return _bad(str(exc))
-
-    wrapped.__name__ = handler.__name__
-    return wrapped
 
 
 @organiser
@@ -104,10 +90,10 @@ async def keynote_attendance(request: web.Request) -> web.Response:
     live = request.app[SERVICE].require_live()
     keynote = request.match_info["id"]
     if keynote not in live.programme.keynote_by_id:
-        return web.json_response({"error": f"unknown keynote {keynote!r}"}, status=404)
+        raise NotFound(f"unknown keynote {keynote!r}")
     fmt = request.query.get("format", "json")
     if fmt not in ("json", "csv"):
-        return _bad("`format` must be json or csv")
+        raise Refused("`format` must be json or csv")
     store = request.app[STORE]
     await request.app[CLICKS].flush()  # this process's clicks, up to this moment
     stored = in_event_time(live, await store.room_events())
@@ -133,9 +119,9 @@ async def round_attendance(request: web.Request) -> web.Response:
     try:
         index = int(request.match_info["n"])
     except ValueError:
-        return _bad("the round must be a number")
+        raise Refused("the round must be a number") from None
     if not 1 <= index <= len(live.plan.rounds):
-        return web.json_response({"error": f"no round {index}"}, status=404)
+        raise NotFound(f"no round {index}")
     stored = in_event_time(live, await request.app[STORE].room_events())
     return web.json_response(
         {
@@ -191,7 +177,7 @@ async def participant(request: web.Request) -> web.Response:
     live = request.app[SERVICE].require_live()
     pid = request.match_info["id"]
     if pid not in live.programme.participant_by_id:
-        return web.json_response({"error": f"unknown participant {pid!r}"}, status=404)
+        raise NotFound(f"unknown participant {pid!r}")
     where = live.where(pid, live.event_now())
     return web.json_response(
         {"id": pid, "link": live.link(pid), **whereabouts_json(live, pid, where)}
@@ -199,26 +185,22 @@ async def participant(request: web.Request) -> web.Response:
 
 
 @organiser
-@refusing
 async def clock_delay(request: web.Request) -> web.Response:
-    return web.json_response(await actions.delay(request.app[SERVICE], await read_body(request)))
+    return web.json_response(await actions.delay(request.app[SERVICE], await read_json(request)))
 
 
 @organiser
-@refusing
 async def round_extend(request: web.Request) -> web.Response:
-    return web.json_response(await actions.extend(request.app[SERVICE], await read_body(request)))
+    return web.json_response(await actions.extend(request.app[SERVICE], await read_json(request)))
 
 
 @organiser
-@refusing
 async def move(request: web.Request) -> web.Response:
-    data = {**await read_body(request), "participant": request.match_info["id"]}
+    data = {**await read_json(request), "participant": request.match_info["id"]}
     return web.json_response(await actions.move(request.app[SERVICE], data))
 
 
 @organiser
-@refusing
 async def revoke(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     token = await service.revoke(request.match_info["id"])
@@ -228,17 +210,15 @@ async def revoke(request: web.Request) -> web.Response:
 
 
 @organiser
-@refusing
 async def broadcast(request: web.Request) -> web.Response:
-    result = await actions.broadcast(request.app[SERVICE], await read_body(request))
+    result = await actions.broadcast(request.app[SERVICE], await read_json(request))
     return web.json_response(result, status=201)
 
 
 @organiser
-@refusing
 async def replan(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    change = change_from_request(await read_body(request), service.require_live())
+    change = change_from_request(await read_json(request), service.require_live())
     plan, moved = await service.replan(change)
     return web.json_response(
         {"plan_version": plan.version, "moved": moved, "moved_count": len(moved)}

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from orchestrator.appkeys import SETTINGS
+from orchestrator.errors import Unauthorised
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -24,10 +25,9 @@ def organiser_ok(request: web.Request) -> bool:
 def organiser(handler: Handler) -> Handler:
     async def guarded(request: web.Request) -> web.StreamResponse:
         if not organiser_ok(request):
-            return web.json_response(
-                {"error": "organiser token required (Authorization: Bearer …)"},
-                status=401,
-                headers={"WWW-Authenticate": 'Bearer realm="rota"'},
+            raise Unauthorised(
+                "organiser token required (Authorization: Bearer …)",
+                challenge='Bearer realm="rota"',
             )
         return await handler(request)
 

@@ -10,12 +10,13 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from orchestrator.actions import ACTIONS, read_body
+from orchestrator.actions import ACTIONS
 from orchestrator.appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
-from orchestrator.service import ChangeRefused
+from orchestrator.errors import Forbidden, NotFound, Refused, Unauthorised
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
+from orchestrator.web.body import read_json
 from orchestrator.web.pages import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
@@ -91,11 +92,11 @@ def signed_in(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamR
     async def guarded(request: web.Request) -> web.StreamResponse:
         session = await _session(request)
         if session is None:
-            return web.json_response({"error": "log in at /board"}, status=401)
+            raise Unauthorised("log in at /board")
         if request.method != "GET" and not (
             _same_site(request) and sessions.csrf_ok(session, request.headers.get("X-CSRF-Token"))
         ):
-            return web.json_response({"error": "cross-site request refused"}, status=403)
+            raise Forbidden("cross-site request refused")
         return await handler(request, session)
 
     guarded.__name__ = handler.__name__
@@ -115,7 +116,7 @@ async def events(request: web.Request, session: Session) -> web.StreamResponse:
     board = request.app[BOARD]
     after = request.headers.get("Last-Event-ID") or request.query.get("after", "")
     if after and not _STREAM_ID.fullmatch(after.strip()):
-        return web.json_response({"error": "Last-Event-ID is not an event id"}, status=400)
+        raise Refused("Last-Event-ID is not an event id")
     client = await board.add(after.strip())
     return await stream(request, client, on_close=board.remove)
 
@@ -131,12 +132,8 @@ async def state(request: web.Request, session: Session) -> web.Response:
 async def action(request: web.Request, session: Session) -> web.Response:
     act = ACTIONS.get(request.match_info["action"])
     if act is None:
-        return web.json_response({"error": "unknown action"}, status=404)
-    try:
-        result = await act(request.app[SERVICE], await read_body(request))
-    except ChangeRefused as exc:
-        return web.json_response({"error": str(exc)}, status=400)
-    return web.json_response(result)
+        raise NotFound("unknown action")
+    return web.json_response(await act(request.app[SERVICE], await read_json(request)))
 
 
 def routes() -> list[web.RouteDef]:

@@ -5,17 +5,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.actions import read_body
 from orchestrator.appkeys import NOTIFIER
-from orchestrator.notify.ssrf import UnsafeURL
-from orchestrator.service import ChangeRefused
+from orchestrator.errors import NotFound, Refused
 from orchestrator.web.auth import organiser
+from orchestrator.web.body import read_json
 
 STATUSES = ("failed", "pending", "delivered")
-
-
-def _error(message: str, status: int = 400) -> web.Response:
-    return web.json_response({"error": message}, status=status)
 
 
 @organiser
@@ -26,11 +21,7 @@ async def list_subscribers(request: web.Request) -> web.Response:
 
 @organiser
 async def add_subscriber(request: web.Request) -> web.Response:
-    try:
-        data = await read_body(request)
-        sub, secret = await request.app[NOTIFIER].add(data)
-    except (ChangeRefused, ValueError, UnsafeURL) as exc:
-        return _error(str(exc))
+    sub, secret = await request.app[NOTIFIER].add(await read_json(request))
     # the secret is shown this once: keep it to verify signatures
     return web.json_response({**sub.public(), "secret": secret}, status=201)
 
@@ -38,16 +29,13 @@ async def add_subscriber(request: web.Request) -> web.Response:
 @organiser
 async def remove_subscriber(request: web.Request) -> web.Response:
     if not await request.app[NOTIFIER].remove(request.match_info["id"]):
-        return _error("unknown subscriber", 404)
+        raise NotFound("unknown subscriber")
     return web.json_response({"removed": request.match_info["id"]})
 
 
 @organiser
 async def test_subscriber(request: web.Request) -> web.Response:
-    try:
-        entry = await request.app[NOTIFIER].test(request.match_info["id"])
-    except KeyError:
-        return _error("unknown subscriber", 404)
+    entry = await request.app[NOTIFIER].test(request.match_info["id"])
     return web.json_response({"queued": entry}, status=202)
 
 
@@ -55,18 +43,13 @@ async def test_subscriber(request: web.Request) -> web.Response:
 async def deliveries(request: web.Request) -> web.Response:
     status = request.query.get("status", "failed")
     if status not in STATUSES:
-        return _error(f"`status` must be one of {', '.join(STATUSES)}")
+        raise Refused(f"`status` must be one of {', '.join(STATUSES)}")
     return web.json_response(await request.app[NOTIFIER].deliveries(status))
 
 
 @organiser
 async def redeliver(request: web.Request) -> web.Response:
-    try:
-        job = await request.app[NOTIFIER].redeliver(request.match_info["id"])
-    except KeyError:
-        return _error("unknown delivery", 404)
-    except ValueError as exc:
-        return _error(str(exc), 409)
+    job = await request.app[NOTIFIER].redeliver(request.match_info["id"])
     return web.json_response({"id": job["id"], "status": job["status"]}, status=202)
 
 

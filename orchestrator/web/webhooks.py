@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from orchestrator.appkeys import INTAKE, METRICS, SERVICE, SETTINGS
+from orchestrator.errors import Refused, RotaError, Unauthorised, from_domain
 from orchestrator.presence.attendance import time_window
+from orchestrator.web.body import decode, read_bytes
 from rooms.events import RoomEvent, UnusableEvent, check_times
 from rooms.webhooks import (
     MalformedWebhook,
@@ -25,18 +28,9 @@ from rooms.webhooks import (
 )
 
 log = logging.getLogger(__name__)
-MAX_BODY = 64 * 1024
 STORED = b'{"status":"stored"}'
 DUPLICATE = b'{"status":"duplicate"}'
-
-
-async def _body(request: web.Request) -> bytes:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
-    body = await request.content.read(MAX_BODY + 1)
-    if len(body) > MAX_BODY:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
-    return body
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def _check_times(request: web.Request, events: list[RoomEvent], received: float) -> None:
@@ -45,32 +39,43 @@ def _check_times(request: web.Request, events: list[RoomEvent], received: float)
         try:
             check_times(event, window)
         except UnusableEvent as exc:
-            raise MalformedWebhook(str(exc)) from None
+            raise Refused(str(exc)) from None
 
 
-def _refuse(request: web.Request, source: str, status: int, why: str) -> web.Response:
-    request.app[METRICS].webhooks.labels(source=source, outcome=str(status)).inc()
-    log.info("%s webhook refused (%s): %s", source, status, why)
-    return web.json_response({"error": why}, status=status)
+def counted(source: str) -> Callable[[Handler], Handler]:
+    """Refusals are counted and logged (without the body) before the error middleware
+    answers them."""
+
+    def wrap(handler: Handler) -> Handler:
+        async def guarded(request: web.Request) -> web.Response:
+            try:
+                return await handler(request)
+            except (RotaError, MalformedWebhook, WebhookRejected) as exc:
+                error = from_domain(exc)
+                assert error is not None
+                request.app[METRICS].webhooks.labels(source=source, outcome=str(error.status)).inc()
+                log.info("%s webhook refused (%s): %s", source, error.status, error.reason)
+                raise error from None
+
+        guarded.__name__ = handler.__name__
+        return guarded
+
+    return wrap
 
 
+@counted("jaas")
 async def jaas(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
-    body = await _body(request)
+    body = await read_bytes(request)
     received = time.time()
-    try:
-        verify_jaas(
-            request.headers.get("X-Jaas-Signature"),
-            body,
-            settings.jaas_webhook_secret.reveal(),
-            received,
-        )
-        event = parse_jaas(body)
-        _check_times(request, [event] if event else [], received)
-    except WebhookRejected as exc:
-        return _refuse(request, "jaas", 401, str(exc))
-    except MalformedWebhook as exc:
-        return _refuse(request, "jaas", 400, str(exc))
+    verify_jaas(
+        request.headers.get("X-Jaas-Signature"),
+        body,
+        settings.jaas_webhook_secret.reveal(),
+        received,
+    )
+    event = parse_jaas(decode(body))
+    _check_times(request, [event] if event else [], received)
     metrics = request.app[METRICS]
     if event is None:
         metrics.webhooks.labels(source="jaas", outcome="ignored").inc()
@@ -80,17 +85,15 @@ async def jaas(request: web.Request) -> web.Response:
     return web.Response(body=STORED if stored else DUPLICATE, content_type="application/json")
 
 
+@counted("event_sync")
 async def event_sync(request: web.Request) -> web.Response:
     settings = request.app[SETTINGS]
     if not bearer_ok(request.headers.get("Authorization"), settings.event_sync_token.reveal()):
-        return _refuse(request, "event_sync", 401, "wrong or missing bearer token")
-    body = await _body(request)
+        raise Unauthorised("wrong or missing bearer token")
+    body = await read_bytes(request)
     path = f"{request.match_info['what']}/{request.match_info['change']}"
-    try:
-        events = parse_event_sync(path, body)
-        _check_times(request, events, time.time())
-    except MalformedWebhook as exc:
-        return _refuse(request, "event_sync", 400, str(exc))
+    events = parse_event_sync(path, decode(body))
+    _check_times(request, events, time.time())
     intake = request.app[INTAKE]
     stored = 0
     for event in events:

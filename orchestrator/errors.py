@@ -1,0 +1,126 @@
+"""Rota's error model: what went wrong, said once, mapped to HTTP in one middleware.
+
+    RotaError                 anything Rota refuses or cannot do (500 if it ever escapes)
+    ├── Refused          400  the request is understood but not acceptable; the reason says why
+    │   └── TooLarge     413  the body is over its size limit
+    ├── Unauthorised     401  no or wrong credentials (a `WWW-Authenticate` challenge)
+    ├── Forbidden        403  credentials fine, this request is not allowed (cross-site)
+    ├── NotFound         404  no such participant, keynote, round, subscriber, delivery
+    ├── Conflict         409  the thing is in a state where this does not apply
+    ├── TooMany          429  slow down; `Retry-After` when known
+    ├── Unavailable      503  not now (not started, Redis away); `Retry-After` when known
+    └── SetupError            a bad configuration found at start-up or by the CLI: printed as
+                              one line and the command exits 1; never an HTTP answer
+
+The pure packages keep their own results, mapped here too: `schedules` raises `ClockError`
+and `PlanningError` (a change that cannot apply: 400), `rooms` raises `MalformedWebhook` (400)
+and `WebhookRejected` (401). Every error answer is JSON `{"error": reason}`; the reason is
+written for the person who sent the request and never carries Python internals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from rooms.webhooks import MalformedWebhook, WebhookRejected
+from schedules.problems import PlanningError
+from schedules.timeline import ClockError
+
+log = logging.getLogger(__name__)
+
+
+class RotaError(Exception):
+    """Base of every error Rota raises on purpose; `reason` is shown to the sender."""
+
+    status = 500
+
+    def __init__(self, reason: str, *, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        if self.retry_after is None:
+            return {}
+        return {"Retry-After": str(max(1, round(self.retry_after)))}
+
+
+class Refused(RotaError):
+    status = 400
+
+
+class TooLarge(Refused):
+    status = 413
+
+
+class Unauthorised(RotaError):
+    status = 401
+
+    def __init__(self, reason: str, *, challenge: str | None = None) -> None:
+        super().__init__(reason)
+        self.challenge = challenge  # `WWW-Authenticate`, for a bearer-token endpoint
+
+    def headers(self) -> dict[str, str]:
+        found = super().headers()
+        return {**found, "WWW-Authenticate": self.challenge} if self.challenge else found
+
+
+class Forbidden(RotaError):
+    status = 403
+
+
+class NotFound(RotaError):
+    status = 404
+
+
+class Conflict(RotaError):
+    status = 409
+
+
+class TooMany(RotaError):
+    status = 429
+
+
+class Unavailable(RotaError):
+    status = 503
+
+
+class SetupError(RotaError):
+    """A configuration Rota cannot run with; the message names the file or variable."""
+
+
+def from_domain(exc: Exception) -> RotaError | None:
+    """The pure packages' errors, in this tree (None for anything else: a bug, a 500)."""
+    if isinstance(exc, RotaError):
+        return exc
+    if isinstance(exc, ClockError):
+        return Refused(str(exc))
+    if isinstance(exc, PlanningError):
+        return Refused("; ".join(exc.reasons))
+    if isinstance(exc, MalformedWebhook):
+        return Refused(str(exc))
+    if isinstance(exc, WebhookRejected):
+        return Unauthorised(str(exc))
+    return None
+
+
+def response(error: RotaError) -> web.Response:
+    return web.json_response({"error": error.reason}, status=error.status, headers=error.headers())
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """The one place an error becomes an HTTP answer."""
+    try:
+        return await handler(request)
+    except (RotaError, ClockError, PlanningError, MalformedWebhook, WebhookRejected) as exc:
+        error = from_domain(exc)
+        assert error is not None
+        if error.status >= 500:
+            log.error("%s %s: %s", request.method, request.path, error.reason)
+        return response(error)
