@@ -34,7 +34,7 @@ def _number(text: str) -> float | int:
 
 
 def _constant(name: str) -> None:
-    raise Refused(f"{name} is not JSON")
+    raise Refused(f"{name} is not a number in JSON")
 
 
 def decode(body: bytes) -> dict[str, Any]:
