@@ -1,5 +1,6 @@
 """Organiser actions with their validation, shared by the API (bearer token) and the board
-(session cookie + anti-forgery token): one place says what a valid request is."""
+(session cookie + anti-forgery token): one place says what a valid request is. `by` names
+where it came from ("api" or "board") for the journal."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from orchestrator.service import Service
 
 MAX_MINUTES = 24 * 60
 
-Action = Callable[[Service, dict[str, Any]], Awaitable[dict[str, Any]]]
+Action = Callable[[Service, dict[str, Any], str], Awaitable[dict[str, Any]]]
 
 
 def minutes(data: dict[str, Any], allow_negative: bool) -> float:
@@ -24,17 +25,17 @@ def minutes(data: dict[str, Any], allow_negative: bool) -> float:
     return float(value)
 
 
-async def delay(service: Service, data: dict[str, Any]) -> dict[str, Any]:
-    clock = await service.change_clock("delay", minutes(data, allow_negative=True))
+async def delay(service: Service, data: dict[str, Any], by: str = "api") -> dict[str, Any]:
+    clock = await service.change_clock("delay", minutes(data, allow_negative=True), by)
     return {"delay_minutes": clock.delay_minutes, "version": clock.version}
 
 
-async def extend(service: Service, data: dict[str, Any]) -> dict[str, Any]:
-    clock = await service.change_clock("extend", minutes(data, allow_negative=False))
+async def extend(service: Service, data: dict[str, Any], by: str = "api") -> dict[str, Any]:
+    clock = await service.change_clock("extend", minutes(data, allow_negative=False), by)
     return {"version": clock.version}
 
 
-async def move(service: Service, data: dict[str, Any]) -> dict[str, Any]:
+async def move(service: Service, data: dict[str, Any], by: str = "api") -> dict[str, Any]:
     participant, round_index, room = data.get("participant"), data.get("round"), data.get("room")
     if not isinstance(participant, str) or not participant:
         raise Refused("`participant` must be a participant id")
@@ -42,17 +43,17 @@ async def move(service: Service, data: dict[str, Any]) -> dict[str, Any]:
         raise Refused("`round` must be a round number")
     if not isinstance(room, str) or not room:
         raise Refused("`room` must be a room id")
-    plan = await service.move(participant, round_index, room)
+    plan = await service.move(participant, round_index, room, by)
     return {"plan_version": plan.version}
 
 
-async def broadcast(service: Service, data: dict[str, Any]) -> dict[str, Any]:
+async def broadcast(service: Service, data: dict[str, Any], by: str = "api") -> dict[str, Any]:
     message = data.get("message")
     if not isinstance(message, str) or not message.strip():
         raise Refused("`message` must be non-empty text")
     if len(message) > 2000:
         raise Refused("`message` is limited to 2,000 characters")
-    return {"id": await service.broadcast(message.strip())}
+    return {"id": await service.broadcast(message.strip(), by)}
 
 
 ACTIONS: dict[str, Action] = {

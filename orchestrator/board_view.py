@@ -4,13 +4,16 @@ tested without a browser and is the same in every process."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from typing import Any, TypeVar
 
 from orchestrator.live import Live
 from schedules.timeline import WRAPUP, LiveItem
 
+T = TypeVar("T")
 PRESENTER_GRACE = timedelta(minutes=1)  # event time: presenters may join a little late
 EMPTY_GRACE = timedelta(minutes=3)  # event time: the audience walks over after the start
 
@@ -66,6 +69,14 @@ def snapshot(
         for person in members_of.get(slot.team, ()):
             assigned_room[person] = slot.room
     in_keynote = {p for k in live.plan.keynotes if k.id in current.keynotes for p in k.audience}
+    following = next(
+        (r for r in live.timeline.rounds if r.start > now and r.index != item.index), None
+    )
+    next_audience = (
+        {s.room: len(s.audience) for s in live.plan.round(following.index).rooms}
+        if following
+        else {}
+    )
 
     tiles = []
     for slot in live.plan.round(item.index).rooms:
@@ -87,12 +98,12 @@ def snapshot(
                 )
             if not here and slot.audience and started >= EMPTY_GRACE:
                 tile_alerts.append(_alert("empty", "warning", "The room is empty", slot.room))
-            if len(here) > room.capacity:
+            if len(audience_here) > room.capacity:  # seats are for the audience only
                 tile_alerts.append(
                     _alert(
                         "over-capacity",
                         "critical",
-                        f"{len(here)} people in a room for {room.capacity}",
+                        f"{len(audience_here)} in the audience, {room.capacity} seats",
                         slot.room,
                     )
                 )
@@ -132,6 +143,8 @@ def snapshot(
                         if counted and p not in here and p not in in_keynote and _seen(present, p)
                     ]
                 ),
+                "next_round": following.index if following else None,
+                "next_expected": next_audience.get(slot.room) if following else None,
                 "alerts": tile_alerts,
             }
         )
@@ -141,6 +154,8 @@ def snapshot(
         planned = next(p for p in live.plan.keynotes if p.id == k.id)
         details = live.programme.keynote_by_id[k.id]
         keynote_running = k.running(now)
+        # only while it runs is whoever is in its room its audience: rooms can be shared
+        attending = len(present.get(planned.room, set())) if counted and keynote_running else None
         keynotes.append(
             {
                 "id": k.id,
@@ -155,7 +170,7 @@ def snapshot(
                 "end_wall": wall(k.end).isoformat(),
                 "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
                 "expected_audience": len(planned.audience),
-                "live_audience": len(present.get(planned.room, set())) if counted else None,
+                "live_audience": attending,
             }
         )
 
@@ -207,7 +222,46 @@ def snapshot(
         "feed": {"configured": feed.configured, "live": feed.live},
         "tiles": tiles,
         "keynotes": keynotes,
+        "strip": strip(live),
         "alerts": alerts,
+    }
+
+
+def strip(live: Live) -> dict[str, Any]:
+    """The day at a glance: rounds, the breaks between them, keynotes, each at its live time
+    with the shift (delay, extension) it carries; the board draws the now-line itself."""
+    wall = live.clock.wall_time
+    tz = live.programme.event.tz
+    planned = {f"round-{r.index}": r.start for r in live.plan.rounds} | {
+        f"keynote-{k.id}": k.start for k in live.plan.keynotes
+    }
+
+    def entry(kind: str, label: str, start: datetime, end: datetime, key: str = "") -> dict:
+        shift = (start - planned[key]) / timedelta(minutes=1) if key in planned else 0
+        return {
+            "kind": kind,
+            "label": label,
+            "start_wall": wall(start).isoformat(),
+            "end_wall": wall(end).isoformat(),
+            "start_local": start.astimezone(tz).strftime("%H:%M"),
+            "end_local": end.astimezone(tz).strftime("%H:%M"),
+            "shift_minutes": round(shift, 1),
+        }
+
+    items = []
+    rounds = live.timeline.rounds
+    for before, after in pairwise(rounds):
+        if after.start - before.end > live.changeover:
+            items.append(entry("break", "Break", before.end, after.start))
+    items += [entry("round", f"Round {r.index}", r.start, r.end, r.key) for r in rounds]
+    for k in live.timeline.keynotes:
+        title = live.programme.keynote_by_id[k.id].title
+        items.append(entry("keynote", title, k.start, k.end, k.key))
+    items.sort(key=lambda i: (i["start_wall"], i["kind"]))
+    return {
+        "start_wall": wall(live.timeline.starts).isoformat(),
+        "end_wall": wall(live.timeline.ends).isoformat(),
+        "items": items,
     }
 
 
@@ -220,12 +274,87 @@ BOUNDARY_WORDS = {
     "keynote.ended": "Keynote “{title}” ends",
     "event.ended": "The day ends",
 }
+# the same boundaries once they have happened, for the journal
+HAPPENED_WORDS = {
+    "round.warning": "Round {n}: 2-minute warning sent",
+    "round.started": "Round {n} started",
+    "round.wrapup": "Round {n}: wrap-up",
+    "round.ended": "Round {n} ended",
+    "keynote.started": "Keynote “{title}” started",
+    "keynote.ended": "Keynote “{title}” ended",
+    "event.ended": "The day ended",
+}
 
 
-def boundary_label(live: Live, boundary_id: str) -> str:
+def boundary_label(live: Live, boundary_id: str, words: dict[str, str] = BOUNDARY_WORDS) -> str:
     kind, _, item = boundary_id.partition(":")
     keynote = live.programme.keynote_by_id.get(item)
-    return BOUNDARY_WORDS.get(kind, kind).format(n=item, title=keynote.title if keynote else item)
+    return words.get(kind, kind).format(n=item, title=keynote.title if keynote else item)
+
+
+RUN_KIND = "run.started"  # the audit entry that opens a run: the journal starts there
+
+
+def journal_text(live: Live, fields: dict[str, str]) -> str:
+    """An audit entry in plain words, as the board's journal shows it."""
+    kind = fields.get("kind", "")
+    by = f" ({fields['by']})" if fields.get("by") not in (None, "", "organiser") else ""
+    if kind == "transition":
+        text = boundary_label(live, fields.get("id", ""), HAPPENED_WORDS)
+        if fields.get("status") == "skipped":
+            text += " (skipped: its moment had passed)"
+        return text
+    if kind == "clock.delay":
+        return f"Delay {_signed(fields.get('minutes', '0'))} min{by}"
+    if kind == "clock.extend":
+        return f"Round extended by {_signed(fields.get('minutes', '0'))} min{by}"
+    if kind == "broadcast":
+        return f"Broadcast: {fields.get('message', '')}"
+    if kind == "move":
+        who = _person(live, fields.get("participant", ""))
+        room = live.programme.room_name(fields.get("room", ""))
+        return f"Moved {who} to {room} in round {fields.get('round', '?')}{by}"
+    if kind == "replan":
+        return f"Replanned ({fields.get('change', '')}): {fields.get('moved', '0')} people moved"
+    if kind == "revoke":
+        return f"New link for {_person(live, fields.get('participant', ''))}; the old one is void"
+    if kind == RUN_KIND:
+        speed = float(fields.get("speed", "1") or 1)
+        return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
+    return kind or "?"
+
+
+def journal_line(live: Live, fields: dict[str, str], wall_seconds: float) -> dict[str, str]:
+    """Time on the event's clock face plus the words; `at` keeps the wall time."""
+    at = datetime.fromtimestamp(wall_seconds, UTC)
+    local = live.clock.event_time(at).astimezone(live.programme.event.tz).strftime("%H:%M")
+    return {
+        "at": at.isoformat(),
+        "time": local,
+        "kind": fields.get("kind", ""),
+        "text": journal_text(live, fields),
+    }
+
+
+def current_run(entries: list[T], kind_of: Callable[[T], str]) -> list[T]:
+    """Only what happened since the latest run began: a rehearsal's entries are not today's."""
+    for i in range(len(entries) - 1, -1, -1):
+        if kind_of(entries[i]) == RUN_KIND:
+            return entries[i:]
+    return entries
+
+
+def _signed(minutes: str) -> str:
+    try:
+        value = float(minutes)
+    except ValueError:
+        return minutes
+    return f"{value:+g}"
+
+
+def _person(live: Live, participant: str) -> str:
+    person = live.programme.participant_by_id.get(participant)
+    return person.name if person else participant
 
 
 def _seen(present: dict[str, set[str]], person: str) -> bool:

@@ -444,8 +444,10 @@ def attendance(
                 await store.clicks(),
             )
         if fmt == "csv":
-            return rows_csv(rows)
-        return json.dumps({"keynote": keynote, "rows": rows_json(rows)}, indent=2)
+            return rows_csv(rows, live.programme.event.tz)
+        return json.dumps(
+            {"keynote": keynote, "rows": rows_json(rows, live.programme.event.tz)}, indent=2
+        )
 
     try:
         click.echo(asyncio.run(report()), nl=False)

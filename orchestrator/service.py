@@ -113,6 +113,8 @@ class Service:
                 settings.speed,
             )
         await self.store.save_clock(clock, None)
+        # a new run: the board's journal starts again from here
+        await self.store.audit([{"kind": "run.started", "speed": f"{clock.speed:g}"}])
         return clock
 
     # -- reloads (another process changed something) -----------------------------------
@@ -150,7 +152,7 @@ class Service:
         await self.store.publish(kind, origin=self.settings.instance, **data)
 
     # -- organiser changes -----------------------------------------------------------------
-    async def change_clock(self, action: str, minutes: float) -> ClockState:
+    async def change_clock(self, action: str, minutes: float, by: str = "organiser") -> ClockState:
         for _ in range(3):
             live = self.require_live()
             now = live.event_now()
@@ -161,14 +163,16 @@ class Service:
             if await self.store.save_clock(clock, live.clock.version):
                 self.live = live.rebuilt(clock=clock)
                 await self.store.audit(
-                    [{"kind": f"clock.{action}", "minutes": str(minutes), "by": "organiser"}]
+                    [{"kind": f"clock.{action}", "minutes": str(minutes), "by": by}]
                 )
                 await self._announce("clock-changed", version=clock.version)
                 return clock
             await self.reload("clock")  # someone else changed it first: recompute from theirs
         raise Refused("the clock is changing under us; try again")
 
-    async def move(self, participant: str, round_index: int, room: str) -> Plan:
+    async def move(
+        self, participant: str, round_index: int, room: str, by: str = "organiser"
+    ) -> Plan:
         live = self.require_live()
         person = live.programme.participant_by_id.get(participant)
         if person is None:
@@ -220,7 +224,7 @@ class Service:
                     "participant": participant,
                     "round": str(round_index),
                     "room": room,
-                    "by": "organiser",
+                    "by": by,
                 }
             ]
         )
@@ -279,7 +283,7 @@ class Service:
         await self._announce("tokens-changed")
         return token
 
-    async def broadcast(self, message: str) -> str:
+    async def broadcast(self, message: str, by: str = "organiser") -> str:
         entry = await self.store.redis.xadd(
             self.store.keys.broadcasts,
             {"message": message, "at": datetime.now(UTC).isoformat()},
@@ -291,7 +295,7 @@ class Service:
         )
         entry_id = entry.decode() if isinstance(entry, bytes) else str(entry)
         await self.store.audit(
-            [{"kind": "broadcast", "message": message, "id": entry_id, "by": "organiser"}]
+            [{"kind": "broadcast", "message": message, "id": entry_id, "by": by}]
         )
         await self._announce("broadcast", message=message, id=entry_id)
         return entry_id

@@ -159,7 +159,7 @@ class AttendanceRow:
     last_leave: float | None
     minutes: float
     share: float
-    status: str  # attended | partial | absent | guest
+    status: str  # attended | partial | absent | guest | unknown (no presence feed)
     evidence: str  # webhook | link-only | ""
     flags: tuple[str, ...]
 
@@ -172,18 +172,29 @@ def attendance(
     end: float,
     threshold: float,
     clicked: set[str],
+    counted: bool = True,
 ) -> list[AttendanceRow]:
-    """A row per expected attendee and per unexpected joiner, for the window [start, end)."""
+    """A row per expected attendee and per unexpected joiner, for the window [start, end).
+    Without a presence feed (`counted` false) nobody is "absent": their status is unknown."""
     window = max(end - start, 1.0)
     expected_set = set(expected)
+    # only time inside the window counts: a room shared by an earlier or later session
+    # brings nobody into this one
+    inside = {
+        person
+        for person, spans in person_intervals.items()
+        if any(i.clipped(start, end) > 0 for i in spans)
+    }
     rows = []
-    for person in sorted(expected_set | set(person_intervals)):
+    for person in sorted(expected_set | inside):
         spans = [i for i in person_intervals.get(person, []) if i.clipped(start, end) > 0]
         seconds = sum(i.clipped(start, end) for i in spans)
         share = min(seconds / window, 1.0)
         guest = person.startswith("guest:") or person not in names
         if guest:
             status = "guest"
+        elif not counted:
+            status = "unknown"
         elif share >= threshold:
             status = "attended"
         elif seconds > 0:

@@ -43,7 +43,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
         redis_url=redis_url,
         env=ENV,
         speed=SPEED,
-        start_at=start_so_that_now_is(28),  # round 2 starts 4 s (wall) from now
+        start_at=start_so_that_now_is(25),  # round 2 starts 10 s (wall) from now
     )
     live = running.app[SERVICE].require_live()
     async with chromium() as browser:
@@ -97,7 +97,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
         await page.locator("#confirm").wait_for(state="visible")
         await page.click("#confirm-ok")
         await page.locator(
-            "#journal li", has_text="broadcast: Coffee <script>x</script> in 5"
+            "#journal li", has_text="Broadcast: Coffee <script>x</script> in 5"
         ).wait_for(timeout=5_000)
         assert errors == []
         serious = await axe_violations(page)
@@ -135,7 +135,7 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
                     f"{first.base_url}/api/v1/broadcast", json={"message": "before"}
                 )
                 assert sent.status_code == 201
-                await page.locator("#journal li", has_text="broadcast: before").wait_for(
+                await page.locator("#journal li", has_text="Broadcast: before").wait_for(
                     timeout=5_000
                 )
                 await first.stop()
@@ -150,7 +150,7 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
                 )
                 await page.locator("#status.live").wait_for(timeout=5_000)
                 # nothing twice: the entry from before the restart is shown once
-                assert await page.locator("#journal li", has_text="broadcast: before").count() == 1
+                assert await page.locator("#journal li", has_text="Broadcast: before").count() == 1
     finally:
         for app in (restarted, other, first):
             if app is not None:

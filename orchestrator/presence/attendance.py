@@ -10,7 +10,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from orchestrator.live import Live
@@ -138,7 +138,14 @@ def keynote_report(
     }
     names = {p.id: (p.name, p.institution) for p in live.programme.participants}
     return attendance(
-        by_person, planned.audience, names, window_start, window_end, details.threshold, clicked
+        by_person,
+        planned.audience,
+        names,
+        window_start,
+        window_end,
+        details.threshold,
+        clicked,
+        counted=bool(events),
     )
 
 
@@ -164,8 +171,10 @@ def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict]:
                 status = "partial"
             elif elsewhere > 0:
                 status = "elsewhere"
-            else:
+            elif events:
                 status = "absent"
+            else:
+                status = "unknown"  # no presence feed: nothing is known, not "absent"
             rows.append(
                 {
                     "participant": pid,
@@ -180,23 +189,26 @@ def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict]:
     return rows
 
 
-def _iso(value: float | None) -> str:
-    return datetime.fromtimestamp(value, UTC).isoformat() if value is not None else ""
+def _iso(value: float | None, tz: tzinfo) -> str:
+    """Event time in the event's zone, to the second."""
+    if value is None:
+        return ""
+    return datetime.fromtimestamp(value, UTC).astimezone(tz).isoformat(timespec="seconds")
 
 
-def rows_json(rows: list[AttendanceRow]) -> list[dict]:
+def rows_json(rows: list[AttendanceRow], tz: tzinfo) -> list[dict]:
     return [
         {
             **asdict(r),
-            "first_join": _iso(r.first_join),
-            "last_leave": _iso(r.last_leave),
+            "first_join": _iso(r.first_join, tz),
+            "last_leave": _iso(r.last_leave, tz),
             "flags": list(r.flags),
         }
         for r in rows
     ]
 
 
-def rows_csv(rows: list[AttendanceRow]) -> str:
+def rows_csv(rows: list[AttendanceRow], tz: tzinfo) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -221,8 +233,8 @@ def rows_csv(rows: list[AttendanceRow]) -> str:
                 r.name,
                 r.institution,
                 "yes" if r.expected else "no",
-                _iso(r.first_join),
-                _iso(r.last_leave),
+                _iso(r.first_join, tz),
+                _iso(r.last_leave, tz),
                 f"{r.minutes:.1f}",
                 f"{r.share:.3f}",
                 r.status,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
+from orchestrator.board_view import current_run
 from orchestrator.live import Live
 from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
 from orchestrator.service import Service
@@ -128,10 +129,12 @@ class Watch:
                 break
         if not self._primed:  # the journal starts from its recent tail, not from the beginning
             tail = await redis.xrevrange(keys.audit, count=JOURNAL_KEEP * 4)
-            for entry_id, raw in reversed(tail):
-                item = journal_entry(entry_id, raw)
-                if item is not None:
-                    self.journal.append(item)
+            entries = [journal_entry(entry_id, raw) for entry_id, raw in reversed(tail)]
+            self.journal.extend(
+                current_run(
+                    [e for e in entries if e is not None], lambda e: e.fields.get("kind", "")
+                )
+            )
             if tail:
                 self.last_journal_id = tail[0][0].decode()
             self._primed = True

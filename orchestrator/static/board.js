@@ -16,10 +16,6 @@
     return node;
   }
 
-  function clockText(iso) {
-    var d = new Date(iso);
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  }
 
   function left(iso) {
     var s = Math.round((Date.parse(iso) - (Date.now() + offset)) / 1000);
@@ -47,9 +43,14 @@
     line.appendChild(cd);
     li.appendChild(line);
     var dl = el("dl", "figures");
-    [["Audience", count(t.live_audience) + " / " + t.expected_audience, "live-audience"],
-     ["Presenters", count(t.presenters_present) + " / " + t.presenters_expected, "presenters"],
-     ["Wrong room", count(t.wrong_room), "wrong-room"]].forEach(function (f) {
+    var figures = [
+      ["Audience", count(t.live_audience) + " / " + t.expected_audience, "live-audience"],
+      ["Presenters", count(t.presenters_present) + " / " + t.presenters_expected, "presenters"],
+      ["Wrong room", count(t.wrong_room), "wrong-room"]];
+    if (t.next_round !== null) {
+      figures.push(["Round " + t.next_round + " expected", count(t.next_expected), "next-expected"]);
+    }
+    figures.forEach(function (f) {
       var div = el("div", f[2]);
       div.appendChild(el("dt", "", f[0]));
       div.appendChild(el("dd", "", f[1]));
@@ -80,15 +81,58 @@
     li.appendChild(line);
     var dl = el("dl", "figures");
     var div = el("div", "live-audience");
-    div.appendChild(el("dt", "", "Attending"));
-    div.appendChild(el("dd", "", count(k.live_audience) + " / " + k.expected_audience));
+    // before it begins (or after it), whoever is in a shared room is not its audience
+    div.appendChild(el("dt", "", k.phase === "running" ? "Attending" : "Expected"));
+    div.appendChild(el("dd", "", k.phase === "running"
+      ? count(k.live_audience) + " / " + k.expected_audience : String(k.expected_audience)));
     dl.appendChild(div);
     li.appendChild(dl);
     return li;
   }
 
+  // -- the day at a glance: rounds, breaks, keynotes on one strip, and the now-line ----
+  function renderStrip() {
+    var strip = state.strip, box = document.getElementById("strip");
+    var from = Date.parse(strip.start_wall), span = Date.parse(strip.end_wall) - from;
+    function pos(iso) { return Math.max(0, Math.min(100, (Date.parse(iso) - from) / span * 100)); }
+    var lanes = { round: el("div", "lane rounds"), "break": null, keynote: el("div", "lane keynotes") };
+    lanes["break"] = lanes.round;
+    var nowMs = Date.now() + offset;
+    box.replaceChildren(lanes.round, lanes.keynote);
+    strip.items.forEach(function (item) {
+      var lane = lanes[item.kind] || lanes.keynote;
+      var phase = nowMs >= Date.parse(item.end_wall) ? " past"
+        : (nowMs >= Date.parse(item.start_wall) ? " current" : "");
+      var block = el("div", "block " + item.kind + phase + (item.shift_minutes ? " shifted" : ""));
+      block.style.left = pos(item.start_wall) + "%";
+      block.style.width = Math.max(pos(item.end_wall) - pos(item.start_wall), 0.5) + "%";
+      block.title = item.label + " " + item.start_local + "–" + item.end_local;
+      block.appendChild(el("span", "label", item.label));
+      var when = el("span", "when", item.start_local);
+      if (item.shift_minutes) {
+        when.appendChild(el("strong", "shift", " " + (item.shift_minutes > 0 ? "+" : "") + item.shift_minutes));
+      }
+      block.appendChild(when);
+      lane.appendChild(block);
+    });
+    var line = el("div", "now-line");
+    line.id = "now-line";
+    line.appendChild(el("span", "", state.clock.local_time));
+    box.appendChild(line);
+    placeNowLine();
+  }
+  function placeNowLine() {
+    var line = document.getElementById("now-line");
+    if (!line || !state) { return; }
+    var from = Date.parse(state.strip.start_wall), to = Date.parse(state.strip.end_wall);
+    var at = (Date.now() + offset - from) / (to - from) * 100;
+    line.hidden = at < 0 || at > 100;
+    line.style.left = Math.max(0, Math.min(100, at)) + "%";
+  }
+
   function render() {
     if (!state) { return; }
+    renderStrip();
     var c = state.clock;
     var phase = { before: "Before the day", round: "Round " + c.round + " of " + c.rounds,
                   changeover: "Changeover before round " + c.round, after: "The day is over" }[c.phase];
@@ -123,21 +167,13 @@
   }
 
   function tick() {
+    placeNowLine();
     document.querySelectorAll(".countdown[data-until]").forEach(function (node) {
       var until = node.getAttribute("data-until");
       if (until) { node.textContent = left(until); }
     });
   }
 
-  function journalText(e) {
-    var what = e.kind;
-    if (e.kind === "transition") { what = e.id + (e.status && e.status !== "fired" ? " (" + e.status + ")" : ""); }
-    else if (e.kind === "broadcast") { what = "broadcast: " + e.message; }
-    else if (e.kind === "move") { what = "moved " + e.participant + " to " + e.room + " in round " + e.round; }
-    else if (e.kind && e.kind.indexOf("clock.") === 0) { what = e.kind.slice(6) + " " + e.minutes + " min"; }
-    else if (e.kind === "replan") { what = "replanned (" + e.change + "): " + e.moved + " moved"; }
-    return clockText(e.at) + " " + what;
-  }
 
   var source = null;
   function connect() {
@@ -164,14 +200,28 @@
       render();
     });
     source.addEventListener("log", function (event) {
-      var e = JSON.parse(event.data);
+      var e = JSON.parse(event.data); // {id: stream id, time: event clock, text, kind}
       if (seen[e.id]) { return; }
       seen[e.id] = true;
       lastId = e.id;
-      var li = el("li", "", journalText(e));
+      var journal = document.getElementById("journal");
+      if (e.kind === "run.started") { journal.replaceChildren(); } // a new run, a new journal
+      var li = el("li", "");
+      li.appendChild(el("time", "", e.time));
+      li.appendChild(document.createTextNode(" " + e.text));
       li.setAttribute("data-id", e.id);
-      document.getElementById("journal").prepend(li);
+      journal.prepend(li);
     });
+  }
+
+  function findPerson(typed) {
+    var text = String(typed).trim(), found = null, byName = [];
+    document.querySelectorAll("#people option").forEach(function (o) {
+      var person = { id: o.getAttribute("data-id"), name: o.getAttribute("data-name") };
+      if (o.value === text || person.id === text) { found = person; }
+      if (person.name.toLowerCase() === text.toLowerCase()) { byName.push(person); }
+    });
+    return found || (byName.length === 1 ? byName[0] : null);
   }
 
   // Controls: every action is confirmed in a dialog first.
@@ -182,10 +232,23 @@
       event.preventDefault();
       var data = {};
       new FormData(form).forEach(function (value, key) { data[key] = value; });
+      if ("person" in data) { // "Name (id)" from the list, or a name only one person has
+        var who = findPerson(data.person);
+        if (!who) { result.textContent = "Pick a person from the list."; return; }
+        data.participant = who.id;
+        data.name = who.name;
+        delete data.person;
+      }
+      if ("room" in data) {
+        var option = form.querySelector("option[value='" + CSS.escape(data.room) + "']");
+        data.room_name = option ? option.textContent : data.room;
+      }
       ["minutes", "round"].forEach(function (k) { if (k in data) { data[k] = Number(data[k]); } });
       var question = form.getAttribute("data-confirm").replace(/\{(\w+)\}/g, function (_, k) {
         return data[k] === undefined ? "" : String(data[k]);
       });
+      delete data.name;
+      delete data.room_name;
       document.getElementById("confirm-text").textContent = question;
       dialog.returnValue = "";
       dialog.showModal();

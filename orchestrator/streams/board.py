@@ -8,10 +8,10 @@ import asyncio
 import contextlib
 import json
 import weakref
-from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.board_view import Feed, snapshot
+from orchestrator.board_view import Feed, current_run, journal_line, snapshot
+from orchestrator.live import Live
 from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
 from orchestrator.service import Service
@@ -20,10 +20,13 @@ from orchestrator.streams.pages import Client, stamped
 RECENT = 30  # journal entries a fresh board starts with
 
 
-def journal_json(entry: JournalEntry) -> str:
-    return json.dumps(
-        {"id": entry.id, "at": datetime.fromtimestamp(entry.at, UTC).isoformat(), **entry.fields}
-    )
+def journal_json(live: Live, entry: JournalEntry) -> str:
+    """The stream id is the entry's id (and its SSE id); the words come from board_view."""
+    return json.dumps({**journal_line(live, entry.fields, entry.at), "id": entry.id})
+
+
+def _kind(entry: JournalEntry) -> str:
+    return entry.fields.get("kind", "")
 
 
 class BoardHub:
@@ -68,8 +71,9 @@ class BoardHub:
         except BaseException:
             self.watch.detach()
             raise
-        for entry in missed[-200:]:
-            client.send("log", journal_json(entry), entry.id)
+        live = self.service.require_live()
+        for entry in current_run(missed, _kind)[-200:]:
+            client.send("log", journal_json(live, entry), entry.id)
         client.send("state", stamped(json.dumps(self.state())))
         self.clients.add(client)
         self.metrics.sse_clients.inc()
@@ -91,9 +95,10 @@ class BoardHub:
         self._wake.set()
 
     def _journal(self, entries: list[JournalEntry]) -> None:
+        live = self.service.require_live()
         for client in list(self.clients):
             for entry in entries:
-                client.send("log", journal_json(entry), entry.id)
+                client.send("log", journal_json(live, entry), entry.id)
 
     def _tick(self) -> None:
         if not self.clients:

@@ -35,6 +35,7 @@ async def state(request: web.Request) -> web.Response:
     live_round = live.timeline.rounds[shown - 1]
     stored = in_event_time(live, await request.app[STORE].room_events())
     present = live_counts(live, stored.events, now)
+    counted = bool(stored.events)  # without a presence feed a count is unknown (null), not 0
     rooms = []
     for slot in live.plan.round(shown).rooms:
         members = set(next(t.members for t in live.plan.teams if t.id == slot.team))
@@ -45,8 +46,8 @@ async def state(request: web.Request) -> web.Response:
                 "team": slot.team,
                 "round": shown,
                 "expected_audience": len(slot.audience),
-                "live_count": len(here - members),
-                "presenters_present": bool(here & members),
+                "live_count": len(here - members) if counted else None,
+                "presenters_present": bool(here & members) if counted else None,
                 "starts": live_round.start.isoformat(),
                 "ends": live_round.end.isoformat(),
             }
@@ -62,7 +63,10 @@ async def state(request: web.Request) -> web.Response:
                 "ends": k.end.isoformat(),
                 "running": k.running(now),
                 "expected_audience": len(planned.audience),
-                "live_count": len(present.get(planned.room, set())),
+                # the room may be shared: only while this keynote runs is it its audience
+                "live_count": len(present.get(planned.room, set()))
+                if counted and k.running(now)
+                else None,
             }
         )
     return web.json_response(
@@ -101,7 +105,7 @@ async def keynote_attendance(request: web.Request) -> web.Response:
     ignored = stored.ignored_json()
     if fmt == "csv":
         return web.Response(
-            text=rows_csv(rows),
+            text=rows_csv(rows, live.programme.event.tz),
             content_type="text/csv",
             headers={
                 "Content-Disposition": f'attachment; filename="attendance-{keynote}.csv"',
@@ -109,7 +113,11 @@ async def keynote_attendance(request: web.Request) -> web.Response:
             },
         )
     return web.json_response(
-        {"keynote": keynote, "rows": rows_json(rows), "ignored_events": ignored}
+        {
+            "keynote": keynote,
+            "rows": rows_json(rows, live.programme.event.tz),
+            "ignored_events": ignored,
+        }
     )
 
 

@@ -57,6 +57,9 @@ async def page(request: web.Request) -> web.Response:
         csrf=session.csrf,
         event=live.programme.event,
         rooms=live.programme.rooms,
+        people=sorted(
+            (p for p in live.programme.participants if p.planned), key=lambda p: p.name.casefold()
+        ),
         rounds=len(live.timeline.rounds),
     )
 
@@ -133,7 +136,7 @@ async def action(request: web.Request, session: Session) -> web.Response:
     act = ACTIONS.get(request.match_info["action"])
     if act is None:
         raise NotFound("unknown action")
-    return web.json_response(await act(request.app[SERVICE], await read_json(request)))
+    return web.json_response(await act(request.app[SERVICE], await read_json(request), "board"))
 
 
 def routes() -> list[web.RouteDef]:

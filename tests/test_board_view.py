@@ -1,0 +1,167 @@
+"""The board's data without a browser: tiles, alerts, keynotes sharing a room, the strip and
+the journal's words. Pure: a Live built from the bundled example, presence given directly."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from orchestrator.board_view import (
+    Feed,
+    current_run,
+    journal_line,
+    journal_text,
+    snapshot,
+    strip,
+)
+from orchestrator.live import Live
+from rooms.links import JitsiConfig
+from rooms.presence import Interval, attendance
+from schedules.clock import ClockState
+from schedules.planner import plan_rotation
+from schedules.programme import load_programme
+from schedules.timeline import delay
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
+START = datetime(2025, 3, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
+FEED = Feed(configured=True, seconds_since=1.0, silence_seconds=300)
+
+
+@pytest.fixture(scope="module")
+def live() -> Live:
+    programme = load_programme(EXAMPLE)
+    plan = plan_rotation(programme, seed=0)
+    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
+    return Live.build(
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", JitsiConfig()
+    )
+
+
+def at(minutes: float) -> datetime:
+    return START + timedelta(minutes=minutes)
+
+
+def tile(state: dict, room: str) -> dict:
+    return next(t for t in state["tiles"] if t["room"] == room)
+
+
+def full_room(live: Live, room: str, audience: int) -> dict[str, set[str]]:
+    """The room's whole presenting team plus `audience` other people."""
+    slot = next(s for s in live.plan.round(2).rooms if s.room == room)
+    members = set(next(t.members for t in live.plan.teams if t.id == slot.team))
+    others = [p.id for p in live.programme.participants if p.id not in members]
+    return {room: members | set(others[:audience])}
+
+
+@pytest.mark.parametrize(("audience", "alerted"), [(12, False), (13, True)])
+def test_capacity_counts_the_audience_not_the_presenters(
+    live: Live, audience: int, alerted: bool
+) -> None:
+    state = snapshot(live, full_room(live, "r1", audience), at(40), FEED)
+    kinds = [a["kind"] for a in tile(state, "r1")["alerts"]]
+    assert ("over-capacity" in kinds) is alerted
+    assert tile(state, "r1")["live_audience"] == audience
+
+
+def test_tile_shows_who_comes_next_round(live: Live) -> None:
+    state = snapshot(live, {}, at(40), FEED)  # round 2
+    following = {s.room: len(s.audience) for s in live.plan.round(3).rooms}
+    for t in state["tiles"]:
+        assert (t["next_round"], t["next_expected"]) == (3, following[t["room"]])
+    last = snapshot(live, {}, at(170), FEED)  # round 6: nobody comes next
+    assert all(t["next_round"] is None and t["next_expected"] is None for t in last["tiles"])
+
+
+def test_keynotes_sharing_a_room_count_only_while_they_run(live: Live) -> None:
+    k1 = next(k for k in live.plan.keynotes if k.id == "k1")
+    k2 = next(k for k in live.plan.keynotes if k.id == "k2")
+    assert k1.room == k2.room  # the example's two keynotes share one room
+    present = {k1.room: set(k1.audience)}
+    state = snapshot(live, present, at(70), FEED)  # 10:10: k1 runs, k2 at 11:00
+    keynotes = {k["id"]: k for k in state["keynotes"]}
+    assert keynotes["k1"]["phase"] == "running"
+    assert keynotes["k1"]["live_audience"] == len(k1.audience)
+    assert keynotes["k2"]["phase"] == "upcoming"
+    assert keynotes["k2"]["live_audience"] is None  # k1's people are not k2's audience
+    assert keynotes["k2"]["expected_audience"] == len(k2.audience)
+
+
+def test_without_a_feed_counts_are_unknown(live: Live) -> None:
+    state = snapshot(live, {}, at(40), Feed(False, None, 300))
+    assert all(t["live_audience"] is None for t in state["tiles"])
+    assert all(t["presenters_present"] is None for t in state["tiles"])
+    assert [a["kind"] for a in state["alerts"]] == ["no-feed"]
+
+
+def test_keynote_attendance_counts_only_its_window() -> None:
+    """Someone in the shared room for the earlier keynote is no row of the later one; without
+    a feed an expected attendee is unknown, not absent."""
+    hour = 3600.0
+    spans = {
+        "early": [Interval("early", "hall", 0, hour)],
+        "late": [Interval("late", "hall", 2 * hour, 3 * hour)],
+    }
+    names = {"early": ("Early", ""), "late": ("Late", ""), "planned": ("Planned", "")}
+    rows = attendance(spans, ["late", "planned"], names, 2 * hour, 3 * hour, 0.75, set())
+    assert {r.participant: r.status for r in rows} == {"late": "attended", "planned": "absent"}
+    unknown = attendance({}, ["late"], names, 2 * hour, 3 * hour, 0.75, set(), counted=False)
+    assert [r.status for r in unknown] == ["unknown"]
+
+
+def test_strip_shows_a_delay_as_a_break_and_a_shift(live: Live) -> None:
+    clock = delay(live.clock, live.timeline, at(70), 30)  # during round 3: rounds 4+ move
+    later = live.rebuilt(clock=clock)
+    items = strip(later)["items"]
+    breaks = [i for i in items if i["kind"] == "break"]
+    assert [(b["start_local"], b["end_local"]) for b in breaks] == [("10:30", "11:00")]
+    rounds = {i["label"]: i for i in items if i["kind"] == "round"}
+    assert rounds["Round 3"]["shift_minutes"] == 0
+    assert (rounds["Round 4"]["start_local"], rounds["Round 4"]["shift_minutes"]) == ("11:00", 30)
+    assert [i["label"] for i in items if i["kind"] == "keynote"] == [
+        live.programme.keynote_by_id["k1"].title,
+        live.programme.keynote_by_id["k2"].title,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "text"),
+    [
+        ({"kind": "transition", "id": "round.started:3", "status": "fired"}, "Round 3 started"),
+        ({"kind": "transition", "id": "round.ended:12", "status": "fired"}, "Round 12 ended"),
+        (
+            {"kind": "transition", "id": "keynote.started:k1", "status": "fired"},
+            "Keynote “Entrepreneurial thinking in digital social work” started",
+        ),
+        (
+            {"kind": "transition", "id": "round.warning:2", "status": "skipped"},
+            "Round 2: 2-minute warning sent (skipped: its moment had passed)",
+        ),
+        ({"kind": "clock.delay", "minutes": "5.0", "by": "board"}, "Delay +5 min (board)"),
+        ({"kind": "clock.extend", "minutes": "3", "by": "organiser"}, "Round extended by +3 min"),
+        (
+            {"kind": "broadcast", "message": "Coffee <b>now</b>", "id": "1-0"},
+            "Broadcast: Coffee <b>now</b>",
+        ),
+        (
+            {"kind": "move", "participant": "emma-schmidt", "round": "3", "room": "r2"},
+            "Moved Emma Schmidt to Room 2 in round 3",
+        ),
+        ({"kind": "run.started", "speed": "60"}, "Rehearsal started (×60)"),
+        ({"kind": "run.started", "speed": "1"}, "The day started"),
+    ],
+)
+def test_journal_in_plain_words(live: Live, fields: dict[str, str], text: str) -> None:
+    assert journal_text(live, fields) == text
+
+
+def test_journal_time_is_on_the_event_clock(live: Live) -> None:
+    line = journal_line(live, {"kind": "transition", "id": "round.started:3"}, at(60).timestamp())
+    assert (line["time"], line["text"]) == ("10:00", "Round 3 started")
+
+
+def test_journal_starts_again_with_a_new_run() -> None:
+    entries = ["round.ended", "run.started", "broadcast", "run.started", "round.started"]
+    assert current_run(entries, lambda kind: kind) == ["run.started", "round.started"]
+    assert current_run(["a", "b"], lambda kind: kind) == ["a", "b"]
