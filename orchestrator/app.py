@@ -176,7 +176,7 @@ async def _close_streams(app: web.Application) -> None:
 def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024, middlewares=[errors_as_json])
     app[SETTINGS] = settings
-    app[PROGRAMME] = programme or load_programme(settings.programme)
+    app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
     app[METRICS] = Metrics()
     app[TEMPLATES] = jinja2.Environment(
         loader=jinja2.PackageLoader("orchestrator", "templates"),

@@ -6,15 +6,19 @@ import logging
 import os
 import secrets
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 
 from schedules.example import ExampleSpec, generate
 from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
+from schedules.model import Programme
+from schedules.plan import Plan
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError, ProgrammeError
-from schedules.programme import check_programme, load_programme
+from schedules.programme import check_programme, load_programme, planning_problems
+from schedules.schema import plural
 
 PROGRAMME = click.Path(path_type=Path, dir_okay=False)
 
@@ -26,9 +30,11 @@ def main() -> None:
     rooms while the audience moves from room to room on schedule."""
 
 
-def _load(path: Path):  # type: ignore[no-untyped-def]
+def _load(path: Path, environ: Mapping[str, str] | None = None) -> Programme:
+    """The programme, checked as `rota check` checks it (with the environment, so secrets the
+    programme names are there), or every problem printed and exit 1."""
     try:
-        programme = load_programme(path)
+        programme = load_programme(path, os.environ if environ is None else environ)
     except ProgrammeError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -36,34 +42,42 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
     return programme
 
 
-def _plan(path: Path, seed: int):  # type: ignore[no-untyped-def]
+def _plan(path: Path, seed: int) -> tuple[Programme, Plan]:
     programme = _load(path)
     try:
         return programme, plan_rotation(programme, seed=seed)
     except PlanningError as exc:
-        click.echo(f"{path}: cannot plan this rotation:", err=True)
-        for reason in exc.reasons:
-            click.echo(f"  {reason}", err=True)
+        for problem in planning_problems(programme, exc):
+            click.echo(str(problem), err=True)
         raise SystemExit(1) from None
 
 
 @main.command()
 @click.argument("programme", type=PROGRAMME)
-def check(programme: Path) -> None:
-    """Validate PROGRAMME and its roster; print every problem as file:line: message."""
-    result, problems = check_programme(programme)
+@click.option("--seed", type=int, default=0, show_default=True, help="As for `rota plan`.")
+def check(programme: Path, seed: int) -> None:
+    """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi] and
+    [[notify]] secrets from the environment, a rotation that can be planned); print every
+    problem as file:line: message. Exit 0 only when `rota serve` would accept it."""
+    result, problems = check_programme(programme, os.environ)
+    if result is not None:
+        try:
+            plan_rotation(result, seed=seed)
+        except PlanningError as exc:
+            problems = [*problems, *planning_problems(result, exc)]
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = sum(p.severity == "error" for p in problems)
-    warnings = len(problems) - errors
+    warnings = plural(len(problems) - errors, "warning")
     if errors:
-        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        click.echo(f"{plural(errors, 'error')}, {warnings}", err=True)
         sys.exit(1)
     assert result is not None
     click.echo(
-        f"{programme}: ok — {len(result.teams)} teams, {result.rotation.rounds} rounds, "
-        f"{len(result.keynotes)} keynotes, {len(result.participants)} participants"
-        + (f", {warnings} warning(s)" if warnings else "")
+        f"{programme}: ok — {plural(len(result.teams), 'team')}, "
+        f"{plural(result.rotation.rounds, 'round')}, {plural(len(result.keynotes), 'keynote')}, "
+        f"{plural(len(result.participants), 'participant')}"
+        + (f", {warnings}" if len(problems) else "")
     )
 
 
@@ -174,29 +188,9 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     from orchestrator.app import create_app
     from orchestrator.appkeys import SERVICE, SETTINGS
     from orchestrator.settings import Settings
-    from rooms.links import JitsiConfig, JitsiConfigError
 
-    programme = _load(programme_path)
     settings = Settings.build(programme_path, **options)
-    try:
-        JitsiConfig.from_section(
-            programme.sections.get("jitsi"),
-            {"ROTA_JITSI_SECRET": settings.jitsi_secret.reveal()},
-            base=programme_path.parent,
-        )
-    except JitsiConfigError as exc:
-        click.echo(f"{programme_path}: {exc}", err=True)
-        sys.exit(1)
-    from orchestrator.errors import SetupError
-    from orchestrator.notify.notifier import programme_subscribers
-
-    try:
-        programme_subscribers(
-            programme.sections.get("notify"), settings.environ, settings.notify_allow_private
-        )
-    except SetupError as exc:
-        click.echo(f"{programme_path}: {exc}", err=True)
-        sys.exit(1)
+    programme = _load(programme_path, settings.environ)
     _logging(programme.event.id, verbose)
     app = create_app(settings, programme)
 

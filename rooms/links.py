@@ -9,13 +9,16 @@ back to the roster."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
 import jwt
+
+from schedules.schema import Context
+from schedules.sections import JITSI_SECRET_ENV, key_path, section_problems
 
 DEFAULT_DOMAIN = "meet.jit.si"
 JAAS_DOMAIN = "8x8.vc"
@@ -50,55 +53,27 @@ class JitsiConfig:
         environ: Mapping[str, str] | None = None,
         base: Path | None = None,
     ) -> JitsiConfig:
-        section = dict(section or {})
-        environ = environ or {}
-        mode = str(section.get("tokens", "none"))
-        if mode not in ("none", "hs256", "jaas"):
-            raise JitsiConfigError(f"[jitsi] tokens must be none, hs256 or jaas, not {mode!r}")
+        """The configuration from the checked section; the checks are the programme's own
+        (schedules/sections.py), so this refuses exactly what `rota check` refuses."""
+        problems = section_problems("jitsi", section, Context(environ or {}, base))
+        if problems:
+            raise JitsiConfigError(f"[jitsi] {problems[0]}")
+        values = {**dict(section or {})}
+        mode = str(values.get("tokens", "none"))
         config = cls(
-            domain=str(section.get("domain", JAAS_DOMAIN if mode == "jaas" else DEFAULT_DOMAIN)),
-            prefix=str(section.get("prefix", "rota")),
+            domain=str(values.get("domain", JAAS_DOMAIN if mode == "jaas" else DEFAULT_DOMAIN)),
+            prefix=str(values.get("prefix", "rota")),
             tokens=mode,  # type: ignore[arg-type]
-            app_id=str(section.get("app_id", "")),
-            kid=str(section.get("kid", "")),
-            grace_minutes=float(section.get("grace_minutes", 15)),
-            scheme=str(section.get("scheme", "https")),
+            app_id=str(values.get("app_id", "")),
+            kid=str(values.get("kid", "")),
+            grace_minutes=float(values.get("grace_minutes", 15)),
+            scheme=str(values.get("scheme", "https")),
         )
-        if config.scheme not in ("https", "http"):
-            raise JitsiConfigError(f"[jitsi] scheme must be https or http, not {config.scheme!r}")
-        if config.scheme == "http" and not _is_loopback(config.domain):
-            raise JitsiConfigError(
-                '[jitsi] scheme = "http" is only allowed for a Jitsi on this machine '
-                "(localhost or 127.0.0.1); browsers need https for camera and microphone"
-            )
         if mode == "hs256":
-            secret = environ.get("ROTA_JITSI_SECRET", "")
-            if not config.app_id or not secret:
-                raise JitsiConfigError(
-                    '[jitsi] tokens = "hs256" needs `app_id` and the app '
-                    "secret in the environment as ROTA_JITSI_SECRET"
-                )
-            if len(secret.encode()) < 32:
-                raise JitsiConfigError(
-                    "ROTA_JITSI_SECRET is too short: HS256 needs at least 32 bytes (RFC 7518 §3.2)"
-                )
-            return cls(**{**config.__dict__, "secret": secret})
+            return replace(config, secret=(environ or {})[JITSI_SECRET_ENV])
         if mode == "jaas":
-            key_file = section.get("private_key", "")
-            if not config.app_id or not config.kid or not key_file:
-                raise JitsiConfigError(
-                    '[jitsi] tokens = "jaas" needs `app_id`, `kid` and `private_key` (a PEM file)'
-                )
-            path = Path(str(key_file))
-            if base is not None and not path.is_absolute():
-                path = base / path
-            try:
-                pem = path.read_text(encoding="utf-8")
-            except OSError as exc:
-                raise JitsiConfigError(
-                    f"[jitsi] cannot read private_key {path}: {exc.strerror}"
-                ) from None
-            return cls(**{**config.__dict__, "private_key": pem})
+            pem = key_path(str(values["private_key"]), Context(None, base))
+            return replace(config, private_key=pem.read_text(encoding="utf-8"))
         return config
 
 
@@ -158,11 +133,6 @@ def mint(
     user["moderator"] = moderator
     claims.update(aud="jitsi", iss=config.app_id, sub=config.domain, context={"user": user})
     return jwt.encode(claims, config.secret, algorithm="HS256", headers={"typ": "JWT"})
-
-
-def _is_loopback(domain: str) -> bool:
-    host = domain.rsplit(":", 1)[0] if domain.count(":") == 1 else domain
-    return host in ("localhost", "127.0.0.1", "[::1]")
 
 
 def origin(config: JitsiConfig) -> str:

@@ -11,10 +11,11 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from schedules.scoring import Award, Scoring
+from schedules.sections import LANGUAGES
 
 Role = Literal["audience", "presenter", "jury", "organiser"]
 ROLES: tuple[Role, ...] = ("audience", "presenter", "jury", "organiser")
-LANGUAGES = ("de", "en", "fi", "fr", "pt")
+__all__ = ["LANGUAGES"]  # declared with the [event] schema; imported from here elsewhere
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class Keynote:
     room: str
     speaker: str = ""
     threshold: float = 0.75
+    audience: Literal["registered", "everyone"] = "registered"  # everyone: every person attends
 
     @property
     def end(self) -> datetime:
@@ -155,7 +157,8 @@ class Programme:
 
     @property
     def starts(self) -> datetime:
-        return self.rotation.slots[0].start
+        """The event's first item: a round, or a keynote before the rotation."""
+        return min([self.rotation.slots[0].start, *(k.start for k in self.keynotes)])
 
     @property
     def ends(self) -> datetime:

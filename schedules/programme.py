@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -11,7 +12,6 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedules.model import (
-    LANGUAGES,
     Event,
     Keynote,
     Participant,
@@ -21,23 +21,13 @@ from schedules.model import (
     Team,
     utc,
 )
-from schedules.problems import Problem, ProgrammeError, Severity
+from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
 from schedules.roster import Roster, load_roster
+from schedules.schema import Context, Table, closest, listing, suggestion, validate
 from schedules.scoring import read_awards, read_scoring
+from schedules.sections import EVENT, KEYNOTES, ROOMS, ROTATION, SECTIONS, TEAMS
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
-
-KNOWN_SECTIONS = {
-    "event",
-    "rotation",
-    "rooms",
-    "teams",
-    "keynotes",
-    "jitsi",
-    "notify",
-    "scoring",
-    "awards",
-}
 
 
 def valid_timezone(name: str) -> bool:
@@ -57,49 +47,34 @@ class _Reader:
     file: str
     data: dict[str, Any]
     lines: dict[KeyPath, int]
+    context: Context = field(default_factory=Context)
     problems: list[Problem] = field(default_factory=list)
+    misnamed: set[str] = field(default_factory=set)  # sections an unknown one was likely meant as
 
     def report(self, path: KeyPath, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.file, line_of(self.lines, path), message, severity))
 
-    def value(
-        self,
-        table: dict[str, Any],
-        path: KeyPath,
-        key: str,
-        kind: type,
-        default: Any = None,
-        required: bool = False,
-    ) -> Any:
-        where = ".".join(str(p) for p in (*path, key))
-        if key not in table:
-            if required:
-                self.report(path, f"missing `{key}` in {_describe(path)}")
-            return default
-        value = table[key]
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            value = float(value)
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.report((*path, key), f"`{where}` must be {_KIND_NAMES[kind]}, not {value!r}")
-            return default
-        return value
+    def table(self, schema: Table, path: KeyPath, table: dict[str, Any]) -> dict[str, Any]:
+        """The values of one table that passed its schema; every problem reported at its line."""
+        entry_id = table.get("id")
+        values, problems = validate(
+            schema, table, self.context, entry_id if isinstance(entry_id, str) else ""
+        )
+        for key, message in problems:
+            self.report((*path, key) if key else path, _where(path, message))
+        for key, spec in schema.fields.items():  # a wrong optional value: reported, then default
+            if key not in values and key in table and spec.default is not None:
+                values[key] = spec.default
+        return values
 
-    def local_time(
-        self, table: dict[str, Any], path: KeyPath, key: str, tz: ZoneInfo | None
-    ) -> datetime | None:
-        raw = table.get(key)
-        if raw is None:
-            self.report(path, f"missing `{key}` in {_describe(path)}")
-            return None
+    def local_time(self, raw: Any, path: KeyPath, tz: ZoneInfo | None) -> datetime | None:
         if isinstance(raw, datetime):
             moment = raw
         else:
             try:
                 moment = datetime.fromisoformat(str(raw))
             except ValueError:
-                self.report(
-                    (*path, key), f'`{key}` = {raw!r} is not a time like "2025-03-27T09:00"'
-                )
+                self.report(path, f'`{path[-1]}` = {raw!r} is not a time like "2025-03-27T09:00"')
                 return None
         if moment.tzinfo is None:
             if tz is None:
@@ -108,26 +83,19 @@ class _Reader:
         return utc(moment)
 
 
-_KIND_NAMES = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    list: "a list",
-    dict: "a table",
-    bool: "true or false",
-}
+def _where(path: KeyPath, message: str) -> str:
+    """Name the entry of an array in messages that do not name it themselves."""
+    if len(path) >= 2 and isinstance(path[1], int) and message.startswith("missing "):
+        return f"{message} number {path[1] + 1}"
+    return message
 
 
-def _describe(path: KeyPath) -> str:
-    if not path:
-        return "the programme"
-    if len(path) >= 2 and isinstance(path[1], int):
-        return f"[[{path[0]}]] number {path[1] + 1}"
-    return f"[{'.'.join(str(p) for p in path)}]"
-
-
-def check_programme(path: str | Path) -> tuple[Programme | None, list[Problem]]:
-    """Read and validate; returns the programme (None when there are errors) and all problems."""
+def check_programme(
+    path: str | Path, environ: Mapping[str, str] | None = None
+) -> tuple[Programme | None, list[Problem]]:
+    """Read and validate; returns the programme (None when there are errors) and all problems.
+    With `environ`, what the sections need from the environment (secrets named by
+    `ROTA_JITSI_SECRET`, `secret_env`, …) is checked too, as `rota serve` needs it."""
     path = Path(path)
     name = str(path)
     try:
@@ -149,18 +117,33 @@ def check_programme(path: str | Path) -> tuple[Programme | None, list[Problem]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return None, [_toml_problem(name, exc)]
-    reader = _Reader(name, data, key_lines(text))
+    reader = _Reader(name, data, key_lines(text), Context(environ, path.parent))
     programme = _build(reader, path)
     errors = [p for p in reader.problems if p.severity == "error"]
     return (None if errors else programme), sorted(reader.problems)
 
 
-def load_programme(path: str | Path) -> Programme:
+def load_programme(path: str | Path, environ: Mapping[str, str] | None = None) -> Programme:
     """The programme, or ProgrammeError with every problem when it has errors."""
-    programme, problems = check_programme(path)
+    programme, problems = check_programme(path, environ)
     if programme is None:
         raise ProgrammeError(problems)
     return programme
+
+
+def planning_problems(programme: Programme, error: PlanningError) -> list[Problem]:
+    """The planner's explanation as problems at the [rotation] line, for `check` and `plan`."""
+    line = 1
+    if programme.source is not None:
+        try:
+            text = programme.source.read_text(encoding="utf-8-sig")
+        except OSError:
+            text = ""
+        line = line_of(key_lines(text), ("rotation",))
+    name = str(programme.source or "programme")
+    return [
+        Problem(name, line, f"the rotation cannot be planned: {reason}") for reason in error.reasons
+    ]
 
 
 def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
@@ -175,19 +158,30 @@ def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
     return Problem(name, line or 1, f"not valid TOML: {message}")
 
 
+CORE = ("event", "rotation", "rooms", "teams", "keynotes", "scoring", "awards")  # read here
+
+
 def _build(r: _Reader, path: Path) -> Programme | None:
     data = r.data
-    for key in data:
-        if key not in KNOWN_SECTIONS:
-            r.report((key,), f"unknown section `{key}` ignored", "warning")
-    event_table = _table(r, ("event",), required=True)
-    event_id = r.value(event_table, ("event",), "id", str, "", required=True)
-    title = r.value(event_table, ("event",), "title", str, event_id)
-    tz_name = r.value(event_table, ("event",), "timezone", str, "", required=True)
-    language = r.value(event_table, ("event",), "language", str, "en")
-    roster_name = r.value(event_table, ("event",), "roster", str, "")
+    for key, value in data.items():
+        schema = SECTIONS.get(key)
+        if schema is None:
+            r.report((key,), f"unknown section [{key}]" + suggestion(key, SECTIONS))
+            r.misnamed.add(closest(key, SECTIONS))
+        elif schema.array and not (
+            isinstance(value, list) and all(isinstance(i, dict) for i in value)
+        ):
+            r.report((key,), f"`{key}` must be written as [[{key}]] tables")
+        elif not schema.array and not isinstance(value, dict):
+            r.report((key,), f"`{key}` must be a table [{key}]")
+    if "event" not in data and "event" not in r.misnamed:
+        r.report((), "missing section [event]")
+    event = r.table(EVENT, ("event",), _section(data, EVENT))
+    event_id = event.get("id", "")
+    tz_name = event.get("timezone", "")
     if event_id and not _is_identifier(event_id):
         r.report(("event", "id"), f"event id {event_id!r} may hold only letters, digits, - and _")
+        event_id = ""
     tz: ZoneInfo | None = None
     if tz_name:
         if valid_timezone(tz_name):
@@ -197,43 +191,42 @@ def _build(r: _Reader, path: Path) -> Programme | None:
                 ("event", "timezone"),
                 f'unknown time zone {tz_name!r} (use a name like "Europe/Berlin")',
             )
-    if language not in LANGUAGES:
-        r.report(
-            ("event", "language"),
-            f"unsupported language {language!r} (supported: {', '.join(LANGUAGES)})",
-        )
 
     rotation = _rotation(r, tz)
     rooms = _rooms(r)
-    teams = _teams(r, rooms)
+    teams = _teams(r)
     keynotes = _keynotes(r, tz, teams, rotation)
     scoring = read_scoring(r)
     awards = read_awards(r, scoring)
+    for name, schema in SECTIONS.items():
+        if name not in CORE:
+            _check_section(r, schema)
 
     participants: tuple[Participant, ...] = ()
     roster_path: Path | None = None
+    roster_name = event.get("roster", "")
     if roster_name:
         roster_path = path.parent / roster_name
-        roster = load_roster(
-            roster_path,
-            teams={t.id for t in teams},
-            keynotes={k.id: k for k in keynotes},
-            rounds=rotation.rounds if rotation else 0,
+        roster = load_roster(  # ids as written: a team or keynote with a wrong value is no
+            roster_path,  # reason to call the roster's references to it unknown as well
+            teams=_declared(data, TEAMS),
+            keynotes=_declared(data, KEYNOTES),
+            rounds=rotation.rounds if rotation else None,
         )
         r.problems.extend(roster.problems)
-        participants = roster.participants
+        participants = _with_plenaries(roster.participants, keynotes)
         if participants or not roster.problems:  # an unreadable roster says so once, no more
             _check_people(r, roster_path, roster, teams, keynotes, rotation)
         if scoring is not None and not any(p.role == "jury" for p in participants):
             r.report(("scoring",), "[scoring] is set but the roster has no jury members", "warning")
-    else:
+    elif "event" in data:
         r.report(("event",), "no `roster` given: the programme has no participants", "warning")
 
     if tz is None or rotation is None or not event_id:
         return None
-    sections = {k: v for k, v in data.items() if k in ("jitsi", "notify")}
+    sections = {k: v for k, v in data.items() if k in SECTIONS and k not in CORE}
     return Programme(
-        event=Event(event_id, title, tz_name, language),
+        event=Event(event_id, event.get("title", event_id), tz_name, event.get("language", "en")),
         rotation=rotation,
         rooms=tuple(rooms),
         teams=tuple(teams),
@@ -247,135 +240,149 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     )
 
 
+def _with_plenaries(
+    people: tuple[Participant, ...], keynotes: list[Keynote]
+) -> tuple[Participant, ...]:
+    """Everyone attends the keynotes for everyone: they join each person's own keynotes, so
+    the plan, the pages, `/go` and the agendas treat them like any keynote the person chose."""
+    plenary = [k.id for k in sorted(keynotes, key=lambda k: k.start) if k.audience == "everyone"]
+    if not plenary:
+        return people
+    return tuple(replace(p, keynotes=tuple(dict.fromkeys((*p.keynotes, *plenary)))) for p in people)
+
+
 def _is_identifier(value: str) -> bool:
     return bool(value) and all(c.isalnum() or c in "-_" for c in value) and value.isascii()
 
 
-def _table(r: _Reader, path: KeyPath, required: bool = False) -> dict[str, Any]:
-    table = r.data.get(path[0])
-    if table is None:
-        if required:
-            r.report((), f"missing section [{path[0]}]")
-        return {}
-    if not isinstance(table, dict):
-        r.report(path, f"`{path[0]}` must be a table [{path[0]}]")
-        return {}
-    return table
+def _section(data: dict[str, Any], schema: Table) -> dict[str, Any]:
+    table = data.get(schema.name, {})
+    return table if isinstance(table, dict) else {}
 
 
-def _array(r: _Reader, name: str) -> list[dict[str, Any]]:
-    items = r.data.get(name, [])
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        r.report((name,), f"`{name}` must be written as [[{name}]] tables")
-        return []
-    return items
+def _entries(data: dict[str, Any], schema: Table) -> list[dict[str, Any]]:
+    items = data.get(schema.name, [])
+    if isinstance(items, list) and all(isinstance(i, dict) for i in items):
+        return items
+    return []
+
+
+def _declared(data: dict[str, Any], schema: Table) -> list[str]:
+    ids = (t.get("id") for t in _entries(data, schema))
+    return list(dict.fromkeys(i for i in ids if isinstance(i, str) and i))
+
+
+def _check_section(r: _Reader, schema: Table) -> None:
+    """A section Rota's other packages read ([jitsi], [[notify]], …): checked here, by its
+    schema, so `rota check` refuses what `rota serve` would."""
+    if schema.name not in r.data:
+        return
+    if schema.array:
+        for i, table in enumerate(_entries(r.data, schema)):
+            r.table(schema, (schema.name, i), table)
+    else:
+        r.table(schema, (schema.name,), _section(r.data, schema))
 
 
 def _rotation(r: _Reader, tz: ZoneInfo | None) -> Rotation | None:
     path: KeyPath = ("rotation",)
-    table = _table(r, path, required=True)
-    if not table:
+    if "rotation" not in r.data:
+        if "rotation" not in r.misnamed:
+            r.report((), "missing section [rotation]")
         return None
-    minutes = r.value(table, path, "round_minutes", int, 0, required=True)
-    rounds = r.value(table, path, "rounds", int, 0)
-    changeover = r.value(table, path, "changeover_minutes", int, 0)
-    min_audience = r.value(table, path, "min_audience", int, 0)
-    jury_per_team = r.value(table, path, "jury_per_team", int, 0)
-    ok = True
-    if minutes <= 0:
-        r.report(
-            (*path, "round_minutes"),
-            f"rounds must last at least one minute (round_minutes = {minutes})",
-        )
+    table = _section(r.data, ROTATION)
+    reported = len(r.problems)
+    values = r.table(ROTATION, path, table)
+    ok = len(r.problems) == reported  # a rotation with any wrong key is not built
+    minutes = values.get("round_minutes", 0)
+    ok = ok and minutes > 0
+    starts: list[datetime | None] = []
+    if "starts" in table and "start" in table:
+        r.report((*path, "starts"), "give either `start` and `rounds`, or `starts`, not both")
         ok = False
-    if changeover < 0:
-        r.report(
-            (*path, "changeover_minutes"),
-            f"changeover_minutes = {changeover} would make rounds overlap",
-        )
-        ok = False
-    for key, value in (("min_audience", min_audience), ("jury_per_team", jury_per_team)):
-        if value < 0:
-            r.report((*path, key), f"`{key}` cannot be negative")
-    starts: list = []
-    if "starts" in table:
-        raw = r.value(table, path, "starts", list, [])
-        for item in raw:
-            moment = r.local_time({"starts": item}, path, "starts", tz)
-            if moment is None:
-                ok = False
-            starts.append(moment)
-        if "rounds" in table and rounds != len(raw):
-            r.report((*path, "rounds"), f"rounds = {rounds} but `starts` lists {len(raw)} times")
+    elif "starts" in table:
+        raw = values.get("starts", [])
+        starts = [r.local_time(item, (*path, "starts"), tz) for item in raw]
+        if "rounds" in values and values["rounds"] != len(raw):
+            r.report(
+                (*path, "rounds"),
+                f"rounds = {values['rounds']} but `starts` lists {len(raw)} times",
+            )
         length = timedelta(minutes=max(minutes, 0))
         for i in range(1, len(starts)):
-            if starts[i - 1] and starts[i] and starts[i] < starts[i - 1] + length:
+            before, this = starts[i - 1], starts[i]
+            if before and this and this < before + length:
                 r.report(
                     (*path, "starts"),
                     f"round {i + 1} starts before round {i} ends (rounds overlap)",
                 )
                 ok = False
+    elif "start" not in table:
+        r.report(path, "missing `start` (or `starts`) in [rotation]")
+        ok = False
     else:
         if "rounds" not in table:
             r.report(path, "missing `rounds` in [rotation]")
             ok = False
-        elif rounds <= 0:
-            r.report((*path, "rounds"), f"there must be at least one round (rounds = {rounds})")
-            ok = False
-        first = r.local_time(table, path, "start", tz)
-        if first is None:
-            ok = False
-        else:
-            step = timedelta(minutes=minutes + changeover)
-            starts = [first + i * step for i in range(max(rounds, 0))]
-    if not ok or tz is None or not starts:
+        first = r.local_time(table["start"], (*path, "start"), tz) if "start" in values else None
+        if first is not None and ok:
+            step = timedelta(minutes=minutes + values["changeover_minutes"])
+            starts = [first + i * step for i in range(values["rounds"])]
+    if not ok or tz is None or not starts or any(s is None for s in starts):
         return None
-    return Rotation(tuple(starts), minutes, changeover, min_audience, jury_per_team)
+    return Rotation(
+        tuple(s for s in starts if s is not None),
+        minutes,
+        values["changeover_minutes"],
+        values["min_audience"],
+        values["jury_per_team"],
+    )
 
 
 def _rooms(r: _Reader) -> list[Room]:
     rooms: list[Room] = []
     seen: dict[str, int] = {}
-    for i, table in enumerate(_array(r, "rooms")):
+    for i, table in enumerate(_entries(r.data, ROOMS)):
         path: KeyPath = ("rooms", i)
-        room_id = r.value(table, path, "id", str, "", required=True)
-        name = r.value(table, path, "name", str, room_id)
-        capacity = r.value(table, path, "capacity", int, 0, required=True)
+        values = r.table(ROOMS, path, table)
+        room_id = values.get("id", "")
         if room_id and not _is_identifier(room_id):
             r.report((*path, "id"), f"room id {room_id!r} may hold only letters, digits, - and _")
+            continue
         if room_id in seen:
             r.report(
                 (*path, "id"), f"duplicate room id {room_id!r} (first at line {seen[room_id]})"
             )
             continue
-        if "capacity" in table and capacity <= 0:
-            r.report((*path, "capacity"), f"room {room_id!r} needs a capacity above 0")
         if room_id:
             seen[room_id] = line_of(r.lines, (*path, "id"))
-            rooms.append(Room(room_id, name, capacity))
+            rooms.append(Room(room_id, values.get("name", room_id), values.get("capacity", 0)))
     return rooms
 
 
-def _teams(r: _Reader, rooms: list[Room]) -> list[Team]:
+def _teams(r: _Reader) -> list[Team]:
     teams: list[Team] = []
-    room_ids = {room.id for room in rooms}
+    room_ids = _declared(r.data, ROOMS)
     seen: dict[str, int] = {}
     room_users: dict[str, str] = {}
-    for i, table in enumerate(_array(r, "teams")):
+    for i, table in enumerate(_entries(r.data, TEAMS)):
         path: KeyPath = ("teams", i)
-        team_id = r.value(table, path, "id", str, "", required=True)
-        name = r.value(table, path, "name", str, team_id)
-        project = r.value(table, path, "project", str, "")
-        room = r.value(table, path, "room", str, "", required=True)
+        values = r.table(TEAMS, path, table)
+        team_id = values.get("id", "")
+        room = values.get("room", "")
         if team_id and not _is_identifier(team_id):
             r.report((*path, "id"), f"team id {team_id!r} may hold only letters, digits, - and _")
+            continue
         if team_id in seen:
             r.report(
                 (*path, "id"), f"duplicate team id {team_id!r} (first at line {seen[team_id]})"
             )
             continue
         if room and room not in room_ids:
-            r.report((*path, "room"), f"team {team_id!r} uses unknown room {room!r}")
+            r.report(
+                (*path, "room"),
+                f"team {team_id!r} uses unknown room {room!r} (rooms: {listing(room_ids)})",
+            )
         elif room in room_users:
             r.report(
                 (*path, "room"), f"teams {room_users[room]!r} and {team_id!r} share room {room!r}"
@@ -383,11 +390,12 @@ def _teams(r: _Reader, rooms: list[Room]) -> list[Team]:
         if team_id:
             seen[team_id] = line_of(r.lines, (*path, "id"))
             room_users.setdefault(room, team_id)
-            teams.append(Team(team_id, name, room, project))
-    if not teams and "teams" in r.data:
+            teams.append(Team(team_id, values.get("name", team_id), room, values["project"]))
+    if "teams" not in r.data:
+        if "teams" not in r.misnamed:
+            r.report((), "no [[teams]]: there is nobody to present")
+    elif not teams and _entries(r.data, TEAMS) == []:
         r.report(("teams",), "no usable team")
-    elif "teams" not in r.data:
-        r.report((), "no [[teams]]: there is nobody to present")
     return teams
 
 
@@ -397,15 +405,11 @@ def _keynotes(
     keynotes: list[Keynote] = []
     team_rooms = {t.room: t.id for t in teams}
     seen: dict[str, int] = {}
-    for i, table in enumerate(_array(r, "keynotes")):
+    for i, table in enumerate(_entries(r.data, KEYNOTES)):
         path: KeyPath = ("keynotes", i)
-        keynote_id = r.value(table, path, "id", str, "", required=True)
-        title = r.value(table, path, "title", str, keynote_id)
-        speaker = r.value(table, path, "speaker", str, "")
-        minutes = r.value(table, path, "minutes", int, 0, required=True)
-        room = r.value(table, path, "room", str, "", required=True)
-        threshold = r.value(table, path, "threshold", float, 0.75)
-        start = r.local_time(table, path, "start", tz)
+        values = r.table(KEYNOTES, path, table)
+        keynote_id = values.get("id", "")
+        room = values.get("room", "")
         if keynote_id in seen:
             r.report(
                 (*path, "id"),
@@ -416,36 +420,67 @@ def _keynotes(
             r.report(
                 (*path, "id"), f"keynote id {keynote_id!r} may hold only letters, digits, - and _"
             )
-        if "minutes" in table and minutes <= 0:
-            r.report((*path, "minutes"), f"keynote {keynote_id!r} must last at least a minute")
+            continue
         if room in team_rooms:
             r.report(
                 (*path, "room"),
                 f"keynote {keynote_id!r} is in room {room!r}, which team {team_rooms[room]!r} uses",
             )
-        if not 0 < threshold <= 1:
-            r.report((*path, "threshold"), f"threshold is a share between 0 and 1, not {threshold}")
-        if not keynote_id or start is None or minutes <= 0:
+        start = r.local_time(values["start"], (*path, "start"), tz) if "start" in values else None
+        if not keynote_id or start is None or "minutes" not in values or not room:
             continue
-        keynote = Keynote(keynote_id, title, start, minutes, room, speaker, threshold)
-        if rotation is not None:
-            first, last = rotation.slots[0].start, rotation.slots[-1].end
-            if keynote.start < first or keynote.end > last:
-                r.report(
-                    (*path, "start"),
-                    f"keynote {keynote_id!r} ({_hhmm(keynote.start, tz)}–"
-                    f"{_hhmm(keynote.end, tz)}) lies outside the event "
-                    f"({_hhmm(first, tz)}–{_hhmm(last, tz)})",
-                )
-        for other in keynotes:
-            if other.room == room and other.start < keynote.end and keynote.start < other.end:
-                r.report(
-                    (*path, "start"),
-                    f"keynotes {other.id!r} and {keynote_id!r} overlap in room {room!r}",
-                )
+        keynote = Keynote(
+            keynote_id,
+            values.get("title", keynote_id),
+            start,
+            values["minutes"],
+            room,
+            values["speaker"],
+            values["threshold"],
+            values["audience"],
+        )
+        _keynote_clashes(r, (*path, "start"), keynote, keynotes, rotation, tz)
         seen[keynote_id] = line_of(r.lines, (*path, "id"))
         keynotes.append(keynote)
     return keynotes
+
+
+def _keynote_clashes(
+    r: _Reader,
+    path: KeyPath,
+    keynote: Keynote,
+    earlier: list[Keynote],
+    rotation: Rotation | None,
+    tz: ZoneInfo | None,
+) -> None:
+    """A keynote for everyone takes everyone out of the rotation, so no round may run then
+    (a break in `starts` makes room for it); nor may anything else that people attend."""
+    if keynote.audience == "everyone" and rotation is not None:
+        clash = [s for s in rotation.slots if s.overlaps(keynote.start, keynote.end)]
+        if clash:
+            rounds = ", ".join(
+                f"{s.index} ({_hhmm(s.start, tz)}–{_hhmm(s.end, tz)})" for s in clash
+            )
+            r.report(
+                path,
+                f"keynote {keynote.id!r} ({_hhmm(keynote.start, tz)}–{_hhmm(keynote.end, tz)}) "
+                f"is for everyone but overlaps {'round' if len(clash) == 1 else 'rounds'} "
+                f"{rounds}; move it, or the rounds (a `starts` list allows a break)",
+            )
+    for other in earlier:
+        if not (other.start < keynote.end and keynote.start < other.end):
+            continue
+        if other.room == keynote.room:
+            r.report(
+                path, f"keynotes {other.id!r} and {keynote.id!r} overlap in room {keynote.room!r}"
+            )
+        elif "everyone" in (other.audience, keynote.audience):
+            plenary = other if other.audience == "everyone" else keynote
+            r.report(
+                path,
+                f"keynotes {other.id!r} and {keynote.id!r} overlap, and {plenary.id!r} is "
+                "for everyone",
+            )
 
 
 def _hhmm(moment: datetime, tz: ZoneInfo | None) -> str:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedules.model import LANGUAGES, ROLES, Keynote, Participant
 from schedules.problems import Problem
+from schedules.schema import closest, listing
 
 COLUMNS = (
     "id",
@@ -60,8 +62,9 @@ def decode(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
 
 
 def load_roster(
-    path: Path, *, teams: set[str], keynotes: dict[str, Keynote], rounds: int
+    path: Path, *, teams: Sequence[str], keynotes: Mapping[str, Keynote], rounds: int | None
 ) -> Roster:
+    """`rounds` None: the rotation is broken (already reported), so round numbers go unchecked."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -78,15 +81,24 @@ def load_roster(
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         return Roster((), [Problem(name, 1, "the roster is empty: it needs a header row")])
-    for column in REQUIRED:
-        if column not in header:
-            problems.append(Problem(name, 1, f"missing column `{column}`"))
+    meant: set[str] = set()
     for column in header:
-        if column and column not in COLUMNS:
-            problems.append(Problem(name, 1, f"unknown column `{column}` ignored", "warning"))
+        if column and column not in COLUMNS and not column.startswith("#"):
+            close = closest(column, COLUMNS)
+            meant.add(close)
+            hint = (
+                f"did you mean {close!r}?"
+                if close
+                else "to keep a column of your own, start its name with #"
+            )
+            problems.append(Problem(name, 1, f"unknown column {column!r} ({hint})"))
+    for column in REQUIRED:
+        if column not in header and column not in meant:
+            problems.append(Problem(name, 1, f"missing column `{column}`"))
     if any(p.severity == "error" for p in problems):
         return Roster((), problems)
 
+    known_teams = dict.fromkeys(teams)  # ordered for messages, quick to look up
     people: list[Participant] = []
     lines: dict[str, int] = {}
     start_line = 1
@@ -105,7 +117,7 @@ def load_roster(
             )
             continue
         cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
-        person = _person(cells, name, line, problems, teams, keynotes, rounds)
+        person = _person(cells, name, line, problems, known_teams, keynotes, rounds)
         if person is None:
             continue
         if person.id in lines:
@@ -127,9 +139,9 @@ def _person(
     name: str,
     line: int,
     problems: list[Problem],
-    teams: set[str],
-    keynotes: dict[str, Keynote],
-    rounds: int,
+    teams: Mapping[str, None],
+    keynotes: Mapping[str, Keynote],
+    rounds: int | None,
 ) -> Participant | None:
     def error(message: str, severity: str = "error") -> None:
         problems.append(Problem(name, line, message, severity))  # type: ignore[arg-type]
@@ -155,7 +167,7 @@ def _person(
         if not team:
             error(f"presenter {pid!r} has no team")
         elif team not in teams:
-            error(f"presenter {pid!r} belongs to unknown team {team!r}")
+            error(f"presenter {pid!r} belongs to unknown team {team!r} (teams: {listing(teams)})")
     elif team:
         error(f"{pid!r} is {role}, so their team {team!r} is ignored", "warning")
         team = ""
@@ -170,15 +182,17 @@ def _person(
     preferences = tuple(cells.get("preferences", "").split())
     for pref in preferences:
         if pref not in teams:
-            error(f"{pid!r}: preference for unknown team {pref!r}")
+            error(f"{pid!r}: preference for unknown team {pref!r} (teams: {listing(teams)})")
     if len(set(preferences)) != len(preferences):
         error(f"{pid!r}: a team is listed twice in preferences", "warning")
     chosen = tuple(cells.get("keynotes", "").split())
     for keynote in chosen:
         if keynote not in keynotes:
-            error(f"{pid!r}: unknown keynote {keynote!r}")
+            error(f"{pid!r}: unknown keynote {keynote!r} (keynotes: {listing(keynotes)})")
     unavailable: set[int] = set()
     for item in cells.get("unavailable", "").split():
+        if rounds is None:
+            continue
         if not item.isdigit() or not 1 <= int(item) <= rounds:
             error(f"{pid!r}: unavailable round {item!r} is not a round number from 1 to {rounds}")
         else:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from schedules.plan import Plan
+from schedules.sections import AWARDS, CRITERIA, SCORING
 from schedules.tomlpos import line_of
 
 if TYPE_CHECKING:  # the reader lives in programme.py, which imports this module
@@ -19,10 +20,6 @@ if TYPE_CHECKING:  # the reader lives in programme.py, which imports this module
 COMMENT_LIMIT = 2000  # characters in a juror's comment
 FEEDBACK_LIMIT = 280  # characters in an audience member's one line
 RATING_MIN, RATING_MAX = 1, 5  # the audience's rating of a presentation
-
-CRITERION_KEYS = {"id", "name", "description", "min", "max", "weight"}
-SCORING_KEYS = {"criteria", "closes_minutes_after", "audience_feedback"}
-AWARD_KEYS = {"id", "name", "description", "criterion"}
 
 
 @dataclass(frozen=True)
@@ -231,34 +228,19 @@ def check_feedback(seen: Iterable[str], team: object, rating: object, line: obje
 
 def read_scoring(r: _Reader) -> Scoring | None:
     """`[scoring]` with its `[[scoring.criteria]]`, or None when the programme has none."""
-    if "scoring" not in r.data:
+    table = r.data.get("scoring")
+    if not isinstance(table, dict):  # absent, or not a table (the loader says so)
         return None
     path: tuple[str | int, ...] = ("scoring",)
-    table = r.data["scoring"]
-    if not isinstance(table, dict):
-        r.report(path, "`scoring` must be a table [scoring]")
-        return None
-    _unknown_keys(r, table, path, SCORING_KEYS, "[scoring]")
-    closes = r.value(table, path, "closes_minutes_after", int, 30)
-    if closes < 0:
-        r.report((*path, "closes_minutes_after"), "`closes_minutes_after` cannot be negative")
-        closes = 0
-    feedback = r.value(table, path, "audience_feedback", bool, False)
-    raw = table.get("criteria", [])
-    if not isinstance(raw, list) or not all(isinstance(c, dict) for c in raw):
-        r.report((*path, "criteria"), "criteria must be written as [[scoring.criteria]] tables")
-        raw = []
+    values = r.table(SCORING, path, table)
+    raw = values.get("criteria", [])
     criteria: list[Criterion] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw):
         where: tuple[str | int, ...] = ("scoring", "criteria", i)
-        _unknown_keys(r, item, where, CRITERION_KEYS, "[[scoring.criteria]]")
-        cid = r.value(item, where, "id", str, "", required=True)
-        name = r.value(item, where, "name", str, cid)
-        description = r.value(item, where, "description", str, "")
-        low = r.value(item, where, "min", float, 0.0)
-        high = r.value(item, where, "max", float, 10.0)
-        weight = r.value(item, where, "weight", float, 1.0)
+        v = r.table(CRITERIA, where, item)
+        cid = v.get("id", "")
+        low, high, weight = v["min"], v["max"], v["weight"]
         ok = bool(cid)
         if cid and not _is_identifier(cid):
             r.report((*where, "id"), f"criterion id {cid!r} may hold only letters, digits, - and _")
@@ -277,27 +259,23 @@ def read_scoring(r: _Reader) -> Scoring | None:
         if cid:
             seen[cid] = line_of(r.lines, (*where, "id"))
         if ok:
-            criteria.append(Criterion(cid, name, low, high, weight, description))
-    if not raw:
+            criteria.append(Criterion(cid, v.get("name", cid), low, high, weight, v["description"]))
+    if table.get("criteria", []) == []:
         r.report(path, "[scoring] needs at least one [[scoring.criteria]]")
-    return Scoring(tuple(criteria), closes, feedback)
+    return Scoring(tuple(criteria), values["closes_minutes_after"], values["audience_feedback"])
 
 
 def read_awards(r: _Reader, scoring: Scoring | None) -> tuple[Award, ...]:
     items = r.data.get("awards", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        r.report(("awards",), "`awards` must be written as [[awards]] tables")
-        return ()
+        return ()  # the loader says how they must be written
     criteria = set(scoring.criterion_ids) if scoring else set()
     awards: list[Award] = []
     seen: dict[str, int] = {}
     for i, table in enumerate(items):
         path: tuple[str | int, ...] = ("awards", i)
-        _unknown_keys(r, table, path, AWARD_KEYS, "[[awards]]")
-        aid = r.value(table, path, "id", str, "", required=True)
-        name = r.value(table, path, "name", str, aid)
-        description = r.value(table, path, "description", str, "")
-        criterion = r.value(table, path, "criterion", str, "")
+        v = r.table(AWARDS, path, table)
+        aid, criterion = v.get("id", ""), v["criterion"]
         if aid and not _is_identifier(aid):
             r.report((*path, "id"), f"award id {aid!r} may hold only letters, digits, - and _")
             continue
@@ -313,20 +291,8 @@ def read_awards(r: _Reader, scoring: Scoring | None) -> tuple[Award, ...]:
             continue
         if aid:
             seen[aid] = line_of(r.lines, (*path, "id"))
-            awards.append(Award(aid, name, description, criterion))
+            awards.append(Award(aid, v.get("name", aid), v["description"], criterion))
     return tuple(awards)
-
-
-def _unknown_keys(
-    r: _Reader, table: dict[str, Any], path: tuple[str | int, ...], known: set[str], where: str
-) -> None:
-    for key in table:
-        if key not in known:
-            r.report(
-                (*path, key),
-                f"unknown key `{key}` in {where} ignored (known: {', '.join(sorted(known))})",
-                "warning",
-            )
 
 
 def _is_identifier(value: str) -> bool:

@@ -36,11 +36,13 @@ from orchestrator.i18n import translator
 from orchestrator.live import Live
 from orchestrator.notify.kinds import KINDS, Event, Subscriber, build
 from orchestrator.notify.signing import new_secret
-from orchestrator.notify.ssrf import UnsafeURL, check, check_shape
+from orchestrator.notify.ssrf import UnsafeURL, check
 from orchestrator.service import Service
 from orchestrator.settings import Settings
 from orchestrator.storage.store import Store
 from orchestrator.tasks import stop_if_cancelled
+from schedules.schema import Context
+from schedules.sections import NTFY_DEFAULT, section_problems
 
 log = logging.getLogger(__name__)
 GROUP = "notify"
@@ -49,7 +51,6 @@ LOCK_MS = 60_000
 BACKOFF = (5, 300, 1800, 7200, 18000, 36000)  # seconds after attempt 1, 2, … (Standard Webhooks)
 RECENT = 1000
 SUBS_TTL = 1.0  # seconds a delivery may use this process's copy of the subscribers
-NTFY_DEFAULT = "https://ntfy.sh"
 
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -65,46 +66,29 @@ return 0
 def programme_subscribers(
     section: Any, environ: Mapping[str, str], allow_private: bool
 ) -> list[Subscriber]:
-    """`[[notify]]` tables: url, kind, secret_env, events, id; errors say which entry."""
+    """`[[notify]]` tables as subscribers. The checks are the programme's own
+    (schedules/sections.py: `rota check` refuses the same); errors say which entry."""
     if section is None:
         return []
-    if not isinstance(section, list):
+    if not isinstance(section, list) or not all(isinstance(e, dict) for e in section):
         raise SetupError("[[notify]] must be an array of tables")
     found = []
     for n, entry in enumerate(section, start=1):
-        where = f"[[notify]] #{n}"
-        if not isinstance(entry, dict):
-            raise SetupError(f"{where} must be a table")
+        problems = section_problems("notify", entry, Context(environ))
+        if problems:
+            raise SetupError(f"[[notify]] #{n}: {problems[0]}")
         kind = str(entry.get("kind", "webhook"))
-        if kind not in KINDS:
-            raise SetupError(f"{where}: kind must be one of {', '.join(KINDS)}")
         url = str(entry.get("url", NTFY_DEFAULT if kind == "ntfy" else ""))
-        try:
-            check_shape(url)
-        except UnsafeURL as exc:
-            raise SetupError(f"{where}: {exc}") from None
-        secret = ""
-        if entry.get("secret_env"):
-            secret = environ.get(str(entry["secret_env"]), "")
-            if not secret:
-                raise SetupError(
-                    f"{where}: the environment variable {entry['secret_env']} is not set"
-                )
-        if kind == "webhook" and not secret.startswith("whsec_"):
-            raise SetupError(
-                f"{where}: a webhook needs `secret_env` naming a variable that holds "
-                "a whsec_… secret"
-            )
         events = entry.get("events", ["*"])
-        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
-            raise SetupError(f"{where}: events must be a list of event types or patterns")
         found.append(
             Subscriber(
                 id=str(entry.get("id", f"programme-{n}")),
                 url=url.rstrip("/") if kind == "ntfy" else url,
                 kind=kind,
                 events=tuple(events),
-                secret=secret,
+                secret=environ.get(str(entry.get("secret_env", "")), "")
+                if entry.get("secret_env")
+                else "",
                 source="programme",
                 personal=kind == "ntfy" and bool(entry.get("personal", True)),
             )

@@ -10,6 +10,7 @@ import socket
 from urllib.parse import urlsplit
 
 from orchestrator.errors import Refused
+from schedules.sections import url_problem
 
 
 class UnsafeURL(Refused):
@@ -18,16 +19,10 @@ class UnsafeURL(Refused):
 
 def check_shape(url: str) -> str:
     """The URL's host, if the URL is acceptable in form (before any lookup)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http"):
-        raise UnsafeURL("the URL must be http or https")
-    if not parts.hostname:
-        raise UnsafeURL("the URL has no host")
-    if parts.username or parts.password:
-        raise UnsafeURL("credentials in the URL are not accepted")
-    if len(url) > 2000:
-        raise UnsafeURL("the URL is too long")
-    return parts.hostname
+    problem = url_problem(url)
+    if problem:
+        raise UnsafeURL(problem)
+    return urlsplit(url).hostname or ""
 
 
 def _special(address: str) -> bool:

@@ -1,0 +1,280 @@
+"""Every section a programme may hold, as one schema each (see schedules/schema.py).
+
+To add a section: declare its `Table` here (fields, and rules for what needs several keys, the
+environment or a file) and add it to `SECTIONS`; `rota check` then refuses unknown keys and bad
+values in it with their lines, and the package that uses the section reads the checked values
+(`Programme.sections[name]`) or calls `section_problems` for the same verdict outside a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from schedules.schema import TIME, Context, Field, Table, one_of, validate
+
+LANGUAGES = ("de", "en", "fi", "fr", "pt")  # the pages' languages (schedules.model re-exports)
+ID = Field(str, required=True)
+
+EVENT = Table(
+    "event",
+    {
+        "id": ID,
+        "title": Field(str),
+        "timezone": Field(str, required=True),
+        "language": Field(str, default="en", choices=LANGUAGES),
+        "roster": Field(str),
+    },
+    required=True,
+)
+
+ROTATION = Table(
+    "rotation",
+    {
+        "start": Field(TIME),
+        "starts": Field(list, items=TIME),
+        "round_minutes": Field(
+            int,
+            required=True,
+            minimum=1,
+            bound="rounds must last at least one minute (round_minutes = {value})",
+        ),
+        "rounds": Field(
+            int, minimum=1, bound="there must be at least one round (rounds = {value})"
+        ),
+        "changeover_minutes": Field(
+            int,
+            default=0,
+            minimum=0,
+            bound="changeover_minutes = {value} would make rounds overlap",
+        ),
+        "min_audience": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
+        "jury_per_team": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
+    },
+    required=True,
+)
+
+ROOMS = Table(
+    "rooms",
+    {
+        "id": ID,
+        "name": Field(str),
+        "capacity": Field(
+            int, required=True, minimum=1, bound="room {id!r} needs a capacity above 0"
+        ),
+    },
+    array=True,
+)
+
+TEAMS = Table(
+    "teams",
+    {
+        "id": ID,
+        "name": Field(str),
+        "project": Field(str, default=""),
+        "room": Field(str, required=True),
+    },
+    array=True,
+)
+
+AUDIENCES = ("registered", "everyone")
+KEYNOTES = Table(
+    "keynotes",
+    {
+        "id": ID,
+        "title": Field(str),
+        "speaker": Field(str, default=""),
+        "start": Field(TIME, required=True),
+        "minutes": Field(
+            int, required=True, minimum=1, bound="keynote {id!r} must last at least a minute"
+        ),
+        "room": Field(str, required=True),
+        "threshold": Field(
+            float,
+            default=0.75,
+            minimum=0.01,
+            maximum=1,
+            bound="threshold is a share between 0 and 1, not {value}",
+        ),
+        "audience": Field(str, default="registered", choices=AUDIENCES),
+    },
+    array=True,
+)
+
+
+# --- [jitsi] ---------------------------------------------------------------------------------
+
+JITSI_SECRET_ENV = "ROTA_JITSI_SECRET"
+TOKEN_MODES = ("none", "hs256", "jaas")
+
+
+def _jitsi_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    mode = values["tokens"]
+    if values["scheme"] == "http" and not is_loopback(values.get("domain", "")):
+        yield (
+            "scheme",
+            'scheme = "http" is only allowed for a Jitsi on this machine (localhost or '
+            "127.0.0.1); browsers need https for camera and microphone",
+        )
+    if mode == "hs256":
+        if not values.get("app_id"):
+            yield "tokens", 'tokens = "hs256" needs `app_id` (the app id of your Jitsi)'
+        if context.environ is not None:
+            secret = context.environ.get(JITSI_SECRET_ENV, "")
+            if not secret:
+                yield (
+                    "tokens",
+                    'tokens = "hs256" needs the app secret in the environment as '
+                    + JITSI_SECRET_ENV,
+                )
+            elif len(secret.encode()) < 32:
+                yield (
+                    "tokens",
+                    f"{JITSI_SECRET_ENV} is too short: HS256 needs at least 32 bytes "
+                    "(RFC 7518 §3.2)",
+                )
+    if mode == "jaas":
+        missing = [k for k in ("app_id", "kid", "private_key") if not values.get(k)]
+        if missing:
+            yield (
+                "tokens",
+                f'tokens = "jaas" needs {one_of(f"`{k}`" for k in missing)}'
+                + (" (a PEM file)" if "private_key" in missing else ""),
+            )
+        else:
+            path = key_path(values["private_key"], context)
+            try:
+                path.read_bytes()
+            except OSError as exc:
+                yield "private_key", f"cannot read private_key {path}: {exc.strerror}"
+
+
+def key_path(name: str, context: Context) -> Path:
+    """A file the programme names, relative to the programme's folder."""
+    path = Path(name)
+    return context.base / path if context.base is not None and not path.is_absolute() else path
+
+
+def is_loopback(domain: str) -> bool:
+    host = domain.rsplit(":", 1)[0] if domain.count(":") == 1 else domain
+    return host in ("localhost", "127.0.0.1", "[::1]")
+
+
+JITSI = Table(
+    "jitsi",
+    {
+        "domain": Field(str),
+        "prefix": Field(str, default="rota"),
+        "tokens": Field(str, default="none", choices=TOKEN_MODES),
+        "app_id": Field(str, default=""),
+        "kid": Field(str, default=""),
+        "private_key": Field(str, default=""),
+        "grace_minutes": Field(float, default=15.0, minimum=0),
+        "scheme": Field(str, default="https", choices=("https", "http")),
+    },
+    rules=(_jitsi_rules,),
+)
+
+
+# --- [[notify]] ------------------------------------------------------------------------------
+
+NOTIFY_KINDS = ("webhook", "slack", "teams", "discord", "matrix", "ntfy")
+NTFY_DEFAULT = "https://ntfy.sh"
+
+
+def url_problem(url: str) -> str:
+    """Why a subscriber URL is unacceptable in form (before any address lookup), or ""."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http"):
+        return "the URL must be http or https"
+    if not parts.hostname:
+        return "the URL has no host"
+    if parts.username or parts.password:
+        return "credentials in the URL are not accepted"
+    if len(url) > 2000:
+        return "the URL is too long"
+    return ""
+
+
+def _notify_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    kind = values["kind"]
+    url = values.get("url", NTFY_DEFAULT if kind == "ntfy" else "")
+    if not url:
+        yield "", f"a {kind} subscriber needs `url`"
+    elif problem := url_problem(url):
+        yield "url", f"{problem} (url = {url!r})"
+    secret_env = values.get("secret_env", "")
+    if kind == "webhook" and not secret_env:
+        yield "", "a webhook needs `secret_env` naming a variable that holds a whsec_… secret"
+    elif secret_env and context.environ is not None:
+        secret = context.environ.get(secret_env, "")
+        if not secret:
+            yield "secret_env", f"the environment variable {secret_env} is not set"
+        elif kind == "webhook" and not secret.startswith("whsec_"):
+            yield "secret_env", f"{secret_env} must hold a whsec_… secret"
+
+
+NOTIFY = Table(
+    "notify",
+    {
+        "id": Field(str),
+        "kind": Field(str, default="webhook", choices=NOTIFY_KINDS),
+        "url": Field(str),
+        "secret_env": Field(str, default=""),
+        "events": Field(list, default=["*"], items=str),
+        "personal": Field(bool, default=True),
+    },
+    array=True,
+    rules=(_notify_rules,),
+)
+
+
+# --- [scoring] and [[awards]] (read by schedules/scoring.py) ---------------------------------
+
+SCORING = Table(
+    "scoring",
+    {
+        "criteria": Field(list, items=dict),
+        "closes_minutes_after": Field(
+            int, default=30, minimum=0, bound="`closes_minutes_after` cannot be negative"
+        ),
+        "audience_feedback": Field(bool, default=False),
+    },
+)
+CRITERIA = Table(
+    "scoring.criteria",
+    {
+        "id": ID,
+        "name": Field(str),
+        "description": Field(str, default=""),
+        "min": Field(float, default=0.0),
+        "max": Field(float, default=10.0),
+        "weight": Field(float, default=1.0),
+    },
+    array=True,
+)
+AWARDS = Table(
+    "awards",
+    {
+        "id": ID,
+        "name": Field(str),
+        "description": Field(str, default=""),
+        "criterion": Field(str, default=""),
+    },
+    array=True,
+)
+
+
+SECTIONS: dict[str, Table] = {
+    t.name: t for t in (EVENT, ROTATION, ROOMS, TEAMS, KEYNOTES, JITSI, NOTIFY, SCORING, AWARDS)
+}
+
+
+def section_problems(name: str, table: Mapping[str, Any] | None, context: Context) -> list[str]:
+    """The same verdict as `rota check` on one table, without lines (for code that builds a
+    section's configuration from a mapping rather than a file)."""
+    schema = SECTIONS[name]
+    _, problems = validate(schema, table or {}, context)
+    return [message for _, message in problems]

@@ -1,0 +1,407 @@
+"""`rota check` is the one gate: one case per message, each asserting the exact
+`file:line: message` and that it is the only error (one cause, one message)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from orchestrator.cli import main
+from schedules.programme import check_programme
+from schedules.schema import listing, plural
+from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
+
+SECRET = "s" * 32
+WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+@dataclass(frozen=True)
+class Case:
+    message: str
+    old: str  # replaced in the programme ("" appends `new` to it)
+    new: str
+    needle: str  # the line the message must name: "text" or "text|occurrence"
+    environ: tuple[tuple[str, str], ...] = ()
+
+
+TOML = [
+    Case(
+        "unknown key 'jury_per_teams' in [rotation] (did you mean 'jury_per_team'?)",
+        "jury_per_team = 1",
+        "jury_per_teams = 1",
+        "jury_per_teams",
+    ),
+    Case(
+        "unknown key 'min_audiance' in [rotation] (did you mean 'min_audience'?)",
+        "min_audience = 1",
+        "min_audiance = 1",
+        "min_audiance",
+    ),
+    Case(
+        "unknown key 'projet' in [[teams]] (did you mean 'project'?)",
+        'project = "Project one"',
+        'projet = "Project one"',
+        "projet",
+    ),
+    Case("unknown key 'colour' in [[rooms]]", 'name = "Room 2"', 'colour = "red"', "colour"),
+    Case("unknown section [jitsy] (did you mean 'jitsi'?)", "", '[jitsy]\ndomain = "x"', "[jitsy]"),
+    Case("missing `round_minutes` in [rotation]", "round_minutes = 30\n", "", "[rotation]"),
+    Case("missing `rounds` in [rotation]", "rounds = 3\n", "", "[rotation]"),
+    Case(
+        "missing `capacity` in [[rooms]] number 2", "capacity = 10\n", "", "[[rooms]]|2"
+    ).__class__("missing `capacity` in [[rooms]] number 1", "capacity = 10\n", "", "[[rooms]]"),
+    Case("missing section [rotation]", "[rotation]", "[rotation_]", "[event]").__class__(
+        "unknown section [rotation_] (did you mean 'rotation'?)",
+        "[rotation]",
+        "[rotation_]",
+        "[rotation_]",
+    ),
+    Case(
+        "`capacity` must be a whole number, not 'ten'", "capacity = 10", 'capacity = "ten"', "ten"
+    ),
+    Case("room 'r1' needs a capacity above 0", "capacity = 10", "capacity = 0", "capacity = 0"),
+    Case(
+        "rounds must last at least one minute (round_minutes = 0)",
+        "round_minutes = 30",
+        "round_minutes = 0",
+        "round_minutes",
+    ),
+    Case(
+        "changeover_minutes = -5 would make rounds overlap",
+        "changeover_minutes = 0",
+        "changeover_minutes = -5",
+        "changeover_minutes",
+    ),
+    Case("`min_audience` cannot be negative", "min_audience = 1", "min_audience = -1", "min_aud"),
+    Case("there must be at least one round (rounds = 0)", "rounds = 3", "rounds = 0", "rounds ="),
+    Case(
+        "threshold is a share between 0 and 1, not 1.5",
+        "threshold = 0.75",
+        "threshold = 1.5",
+        "threshold",
+    ),
+    Case(
+        "team 't2' uses unknown room 'r9' (rooms: r1, r2, r3)",
+        'room = "r2"',
+        'room = "r9"',
+        'room = "r9"',
+    ),
+    Case(
+        "duplicate team id 't1' (first at line 32)",
+        "",
+        '[[teams]]\nid = "t1"\nroom = "r3"',
+        'id = "t1"|2',
+    ),
+    Case(
+        "duplicate room id 'r1' (first at line 17)",
+        "",
+        '[[rooms]]\nid = "r1"\ncapacity = 5',
+        'id = "r1"|2',
+    ),
+    Case("teams 't1' and 't3' share room 'r1'", 'room = "r3"', 'room = "r1"', 'room = "r1"|2'),
+    Case(
+        "keynote 'k1' is in room 'r2', which team 't2' uses",
+        'room = "hall"',
+        'room = "r2"',
+        'room = "r2"|2',
+    ),
+    Case(
+        "unknown time zone 'Mars/Olympus' (use a name like \"Europe/Berlin\")",
+        'timezone = "Europe/Berlin"',
+        'timezone = "Mars/Olympus"',
+        "timezone",
+    ),
+    Case(
+        "`language` must be de, en, fi, fr or pt, not 'xx'",
+        'language = "en"',
+        'language = "xx"',
+        "language",
+    ),
+    Case(
+        "`start` = '27.03.2025 9 Uhr' is not a time like \"2025-03-27T09:00\"",
+        'start = "2025-03-27T09:00"',
+        'start = "27.03.2025 9 Uhr"',
+        "Uhr",
+    ),
+    Case(
+        "give either `start` and `rounds`, or `starts`, not both",
+        "rounds = 3",
+        'rounds = 3\nstarts = ["2025-03-27T09:00"]',
+        "starts",
+    ),
+    Case(
+        "round 2 starts before round 1 ends (rounds overlap)",
+        'start = "2025-03-27T09:00"\nround_minutes = 30\nrounds = 3',
+        'starts = ["2025-03-27T09:00", "2025-03-27T09:20", "2025-03-27T10:00"]\nround_minutes = 30',
+        "starts",
+    ),
+    Case(
+        "keynote 'k1' (09:30–10:00) is for everyone but overlaps round 2 (09:30–10:00); "
+        "move it, or the rounds (a `starts` list allows a break)",
+        "threshold = 0.75",
+        'threshold = 0.75\naudience = "everyone"',
+        'start = "2025-03-27T09:30"',
+    ),
+    Case(
+        "`audience` must be registered or everyone, not 'all'",
+        "threshold = 0.75",
+        'threshold = 0.75\naudience = "all"',
+        'audience = "all"',
+    ),
+    Case(
+        "keynotes 'k1' and 'k2' overlap in room 'hall'",
+        "",
+        '[[keynotes]]\nid = "k2"\nstart = "2025-03-27T09:45"\nminutes = 30\nroom = "hall"',
+        'start = "2025-03-27T09:45"',
+    ),
+    Case(
+        "keynotes 'k2' and 'k3' overlap, and 'k2' is for everyone",
+        "",
+        '[[keynotes]]\nid = "k2"\nstart = "2025-03-27T10:30"\nminutes = 30\nroom = "aula"\n'
+        'audience = "everyone"\n\n[[keynotes]]\nid = "k3"\nstart = "2025-03-27T10:45"\n'
+        'minutes = 30\nroom = "hall"',
+        'start = "2025-03-27T10:45"',
+    ),
+    # [jitsi]: what `rota serve` needs from the section and the environment
+    Case(
+        "`tokens` must be none, hs256 or jaas, not 'magic'",
+        "",
+        '[jitsi]\ntokens = "magic"',
+        "tokens",
+    ),
+    Case(
+        'tokens = "hs256" needs the app secret in the environment as ROTA_JITSI_SECRET',
+        "",
+        '[jitsi]\ntokens = "hs256"\napp_id = "rota"',
+        "tokens",
+    ),
+    Case(
+        'tokens = "hs256" needs `app_id` (the app id of your Jitsi)',
+        "",
+        '[jitsi]\ntokens = "hs256"',
+        "tokens",
+        (("ROTA_JITSI_SECRET", SECRET),),
+    ),
+    Case(
+        "ROTA_JITSI_SECRET is too short: HS256 needs at least 32 bytes (RFC 7518 §3.2)",
+        "",
+        '[jitsi]\ntokens = "hs256"\napp_id = "rota"',
+        "tokens",
+        (("ROTA_JITSI_SECRET", "short"),),
+    ),
+    Case(
+        'tokens = "jaas" needs `kid` or `private_key` (a PEM file)',
+        "",
+        '[jitsi]\ntokens = "jaas"\napp_id = "vpaas-magic-cookie-1"',
+        "tokens",
+    ),
+    Case(
+        "cannot read private_key {folder}/nope.pem: No such file or directory",
+        "",
+        '[jitsi]\ntokens = "jaas"\napp_id = "a"\nkid = "a/b"\nprivate_key = "nope.pem"',
+        "private_key",
+    ),
+    Case(
+        'scheme = "http" is only allowed for a Jitsi on this machine (localhost or 127.0.0.1); '
+        "browsers need https for camera and microphone",
+        "",
+        '[jitsi]\ndomain = "meet.example.org"\nscheme = "http"',
+        "scheme",
+    ),
+    Case("`grace_minutes` must be at least 0, not -1", "", "[jitsi]\ngrace_minutes = -1", "grace"),
+    # [[notify]]
+    Case(
+        "`kind` must be webhook, slack, teams, discord, matrix or ntfy, not 'fax'",
+        "",
+        '[[notify]]\nkind = "fax"\nurl = "https://example.org/x"',
+        "kind",
+    ),
+    Case(
+        "the URL must be http or https (url = 'ftp://example.org/x')",
+        "",
+        '[[notify]]\nkind = "slack"\nurl = "ftp://example.org/x"',
+        "url",
+    ),
+    Case(
+        "a webhook needs `secret_env` naming a variable that holds a whsec_… secret",
+        "",
+        '[[notify]]\nurl = "https://example.org/x"',
+        "[[notify]]",
+    ),
+    Case(
+        "the environment variable UNSET_SECRET_VAR is not set",
+        "",
+        '[[notify]]\nurl = "https://example.org/x"\nsecret_env = "UNSET_SECRET_VAR"',
+        "secret_env",
+    ),
+    Case(
+        "a slack subscriber needs `url`",
+        "",
+        '[[notify]]\nkind = "slack"',
+        "[[notify]]",
+    ),
+    Case(
+        "`events` must be a list of texts, not 3",
+        "",
+        '[[notify]]\nkind = "ntfy"\nevents = ["round.*", 3]',
+        "events",
+    ),
+]
+
+
+def _only_error(folder: Path, toml: str, csv: str, environ: dict[str, str]) -> list[str]:
+    programme, problems = check_programme(write_event(folder, toml=toml, csv=csv), environ)
+    assert programme is None
+    return [str(p) for p in problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize("case", TOML, ids=[c.message[:50] for c in TOML])
+def test_programme_message(tmp_path: Path, case: Case) -> None:
+    toml = BASE_TOML.replace(case.old, case.new, 1) if case.old else f"{BASE_TOML}\n{case.new}\n"
+    assert toml != BASE_TOML
+    text, _, occurrence = case.needle.partition("|")
+    line = line_of(toml, text, int(occurrence or 1))
+    message = case.message.format(folder=tmp_path)
+    errors = _only_error(tmp_path, toml, BASE_CSV, dict(case.environ))
+    assert errors == [f"{tmp_path / 'programme.toml'}:{line}: {message}"]
+
+
+ROSTER = [
+    Case(
+        "presenter 'p2' belongs to unknown team 't9' (teams: t1, t2, t3)",
+        "p2,Pat Two,p2@example.org,presenter,t2",
+        "p2,Pat Two,p2@example.org,presenter,t9",
+        "p2,",
+    ),
+    Case(
+        "'a1': preference for unknown team 't7' (teams: t1, t2, t3)",
+        "Europe/Lisbon,pt,t2 t1",
+        "Europe/Lisbon,pt,t2 t7",
+        "a1,",
+    ),
+    Case(
+        "'a2': unknown keynote 'k9' (keynotes: k1)",
+        "Europe/Helsinki,fi,,k1",
+        "Europe/Helsinki,fi,,k9",
+        "a2,",
+    ),
+    Case(
+        "unknown column 'prefrences' (did you mean 'preferences'?)",
+        "language,preferences",
+        "language,prefrences",
+        "id,name",
+    ),
+    Case(
+        "unknown column 'remarks' (to keep a column of your own, start its name with #)",
+        "unavailable",
+        "unavailable,remarks",
+        "id,name",
+    ),
+    Case("'a3': malformed e-mail 'not-an-email'", "a3@example.org", "not-an-email", "a3,"),
+    Case(
+        "'a1': unknown time zone 'Europe/Atlantis'",
+        "Uni A,PT,Europe/Lisbon",
+        "Uni A,PT,Europe/Atlantis",
+        "a1,",
+    ),
+    Case("duplicate participant id 'a1' (first at line 5)", "a2,Aki", "a1,Aki", "a1,Aki"),
+    Case(
+        "'a3': unknown role 'speaker' (use audience, presenter, jury, organiser)",
+        "a3@example.org,audience",
+        "a3@example.org,speaker",
+        "a3,",
+    ),
+    Case(
+        "'a3': unavailable round '7' is not a round number from 1 to 3",
+        "Uni C,DE,,,,,2",
+        "Uni C,DE,,,,,7",
+        "a3,",
+    ),
+    Case("presenter 'p3' has no team", "presenter,t3", "presenter,", "p3,"),
+    Case("unknown column 'rolle' (did you mean 'role'?)", "role,", "rolle,", "id,name"),
+    Case("missing column `role`", ",role,", ",", "id,name"),
+]
+
+
+@pytest.mark.parametrize("case", ROSTER, ids=[c.message[:50] for c in ROSTER])
+def test_roster_message(tmp_path: Path, case: Case) -> None:
+    csv = BASE_CSV.replace(case.old, case.new, 1)
+    assert csv != BASE_CSV
+    line = line_of(csv, case.needle)
+    errors = _only_error(tmp_path, BASE_TOML, csv, {})
+    assert errors == [f"{tmp_path / 'roster.csv'}:{line}: {case.message}"]
+
+
+def test_a_column_of_ones_own_is_kept_quietly(tmp_path: Path) -> None:
+    csv = BASE_CSV.replace("unavailable", "unavailable,#notes", 1)
+    programme, problems = check_programme(write_event(tmp_path, csv=csv), {})
+    assert programme is not None and problems == []
+
+
+@pytest.mark.parametrize(
+    ("ids", "shown"),
+    [
+        ([], "none"),
+        (["t1"], "t1"),
+        ([f"t{i}" for i in range(1, 11)], ", ".join(f"t{i}" for i in range(1, 11))),
+        (
+            [f"t{i}" for i in range(1, 14)],
+            ", ".join(f"t{i}" for i in range(1, 11)) + " and 3 more",
+        ),
+    ],
+)
+def test_valid_ids_are_listed_up_to_ten(ids: list[str], shown: str) -> None:
+    assert listing(ids) == shown
+
+
+@pytest.mark.parametrize(
+    ("count", "text"), [(0, "0 keynotes"), (1, "1 keynote"), (2, "2 keynotes")]
+)
+def test_plurals(count: int, text: str) -> None:
+    assert plural(count, "keynote") == text
+
+
+def test_check_counts_in_words(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "ok — 3 teams, 3 rounds, 1 keynote, 8 participants\n" in result.output
+
+
+def test_check_refuses_what_cannot_be_planned(tmp_path: Path) -> None:
+    """Four planned people, three seats: the planner's own explanation, at [rotation]."""
+    toml = BASE_TOML.replace("capacity = 10", "capacity = 1")
+    path = write_event(tmp_path, toml=toml)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    line = line_of(toml, "[rotation]")
+    assert (
+        f"{path}:{line}: the rotation cannot be planned: round 1: 4 audience members need "
+        "seats but the 3 team rooms hold 3\n"
+    ) in result.output
+    assert result.output.endswith("2 errors, 0 warnings\n")
+
+
+NOTIFY = '[[notify]]\nurl = "https://example.org/x"\nsecret_env = "UNSET_SECRET_VAR"\n'
+
+
+@pytest.mark.parametrize("command", ["check", "serve"])
+def test_check_and_serve_refuse_alike(tmp_path: Path, command: str) -> None:
+    """One validation path: the same message from `check` and from `serve`, before it binds."""
+    path = write_event(tmp_path, toml=BASE_TOML + "\n" + NOTIFY)
+    extra = ["--port", "1", "--data-dir", str(tmp_path / "var")] if command == "serve" else []
+    result = CliRunner().invoke(main, [command, str(path), *extra], env={"UNSET_SECRET_VAR": ""})
+    assert result.exit_code == 1
+    line = line_of(BASE_TOML + "\n" + NOTIFY, "secret_env")
+    assert f"{path}:{line}: the environment variable UNSET_SECRET_VAR is not set\n" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+
+
+def test_a_set_secret_passes(tmp_path: Path) -> None:
+    path = write_event(tmp_path, toml=BASE_TOML + "\n" + NOTIFY)
+    result = CliRunner().invoke(main, ["check", str(path)], env={"UNSET_SECRET_VAR": WHSEC})
+    assert result.exit_code == 0, result.output
