@@ -51,7 +51,7 @@ from orchestrator.streams.pages import Hub
 from orchestrator.streams.pubsub import Listener
 from orchestrator.tasks import cancel_all, supervised
 from orchestrator.transitions import Conductor
-from orchestrator.web import api, board, go, notify, ops, participant, webhooks
+from orchestrator.web import api, board, go, notify, ops, participant, results, scores, webhooks
 from schedules.model import Programme
 from schedules.programme import load_programme
 
@@ -197,6 +197,8 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
             *webhooks.routes(),
             *board.routes(),
             *notify.routes(),
+            *scores.routes(),
+            *results.routes(),
             web.static("/static", STATIC),
         ]
     )

@@ -448,3 +448,71 @@ def attendance(
     except SetupError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
+
+
+def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: ignore[no-untyped-def]
+    """Run `work(live, store)` against the event's stored state (like `rota attendance`)."""
+    import asyncio
+
+    from orchestrator.storage.stored_event import NothingStored, live_from_store, stored_event
+    from rooms.links import JitsiConfig
+
+    async def run():  # type: ignore[no-untyped-def]
+        async with stored_event(
+            loaded, redis_url or os.environ.get("REDIS_URL"), data_dir
+        ) as store:
+            live = await live_from_store(
+                loaded,
+                store,
+                JitsiConfig.from_section(
+                    loaded.sections.get("jitsi"),
+                    dict(os.environ),
+                    base=loaded.source.parent if loaded.source else None,
+                ),
+            )
+            return await work(live, store)
+
+    try:
+        return asyncio.run(run())
+    except NothingStored as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) -> None:
+    """The jury's results: raw and severity-corrected totals, ranks (docs/scoring.md)."""
+    import json
+
+    from orchestrator.jury import Jury
+    from orchestrator.storage.scores import ScoreStore
+    from schedules.results import results_csv, results_table
+
+    loaded = _load(programme)
+    if loaded.scoring is None:
+        click.echo(f"{programme}: the programme has no [scoring] section", err=True)
+        sys.exit(1)
+
+    async def work(live, store):  # type: ignore[no-untyped-def]
+        return await Jury(ScoreStore(store)).results(live)
+
+    found = _stored_live(loaded, redis_url, data_dir, work)
+    names = {t.id: t.name for t in loaded.teams}
+    if fmt == "json":
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(results_csv(found, loaded.scoring, names), nl=False)
+    else:
+        click.echo(results_table(found, loaded.scoring, names), nl=False)

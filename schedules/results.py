@@ -13,6 +13,8 @@ a group that shares no team with the others is fitted on its own and flagged."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -304,3 +306,57 @@ def suggest(
         ordered = sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))
         found[award.id] = tuple(t for t, _ in ordered[:best])
     return found
+
+
+def _columns(found: Results, scoring: Scoring, names: dict[str, str]) -> list[list[str]]:
+    def fmt(value: float | None) -> str:
+        return "" if value is None else f"{value:.1f}"
+
+    rows = [
+        [
+            "rank",
+            "interval",
+            "team",
+            "scores",
+            *(c.id for c in scoring.criteria),
+            "raw_total",
+            "corrected_total",
+            "raw_rank",
+        ]
+    ]
+    for t in found.teams:
+        rows.append(
+            [
+                str(t.rank or ""),
+                f"{t.rank_low}-{t.rank_high}" if t.rank_low is not None else "",
+                names.get(t.team, t.team),
+                str(t.scores),
+                *(
+                    f"{t.raw_mean[c.id]:.2f}" if c.id in t.raw_mean else ""
+                    for c in scoring.criteria
+                ),
+                fmt(t.raw_total),
+                fmt(t.corrected_total),
+                str(t.raw_rank or ""),
+            ]
+        )
+    return rows
+
+
+def results_csv(found: Results, scoring: Scoring, names: dict[str, str]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(_columns(found, scoring, names))
+    return out.getvalue()
+
+
+def results_table(found: Results, scoring: Scoring, names: dict[str, str]) -> str:
+    rows = _columns(found, scoring, names)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)) for r in rows]
+    flagged = [j for j in found.jurors if not j.comparable]
+    for j in flagged:
+        why = (
+            "shares no team with any other juror" if j.isolated else "not linked to the main group"
+        )
+        lines.append(f"juror {j.juror}: {why}; their teams cannot be compared")
+    return "\n".join(lines) + "\n"

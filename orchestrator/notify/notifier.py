@@ -122,6 +122,8 @@ def describe(live: Live, kind: str, data: dict[str, Any]) -> tuple[str, str]:
         "keynote.ended": f"Keynote {talk} has ended",
         "event.ended": "The day is over",
         "broadcast": str(data.get("message", "")),
+        "award.announced": f"{data.get('name', '')}: "
+        + ", ".join(str(t.get("name", "")) for t in data.get("teams", [])),
         "test": "A test notification from Rota",
     }
     return title, words.get(kind, kind)

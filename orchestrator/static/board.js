@@ -198,6 +198,7 @@
       state = JSON.parse(event.data);
       offset = Date.parse(state.server_now) - Date.now();
       render();
+      document.dispatchEvent(new CustomEvent("rota:board-state", { detail: state }));
     });
     source.addEventListener("log", function (event) {
       var e = JSON.parse(event.data); // {id: stream id, time: event clock, text, kind}

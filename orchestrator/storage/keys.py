@@ -116,3 +116,15 @@ class Keys:
     @property
     def room_salt(self) -> str:  # the random part of this event's video room names
         return self._k("room-salt")
+
+    @property
+    def scores(self) -> str:  # hash: "juror|team" -> the juror's latest score's JSON
+        return self._k("scores")
+
+    @property
+    def feedback(self) -> str:  # hash: "person|team" -> an audience rating's JSON
+        return self._k("feedback")
+
+    @property
+    def awards(self) -> str:  # hash: award id -> JSON {teams, at}
+        return self._k("awards")

@@ -14,7 +14,9 @@ from orchestrator.board_view import Feed, current_run, journal_line, snapshot
 from orchestrator.live import Live
 from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
+from orchestrator.scoring_view import scoring_panel
 from orchestrator.service import Service
+from orchestrator.storage.scores import ScoreStore
 from orchestrator.streams.pages import Client, stamped
 
 RECENT = 30  # journal entries a fresh board starts with
@@ -47,22 +49,41 @@ class BoardHub:
         self.delivery_failures = 0
         self._last = ""
         self._wake = asyncio.Event()
+        self.scored: set[tuple[str, str]] | None = None  # (juror, team); None: not read yet
         watch.listeners.append(self._journal)
+        watch.listeners.append(self._scores)
 
     def state(self) -> dict[str, Any]:
         live = self.service.require_live()
         feed = Feed(self.feed_configured, self.watch.seconds_since_feed(), self.silence_seconds)
-        state = snapshot(
-            live, self.watch.occupancy(live), live.event_now(), feed, self.delivery_failures
-        )
+        now = live.event_now()
+        state = snapshot(live, self.watch.occupancy(live), now, feed, self.delivery_failures)
+        if live.programme.scoring is not None and self.scored is not None:
+            panel = scoring_panel(live, self.scored, now)
+            state["scoring"] = panel
+            state["alerts"].extend(panel["alerts"])
         state["ignored_events"] = self.watch.stored(live).ignored_json()
         return state
+
+    async def load_scores(self) -> None:
+        """Who scored whom, read once; after that the audit stream's entries keep it."""
+        if self.scored is None:
+            stored = await ScoreStore(self.watch.store).scores()
+            self.scored = {(s.juror, s.team) for s in stored}
+
+    def _scores(self, entries: list[JournalEntry]) -> None:
+        if self.scored is None:
+            return
+        for entry in entries:
+            if entry.fields.get("kind") == "score":
+                self.scored.add((entry.fields["juror"], entry.fields["team"]))
 
     async def add(self, last_event_id: str) -> Client:
         """Missed journal entries first (from Redis), then the whole current state."""
         client = Client("board")
         self.watch.attach()
         try:
+            await self.load_scores()
             await self.watch.poll()
             if last_event_id:
                 missed = await self.watch.journal_since(last_event_id)

@@ -61,6 +61,7 @@ async def page(request: web.Request) -> web.Response:
             (p for p in live.programme.participants if p.planned), key=lambda p: p.name.casefold()
         ),
         rounds=len(live.timeline.rounds),
+        scoring=live.programme.scoring is not None,
     )
 
 
@@ -127,6 +128,7 @@ async def events(request: web.Request, session: Session) -> web.StreamResponse:
 @signed_in
 async def state(request: web.Request, session: Session) -> web.Response:
     board = request.app[BOARD]
+    await board.load_scores()
     await board.watch.poll()  # nobody may be watching: catch up first
     return web.json_response(board.state(), headers={"Cache-Control": "no-store"})
 

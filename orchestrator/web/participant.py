@@ -12,6 +12,7 @@ from orchestrator.i18n import translator
 from orchestrator.live import Live
 from orchestrator.streams.sse import stream
 from orchestrator.web.pages import SECURITY_HEADERS, csp, not_found
+from orchestrator.web.scores import audience_said, scoring_section
 from rooms.links import external_api, origin
 from schedules.agenda import agenda
 from schedules.exports import agenda_ics
@@ -46,6 +47,8 @@ async def page(request: web.Request) -> web.Response:
         counted=fresh and hub.feed_configured and hub.watch.last_event_wall is not None,
     )
     items = _agenda_rows(live, person.id, tz)
+    scoring = scoring_section(live, person)
+    said = await audience_said(request, live, person, now) if presenter or person.team else None
     html = (
         request.app[TEMPLATES]
         .get_template("participant.html")
@@ -65,6 +68,8 @@ async def page(request: web.Request) -> web.Response:
             presenter=presenter,
             jitsi_domain=live.jitsi.domain,
             external_api=external_api(live.jitsi),
+            scoring=scoring,
+            audience_said=said,
         )
     )
     return web.Response(

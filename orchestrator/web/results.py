@@ -1,0 +1,49 @@
+"""`/board/results`: the results for the jury's deliberation, behind the organiser login.
+Organisers assign the awards' winners here and download the certificates."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from orchestrator.actions import read_body
+from orchestrator.appkeys import SERVICE
+from orchestrator.service import ChangeRefused
+from orchestrator.storage.sessions import Session
+from orchestrator.web.board import _render, signed_in
+from orchestrator.web.scores import assign_award, refusal, results_json
+from schedules.scoring import ScoreRefused
+
+
+@signed_in
+async def page(request: web.Request, session: Session) -> web.StreamResponse:
+    live = request.app[SERVICE].require_live()
+    if live.programme.scoring is None:
+        return _render(
+            request, "results.html", csrf=session.csrf, event=live.programme.event, results=None
+        )
+    return _render(
+        request,
+        "results.html",
+        csrf=session.csrf,
+        event=live.programme.event,
+        results=await results_json(request),
+    )
+
+
+@signed_in
+async def award(request: web.Request, session: Session) -> web.Response:
+    try:
+        body = await read_body(request)
+        done = await assign_award(request, request.match_info["id"], body)
+    except ChangeRefused as exc:
+        return refusal(400, str(exc))
+    except ScoreRefused as exc:
+        return refusal(exc.status, str(exc))
+    return web.json_response(done)
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/board/results", page),
+        web.post("/board/results/awards/{id}", award),
+    ]
