@@ -402,14 +402,9 @@ def attendance(
     programme: Path, keynote: str, fmt: str, redis_url: str | None, data_dir: Path
 ) -> None:
     """Keynote attendance rebuilt from the stored room events (the same as the API's)."""
-    import asyncio
     import json
-    import os
 
-    from orchestrator.errors import SetupError
     from orchestrator.presence.attendance import in_event_time, keynote_report, rows_csv, rows_json
-    from orchestrator.storage.stored_event import live_from_store, stored_event
-    from rooms.links import JitsiConfig
 
     loaded = _load(programme)
     if keynote not in loaded.keynote_by_id:
@@ -418,43 +413,30 @@ def attendance(
         )
         sys.exit(1)
 
-    async def report() -> str:
-        async with stored_event(
-            loaded, redis_url or os.environ.get("REDIS_URL"), data_dir
-        ) as store:
-            live = await live_from_store(
-                loaded,
-                store,
-                JitsiConfig.from_section(
-                    loaded.sections.get("jitsi"),
-                    dict(os.environ),
-                    base=loaded.source.parent if loaded.source else None,
-                ),
-            )
-            rows = keynote_report(
-                live,
-                in_event_time(live, await store.room_events()).events,
-                keynote,
-                await store.clicks(),
-            )
-        if fmt == "csv":
-            return rows_csv(rows, live.programme.event.tz)
-        return json.dumps(
-            {"keynote": keynote, "rows": rows_json(rows, live.programme.event.tz)}, indent=2
+    async def report(live, store):  # type: ignore[no-untyped-def]
+        return keynote_report(
+            live,
+            in_event_time(live, await store.room_events()).events,
+            keynote,
+            await store.clicks(),
         )
 
-    try:
-        click.echo(asyncio.run(report()), nl=False)
-    except SetupError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(1)
+    rows = _stored_live(loaded, redis_url, data_dir, report)
+    tz = loaded.event.tz
+    if fmt == "csv":
+        click.echo(rows_csv(rows, tz), nl=False)
+    else:
+        click.echo(
+            json.dumps({"keynote": keynote, "rows": rows_json(rows, tz)}, indent=2), nl=False
+        )
 
 
 def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: ignore[no-untyped-def]
     """Run `work(live, store)` against the event's stored state (like `rota attendance`)."""
     import asyncio
 
-    from orchestrator.storage.stored_event import NothingStored, live_from_store, stored_event
+    from orchestrator.errors import SetupError
+    from orchestrator.storage.stored_event import live_from_store, stored_event
     from rooms.links import JitsiConfig
 
     async def run():  # type: ignore[no-untyped-def]
@@ -474,7 +456,7 @@ def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: 
 
     try:
         return asyncio.run(run())
-    except NothingStored as exc:
+    except SetupError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
 

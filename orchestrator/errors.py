@@ -13,7 +13,8 @@
                               one line and the command exits 1; never an HTTP answer
 
 The pure packages keep their own results, mapped here too: `schedules` raises `ClockError`
-and `PlanningError` (a change that cannot apply: 400), `rooms` raises `MalformedWebhook` (400)
+and `PlanningError` (a change that cannot apply: 400) and `ScoreRefused` (with its own
+status: 400, 403, 404 or 409), `rooms` raises `MalformedWebhook` (400)
 and `WebhookRejected` (401). Every error answer is JSON `{"error": reason}`; the reason is
 written for the person who sent the request and never carries Python internals."""
 
@@ -26,6 +27,7 @@ from aiohttp import web
 
 from rooms.webhooks import MalformedWebhook, WebhookRejected
 from schedules.problems import PlanningError
+from schedules.scoring import ScoreRefused
 from schedules.timeline import ClockError
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,14 @@ class SetupError(RotaError):
     """A configuration Rota cannot run with; the message names the file or variable."""
 
 
+_BY_STATUS: dict[int, type[RotaError]] = {
+    400: Refused,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+}
+
+
 def from_domain(exc: Exception) -> RotaError | None:
     """The pure packages' errors, in this tree (None for anything else: a bug, a 500)."""
     if isinstance(exc, RotaError):
@@ -103,6 +113,8 @@ def from_domain(exc: Exception) -> RotaError | None:
         return Refused(str(exc))
     if isinstance(exc, WebhookRejected):
         return Unauthorised(str(exc))
+    if isinstance(exc, ScoreRefused):
+        return _BY_STATUS.get(exc.status, Refused)(str(exc))
     return None
 
 
@@ -118,7 +130,14 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     """The one place an error becomes an HTTP answer."""
     try:
         return await handler(request)
-    except (RotaError, ClockError, PlanningError, MalformedWebhook, WebhookRejected) as exc:
+    except (
+        RotaError,
+        ClockError,
+        PlanningError,
+        MalformedWebhook,
+        WebhookRejected,
+        ScoreRefused,
+    ) as exc:
         error = from_domain(exc)
         assert error is not None
         if error.status >= 500:

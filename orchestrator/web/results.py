@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.actions import read_body
 from orchestrator.appkeys import SERVICE
-from orchestrator.service import ChangeRefused
 from orchestrator.storage.sessions import Session
 from orchestrator.web.board import _render, signed_in
-from orchestrator.web.scores import assign_award, refusal, results_json
-from schedules.scoring import ScoreRefused
+from orchestrator.web.body import read_json
+from orchestrator.web.scores import assign_award, results_json
 
 
 @signed_in
@@ -32,13 +30,7 @@ async def page(request: web.Request, session: Session) -> web.StreamResponse:
 
 @signed_in
 async def award(request: web.Request, session: Session) -> web.Response:
-    try:
-        body = await read_body(request)
-        done = await assign_award(request, request.match_info["id"], body)
-    except ChangeRefused as exc:
-        return refusal(400, str(exc))
-    except ScoreRefused as exc:
-        return refusal(exc.status, str(exc))
+    done = await assign_award(request, request.match_info["id"], await read_json(request))
     return web.json_response(done)
 
 

@@ -10,14 +10,14 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator.actions import read_body
 from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.errors import NotFound, Refused
 from orchestrator.i18n import translator
 from orchestrator.jury import Jury, closes, windows
 from orchestrator.live import Live
-from orchestrator.service import ChangeRefused
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.web.auth import organiser
+from orchestrator.web.body import read_json
 from schedules.model import Participant
 from schedules.scoring import COMMENT_LIMIT, FEEDBACK_LIMIT, RATING_MAX, RATING_MIN, ScoreRefused
 
@@ -26,10 +26,6 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 def jury_of(request: web.Request) -> Jury:
     return Jury(ScoreStore(request.app[STORE]))
-
-
-def refusal(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status, headers=NO_STORE)
 
 
 def _person(request: web.Request) -> tuple[Live, Participant | None]:
@@ -127,48 +123,42 @@ def _eligible(live: Live, person: Participant) -> bool:
     return person.role == "jury" or (person.role == "audience" and scoring.audience_feedback)
 
 
-async def state(request: web.Request) -> web.Response:
+def _who(request: web.Request) -> tuple[Live, Participant]:
     live, person = _person(request)
     if person is None:
-        return refusal(404, "unknown personal link")
+        raise NotFound("unknown personal link")
+    return live, person
+
+
+async def state(request: web.Request) -> web.Response:
+    live, person = _who(request)
     if not _eligible(live, person):
-        return refusal(403, "nothing for you to score")
+        raise ScoreRefused(403, "nothing for you to score")
     return web.json_response(await form_state(request, live, person), headers=NO_STORE)
 
 
-def _json_only(request: web.Request) -> bool:
-    return request.content_type == "application/json"
+class NotJson(Refused):
+    status = 415
+
+
+def _json_only(request: web.Request) -> None:
+    """A cross-site HTML form cannot send JSON: with this, the token is the only credential
+    a submission needs."""
+    if request.content_type != "application/json":
+        raise NotJson("send it as application/json")
 
 
 async def submit(request: web.Request) -> web.Response:
-    live, person = _person(request)
-    if person is None:
-        return refusal(404, "unknown personal link")
-    if not _json_only(request):
-        return refusal(415, "send the score as application/json")
-    try:
-        body = await read_body(request)
-        score = await jury_of(request).submit(live, person, body)
-    except ChangeRefused as exc:
-        return refusal(400, str(exc))
-    except ScoreRefused as exc:
-        return refusal(exc.status, str(exc))
+    live, person = _who(request)
+    _json_only(request)
+    score = await jury_of(request).submit(live, person, await read_json(request))
     return web.json_response({"ok": True, "score": score.to_dict()}, headers=NO_STORE)
 
 
 async def rate(request: web.Request) -> web.Response:
-    live, person = _person(request)
-    if person is None:
-        return refusal(404, "unknown personal link")
-    if not _json_only(request):
-        return refusal(415, "send the rating as application/json")
-    try:
-        body = await read_body(request)
-        item = await jury_of(request).rate(live, person, body)
-    except ChangeRefused as exc:
-        return refusal(400, str(exc))
-    except ScoreRefused as exc:
-        return refusal(exc.status, str(exc))
+    live, person = _who(request)
+    _json_only(request)
+    item = await jury_of(request).rate(live, person, await read_json(request))
     return web.json_response({"ok": True, "team": item.team}, headers=NO_STORE)
 
 
@@ -208,7 +198,7 @@ async def results_json(request: web.Request) -> dict[str, Any]:
 async def api_results(request: web.Request) -> web.Response:
     live = request.app[SERVICE].require_live()
     if live.programme.scoring is None:
-        return refusal(404, "this event has no scoring")
+        raise NotFound("this event has no scoring")
     return web.json_response(await results_json(request), headers=NO_STORE)
 
 
@@ -226,13 +216,7 @@ async def assign_award(request: web.Request, award: str, body: dict[str, Any]) -
 
 @organiser
 async def api_award(request: web.Request) -> web.Response:
-    try:
-        body = await read_body(request)
-        done = await assign_award(request, request.match_info["id"], body)
-    except ChangeRefused as exc:
-        return refusal(400, str(exc))
-    except ScoreRefused as exc:
-        return refusal(exc.status, str(exc))
+    done = await assign_award(request, request.match_info["id"], await read_json(request))
     return web.json_response(done)
 
 
