@@ -318,6 +318,19 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
         return f"Replanned ({fields.get('change', '')}): {fields.get('moved', '0')} people moved"
     if kind == "revoke":
         return f"New link for {_person(live, fields.get('participant', ''))}; the old one is void"
+    if kind == "score":
+        team = live.programme.team_by_id.get(fields.get("team", ""))
+        name = team.name if team else fields.get("team", "")
+        return f"{_person(live, fields.get('juror', ''))} scored {name}"
+    if kind == "feedback":
+        team = live.programme.team_by_id.get(fields.get("team", ""))
+        return f"An audience rating for {team.name if team else fields.get('team', '')}"
+    if kind == "award":
+        names = [live.programme.team_by_id.get(t) for t in fields.get("teams", "").split()]
+        award = next((a for a in live.programme.awards if a.id == fields.get("award")), None)
+        return f"Award {award.name if award else fields.get('award', '')}: " + ", ".join(
+            n.name for n in names if n
+        )
     if kind == RUN_KIND:
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
