@@ -227,15 +227,19 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     app.on_startup.append(tell)
     # A deep listen backlog: at a boundary thousands of people click at once, each on a new
     # connection; aiohttp's default of 128 turns that into one-second SYN retries.
-    web.run_app(
-        app,
-        host=settings.host,
-        port=settings.port,
-        print=None,
-        access_log=None,
-        shutdown_timeout=5,
-        backlog=4096,
-    )
+    try:
+        web.run_app(
+            app,
+            host=settings.host,
+            port=settings.port,
+            print=None,
+            access_log=None,
+            shutdown_timeout=5,
+            backlog=4096,
+        )
+    except SetupError as exc:  # e.g. another Rota serves from this data folder
+        click.echo(f"rota: {exc}", err=True)
+        sys.exit(1)
 
 
 def _sample_people(live):  # type: ignore[no-untyped-def]
