@@ -187,6 +187,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
 
     from orchestrator.app import create_app
     from orchestrator.appkeys import SERVICE, SETTINGS
+    from orchestrator.errors import SetupError
     from orchestrator.settings import Settings
 
     settings = Settings.build(programme_path, **options)

@@ -12,6 +12,11 @@
     └── SetupError            a bad configuration found at start-up or by the CLI: printed as
                               one line and the command exits 1; never an HTTP answer
 
+A Redis that cannot be reached (redis-py's `ConnectionError` or `TimeoutError`, wherever a
+handler meets it) is `Unavailable` with `Retry-After: 5`: organisers' tools and Jitsi's
+webhook senders retry on 503, nothing was acknowledged, and the outage is logged once by the
+background loops, not per request.
+
 The pure packages keep their own results, mapped here too: `schedules` raises `ClockError`
 and `PlanningError` (a change that cannot apply: 400) and `ScoreRefused` (with its own
 status: 400, 403, 404 or 409), `rooms` raises `MalformedWebhook` (400)
@@ -24,6 +29,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rooms.webhooks import MalformedWebhook, WebhookRejected
 from schedules.problems import PlanningError
@@ -100,6 +107,11 @@ _BY_STATUS: dict[int, type[RotaError]] = {
     409: Conflict,
 }
 
+REDIS_RETRY_AFTER = 5.0
+REDIS_AWAY = (
+    "Rota's storage (Redis) cannot be reached just now; nothing was changed. Retry shortly."
+)
+
 
 def from_domain(exc: Exception) -> RotaError | None:
     """The pure packages' errors, in this tree (None for anything else: a bug, a 500)."""
@@ -115,6 +127,8 @@ def from_domain(exc: Exception) -> RotaError | None:
         return Unauthorised(str(exc))
     if isinstance(exc, ScoreRefused):
         return _BY_STATUS.get(exc.status, Refused)(str(exc))
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return Unavailable(REDIS_AWAY, retry_after=REDIS_RETRY_AFTER)
     return None
 
 
@@ -130,6 +144,11 @@ async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamRe
     """The one place an error becomes an HTTP answer."""
     try:
         return await handler(request)
+    except (RedisConnectionError, RedisTimeoutError) as exc:
+        log.debug("%s %s: redis unavailable (%s)", request.method, request.path, exc)
+        error = from_domain(exc)
+        assert error is not None
+        return response(error)
     except (
         RotaError,
         ClockError,

@@ -71,6 +71,7 @@ class Conductor:
         self.holder: str | None = None  # "instance:fence" while we lead
         self._last_renewal = 0.0
         self._arming = asyncio.Lock()
+        self._rearm = False  # arm (again) at the next chance: new leadership, a failed claim
 
     @property
     def leader(self) -> bool:
@@ -106,7 +107,14 @@ class Conductor:
                         self._last_renewal = time.monotonic()
                         self.metrics.leader.set(1)
                         log.info("leading (fence %s): arming the day's transitions", fence)
+                        self._rearm = True
+                if self.holder and self._rearm:
+                    self._rearm = False
+                    try:
                         await self.arm()
+                    except BaseException:
+                        self._rearm = True
+                        raise
                 await self.store.heartbeat(self.settings.instance, ttl * 2)
                 if failing:
                     log.info("redis is reachable again")
@@ -189,9 +197,8 @@ class Conductor:
             )
         except (RedisError, OSError) as exc:
             stop_if_cancelled()
-            log.warning(
-                "could not claim %s (%s); it will be retried on re-arming", boundary.id, exc
-            )
+            log.warning("could not claim %s (%s); retrying when redis answers", boundary.id, exc)
+            self._rearm = True  # the lease loop arms again once redis answers
             return
         if outcome == -1:
             self._lose("the fencing token moved on")
