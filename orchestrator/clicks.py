@@ -12,7 +12,6 @@ from redis.exceptions import RedisError
 
 from orchestrator.metrics import Metrics
 from orchestrator.storage.store import Store
-from orchestrator.tasks import stop_if_cancelled
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -42,7 +41,6 @@ class ClickRecorder:
                     [{"kind": "go", "count": str(len(batch)), "clicks": json.dumps(batch)}]
                 )
             except (RedisError, OSError) as exc:
-                stop_if_cancelled()
                 if not self._failing:
                     log.warning("clicks kept in memory until redis answers (%s)", exc)
                     self._failing = True

@@ -25,7 +25,6 @@ from orchestrator.live import Live
 from orchestrator.metrics import Metrics
 from orchestrator.service import Service
 from orchestrator.storage.store import Claim, Store
-from orchestrator.tasks import stop_if_cancelled
 from schedules.timeline import Boundary
 
 log = logging.getLogger(__name__)
@@ -120,7 +119,6 @@ class Conductor:
                     log.info("redis is reachable again")
                     failing = False
             except (RedisError, OSError) as exc:
-                stop_if_cancelled()
                 if not failing:
                     log.warning("redis unreachable (%s); retrying", exc)
                     failing = True
@@ -196,7 +194,6 @@ class Conductor:
                 holder, boundary.id, record, "" if skipped else boundary.kind, data
             )
         except (RedisError, OSError) as exc:
-            stop_if_cancelled()
             log.warning("could not claim %s (%s); retrying when redis answers", boundary.id, exc)
             self._rearm = True  # the lease loop arms again once redis answers
             return

@@ -30,6 +30,23 @@ TOKEN = "test-organiser-token-0123456789"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
+STUCK = "did not stop within"
+
+
+@pytest.fixture(autouse=True)
+def no_stuck_background_task(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """Every test fails if a background task outlived its cancellation (tasks.cancel_all
+    logs it); set up first, so it checks after every other fixture has cleaned up."""
+    yield
+    stuck = [
+        r.getMessage()
+        for when in ("setup", "call", "teardown")
+        for r in caplog.get_records(when)
+        if STUCK in r.getMessage()
+    ]
+    assert not stuck, stuck
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -202,6 +219,7 @@ def rota_process(tmp_path: Path) -> Iterator:
     yield _start
     for handle in started:
         handle.kill()
+        assert STUCK not in handle.log.read_text(errors="replace"), handle.log
 
 
 def wait_healthy(handle: RotaProcess, seconds: float = 20) -> None:

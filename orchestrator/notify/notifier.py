@@ -40,7 +40,6 @@ from orchestrator.notify.ssrf import UnsafeURL, check
 from orchestrator.service import Service
 from orchestrator.settings import Settings
 from orchestrator.storage.store import Store
-from orchestrator.tasks import stop_if_cancelled
 from schedules.schema import Context
 from schedules.sections import NTFY_DEFAULT, section_problems
 
@@ -500,11 +499,8 @@ class Notifier:
     async def run(self) -> None:
         await self.ensure_group()
         while True:
-            # redis-py may swallow a cancellation that lands in a blocking read: look
-            stop_if_cancelled()
             try:
                 await self.read_outbox()
-                stop_if_cancelled()
                 now = time.time()
                 due = await self.store.redis.zrangebyscore(
                     self.keys.notify_due, "-inf", now, start=0, num=200
@@ -517,7 +513,6 @@ class Notifier:
                 for callback in self.on_dead_count:
                     callback(self.dead_count)
             except RedisError as exc:
-                stop_if_cancelled()
                 if "NOGROUP" in str(exc):
                     await self.ensure_group()
                 log.debug("notifier: redis unavailable (%s)", exc)

@@ -11,7 +11,6 @@ import contextlib
 from redis.exceptions import RedisError
 
 from orchestrator.storage.store import Store
-from orchestrator.tasks import stop_if_cancelled
 
 BATCH = 256
 
@@ -37,7 +36,6 @@ class Intake:
                 if len(results) != len(batch):
                     raise RedisError(f"{len(results)} answers for {len(batch)} events")
             except Exception as exc:  # every waiting request gets an answer, never a hang
-                stop_if_cancelled()
                 for _, _, future in batch:
                     if not future.done():
                         future.set_exception(exc)

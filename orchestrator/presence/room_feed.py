@@ -21,7 +21,6 @@ from orchestrator.live import Live
 from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
 from orchestrator.service import Service
 from orchestrator.storage.store import Store, received_at
-from orchestrator.tasks import stop_if_cancelled
 from rooms.events import RoomEvent
 
 log = logging.getLogger(__name__)
@@ -170,6 +169,5 @@ class Watch:
                 if await self.poll():
                     on_change()
             except RedisError as exc:
-                stop_if_cancelled()
                 log.debug("watch: redis unavailable (%s)", exc)
             await asyncio.sleep(POLL_SECONDS)

@@ -16,7 +16,6 @@ from orchestrator.service import Service
 from orchestrator.storage.store import Store
 from orchestrator.streams.board import BoardHub
 from orchestrator.streams.pages import Hub
-from orchestrator.tasks import stop_if_cancelled
 from orchestrator.transitions import Conductor
 
 log = logging.getLogger(__name__)
@@ -53,7 +52,6 @@ class Listener:
                     if message is not None and message["type"] == "message":
                         await self.dispatch(json.loads(message["data"]))
             except (RedisError, OSError) as exc:
-                stop_if_cancelled()
                 if self.connected.is_set():
                     log.warning("pub/sub connection lost (%s)", exc)
                 self.connected.clear()
