@@ -503,3 +503,26 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
         click.echo(results_csv(found, loaded.scoring, names), nl=False)
     else:
         click.echo(results_table(found, loaded.scoring, names), nl=False)
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
+    """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
+    from orchestrator.certificates import gather
+
+    loaded = _load(programme)
+    made = _stored_live(loaded, redis_url, data_dir, gather)
+    out.mkdir(parents=True, exist_ok=True)
+    for item in made:
+        (out / item.filename).write_bytes(item.pdf)
+    kinds = {k: sum(c.filename.startswith(k) for c in made) for k in ("award", "attendance")}
+    click.echo(
+        f"wrote {len(made)} PDFs to {out}: {kinds['award']} award, {kinds['attendance']} "
+        f"attendance, {len(made) - sum(kinds.values())} feedback"
+    )

@@ -259,7 +259,6 @@ SCORING_WORDS: dict[str, dict[str, str]] = {
         "cert_audience": "From the audience",
         "cert_ratings": "{n} ratings, on average {mean} of 5",
         "cert_none": "No comments.",
-        "cert_date": "{place}, {date}",
     },
     "de": {
         "needs_js": "Dieses Formular braucht JavaScript.",
@@ -291,7 +290,6 @@ SCORING_WORDS: dict[str, dict[str, str]] = {
         "cert_audience": "Vom Publikum",
         "cert_ratings": "{n} Bewertungen, im Mittel {mean} von 5",
         "cert_none": "Keine Kommentare.",
-        "cert_date": "{place}, {date}",
     },
     "fr": {
         "needs_js": "Ce formulaire nécessite JavaScript.",
@@ -323,7 +321,6 @@ SCORING_WORDS: dict[str, dict[str, str]] = {
         "cert_audience": "Du public",
         "cert_ratings": "{n} notes, en moyenne {mean} sur 5",
         "cert_none": "Aucun commentaire.",
-        "cert_date": "{place}, le {date}",
     },
     "fi": {
         "needs_js": "Tämä lomake tarvitsee JavaScriptin.",
@@ -355,7 +352,6 @@ SCORING_WORDS: dict[str, dict[str, str]] = {
         "cert_audience": "Yleisöltä",
         "cert_ratings": "{n} arviota, keskimäärin {mean}/5",
         "cert_none": "Ei kommentteja.",
-        "cert_date": "{place}, {date}",
     },
     "pt": {
         "needs_js": "Este formulário precisa de JavaScript.",
@@ -387,7 +383,6 @@ SCORING_WORDS: dict[str, dict[str, str]] = {
         "cert_audience": "Do público",
         "cert_ratings": "{n} avaliações, em média {mean} de 5",
         "cert_none": "Sem comentários.",
-        "cert_date": "{place}, {date}",
     },
 }
 for _language, _words in SCORING_WORDS.items():

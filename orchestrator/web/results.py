@@ -3,9 +3,12 @@ Organisers assign the awards' winners here and download the certificates."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
-from orchestrator.appkeys import SERVICE
+from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.certificates import gather, zipped
 from orchestrator.storage.sessions import Session
 from orchestrator.web.board import _render, signed_in
 from orchestrator.web.body import read_json
@@ -34,8 +37,26 @@ async def award(request: web.Request, session: Session) -> web.Response:
     return web.json_response(done)
 
 
+@signed_in
+async def certificates(request: web.Request, session: Session) -> web.Response:
+    """Every certificate as PDFs in one zip (built on request: a few hundred ms)."""
+    live = request.app[SERVICE].require_live()
+    files = await gather(live, request.app[STORE])
+    body = await asyncio.to_thread(zipped, files)
+    name = f"certificates-{live.programme.event.id}.zip"
+    return web.Response(
+        body=body,
+        content_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 def routes() -> list[web.RouteDef]:
     return [
+        web.get("/board/results/certificates.zip", certificates),
         web.get("/board/results", page),
         web.post("/board/results/awards/{id}", award),
     ]
