@@ -207,9 +207,15 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
         click.echo(
             f"  live state:  curl -H 'Authorization: Bearer <token>' {chosen.base_url}/api/v1/state"
         )
-        if live.clock.speed != 1:
+        if live.clock.is_real:
             click.echo(
-                f"  rehearsal at {live.clock.speed:g}× speed: round 1 starts at "
+                f"  the real day: round 1 at "
+                f"{live.timeline.starts.astimezone(live.programme.event.tz):%Y-%m-%d %H:%M} "
+                f"({live.programme.event.timezone})"
+            )
+        else:
+            click.echo(
+                f"  rehearsal at {live.clock.speed:g}×: round 1 starts at "
                 f"{live.clock.wall_time(live.timeline.starts):%H:%M:%S} UTC"
             )
         click.echo(f"  board:       {chosen.base_url}/board  (log in with the organiser token)")
@@ -226,6 +232,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
         click.echo("")
 
     app.on_startup.append(tell)
+
     # A deep listen backlog: at a boundary thousands of people click at once, each on a new
     # connection; aiohttp's default of 128 turns that into one-second SYN retries.
     try:
@@ -238,9 +245,29 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
             shutdown_timeout=5,
             backlog=4096,
         )
-    except SetupError as exc:  # e.g. another Rota serves from this data folder
-        click.echo(f"rota: {exc}", err=True)
+    except SetupError as exc:  # another Rota on this data folder, another run stored, …
+        click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)
+
+
+def _base_url(value: str) -> str:
+    """The public address without a trailing slash; it must be an http(s) URL."""
+    value = value.strip().rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        click.echo(f"the base URL must start with https:// or http://, not {value!r}", err=True)
+        sys.exit(2)
+    return value
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _sample_people(live):  # type: ignore[no-untyped-def]
@@ -274,13 +301,27 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
 @click.option(
     "--speed",
     type=click.FloatRange(min=0.01, max=100_000),
-    default=1.0,
-    show_default=True,
-    help="Run the event clock this many times faster.",
+    default=None,
+    help="Rehearse: run the event clock this many times faster (default: 1, the real day).",
 )
 @click.option(
     "--start-at",
     help='Map the first round to this time ("now", or ISO local time); starts a new rehearsal run.',
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Carry on with the run stored in the data folder, whatever its speed and start.",
+)
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Archive the stored run (nothing is deleted; links stay) and start the one asked for.",
+)
+@click.option(
+    "--base-url",
+    help="The address people's links use, e.g. https://rota.example.org "
+    "(default: $ROTA_BASE_URL, else http://HOST:PORT).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
@@ -310,18 +351,36 @@ def serve(
     port: int,
     redis_url: str | None,
     data_dir: Path,
-    speed: float,
+    speed: float | None,
     start_at: str | None,
+    resume: bool,
+    fresh: bool,
+    base_url: str | None,
     seed: int,
     lease_seconds: float,
     lead_minutes: float,
     simulate_presence: bool,
     verbose: bool,
 ) -> None:
-    """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API."""
+    """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API.
+
+    Without --speed and --start-at this is the real day, at the programme's own times."""
     if simulate_presence and not os.environ.get("ROTA_JAAS_WEBHOOK_SECRET"):
         click.echo("--simulate-presence needs ROTA_JAAS_WEBHOOK_SECRET", err=True)
         sys.exit(2)
+    if resume and fresh:
+        click.echo("choose one of --resume and --fresh", err=True)
+        sys.exit(2)
+    real_day = (speed is None or speed == 1) and start_at is None
+    chosen_base = _base_url(base_url or os.environ.get("ROTA_BASE_URL", ""))
+    if real_day and not chosen_base and not _loopback(host):
+        click.echo(
+            f"rota serve: people's links need the public address of this service; set "
+            f"--base-url (or ROTA_BASE_URL), e.g. --base-url https://rota.example.org, "
+            f"when serving the real day on {host}",
+            err=True,
+        )
+        sys.exit(1)
     _serve(
         programme,
         announce=False,
@@ -330,8 +389,11 @@ def serve(
         port=port,
         redis_url=redis_url,
         data_dir=data_dir,
-        speed=speed,
+        speed=speed if speed is not None else 1.0,
         start_at=start_at,
+        resume=resume,
+        fresh=fresh,
+        base_url=chosen_base or None,
         seed=seed,
         lease_seconds=lease_seconds,
         lead_minutes=lead_minutes,

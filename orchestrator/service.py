@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.errors import Refused, Unavailable
+from orchestrator.errors import Refused, SetupError, Unavailable
 from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.store import Store, digest
@@ -24,6 +24,40 @@ from schedules.roster import COLUMNS
 from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)
+
+
+def describe_run(clock: ClockState) -> str:
+    """How a run reads in messages: the real day, or a rehearsal at its speed and start."""
+    if clock.is_real:
+        return "the real day at the programme's own times"
+    first = clock.wall_time(clock.anchor_event)
+    return f"a rehearsal at {clock.speed:g}× (round 1 at {first:%H:%M} UTC on {first:%Y-%m-%d})"
+
+
+def run_matches(stored: ClockState, speed: float) -> bool:
+    """Whether the stored run is the one asked for when no new start is given."""
+    if speed == 1:
+        return stored.is_real
+    return not stored.is_real and stored.speed == speed
+
+
+class RunMismatch(SetupError):
+    """The store holds another run than the one asked for: `rota serve` stops and says how
+    to go on (`--resume` or `--fresh`)."""
+
+    def __init__(self, stored: ClockState, speed: float) -> None:
+        asked = (
+            "the real day at the programme's own times"
+            if speed == 1
+            else f"a rehearsal at {speed:g}×"
+        )
+        super().__init__(
+            f"the data folder holds {describe_run(stored)}, but you asked for {asked}. "
+            "Add --resume to carry on with the stored run, or --fresh to start "
+            + ("the real day from the programme's own times" if speed == 1 else "a new run")
+            + " (the previous run's records are archived, nothing is deleted, and personal "
+            "links stay the same)."
+        )
 
 
 def parse_start(value: str, programme: Programme, now: datetime) -> datetime:
@@ -93,25 +127,40 @@ class Service:
         return replace(self.base_programme, participants=people + tuple(extra))
 
     async def _clock(self, programme: Programme) -> ClockState:
+        """The run to serve. An explicit `--start-at` starts a new rehearsal run; otherwise the
+        stored run is carried on only when it is the one asked for (the real day at speed 1,
+        or a rehearsal at the same speed), so a rehearsal can never leak into the real day."""
         settings = self.settings
         stored = await self.store.load_clock()
         start_at = settings.start_at
-        if start_at is None and stored is None and settings.speed != 1:
+        if start_at is None and settings.speed != 1 and (stored is None or settings.fresh):
             start_at = "now"
-        if start_at is None:
-            if stored is not None:
-                return stored
-            clock = ClockState.real_time()
-        else:
+        if start_at is not None:
             wall = parse_start(start_at, programme, datetime.now(UTC))
             clock = ClockState.rehearsal(programme.starts, wall, settings.speed)
             clock = replace(clock, version=(stored.version + 1) if stored else 0)
             await self.store.reset_run()
             log.info(
-                "rehearsal: the first round starts at %s, speed %g",
-                wall.isoformat(),
+                "rehearsal at %g×: the first round starts at %s",
                 settings.speed,
+                wall.isoformat(),
             )
+        elif stored is None:
+            clock = ClockState.real_time()
+            log.info("the real day: speed 1 at the programme's own times")
+        elif settings.resume or run_matches(stored, settings.speed):
+            log.info("carrying on with the stored run (%s)", describe_run(stored))
+            return stored
+        elif settings.fresh:
+            clock = replace(ClockState.real_time(), version=stored.version + 1)
+            await self.store.reset_run()
+            log.info(
+                "the real day from the programme's own times; the previous run (speed %g) "
+                "is archived",
+                stored.speed,
+            )
+        else:
+            raise RunMismatch(stored, settings.speed)
         await self.store.save_clock(clock, None)
         # a new run: the board's journal starts again from here
         await self.store.audit([{"kind": "run.started", "speed": f"{clock.speed:g}"}])

@@ -44,6 +44,8 @@ class Settings:
     data_dir: Path = Path("var")
     speed: float = 1.0
     start_at: str | None = None  # ISO local time, "now", or None to keep the stored clock
+    resume: bool = False  # carry on with the stored run even if it is not the one asked for
+    fresh: bool = False  # archive the stored run and start the one asked for
     base_url: str = ""  # how participants reach this service; default http://host:port
     lead_minutes: float = 2.0  # /go sends people to their next place this early
     lease_seconds: float = 6.0  # leader lease; a standby takes over within this (+ a poll)

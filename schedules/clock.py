@@ -38,6 +38,11 @@ class ClockState:
     def rehearsal(cls, event_start: datetime, wall_start: datetime, speed: float) -> ClockState:
         return cls(anchor_wall=wall_start, anchor_event=event_start, speed=speed)
 
+    @property
+    def is_real(self) -> bool:
+        """The real day: event time is wall time (delays are shifts, not a new anchor)."""
+        return self.speed == 1 and self.anchor_event == self.anchor_wall
+
     def event_time(self, wall: datetime) -> datetime:
         return self.anchor_event + (wall - self.anchor_wall) * self.speed
 

@@ -97,7 +97,7 @@ async def test_two_processes_fire_each_transition_once_even_when_the_leader_is_k
 ) -> None:
     common = ("--redis", redis_url, "--lease-seconds", "1")
     a = rota_process(*common, "--speed", "600", "--start-at", "now")
-    b = rota_process(*common)
+    b = rota_process(*common, "--resume")  # joins the stored rehearsal
     boundaries, clock = boundaries_and_clock(redis_url)
     start = clock.anchor_event
     roles = {p: (await http.get(f"{p.base_url}/healthz")).json()["role"] for p in (a, b)}

@@ -114,6 +114,13 @@ class Keys:
         return self._k(f"session:{digest}")
 
     @property
+    def per_run(self) -> tuple[str, ...]:  # what a new run archives (Store.reset_run)
+        return (self.fired, self.state, self.room_events, self.audit, self.broadcasts)
+
+    def archived(self, stamp: int, key: str) -> str:  # a previous run's key, kept
+        return self._k(f"archive:{stamp}:{key.removeprefix(self.prefix)}")
+
+    @property
     def room_salt(self) -> str:  # the random part of this event's video room names
         return self._k("room-salt")
 

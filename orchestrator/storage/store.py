@@ -213,12 +213,14 @@ class Store:
         )
 
     async def reset_run(self) -> None:
-        """A new rehearsal: forget which boundaries fired. The previous run's room events
-        would read as nonsense against the new clock; they are kept, under another name."""
-        await self.redis.delete(self.keys.fired, self.keys.state)
-        if await self.redis.exists(self.keys.room_events):
-            archived = f"{self.keys.room_events}:before:{int(time.time() * 1000)}"
-            await self.redis.rename(self.keys.room_events, archived)
+        """A new run (a rehearsal, or the real day after one): the previous run's records
+        (which boundaries fired, room events, clicks and organiser actions, broadcasts) would
+        read as nonsense against the new clock. Nothing is deleted: they are renamed under
+        `archive:<ms>:`. Tokens, the plan and the e-mail records stay."""
+        stamp = int(time.time() * 1000)
+        for key in self.keys.per_run:
+            if await self.redis.exists(key):
+                await self.redis.rename(key, self.keys.archived(stamp, key))
 
     # -- leadership and run-once ---------------------------------------------------------
     async def acquire_lease(self, instance: str, ttl: float) -> int:
