@@ -8,6 +8,7 @@ import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,10 @@ from schedules.planner import plan_rotation
 from schedules.problems import PlanningError, ProgrammeError
 from schedules.programme import check_programme, load_programme, planning_problems
 from schedules.schema import plural
+
+if TYPE_CHECKING:
+    from orchestrator.live import Live
+    from orchestrator.storage.store import Store
 
 PROGRAMME = click.Path(path_type=Path, dir_okay=False)
 
@@ -117,13 +122,45 @@ def plan(programme: Path, fmt: str, seed: int) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the .ics here instead of standard output.",
 )
-def agenda(programme: Path, participant: str, seed: int, out: Path | None) -> None:
+@click.option(
+    "--base-url",
+    help="Read the served event's plan and this person's link from its store (--data-dir or "
+    "--redis); every item then carries the personal link ($ROTA_BASE_URL).",
+)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def agenda(
+    programme: Path,
+    participant: str,
+    seed: int,
+    out: Path | None,
+    base_url: str | None,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
     """A participant's personal agenda as iCalendar, in their own time zone."""
-    loaded, result = _plan(programme, seed)
-    if participant not in loaded.participant_by_id:
-        click.echo(f"unknown participant {participant!r}", err=True)
-        sys.exit(1)
-    data = agenda_ics(loaded, result, participant)
+    chosen = _base_url(base_url or os.environ.get("ROTA_BASE_URL", ""))
+    if chosen:
+        from orchestrator.links_table import personal_urls
+
+        loaded = _load(programme)
+        if participant not in loaded.participant_by_id:
+            click.echo(f"unknown participant {participant!r}", err=True)
+            sys.exit(1)
+
+        async def stored(live: Live, store: Store) -> bytes:
+            link = personal_urls(chosen, live.token_of[participant])[0]
+            return agenda_ics(live.programme, live.plan, participant, link)
+
+        data = _stored_live(loaded, redis_url, data_dir, stored)
+    else:
+        loaded, result = _plan(programme, seed)
+        if participant not in loaded.participant_by_id:
+            click.echo(f"unknown participant {participant!r}", err=True)
+            sys.exit(1)
+        data = agenda_ics(loaded, result, participant)
     if out:
         out.write_bytes(data)
     else:
@@ -588,3 +625,73 @@ def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Pa
         f"wrote {len(made)} PDFs to {out}: {kinds['award']} award, {kinds['attendance']} "
         f"attendance, {len(made) - sum(kinds.values())} feedback"
     )
+
+
+def _required_base_url(base_url: str | None) -> str:
+    chosen = _base_url(base_url or os.environ.get("ROTA_BASE_URL", ""))
+    if not chosen:
+        click.echo(
+            "give --base-url (or set ROTA_BASE_URL): the public address people's links use, "
+            "e.g. https://rota.example.org",
+            err=True,
+        )
+        sys.exit(2)
+    return chosen
+
+
+STORE_OPTIONS = [
+    click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir)."),
+    click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default="var",
+        show_default=True,
+    ),
+]
+
+
+def _store_options(command):  # type: ignore[no-untyped-def]
+    for option in reversed(STORE_OPTIONS):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--base-url", help="The public address people's links use ($ROTA_BASE_URL).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of standard output (needed for xlsx).",
+)
+@_store_options
+def links(
+    programme: Path,
+    base_url: str | None,
+    fmt: str,
+    out: Path | None,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
+    """Every person's personal link, page and agenda, with their first place and time: one
+    row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
+    from orchestrator.links_table import FORMATS, link_rows
+
+    chosen = _required_base_url(base_url)
+    if fmt == "xlsx" and out is None:
+        click.echo("xlsx is a binary file: give --out FILE.xlsx", err=True)
+        sys.exit(2)
+    loaded = _load(programme)
+
+    async def table(live: Live, store: Store) -> bytes:
+        return FORMATS[fmt][0](link_rows(live, chosen))
+
+    data = _stored_live(loaded, redis_url, data_dir, table)
+    if out is not None:
+        out.write_bytes(data)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(data.decode("utf-8-sig") if fmt == "csv" else data.decode(), nl=False)

@@ -45,7 +45,22 @@ def spec() -> dict[str, Any]:
             "/api/v1/state": {"get": _op("the live state: clock, current round, every room")},
             "/api/v1/plan": {"get": _op("the current plan (the planner's JSON)")},
             "/api/v1/rooms": {"get": _op("rooms with their video room names and URLs")},
-            "/api/v1/participants": {"get": _op("participants with their personal links")},
+            "/api/v1/participants": {
+                "get": {
+                    **_op(
+                        "participants with their personal links; `format=csv|xlsx|json`: the "
+                        "table of `rota links` (e-mail, language, zone, first place and time)"
+                    ),
+                    "parameters": [
+                        {
+                            "name": "format",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "string", "enum": ["csv", "json", "xlsx"]},
+                        }
+                    ],
+                }
+            },
             "/api/v1/participants/{id}": {
                 "get": {**_op("where one participant is sent now"), "parameters": PID}
             },

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import icalendar
 
-from schedules.agenda import agenda
+from schedules.agenda import AgendaItem, agenda
 from schedules.model import Programme
 from schedules.plan import Plan
 
@@ -100,8 +100,11 @@ def plan_table(programme: Programme, plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def agenda_ics(programme: Programme, plan: Plan, participant: str) -> bytes:
-    """The person's rounds and keynotes, in their own time zone."""
+def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "") -> bytes:
+    """The person's rounds and keynotes, in their own time zone. With their personal `link`,
+    every item carries it as URL and LOCATION (one click from the calendar to the right
+    room). UIDs are stable and SEQUENCE is the plan's version, so a re-sent agenda updates
+    the calendar's entries instead of adding new ones."""
     person = programme.participant_by_id[participant]
     tz = programme.tz_of(person)
     calendar = icalendar.Calendar()
@@ -114,15 +117,26 @@ def agenda_ics(programme: Programme, plan: Plan, participant: str) -> bytes:
         if item.kind == "away":
             continue
         event = icalendar.Event()
-        key = f"k-{item.keynote}" if item.kind == "keynote" else f"r{item.round}"
-        event.add("uid", f"{programme.event.id}-{participant}-{key}@rota")
+        event.add("uid", agenda_uid(programme.event.id, participant, item))
+        event.add("sequence", plan.version)
         event.add("dtstamp", stamp)
         event.add("dtstart", item.start.astimezone(tz))
         event.add("dtend", item.end.astimezone(tz))
         event.add("summary", item.summary)
-        event.add("location", item.room_name)
-        if item.project:
-            event.add("description", f"{item.team_name}: {item.project}")
+        details = [f"{item.team_name}: {item.project}"] if item.project else []
+        if link:
+            event.add("url", link)
+            event.add("location", link)
+            details = [item.room_name, *details, link]
+        else:
+            event.add("location", item.room_name)
+        if details:
+            event.add("description", "\n".join(details))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def agenda_uid(event: str, participant: str, item: AgendaItem) -> str:
+    key = f"k-{item.keynote}" if item.kind == "keynote" else f"r{item.round}"
+    return f"{event}-{participant}-{key}@rota"

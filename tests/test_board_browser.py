@@ -124,7 +124,7 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
     broadcast it missed."""
     first = await start_app(redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(10, 1))
     port = int(first.base_url.rsplit(":", 1)[1])
-    other = await start_app(redis_url=redis_url)
+    other = await start_app(redis_url=redis_url, resume=True)
     restarted = None
     try:
         async with chromium() as browser:
@@ -144,7 +144,7 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
                     f"{other.base_url}/api/v1/broadcast", json={"message": "while you were away"}
                 )
                 assert during.status_code == 201
-                restarted = await start_app(redis_url=redis_url, port=port)
+                restarted = await start_app(redis_url=redis_url, port=port, resume=True)
                 await page.locator("#journal li", has_text="while you were away").wait_for(
                     timeout=10_000
                 )

@@ -234,7 +234,11 @@ async def test_restart_in_the_middle_of_deliveries(redis_url, tmp_path) -> None:
         await eventually(lambda: len(recv.at("/down")) >= 2, seconds=10)
         await first.stop()
         second = await start_app(
-            programme, redis_url=redis_url, env=env, **FAST | {"notify_max_attempts": 50}
+            programme,
+            redis_url=redis_url,
+            env=env,
+            resume=True,
+            **FAST | {"notify_max_attempts": 50},
         )
         try:
             outbox = [t for _, t in await outbox_types(second)]

@@ -61,7 +61,7 @@ async def test_restart_mid_event_resumes_and_nothing_fires_twice(tmp_path: Path)
     await first.stop()
     assert not (data / "redis.sock").exists()  # the embedded redis-server was stopped
     await sleep_until(wall_of(clock, start, 66))
-    second = await start_app(data_dir=data)  # no --start-at: the stored clock goes on
+    second = await start_app(data_dir=data, speed=600.0)  # no --start-at: the clock goes on
     try:
         again = second.app[SERVICE].require_live()
         assert again.token_of == tokens

@@ -132,7 +132,7 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
     stored = await store.room_events()
     assert len(stored) == len(jitsi.sent) - 2  # the two duplicates were not stored
     await running.stop()
-    restarted = await start_app(redis_url=redis_url, env=ENV)
+    restarted = await start_app(redis_url=redis_url, env=ENV, resume=True)
     try:
         after = await http.get(
             f"{restarted.base_url}/api/v1/keynotes/k1/attendance?format=csv", headers=AUTH

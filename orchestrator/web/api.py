@@ -10,6 +10,7 @@ from aiohttp import web
 from orchestrator import actions
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
 from orchestrator.errors import NotFound, Refused
+from orchestrator.links_table import FORMATS, link_rows
 from orchestrator.openapi import spec
 from orchestrator.presence.attendance import (
     in_event_time,
@@ -165,12 +166,30 @@ async def rooms(request: web.Request) -> web.Response:
 
 @organiser
 async def participants(request: web.Request) -> web.Response:
+    """Everyone with their token and links; `?format=csv|xlsx|json` gives the table of
+    `rota links` (e-mail, language, zone, first place and time) as a download."""
     live = request.app[SERVICE].require_live()
+    fmt = request.query.get("format")
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise Refused(f"`format` must be one of {', '.join(FORMATS)}")
+        render, content_type, suffix = FORMATS[fmt]
+        return web.Response(
+            body=render(link_rows(live, live.base_url)),
+            headers={
+                "Content-Type": content_type,
+                "Content-Disposition": (
+                    f'attachment; filename="{live.programme.event.id}-links.{suffix}"'
+                ),
+                "Cache-Control": "no-store",
+            },
+        )
     return web.json_response(
         [
             {
                 "id": p.id,
                 "name": p.name,
+                "email": p.email,
                 "role": p.role,
                 "token": live.token_of.get(p.id),
                 "link": live.link(p.id) if p.id in live.token_of else None,
