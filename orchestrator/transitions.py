@@ -70,6 +70,7 @@ class Conductor:
         self.holder: str | None = None  # "instance:fence" while we lead
         self._last_renewal = 0.0
         self._arming = asyncio.Lock()
+        self._firing = asyncio.Lock()  # one boundary at a time, in the timeline's order
         self._rearm = False  # arm (again) at the next chance: new leadership, a failed claim
 
     @property
@@ -138,48 +139,70 @@ class Conductor:
             await self.arm()
 
     async def arm(self) -> None:
+        """One job per instant at which boundaries are due, firing them in the timeline's
+        order (round.ended:N before round.started:N+1, event.ended last): jobs of their own
+        would run concurrently and reach the outbox, and so the subscribers, in any order.
+        Boundaries already due fire now, in order, and are skipped if their item is over."""
         async with self._arming:
             live = self.service.require_live()
             fired = await self.store.fired()
             self.scheduler.remove_all_jobs()
             now = live.event_now()
-            armed = 0
+            due: list[str] = []
+            instants: dict[datetime, list[str]] = {}
             for boundary in live.timeline.boundaries():
                 if boundary.id in fired:
                     continue
                 if boundary.at <= now:
-                    await self.fire(boundary.id, late=True)
-                    continue
+                    due.append(boundary.id)
+                else:
+                    instants.setdefault(boundary.at, []).append(boundary.id)
+            if due:
+                await self.fire_in_order(due, late=True)
+            for at, ids in instants.items():
                 self.scheduler.add_job(
-                    self.fire,
+                    self.fire_in_order,
                     "date",
-                    run_date=live.clock.wall_time(boundary.at),
-                    args=[boundary.id],
-                    id=boundary.id,
+                    run_date=live.clock.wall_time(at),
+                    args=[ids],
+                    id=f"at:{at.isoformat()}",
                     replace_existing=True,
                     misfire_grace_time=None,
                     coalesce=True,
                 )
-                armed += 1
             log.info(
-                "armed %d transitions (plan v%s, clock v%s)",
-                armed,
+                "armed %d transitions at %d instants (plan v%s, clock v%s)",
+                sum(len(ids) for ids in instants.values()),
+                len(instants),
                 live.plan.version,
                 live.clock.version,
             )
 
-    async def fire(self, boundary_id: str, late: bool = False) -> None:
+    async def fire_in_order(self, boundary_ids: list[str], late: bool = False) -> None:
+        """One at a time, in order; the first that cannot be claimed stops the rest (they
+        fire, in order, when the conductor arms again)."""
+        outcome = "done"
+        async with self._firing:
+            for boundary_id in boundary_ids:
+                outcome = await self.fire(boundary_id, late)
+                if outcome != "done":
+                    break
+        if outcome == "moved" and not late:
+            await self.arm()
+
+    async def fire(self, boundary_id: str, late: bool = False) -> str:
+        """ "done" (fired, skipped, or already claimed), "moved" (the clock moved: arm
+        again) or "failed" (not leading, or Redis did not answer: armed again later)."""
         holder = self.holder
         if holder is None:
-            return
+            return "failed"
         live = self.service.require_live()
         boundary = next((b for b in live.timeline.boundaries() if b.id == boundary_id), None)
         if boundary is None:
-            return
+            return "done"
         now = live.event_now()
         if boundary.at > now:  # the clock moved since this job was armed
-            await self.arm()
-            return
+            return "moved"
         skipped = late and now >= boundary.ends
         record = Claim(
             "skipped" if skipped else "fired",
@@ -196,16 +219,16 @@ class Conductor:
         except (RedisError, OSError) as exc:
             log.warning("could not claim %s (%s); retrying when redis answers", boundary.id, exc)
             self._rearm = True  # the lease loop arms again once redis answers
-            return
+            return "failed"
         if outcome == -1:
             self._lose("the fencing token moved on")
-            return
+            return "failed"
         if outcome == 0:
-            return
+            return "done"
         if skipped:
             log.info("skipped %s: it was missed and its round is over", boundary.id)
             self.metrics.transitions.labels(kind=boundary.kind, status="skipped").inc()
-            return
+            return "done"
         self.metrics.transitions.labels(kind=boundary.kind, status="fired").inc()
         log.info("transition %s%s", boundary.id, " (late, on recovery)" if late else "")
         with contextlib.suppress(RedisError, OSError):
@@ -216,3 +239,4 @@ class Conductor:
                 data=data,
                 wall=datetime.now(UTC).isoformat(),
             )
+        return "done"

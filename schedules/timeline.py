@@ -22,6 +22,17 @@ BoundaryKind = Literal[
 ]
 WARNING = timedelta(minutes=2)
 WRAPUP = timedelta(minutes=5)
+# Boundaries due at one instant happen in this order: what ends, ends before what starts
+# (round.ended:N before round.started:N+1), warnings after both, and the day's end last.
+AT_ONE_INSTANT: dict[str, int] = {
+    "round.ended": 0,
+    "keynote.ended": 1,
+    "round.wrapup": 2,
+    "round.started": 3,
+    "keynote.started": 4,
+    "round.warning": 5,
+    "event.ended": 9,
+}
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ class Timeline:
         return Current("changeover", upcoming.index, keynotes)
 
     def boundaries(self) -> list[Boundary]:
+        """Every boundary of the day in the order it happens (`AT_ONE_INSTANT` within one
+        instant): the order transitions are fired in, and so notified in."""
         found: list[Boundary] = []
         grace = timedelta(minutes=1)
         for r in self.rounds:
@@ -139,7 +152,7 @@ class Timeline:
                 Boundary(f"keynote.ended:{k.id}", "keynote.ended", k.key, k.end, k.end + grace),
             ]
         found.append(Boundary("event.ended", "event.ended", "", self.ends, self.ends + grace))
-        return sorted(found, key=lambda b: (b.at, b.kind == "event.ended", b.id))
+        return sorted(found, key=lambda b: (b.at, AT_ONE_INSTANT[b.kind], b.id))
 
 
 class ClockError(Exception):

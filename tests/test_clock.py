@@ -103,6 +103,18 @@ def test_boundaries_are_complete_and_ordered(day) -> None:
     assert [b.at for b in bounds] == sorted(b.at for b in bounds)
 
 
+def test_boundaries_at_one_instant_end_before_they_start_and_the_day_ends_last(day) -> None:
+    _, plan = day
+    bounds = Timeline.build(plan, ClockState.real_time()).boundaries()
+    position = {b.id: n for n, b in enumerate(bounds)}
+    at = {b.id: b.at for b in bounds}
+    for n in range(1, 6):
+        if at[f"round.ended:{n}"] == at[f"round.started:{n + 1}"]:
+            assert position[f"round.ended:{n}"] < position[f"round.started:{n + 1}"]
+    assert at["round.ended:6"] == at["event.ended"]
+    assert bounds[-1].id == "event.ended"
+
+
 def test_whereabouts_of_audience_presenter_and_keynote_attendee(day) -> None:
     programme, plan = day
     timeline = Timeline.build(plan, ClockState.real_time())
