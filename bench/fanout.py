@@ -55,7 +55,7 @@ def bare_server(port: int, at: float) -> None:
     async def fire(app: web.Application) -> None:
         async def later() -> None:
             await asyncio.sleep(max(0.0, at - time.time()))
-            body = json.dumps({"stay": {"now": {"jitsi_room": "room"}}})
+            body = json.dumps({"now": {"jitsi_room": "room"}})
             for queue in list(queues):
                 queue.put_nowait(f"event: move\ndata: {body}\n\n".encode())
 
@@ -88,7 +88,7 @@ async def follow(host: str, port: int, path: str, at: float, results: list, read
                 first = False
                 ready.append(1)
                 continue
-            room = ((data.get("stay") or {}).get("now") or {}).get("jitsi_room")
+            room = (data.get("now") or {}).get("jitsi_room")
             if room:
                 results.append(time.time() - at)
                 return

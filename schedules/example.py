@@ -14,7 +14,7 @@ from schedules.roster import COLUMNS
 COUNTRIES = {
     "BE": (
         "Europe/Brussels",
-        "fr",
+        "nl",  # Artevelde is in Ghent: Flemish
         "Artevelde University of Applied Sciences",
         ["Lotte", "Wout", "Amélie", "Jens", "Ines", "Milan", "Elise", "Lucas", "Noor", "Arne"],
         ["Peeters", "Janssens", "Maes", "Dubois", "Claes", "Wouters", "Lambert", "Goossens"],

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 from schedules.schema import TIME, Context, Field, Table, one_of, validate
 
-LANGUAGES = ("de", "en", "fi", "fr", "pt")  # the pages' languages (schedules.model re-exports)
+LANGUAGES = (
+    "de",
+    "en",
+    "fi",
+    "fr",
+    "nl",
+    "pt",
+)  # the pages' languages (schedules.model re-exports)
 ID = Field(str, required=True)
 
 EVENT = Table(

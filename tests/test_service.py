@@ -252,7 +252,7 @@ async def test_participant_page_agenda_and_stream(serve, http, redis_url) -> Non
     assert page.status_code == 200
     assert "Content-Security-Policy" in page.headers
     assert "Europe/Helsinki" in page.text
-    assert "10:00–10:30" in page.text  # round 1 at 09:00 Berlin is 10:00 in Helsinki
+    assert "10.00–10.30" in page.text  # round 1 at 09:00 Berlin is 10.00 in Helsinki (Finnish)
     assert person.name in page.text
     ics = await http.get(f"{running.base_url}/p/{token}/agenda.ics")
     calendar = icalendar.Calendar.from_ical(ics.content)
@@ -264,7 +264,7 @@ async def test_participant_page_agenda_and_stream(serve, http, redis_url) -> Non
         event = [await anext(lines) for _ in range(3)]
     assert event[1] == "event: move"
     data = json.loads(event[2].removeprefix("data: "))
-    assert data["stay"]["now"]["jitsi_room"].startswith("rota-")  # what the embed joins
+    assert data["now"]["jitsi_room"].startswith("rota-")  # what the embed joins
     assert data["now"]["kind"] == "room" and data["now"]["round"] == 1
     assert person.language == "fi"
     assert data["now"]["label"].startswith("Kierros 1: ")  # the page's words, live too

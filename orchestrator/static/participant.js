@@ -1,35 +1,41 @@
 // The participant page follows the rotation by itself: it embeds the current video room with
-// the Jitsi IFrame API and moves to the next room at each boundary, after a short countdown
-// the person can cut short ("Go now") or put off ("Stay here for now"). Without JavaScript,
-// or when the embed cannot load, the page is an agenda with a Join link.
+// the Jitsi IFrame API and moves to the next room when that really begins, after a short
+// countdown the person can put off ("Stay here for now"). It never joins a place before it
+// begins. Every text comes from the server's page view (orchestrator/page_view.py), the same
+// data the first render used; this script only fills it in and counts down.
+// Without JavaScript, or when the embed cannot load, the page is an agenda with a Join link
+// that changes at each boundary, after the same countdown.
 (function () {
   "use strict";
   var script = document.currentScript;
   function attr(name) { return script.getAttribute("data-" + name) || ""; }
+  function byId(id) { return document.getElementById(id); }
   var token = attr("token");
-  var status = document.getElementById("status");
-  var moving = document.getElementById("moving");
-  var movingText = document.getElementById("moving-text");
-  var goNow = document.getElementById("go-now");
-  var stayButton = document.getElementById("stay");
-  var videoBox = document.getElementById("video");
-  var frame = document.getElementById("frame");
+  var moving = byId("moving");
+  var movingText = byId("moving-text");
+  var goNow = byId("go-now");
+  var stayButton = byId("stay");
+  var videoBox = byId("video");
+  var frame = byId("frame");
   var COUNTDOWN_S = 30; // shown this long before a move (less in a fast rehearsal)
   var LEAVE_TIMEOUT_MS = 5000; // hang-up without readyToClose/videoConferenceLeft: go anyway
 
-  var data = null; // the last `move`: {now, next, until_wall, stay: {now, next, until_wall}}
+  var view = null; // the last `move`: page_view() plus server_now
   var room = null; // the latest `room` (presenters)
   var offset = 0; // server clock minus this machine's clock, ms
   var embed = null; // {room: jitsi room, api}
   var busy = false; // a switch is under way
   var declined = ""; // the room the person chose not to go to yet ("Stay here for now")
-  var wentEarly = ""; // the person went ahead to this room before its start
   var apiState = "loading"; // loading | ready | failed
   var joinedOnce = false;
 
   function text(id, value) {
-    var node = document.getElementById(id);
+    var node = byId(id);
     if (node) { node.textContent = value; }
+  }
+  function show(id, visible) {
+    var node = byId(id);
+    if (node) { node.hidden = !visible; }
   }
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : values[k]; });
@@ -37,11 +43,14 @@
   function now() { return Date.now() + offset; }
   function secondsTo(iso) { return iso ? Math.round((Date.parse(iso) - now()) / 1000) : null; }
   function mmss(s) { s = Math.max(0, s); return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0"); }
-  function localTime(iso) {
-    // in the person's own zone, as the rest of the page
-    return new Date(iso).toLocaleTimeString(attr("lang"), { hour: "2-digit", minute: "2-digit", timeZone: attr("zone") });
+  function inTime(s) {
+    // "in 45 s", "in 30 min", "in 2 h 5 min", in the person's language
+    var span = s < 60 ? s + " s"
+      : (s < 3600 ? Math.ceil(s / 60) + " min"
+        : Math.floor(s / 3600) + " h" + (Math.ceil(s % 3600 / 60) ? " " + Math.ceil(s % 3600 / 60) + " min" : ""));
+    return fill(attr("in"), { time: span });
   }
-  function inRoom(place) { return place && place.kind !== "page" && place.jitsi_room; }
+  function inRoom(place) { return place && place.jitsi_room; }
 
   // -- the IFrame API -------------------------------------------------------------------
   function loadApi() {
@@ -61,16 +70,20 @@
   function failed() {
     apiState = "failed";
     videoBox.hidden = true;
-    var note = document.getElementById("video-unavailable");
-    if (note) { note.hidden = false; }
+    show("video-unavailable", Boolean(view && view.now));
     document.body.setAttribute("data-video", "unavailable");
+    tick();
   }
 
   function create(place) {
     var options = {
       roomName: place.jitsi_room,
       parentNode: frame,
+      width: "100%",
+      height: "100%",
       lang: attr("lang"),
+      // external_api.js builds an https:// URL unless told otherwise
+      noSSL: attr("scheme") === "http",
       userInfo: { displayName: attr("name"), email: attr("email") || undefined },
       // the first room shows Jitsi's device check; later moves go straight in
       configOverwrite: joinedOnce ? { prejoinConfig: { enabled: false } } : {}
@@ -119,73 +132,132 @@
     });
   }
 
-  // -- following the plan ---------------------------------------------------------------
+  // -- following the plan: the embed shows view.now, never anything earlier -------------
   function sync() {
-    if (!data || busy || apiState !== "ready") { tick(); return; }
-    var target = data.stay.now;
+    if (!view || busy || apiState !== "ready") { tick(); return; }
+    var target = view.now;
     if (!inRoom(target)) {
       declined = "";
-      if (embed) { switchTo(null); }
+      if (embed) { switchTo(null); } // a gap or the end of the day: leave the room
       tick();
       return;
     }
-    if (wentEarly && target.jitsi_room === wentEarly) { wentEarly = ""; }
     if (embed && embed.room === target.jitsi_room) { tick(); return; }
-    if (embed && wentEarly && embed.room === wentEarly) { tick(); return; }
     if (embed && declined === target.jitsi_room) { tick(); return; }
     declined = "";
     switchTo(target);
   }
 
   function pending() {
-    // where a move is about to go (the countdown), or was put off (stayed)
-    if (!data || !embed) { return null; }
-    var s = data.stay;
-    if (declined && inRoom(s.now) && s.now.jitsi_room === declined) { return { place: s.now, seconds: 0, stayed: true }; }
-    if (!inRoom(s.next) || s.next.jitsi_room === embed.room || wentEarly || declined === s.next.jitsi_room) { return null; }
-    var seconds = secondsTo(s.until_wall);
-    if (seconds === null) { return null; }
-    var length = inRoom(s.now) ? (Date.parse(s.now.end_wall) - Date.parse(s.now.start_wall)) / 1000 : 120;
+    // the countdown to the moment the next place really begins, or the offer to go on
+    // after "Stay here for now"
+    if (!view) { return null; }
+    if (embed && declined && inRoom(view.now) && view.now.jitsi_room === declined) {
+      return { place: view.now, seconds: 0, stayed: true };
+    }
+    if (!inRoom(view.next) || !view.move_wall || declined === view.next.jitsi_room) { return null; }
+    var seconds = secondsTo(view.move_wall);
+    var shown = inRoom(view.now) ? view.now : view.next; // a short rehearsal: a short countdown
+    var length = (Date.parse(shown.end_wall) - Date.parse(shown.start_wall)) / 1000;
     var window = Math.min(COUNTDOWN_S, Math.max(3, length / 4));
-    return seconds > 0 && seconds <= window ? { place: s.next, seconds: seconds } : null;
+    return seconds > 0 && seconds <= window ? { place: view.next, seconds: seconds } : null;
   }
 
   function tick() {
     var move = pending();
     if (move) {
       moving.hidden = false;
-      if (move.stayed) {
-        movingText.textContent = fill(attr("go-next"), { place: move.place.label });
-        stayButton.hidden = true;
-      } else {
-        movingText.textContent = fill(attr("moving"), { place: move.place.label, s: move.seconds });
-        stayButton.hidden = false;
-      }
+      movingText.textContent = move.stayed
+        ? fill(attr("go-next"), { place: move.place.label })
+        : fill(attr("moving"), { place: move.place.label, s: move.seconds });
+      goNow.hidden = !move.stayed; // going on is offered only once the place has begun
+      stayButton.hidden = move.stayed || !embed;
       moving.setAttribute("data-to", move.place.jitsi_room);
     } else {
       moving.hidden = true;
+    }
+    if (view && view.next) {
+      var toNext = secondsTo(view.next.start_wall);
+      text("next-in", toNext > 0 ? inTime(toNext) : "");
     }
     if (room) { presenterTick(); }
   }
 
   goNow.addEventListener("click", function () {
     var move = pending();
-    if (!move) { return; }
-    if (move.stayed) { declined = ""; } else { wentEarly = move.place.jitsi_room; }
-    switchTo(move.place);
-    moving.hidden = true;
+    if (move && move.stayed) {
+      declined = "";
+      moving.hidden = true;
+      switchTo(move.place);
+      return;
+    }
+    // nothing has begun yet: say when it will, and stay put
+    if (view && view.next && view.move_wall) {
+      var note = byId("not-yet");
+      note.textContent = fill(attr("not-yet"), { place: view.next.label, time: view.move_text });
+      note.hidden = false;
+    }
   });
   stayButton.addEventListener("click", function () {
     var move = pending();
-    if (move) { declined = move.place.jitsi_room; }
+    if (move && !move.stayed) { declined = move.place.jitsi_room; }
     tick();
   });
+
+  // -- one rendering: the same fields as the server's template --------------------------
+  function render() {
+    var n = view.now, x = view.next;
+    text("now-what", view.headline);
+    text("now-project", n && n.project ? n.project : "");
+    show("now-project", Boolean(n && n.project));
+    text("now-until", view.until);
+    show("now-until", Boolean(view.until));
+    var join = byId("join");
+    if (join) {
+      show("join-line", Boolean(n));
+      if (n) {
+        join.textContent = fill(attr("join"), { room: n.room_name });
+        join.href = n.join;
+      }
+    }
+    show("video-unavailable", apiState === "failed" && Boolean(n));
+    show("next", Boolean(x));
+    text("next-what", x ? x.label : "");
+    text("next-project", x && x.project ? x.project : "");
+    show("next-project", Boolean(x && x.project));
+    text("next-at", x ? x.start_text : "");
+    var not = byId("not-yet");
+    if (not) { not.hidden = true; }
+    var rows = byId("agenda-rows");
+    if (rows) {
+      rows.replaceChildren.apply(rows, view.agenda.map(function (row) {
+        var tr = document.createElement("tr");
+        if (row.past) { tr.className = "past"; }
+        var when = document.createElement("td");
+        when.textContent = row.when;
+        var what = document.createElement("td");
+        what.textContent = row.what;
+        if (row.project) {
+          what.appendChild(document.createElement("br"));
+          var small = document.createElement("small");
+          small.textContent = row.project;
+          what.appendChild(small);
+        }
+        var where = document.createElement("td");
+        where.textContent = row.where;
+        tr.append(when, what, where);
+        return tr;
+      }));
+    }
+    document.body.setAttribute("data-room", n ? n.room : "");
+    document.body.setAttribute("data-phase", view.phase);
+  }
 
   // -- presenters -----------------------------------------------------------------------
   function presenterTick() {
     var left = secondsTo(room.phase === "upcoming" ? room.start_wall : room.end_wall);
     text("p-left", room.phase === "ended" ? "—" : mmss(left));
-    var wrap = document.getElementById("p-wrapup");
+    var wrap = byId("p-wrapup");
     if (!wrap) { return; }
     var toEnd = secondsTo(room.end_wall);
     var inWrapup = room.phase === "running" && now() >= Date.parse(room.wrapup_wall) && toEnd > 0;
@@ -194,17 +266,14 @@
   }
 
   // -- the live stream ------------------------------------------------------------------
+  var status = byId("status");
   var source = new EventSource("/p/" + encodeURIComponent(token) + "/events");
   source.addEventListener("open", function () { status.textContent = status.getAttribute("data-live"); });
   source.addEventListener("error", function () { status.textContent = status.getAttribute("data-reconnecting"); });
   source.addEventListener("move", function (event) {
-    data = JSON.parse(event.data);
-    offset = Date.parse(data.server_now) - Date.now();
-    var s = data.stay;
-    text("now-what", inRoom(s.now) ? s.now.label : attr("nothing"));
-    text("next-what", inRoom(s.next) ? s.next.label : "");
-    text("now-until", inRoom(s.now) ? fill(attr("until"), { time: localTime(s.now.end) }) : "");
-    document.body.setAttribute("data-room", inRoom(s.now) ? s.now.room : "");
+    view = JSON.parse(event.data);
+    offset = Date.parse(view.server_now) - Date.now();
+    render();
     sync();
   });
   source.addEventListener("room", function (event) {
@@ -219,10 +288,13 @@
   });
   source.addEventListener("broadcast", function (event) {
     var message = JSON.parse(event.data);
+    var list = byId("broadcast-list");
+    if (message.id && list.querySelector('[data-id="' + CSS.escape(message.id) + '"]')) { return; }
     var item = document.createElement("li");
     item.textContent = message.message;
-    document.getElementById("broadcast-list").prepend(item);
-    document.getElementById("broadcasts").hidden = false;
+    if (message.id) { item.setAttribute("data-id", message.id); }
+    list.prepend(item);
+    byId("broadcasts").hidden = false;
   });
 
   loadApi();

@@ -273,6 +273,11 @@ class Store:
                 pipe.xadd(self.keys.audit, entry, maxlen=AUDIT_MAXLEN, approximate=True)
             await pipe.execute()
 
+    async def recent_broadcasts(self, count: int = 50) -> list[tuple[str, str]]:
+        """The newest broadcasts as (stream id, message), newest first."""
+        entries = await self.redis.xrevrange(self.keys.broadcasts, count=count)
+        return [(i.decode(), e.get(b"message", b"").decode()) for i, e in entries]
+
     async def clicks(self) -> list[dict[str, Any]]:
         """Every recorded /go click, oldest first (they are stored in batches)."""
         found: list[dict[str, Any]] = []

@@ -18,9 +18,10 @@ from typing import Any
 from orchestrator.board_view import presenter_room
 from orchestrator.live import Live
 from orchestrator.metrics import Metrics
+from orchestrator.page_view import Words, page_view
+from orchestrator.page_view import place_json as page_place
 from orchestrator.presence.room_feed import Watch
 from orchestrator.service import Service
-from rooms.links import embed_room
 from schedules.whereabouts import Place, Whereabouts
 
 log = logging.getLogger(__name__)
@@ -52,29 +53,10 @@ class Client:
 
 
 def place_json(live: Live, place: Place | None, token: str, participant: str) -> dict[str, Any]:
+    """A place as the API's participant list gives it (the page has `page_view`)."""
     if place is None:
         return {"kind": "page", "join": f"{live.base_url}/p/{token}"}
-    team = live.programme.team_by_id.get(place.team)
-    keynote = live.programme.keynote_by_id.get(place.keynote)
-    return {
-        "kind": place.kind,
-        "room": place.room,
-        "room_name": live.programme.room_name(place.room),
-        "round": place.round,
-        "team": place.team,
-        "team_name": team.name if team else "",
-        "project": team.project if team else "",
-        "keynote": place.keynote,
-        "title": keynote.title if keynote else "",
-        "start": place.start.isoformat(),
-        "end": place.end.isoformat(),
-        "start_wall": live.clock.wall_time(place.start).isoformat(),
-        "end_wall": live.clock.wall_time(place.end).isoformat(),
-        "join": live.join_url(place, participant),
-        "jitsi_room": embed_room(live.jitsi, live.room_names[place.room]),
-        "jwt": live.jwt(place, participant),
-        "label": live.describe(place, participant),
-    }
+    return page_place(live, place, participant, Words.of(live, participant, live.event_now()))
 
 
 def whereabouts_json(live: Live, participant: str, where: Whereabouts) -> dict[str, Any]:
@@ -87,17 +69,10 @@ def whereabouts_json(live: Live, participant: str, where: Whereabouts) -> dict[s
     }
 
 
-def page_json(live: Live, participant: str, at: datetime) -> dict[str, Any]:
-    """What a participant page follows: `/go`'s answer (with its early lead) and, under
-    `stay`, the room its embedded video should show (kept to the room's very end)."""
-    body = whereabouts_json(live, participant, live.where(participant, at))
-    body["stay"] = whereabouts_json(live, participant, live.stay(participant, at))
-    return body
-
-
 def page_key(live: Live, participant: str, at: datetime) -> str:
-    """The move as JSON, without the server's time: equal keys mean nothing changed."""
-    return json.dumps(page_json(live, participant, at))
+    """What the page shows, as JSON, without the server's time: equal keys mean nothing
+    changed."""
+    return json.dumps(page_view(live, participant, at))
 
 
 def stamped(key: str) -> str:
@@ -195,9 +170,9 @@ class Hub:
                     client.last = key
                     sent = sent or stamped(key)
                     client.send("move", sent)
-            for until in (live.where(participant, now).until, live.stay(participant, now).until):
-                if until is not None and (soonest is None or until < soonest):
-                    soonest = until
+            until = live.stay(participant, now).until
+            if until is not None and (soonest is None or until < soonest):
+                soonest = until
         if self.presenters:
             present = self.watch.occupancy(live)
             for client in list(self.presenters):
