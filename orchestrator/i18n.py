@@ -254,7 +254,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "cert_team_members": "Teamleden",
         "change": "Wijzigen",
         "comment": "Opmerking voor het team (optioneel)",
-        "draft_kept": "Nog niet verzonden: bewaard op dit toestel en verzonden zodra de verbinding terug is.",
+        "draft_kept": "Nog niet verzonden: bewaard op dit toestel en verzonden zodra de "
+        "verbinding terug is.",
         "feedback_heading": "Beoordeel de presentaties die je zag",
         "in_room_now": "nu in de ruimte",
         "later": "later vandaag",
