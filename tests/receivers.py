@@ -44,6 +44,7 @@ class Receivers:
     hits: list[Hit] = field(default_factory=list)
     fail_first: dict[str, int] = field(default_factory=dict)  # path -> failures before a 200
     down_until: float = 0.0  # /down answers 503 until then
+    stall_seconds: float = 30.0  # /stall holds its first request this long, then answers 200
 
     def at(self, path: str) -> list[Hit]:
         return [h for h in self.hits if h.path == path]
@@ -62,6 +63,8 @@ async def receivers(secret: str) -> AsyncIterator[Receivers]:
         path = request.path
         raw = await request.read()
         headers = {k.lower(): v for k, v in request.headers.items()}
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        headers["x-peer-port"] = str(peer[1]) if peer else ""  # which process sent it
         verified = None
         if "webhook-signature" in headers:
             verified = verify(
@@ -75,6 +78,11 @@ async def receivers(secret: str) -> AsyncIterator[Receivers]:
         status, extra = 200, {}
         if path == "/slow":
             await asyncio.sleep(5)
+        elif path == "/stall" and counts[path] == 1:
+            state.hits.append(
+                Hit(path, time.time(), {**headers, "x-answered": "stalled"}, {}, None)
+            )
+            await asyncio.sleep(state.stall_seconds)
         elif path == "/gone":
             status = 410
         elif path == "/limited" and counts[path] == 1:

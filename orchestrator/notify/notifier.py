@@ -46,11 +46,16 @@ from schedules.sections import NTFY_DEFAULT, section_problems
 log = logging.getLogger(__name__)
 GROUP = "notify"
 CLAIM_IDLE_MS = 15_000
-LOCK_MS = 60_000
+LOCK_MS = 6_000  # a queue's lock lease: a dead sender's queue waits at most this long
+RENEW_SECONDS = LOCK_MS / 3000  # a living sender renews its lease this often while it works
 BACKOFF = (5, 300, 1800, 7200, 18000, 36000)  # seconds after attempt 1, 2, … (Standard Webhooks)
 RECENT = 1000
 SUBS_TTL = 1.0  # seconds a delivery may use this process's copy of the subscribers
 
+_RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -410,6 +415,9 @@ class Notifier:
         token = f"{self.consumer}:{uuid.uuid4().hex[:8]}"
         if not await redis.set(keys.notify_lock(queue), token, nx=True, px=LOCK_MS):
             return
+        drainer = asyncio.current_task()
+        assert drainer is not None
+        keeper = asyncio.create_task(self._keep_lock(queue, token, drainer))
         try:
             while True:
                 head = await redis.lindex(keys.notify_queue(queue), 0)
@@ -433,7 +441,6 @@ class Notifier:
                     await self._finish(job, "failed")
                     continue
                 outcome = await self.attempt(sub, job)
-                await redis.pexpire(keys.notify_lock(queue), LOCK_MS)
                 job["attempts"] += 1
                 job["last"] = "ok" if outcome.ok else outcome.error
                 job["last_status"] = outcome.status
@@ -456,7 +463,27 @@ class Notifier:
                 await redis.zadd(keys.notify_due, {queue: job["next_at"]})
                 return
         finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
             await redis.eval(_RELEASE, 1, keys.notify_lock(queue), token)
+
+    async def _keep_lock(self, queue: str, token: str, drainer: asyncio.Task[None]) -> None:
+        """Renew a queue's short lease while `drainer` delivers (an attempt may take up to
+        the delivery timeout). A sender that dies stops renewing, and another process takes
+        the queue over within `LOCK_MS`; one that finds its lease gone stops delivering, so
+        two never deliver one queue at once (at least once: the next sends the same id)."""
+        lock = self.keys.notify_lock(queue)
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            try:
+                kept = await self.store.redis.eval(_RENEW, 1, lock, token, LOCK_MS)
+            except RedisError:
+                continue  # Redis away: try again; a lapsed lease shows as not kept
+            if not kept:
+                log.warning("lost the lease on notification queue %s; leaving it", queue)
+                drainer.cancel()
+                return
 
     async def redeliver(self, job_id: str) -> dict[str, Any]:
         redis, keys = self.store.redis, self.keys
