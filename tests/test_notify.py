@@ -148,7 +148,7 @@ async def test_every_transition_arrives_signed_and_in_order(serve, redis_url, tm
         push = await eventually(lambda: recv.delivered("/ntfy"), seconds=10)
         amelie = next(h for h in push if h.body["topic"] == TOPICS["amelie-peeters"])
         place = next(p for p in live.days["amelie-peeters"] if p.kind == "room")
-        assert amelie.body["message"].startswith(f"Le tour {place.round} commence à ")
+        assert amelie.body["message"].startswith(f"Ronde {place.round} begint om ")  # nl
         assert live.programme.room_name(place.room) in amelie.body["message"]
         assert amelie.body["click"] == live.link("amelie-peeters")
         assert time.time() - started < 60
