@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 import httpx
 
 from orchestrator.live import Live
+from orchestrator.presence.seeded import chance
+from orchestrator.presence.simulated_jury import Judgement, judgements
 from orchestrator.service import Service
 from rooms.webhooks import jaas_signature
 
@@ -34,12 +36,6 @@ class Visit:
     start: datetime  # event time
     end: datetime
     key: str
-
-
-def chance(*parts: object) -> float:
-    """A number in [0, 1) fixed by its inputs."""
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
-    return int.from_bytes(digest[:8], "big") / 2**64
 
 
 def visits(live: Live, seed: int = 0) -> list[Visit]:
@@ -109,6 +105,7 @@ def due(
 class Simulator:
     def __init__(self, service: Service, base_url: str, secret: str, seed: int = 0) -> None:
         self.service = service
+        self.base_url = base_url
         self.url = f"{base_url}/webhooks/jaas"
         self.secret = secret
         self.seed = seed
@@ -118,11 +115,14 @@ class Simulator:
         # people already in their rooms when the rehearsal is opened count too
         last = live.event_now() - timedelta(hours=1)
         planned: tuple[Live, list[Visit]] | None = None  # visits change only with Live
+        judged: tuple[Live, list[Judgement]] | None = None
         async with httpx.AsyncClient(timeout=httpx.Timeout(5.0)) as client:
             while True:
                 live = self.service.require_live()
                 if planned is None or planned[0] is not live:
                     planned = (live, visits(live, self.seed))
+                if judged is None or judged[0] is not live:
+                    judged = (live, judgements(live, self.seed))
                 now = live.event_now()
                 for body in due(live, last, now, self.seed, planned[1]):
                     raw = json.dumps(body, separators=(",", ":")).encode()
@@ -138,5 +138,21 @@ class Simulator:
                         )
                     except httpx.HTTPError as exc:
                         log.debug("simulated webhook not delivered: %s", exc)
+                await self.judge(client, live, [j for j in judged[1] if last < j.at <= now])
                 last = now
                 await asyncio.sleep(0.5)
+
+    async def judge(self, client: httpx.AsyncClient, live: Live, due: list[Judgement]) -> None:
+        """Simulated jurors' scores and audience ratings, through their own pages' endpoint."""
+        for item in due:
+            token = live.token_of.get(item.person)
+            if token is None:
+                continue
+            try:
+                answer = await client.post(
+                    f"{self.base_url}/p/{token}/{item.path}", json=item.body
+                )
+                if answer.status_code != 200:
+                    log.debug("simulated %s refused: %s", item.path, answer.text)
+            except httpx.HTTPError as exc:
+                log.debug("simulated score not delivered: %s", exc)
