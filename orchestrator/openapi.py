@@ -135,6 +135,30 @@ def spec() -> dict[str, Any]:
                     ],
                 }
             },
+            "/api/v1/results": {
+                "get": _op(
+                    "the jury's results: per team raw and severity-corrected totals, rank with "
+                    "a bootstrap interval, comments, audience ratings; jurors' severity and "
+                    "flags; awards with suggested and assigned teams (docs/scoring.md)"
+                )
+            },
+            "/api/v1/awards/{id}": {
+                "post": {
+                    **_op(
+                        "assign an award's winners; announces `award.announced` through the "
+                        "notifications, and as a broadcast when `broadcast` is true",
+                        {
+                            "type": "object",
+                            "required": ["teams"],
+                            "properties": {
+                                "teams": {"type": "array", "items": {"type": "string"}},
+                                "broadcast": {"type": "boolean"},
+                            },
+                        },
+                    ),
+                    "parameters": PID,
+                }
+            },
             "/api/v1/rounds/{n}/attendance": {
                 "get": {
                     **_op(

@@ -10,13 +10,16 @@ from aiohttp import web
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.certificates import gather, zipped
 from orchestrator.storage.sessions import Session
-from orchestrator.web.board import _render, signed_in
+from orchestrator.web.board import _render, _session, signed_in
 from orchestrator.web.body import read_json
 from orchestrator.web.scores import assign_award, results_json
 
 
-@signed_in
-async def page(request: web.Request, session: Session) -> web.StreamResponse:
+async def page(request: web.Request) -> web.StreamResponse:
+    """Without a session, the board's login form (it leads back to the board)."""
+    session = await _session(request)
+    if session is None:
+        return _render(request, "login.html", error="")
     live = request.app[SERVICE].require_live()
     if live.programme.scoring is None:
         return _render(
