@@ -170,36 +170,6 @@ def spec() -> dict[str, Any]:
                     ],
                 }
             },
-            "/api/v1/results": {
-                "get": {
-                    **_op(
-                        "results for the jury's deliberation: scores per team, the "
-                        "severity-corrected total and rank, awards"
-                    ),
-                    "responses": {
-                        "200": {"description": "ok"},
-                        "401": UNAUTHORISED,
-                        "404": {**ERROR, "description": "this event has no scoring"},
-                    },
-                }
-            },
-            "/api/v1/awards/{id}": {
-                "post": {
-                    **_op(
-                        "assign an award's winners; `award.announced` goes out, and a broadcast "
-                        "when asked",
-                        {
-                            "type": "object",
-                            "required": ["teams"],
-                            "properties": {
-                                "teams": {"type": "array", "items": {"type": "string"}},
-                                "broadcast": {"type": "boolean"},
-                            },
-                        },
-                    ),
-                    "parameters": PID,
-                }
-            },
             "/api/v1/notify/subscribers": {
                 "get": _op("notification subscribers (secrets never shown)"),
                 "post": _op(
