@@ -149,9 +149,7 @@ class Simulator:
             if token is None:
                 continue
             try:
-                answer = await client.post(
-                    f"{self.base_url}/p/{token}/{item.path}", json=item.body
-                )
+                answer = await client.post(f"{self.base_url}/p/{token}/{item.path}", json=item.body)
                 if answer.status_code != 200:
                     log.debug("simulated %s refused: %s", item.path, answer.text)
             except httpx.HTTPError as exc:
