@@ -30,7 +30,7 @@ from support import percentile, wait_up  # bench/support.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TOKEN = "bench-organiser-token"
+TOKEN = "bench-organiser-token-0123456789"
 CONNECT_SECONDS = {1000: 15, 5000: 35}
 
 

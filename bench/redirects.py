@@ -26,7 +26,7 @@ from support import percentile, wait_up  # bench/support.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TOKEN = "bench-organiser-token"
+TOKEN = "bench-organiser-token-0123456789"
 
 
 def bare_server(port: int) -> None:

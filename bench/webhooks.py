@@ -135,7 +135,11 @@ def main() -> None:
         bare_server(args.bare)
         return
     work = Path(tempfile.mkdtemp(prefix="rota-bench-"))
-    env = {**os.environ, "ROTA_ORGANISER_TOKEN": "bench", "ROTA_JAAS_WEBHOOK_SECRET": SECRET}
+    env = {
+        **os.environ,
+        "ROTA_ORGANISER_TOKEN": "bench-organiser-token-0123456789",
+        "ROTA_JAAS_WEBHOOK_SECRET": SECRET,
+    }
     rota = subprocess.Popen(
         [
             str(BIN / "rota"),

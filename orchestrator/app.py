@@ -52,6 +52,7 @@ from orchestrator.streams.pubsub import Listener
 from orchestrator.tasks import cancel_all, supervised
 from orchestrator.transitions import Conductor
 from orchestrator.web import api, board, go, notify, ops, participant, results, scores, webhooks
+from orchestrator.web.edge import harden
 from schedules.model import Programme
 from schedules.programme import load_programme
 
@@ -185,6 +186,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
     )
     app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)
+    harden(app)
     app.add_routes(
         [
             web.get("/go/{token}", go.go),

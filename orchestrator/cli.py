@@ -226,8 +226,13 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     from orchestrator.appkeys import SERVICE, SETTINGS
     from orchestrator.errors import SetupError
     from orchestrator.settings import Settings
+    from orchestrator.web.edge import runner_options
 
-    settings = Settings.build(programme_path, **options)
+    try:
+        settings = Settings.build(programme_path, **options)
+    except SetupError as exc:  # a short organiser token, an unreadable trusted proxy
+        click.echo(f"rota serve: {exc}", err=True)
+        sys.exit(1)
     programme = _load(programme_path, settings.environ)
     _logging(programme.event.id, verbose)
     app = create_app(settings, programme)
@@ -281,6 +286,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
             access_log=None,
             shutdown_timeout=5,
             backlog=4096,
+            **runner_options(settings),
         )
     except SetupError as exc:  # another Rota on this data folder, another run stored, …
         click.echo(f"rota serve: {exc}", err=True)
@@ -381,6 +387,20 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
     help="Rehearsal: simulated people join and leave the rooms (signed webhooks to ourselves; "
     "needs ROTA_JAAS_WEBHOOK_SECRET).",
 )
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    help="A reverse proxy's address or network (repeatable; default $ROTA_TRUSTED_PROXIES): "
+    "only its X-Forwarded-For names the client.",
+)
+@click.option(
+    "--client-timeout",
+    type=click.FloatRange(min=1, max=300),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client may take to send a request's headers or its body.",
+)
 @click.option("-v", "--verbose", is_flag=True)
 def serve(
     programme: Path,
@@ -397,6 +417,8 @@ def serve(
     lease_seconds: float,
     lead_minutes: float,
     simulate_presence: bool,
+    trusted_proxies: tuple[str, ...],
+    client_timeout: float,
     verbose: bool,
 ) -> None:
     """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API.
@@ -435,6 +457,8 @@ def serve(
         lease_seconds=lease_seconds,
         lead_minutes=lead_minutes,
         simulate_presence=simulate_presence,
+        trusted_proxies=trusted_proxies,
+        client_timeout=client_timeout,
     )
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from orchestrator.errors import SetupError
 
 
 class Secret:
@@ -28,6 +31,24 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+MIN_TOKEN_LENGTH = 24
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(given: str | tuple[str, ...] | list[str]) -> tuple[Network, ...]:
+    """Proxy addresses or networks (`10.0.0.5`, `10.0.0.0/8`), comma- or space-separated."""
+    parts = given.replace(",", " ").split() if isinstance(given, str) else list(given)
+    networks = []
+    for part in parts:
+        try:
+            networks.append(ipaddress.ip_network(part.strip(), strict=False))
+        except ValueError:
+            raise SetupError(
+                f"trusted proxy {part.strip()!r} is not an IP address or network"
+            ) from None
+    return tuple(networks)
 
 
 def _instance_name() -> str:
@@ -61,6 +82,11 @@ class Settings:
     notify_backoff_scale: float = 1.0  # multiplies the retry back-off (tests shorten it)
     notify_max_attempts: int = 7  # then a delivery is a dead letter
     notify_timeout: float = 10.0  # seconds for one delivery attempt
+    # X-Forwarded-For is believed only from these (ROTA_TRUSTED_PROXIES / --trusted-proxy)
+    trusted_proxies: tuple[Network, ...] = ()
+    auth_failures_allowed: int = 5  # failed logins per client in a window, then 429
+    auth_window_seconds: float = 300.0
+    client_timeout: float = 10.0  # to send a request's headers, or its body; idle keep-alive
     environ: dict[str, str] = field(default_factory=dict, repr=False)  # for [[notify]] secrets
 
     @property
@@ -73,13 +99,22 @@ class Settings:
         cls, programme: Path, environ: Mapping[str, str] | None = None, **options: object
     ) -> Settings:
         """From explicit options first, then the environment (`REDIS_URL`,
-        `ROTA_ORGANISER_TOKEN`, `ROTA_BASE_URL`), then defaults."""
+        `ROTA_ORGANISER_TOKEN`, `ROTA_BASE_URL`, `ROTA_TRUSTED_PROXIES`), then defaults.
+        Raises SetupError for an organiser token too short to resist guessing."""
         env = os.environ if environ is None else environ
         token = env.get("ROTA_ORGANISER_TOKEN", "")
         generated = not token
         if generated:
             token = secrets.token_urlsafe(24)
-        chosen = {k: v for k, v in options.items() if v is not None}
+        elif len(token) < MIN_TOKEN_LENGTH:
+            raise SetupError(
+                f"ROTA_ORGANISER_TOKEN is {len(token)} characters long; it needs at least "
+                f"{MIN_TOKEN_LENGTH} (for example: openssl rand -base64 24)."
+            )
+        chosen = {k: v for k, v in options.items() if v is not None and v != ()}
+        chosen["trusted_proxies"] = trusted_networks(
+            chosen.get("trusted_proxies") or env.get("ROTA_TRUSTED_PROXIES", "")  # type: ignore[arg-type]
+        )
         chosen.setdefault("redis_url", env.get("REDIS_URL") or None)
         chosen.setdefault("base_url", env.get("ROTA_BASE_URL", ""))
         chosen.setdefault(

@@ -23,6 +23,7 @@ from aiohttp import web
 from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from orchestrator.storage.redis_server import redis_binary
+from orchestrator.web.edge import runner_options
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
@@ -141,7 +142,9 @@ async def start_app(
     environ = {"ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
     settings = Settings.build(programme, environ, port=port, **options)
     app = create_app(settings)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=2)
+    runner = web.AppRunner(
+        app, handle_signals=False, shutdown_timeout=2, **runner_options(settings)
+    )
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     return Running(app, runner, f"http://127.0.0.1:{port}")

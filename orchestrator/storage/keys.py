@@ -113,6 +113,9 @@ class Keys:
     def session(self, digest: str) -> str:  # an organiser's board session, with a TTL
         return self._k(f"session:{digest}")
 
+    def auth_failures(self, client: str) -> str:  # failed logins from one client, with a TTL
+        return self._k(f"auth-failures:{client}")
+
     @property
     def per_run(self) -> tuple[str, ...]:  # what a new run archives (Store.reset_run)
         return (self.fired, self.state, self.room_events, self.audit, self.broadcasts)

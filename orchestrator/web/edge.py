@@ -1,0 +1,88 @@
+"""The HTTP edge below the handlers: slow clients are cut, every answer carries the same
+security headers and names no versions, and malformed requests are logged as one line.
+
+Slow clients: aiohttp has no header-read timeout of its own, but it arms its keep-alive timer
+when a connection opens and closes the connection when the timer fires while no complete
+request has arrived; so `keepalive_timeout` bounds the time to send a request's headers (and
+an idle keep-alive). A running handler is never cut by it, so server-sent events live on.
+The body has its own deadline (`body_deadline`): a request whose body has not fully arrived
+in time is answered 408 and its connection closed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web, web_response
+from aiohttp.http_exceptions import HttpProcessingError
+
+from orchestrator.appkeys import SETTINGS
+from orchestrator.settings import Settings
+from orchestrator.web.pages import SECURITY_HEADERS, csp
+
+SERVER = "Rota"
+# aiohttp fills in "Python/3.x aiohttp/3.x" where a response has no Server header, including
+# the 400s it writes itself for requests it cannot parse (no hook of ours runs for those).
+web_response.SERVER_SOFTWARE = SERVER  # type: ignore[attr-defined]
+
+
+def runner_options(settings: Settings) -> dict[str, Any]:
+    """Options for `web.run_app` / `web.AppRunner`, shared by `rota serve` and the tests."""
+    # lingering_time: how long the unread rest of a body is drained after an early answer
+    return {"keepalive_timeout": settings.client_timeout, "lingering_time": settings.client_timeout}
+
+
+@web.middleware
+async def body_deadline(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The whole body must arrive within the client timeout (the handler may read it later)."""
+    if not request.body_exists or request.content.is_eof():
+        return await handler(request)  # type: ignore[no-any-return]
+    seconds = request.app[SETTINGS].client_timeout
+    async with asyncio.timeout(seconds) as deadline:
+        request.content.on_eof(lambda: deadline.reschedule(None))
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+    response = web.json_response(
+        {"error": f"the request body did not arrive within {seconds:g} s"}, status=408
+    )
+    response.force_close()
+    return response
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """On every answer: pages, JSON, .ics, static files, 404s, streams."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", csp())
+
+
+class OneLineForMalformedRequests(logging.Filter):
+    """aiohttp logs a traceback at ERROR for every request it cannot parse (anyone on the
+    internet can send those). Keep one line, without the request's bytes (a personal link
+    could be in them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg = "refused a malformed HTTP request (%s, %s)"
+            record.args = (type(exc).__name__, exc.code)
+            record.exc_info = None
+            record.exc_text = None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def quiet_malformed_requests() -> None:
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, OneLineForMalformedRequests) for f in server_log.filters):
+        server_log.addFilter(OneLineForMalformedRequests())
+
+
+def harden(app: web.Application) -> None:
+    app.middlewares.append(body_deadline)
+    app.on_response_prepare.append(security_headers)
+    quiet_malformed_requests()
