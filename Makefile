@@ -23,6 +23,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 test: $(STAMP) $(AXE)
 	@sh scripts/ensure-chromium
+	@sh scripts/ensure-nginx
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
