@@ -190,31 +190,45 @@ class RotaProcess:
         return self.process.returncode
 
 
+def launch_rota(
+    *args: str,
+    folder: Path,
+    programme: Path = EXAMPLE,
+    env: dict[str, str] | None = None,
+    ready: bool = True,
+) -> RotaProcess:
+    """`rota serve PROGRAMME --port <free> ARGS`, its output in FOLDER/rota-<port>.log."""
+    port = free_port()
+    log = folder / f"rota-{port}.log"
+    command = [
+        str(Path(sys.executable).parent / "rota"),
+        "serve",
+        str(programme),
+        "--port",
+        str(port),
+        *args,
+    ]
+    environment = {**os.environ, "ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=environment)
+    handle = RotaProcess(process, f"http://127.0.0.1:{port}", log)
+    if ready:
+        try:
+            wait_healthy(handle)
+        except BaseException:
+            handle.kill()
+            raise
+    return handle
+
+
 @pytest.fixture
 def rota_process(tmp_path: Path) -> Iterator:
     """Start `rota serve` as a separate process, as operators run it."""
     started: list[RotaProcess] = []
 
-    def _start(
-        *args: str, programme: Path = EXAMPLE, env: dict[str, str] | None = None, ready: bool = True
-    ) -> RotaProcess:
-        port = free_port()
-        log = tmp_path / f"rota-{port}.log"
-        command = [
-            str(Path(sys.executable).parent / "rota"),
-            "serve",
-            str(programme),
-            "--port",
-            str(port),
-            *args,
-        ]
-        environment = {**os.environ, "ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                command, stdout=out, stderr=subprocess.STDOUT, env=environment
-            )
-        handle = RotaProcess(process, f"http://127.0.0.1:{port}", log)
-        started.append(handle)
+    def _start(*args: str, ready: bool = True, **options: object) -> RotaProcess:
+        handle = launch_rota(*args, folder=tmp_path, ready=False, **options)  # type: ignore[arg-type]
+        started.append(handle)  # stopped at the end even when it never became healthy
         if ready:
             wait_healthy(handle)
         return handle
