@@ -94,7 +94,8 @@ def test_slow_clients_are_cut_within_a_bound(rota_process, tmp_path: Path, reque
     closed_after = asyncio.run(all_of_them())
     total = time.monotonic() - started
     print(f"{SLOW} slow clients: closed after {min(closed_after):.2f}–{max(closed_after):.2f} s")
-    assert max(closed_after) < TIMEOUT + 5
+    # an early answer's unread body is drained for the client timeout, then cut
+    assert max(closed_after) < TIMEOUT + (8 if request_parts is BODY_UNREAD else 5)
     assert total < TIMEOUT + 8
     assert min(closed_after) >= TIMEOUT - 0.5  # cut by the timeout, not refused at once
     assert handle.process.poll() is None
