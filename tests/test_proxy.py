@@ -74,7 +74,7 @@ def proxied(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory)
     redis_server.flush()
     common = ("--redis", redis_server.url, "--trusted-proxy", "127.0.0.1")
     processes = [launch_rota(*common, "--start-at", "now", folder=folder)]
-    processes.append(launch_rota(*common, folder=folder))
+    processes.append(launch_rota(*common, "--resume", folder=folder))
     port = free_port()
     config = folder / "nginx.conf"
     upstreams = [int(p.base_url.rsplit(":", 1)[1]) for p in processes]
