@@ -42,6 +42,14 @@ def _shown_round(live: Live, now: datetime) -> LiveItem:
     return live.timeline.rounds[-1 if current.kind == "after" else 0]
 
 
+def _plenary_now(live: Live, running: tuple[str, ...]) -> str | None:
+    """The title of what everyone attends now, outside the rounds (the board's clock says it
+    instead of "The day is over" during a closing lecture)."""
+    found = [live.programme.keynote_by_id[k] for k in running]
+    chosen = next((k for k in found if k.plenary), found[0] if found else None)
+    return chosen.title if chosen else None
+
+
 def snapshot(
     live: Live,
     present: dict[str, set[str]],
@@ -171,6 +179,7 @@ def snapshot(
                 "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
                 "expected_audience": len(planned.audience),
                 "live_audience": attending,
+                "everyone": details.plenary,
             }
         )
 
@@ -212,6 +221,8 @@ def snapshot(
             "timezone": tz.key,
             "phase": current.kind,
             "round": current.round,
+            "plenary": _plenary_now(live, current.keynotes) if current.round is None else None,
+            "day_over": now >= live.timeline.ends,
             "rounds": len(live.timeline.rounds),
             "delay_minutes": live.clock.delay_minutes,
             "speed": live.clock.speed,

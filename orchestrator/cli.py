@@ -349,7 +349,8 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
 )
 @click.option(
     "--start-at",
-    help='Map the first round to this time ("now", or ISO local time); starts a new rehearsal run.',
+    help='Map the day\'s first item (a round or an earlier keynote) to this time ("now", or ISO '
+    "local time); starts a new rehearsal run.",
 )
 @click.option(
     "--resume",
@@ -480,7 +481,8 @@ EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "bip-2025"
     "--no-simulation", is_flag=True, help="No simulated people in the rooms (counts stay empty)."
 )
 def demo(port: int, speed: float, data_dir: Path, no_simulation: bool) -> None:
-    """Rehearse the bundled example day (8 teams, 6 rounds, 2 keynotes) from now, 60× fast,
+    """Rehearse the bundled example day (8 teams, 6 rounds, 2 keynotes, then a closing lecture and
+    the award ceremony for everyone) from now, 60× fast,
     with simulated people joining and leaving the rooms so the board has something to show."""
     programme = EXAMPLE_DIR / "programme.toml"
     if not programme.exists():

@@ -222,6 +222,8 @@ class Live:
         room = self.programme.room_name(place.room)
         if place.kind == "keynote":
             keynote = self.programme.keynote_by_id[place.keynote]
+            if keynote.plenary:
+                return f"{keynote.title} — {room}"
             return f"{t('keynote')}: {keynote.title} — {room}"
         team = self.programme.team_by_id.get(place.team)
         return f"{t('round', n=place.round)}: {room} — {team.name if team else place.team}"

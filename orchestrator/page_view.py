@@ -186,7 +186,7 @@ def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> lis
         key = f"keynote-{item.keynote}" if item.kind == "keynote" else f"round-{item.round}"
         start, end = live_times[key].start, live_times[key].end
         if item.kind == "keynote":
-            what = f"{t('keynote')}: {item.title}"
+            what = item.title if item.plenary else f"{t('keynote')}: {item.title}"
         elif item.kind == "away":
             what = f"{t('round', n=item.round)}: {t('away')}"
         elif item.kind == "presenting":

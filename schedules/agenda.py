@@ -26,11 +26,12 @@ class AgendaItem:
     keynote: str = ""
     title: str = ""
     reason: str = ""
+    plenary: bool = False  # a keynote for everyone: its title says what it is
 
     @property
     def summary(self) -> str:
         if self.kind == "keynote":
-            return f"Keynote: {self.title}"
+            return self.title if self.plenary else f"Keynote: {self.title}"
         if self.kind == "away":
             return f"Round {self.round}: {self.reason}"
         verb = "Presenting in" if self.kind == "presenting" else "Round"
@@ -79,6 +80,7 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
                 programme.room_name(keynote.room),
                 keynote=keynote.id,
                 title=details.title if details else keynote.id,
+                plenary=details.plenary if details else False,
             )
         )
     return sorted(items, key=lambda i: (i.start, i.kind != "keynote"))

@@ -72,7 +72,7 @@ def absence(programme: Programme, person: Participant, round_index: int) -> str:
     if round_index in person.unavailable:
         return "unavailable"
     slot = programme.rotation.slots[round_index - 1]
-    for keynote_id in person.keynotes:
+    for keynote_id in programme.keynotes_of(person):
         keynote = programme.keynote_by_id[keynote_id]
         if slot.overlaps(keynote.start, keynote.end):
             return f"keynote {keynote_id}"

@@ -90,6 +90,11 @@ class Keynote:
     def end(self) -> datetime:
         return self.start + timedelta(minutes=self.minutes)
 
+    @property
+    def plenary(self) -> bool:
+        """For everyone (a closing lecture, an award ceremony): shown by its title alone."""
+        return self.audience == "everyone"
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -144,6 +149,12 @@ class Programme:
     @cached_property
     def participant_by_id(self) -> dict[str, Participant]:
         return {p.id: p for p in self.participants}
+
+    def keynotes_of(self, person: Participant) -> tuple[str, ...]:
+        """The keynotes a person attends: those they registered for, and every keynote for
+        everyone (presenters and jury too)."""
+        plenary = tuple(k.id for k in self.keynotes if k.plenary and k.id not in person.keynotes)
+        return person.keynotes + plenary
 
     def room_name(self, room_id: str) -> str:
         room = self.room_by_id.get(room_id)

@@ -421,7 +421,7 @@ def build_plan(
             k.start,
             k.end,
             k.room,
-            tuple(sorted(p.id for p in programme.participants if k.id in p.keynotes)),
+            tuple(sorted(p.id for p in programme.participants if k.plenary or k.id in p.keynotes)),
         )
         for k in programme.keynotes
     )

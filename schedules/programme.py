@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
@@ -214,7 +214,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
             rounds=rotation.rounds if rotation else None,
         )
         r.problems.extend(roster.problems)
-        participants = _with_plenaries(roster.participants, keynotes)
+        participants = roster.participants
         if participants or not roster.problems:  # an unreadable roster says so once, no more
             _check_people(r, roster_path, roster, teams, keynotes, rotation)
         if scoring is not None and not any(p.role == "jury" for p in participants):
@@ -238,17 +238,6 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         scoring=scoring,
         awards=awards,
     )
-
-
-def _with_plenaries(
-    people: tuple[Participant, ...], keynotes: list[Keynote]
-) -> tuple[Participant, ...]:
-    """Everyone attends the keynotes for everyone: they join each person's own keynotes, so
-    the plan, the pages, `/go` and the agendas treat them like any keynote the person chose."""
-    plenary = [k.id for k in sorted(keynotes, key=lambda k: k.start) if k.audience == "everyone"]
-    if not plenary:
-        return people
-    return tuple(replace(p, keynotes=tuple(dict.fromkeys((*p.keynotes, *plenary)))) for p in people)
 
 
 def _is_identifier(value: str) -> bool:
@@ -509,7 +498,7 @@ def _check_people(
             )
     by_id = {k.id: k for k in keynotes}
     for person in participants:
-        chosen = [by_id[k] for k in person.keynotes if k in by_id]
+        chosen = [by_id[k] for k in person.keynotes if k in by_id]  # as registered
         for a_index, a in enumerate(chosen):
             for b in chosen[a_index + 1 :]:
                 if a.start < b.end and b.start < a.end:

@@ -120,8 +120,7 @@ def test_strip_shows_a_delay_as_a_break_and_a_shift(live: Live) -> None:
     assert rounds["Round 3"]["shift_minutes"] == 0
     assert (rounds["Round 4"]["start_local"], rounds["Round 4"]["shift_minutes"]) == ("11:00", 30)
     assert [i["label"] for i in items if i["kind"] == "keynote"] == [
-        live.programme.keynote_by_id["k1"].title,
-        live.programme.keynote_by_id["k2"].title,
+        live.programme.keynote_by_id[k].title for k in ("k1", "k2", "closing", "awards")
     ]
 
 
@@ -165,3 +164,26 @@ def test_journal_starts_again_with_a_new_run() -> None:
     entries = ["round.ended", "run.started", "broadcast", "run.started", "round.started"]
     assert current_run(entries, lambda kind: kind) == ["run.started", "round.started"]
     assert current_run(["a", "b"], lambda kind: kind) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("minute", "phase", "plenary", "day_over"),
+    [
+        (185, "after", None, False),  # 12:05: the rounds are over, the closing not yet begun
+        (200, "after", "Closing lecture: social work after the platforms", False),
+        (250, "after", "Award ceremony", False),
+        (300, "after", None, True),  # 14:00: the whole day is over
+    ],
+)
+def test_the_clock_names_a_keynote_for_everyone_after_the_rounds(
+    live: Live, minute: float, phase: str, plenary: str | None, day_over: bool
+) -> None:
+    clock = snapshot(live, {}, at(minute), FEED)["clock"]
+    assert (clock["phase"], clock["plenary"], clock["day_over"]) == (phase, plenary, day_over)
+
+
+def test_a_keynote_for_everyone_says_so_and_expects_everyone(live: Live) -> None:
+    keynotes = {k["id"]: k for k in snapshot(live, {}, at(200), FEED)["keynotes"]}
+    assert keynotes["closing"]["everyone"] and not keynotes["k1"]["everyone"]
+    assert keynotes["closing"]["expected_audience"] == len(live.programme.participants)
+    assert keynotes["closing"]["phase"] == "running"

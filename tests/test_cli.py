@@ -19,7 +19,7 @@ EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
 def test_check_the_example_exits_zero() -> None:
     result = CliRunner().invoke(main, ["check", str(EXAMPLE)])
     assert result.exit_code == 0, result.output
-    assert "ok — 8 teams, 6 rounds, 2 keynotes" in result.output
+    assert "ok — 8 teams, 6 rounds, 4 keynotes" in result.output
 
 
 def test_check_a_broken_programme_lists_problems_and_exits_one(tmp_path: Path) -> None:

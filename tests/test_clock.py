@@ -98,7 +98,7 @@ def test_boundaries_are_complete_and_ordered(day) -> None:
     _, plan = day
     bounds = Timeline.build(plan, ClockState.real_time()).boundaries()
     ids = [b.id for b in bounds]
-    assert len(ids) == len(set(ids)) == 6 * 4 + 2 * 2 + 1
+    assert len(ids) == len(set(ids)) == 6 * 4 + 4 * 2 + 1  # 6 rounds, 4 keynotes, the end
     assert ids[0] == "round.warning:1" and ids[-1] == "event.ended"
     assert [b.at for b in bounds] == sorted(b.at for b in bounds)
 
@@ -131,8 +131,12 @@ def test_whereabouts_of_audience_presenter_and_keynote_attendee(day) -> None:
     assert late.now is not None and late.now.round == 2
     keynote = whereabouts(mine, at(70), LEAD, NO_GAP)
     assert keynote.now is not None and keynote.now.keynote == "k1"
-    assert whereabouts(mine, at(200), LEAD, NO_GAP).now is None  # after the day
+    assert whereabouts(mine, at(185), LEAD, NO_GAP).now is None  # between rotation and closing
+    closing = whereabouts(mine, at(200), LEAD, NO_GAP).now  # 12:20: the closing lecture
+    assert closing is not None and closing.keynote == "closing"
+    assert whereabouts(mine, at(300), LEAD, NO_GAP).now is None  # after the day
     presenter = plan.teams[0].members[0]
     theirs = places(plan, timeline, presenter)
-    assert {p.room for p in theirs} == {plan.teams[0].room}
+    assert {p.room for p in theirs if p.kind == "room"} == {plan.teams[0].room}
+    assert [p.keynote for p in theirs if p.kind == "keynote"] == ["closing", "awards"]
     assert whereabouts(theirs, at(95), LEAD, NO_GAP).now.round == 4

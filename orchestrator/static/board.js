@@ -70,7 +70,7 @@
     li.setAttribute("data-keynote", k.id);
     var head = el("div", "tile-head");
     head.appendChild(el("h3", "team", k.title));
-    head.appendChild(el("span", "room-name", k.room_name));
+    head.appendChild(el("span", "room-name", k.room_name + (k.everyone ? " · everyone" : "")));
     li.appendChild(head);
     var when = k.start_local + "–" + k.end_local;
     var phase = k.phase === "running" ? " · ends in " : (k.phase === "upcoming" ? " · starts in " : " · ended");
@@ -134,8 +134,10 @@
     if (!state) { return; }
     renderStrip();
     var c = state.clock;
-    var phase = { before: "Before the day", round: "Round " + c.round + " of " + c.rounds,
-                  changeover: "Changeover before round " + c.round, after: "The day is over" }[c.phase];
+    var phase = { before: "Before the rounds", round: "Round " + c.round + " of " + c.rounds,
+                  changeover: "Changeover before round " + c.round,
+                  after: c.day_over ? "The day is over" : "After the rounds" }[c.phase];
+    if (c.plenary) { phase = c.plenary; }  // a keynote outside the rounds: its title
     document.getElementById("clock-title").textContent = phase;
     document.getElementById("event-time").textContent =
       c.local_time + (c.speed !== 1 ? " (rehearsal ×" + c.speed + ")" : "");
