@@ -209,7 +209,9 @@ async def test_audience_rates_what_they_saw_and_teams_read_it_after_the_day(
     assert await redis.hlen(store.keys.feedback) == 1
     await redis.aclose()
     later = await serve(
-        redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(6 * 30 + 5, speed=1.0)
+        redis_url=redis_url,
+        speed=1.0,
+        start_at=start_so_that_now_is(4 * 60 + 35, speed=1.0),  # after the awards
     )
     page = await http.get(f"{later.base_url}/p/{live.token_of[presenter.id]}")
     assert "&lt;i&gt;Loved&lt;/i&gt; it" in page.text
