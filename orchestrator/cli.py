@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -234,6 +236,8 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)
     programme = _load(programme_path, settings.environ)
+    # The port first: if another program holds it, nothing starts (no Redis, no run stored).
+    sockets = _listen(settings.host, settings.port)
     _logging(programme.event.id, verbose)
     app = create_app(settings, programme)
 
@@ -280,8 +284,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     try:
         web.run_app(
             app,
-            host=settings.host,
-            port=settings.port,
+            sock=sockets,
             print=None,
             access_log=None,
             shutdown_timeout=5,
@@ -291,6 +294,40 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
     except SetupError as exc:  # another Rota on this data folder, another run stored, …
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)
+
+
+def _listen(host: str, port: int) -> list[socket.socket]:
+    """Bound sockets for every address of `host`, or one sentence and exit 1 (a port in use
+    is an operator's mistake, not a traceback). aiohttp listens on them with our backlog."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        click.echo(f"rota serve: cannot listen on {host!r}: {exc.strerror}", err=True)
+        sys.exit(1)
+    bound: list[socket.socket] = []
+    for family, kind, proto, _, address in dict.fromkeys(
+        (i[0], i[1], i[2], i[3], i[4]) for i in infos
+    ):
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            sock.close()
+            for other in bound:
+                other.close()
+            reason = (
+                "is in use by another program; stop it or choose another --port"
+                if exc.errno == errno.EADDRINUSE
+                else f"cannot be used: {exc.strerror}"
+            )
+            click.echo(f"rota serve: port {port} on {host} {reason}", err=True)
+            sys.exit(1)
+        sock.set_inheritable(False)
+        bound.append(sock)
+    return bound
 
 
 def _base_url(value: str) -> str:

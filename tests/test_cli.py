@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,33 @@ def test_the_installed_command_runs() -> None:
         [str(rota), "check", str(EXAMPLE)], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_port_in_use_is_one_sentence_and_nothing_starts(tmp_path: Path) -> None:
+    """Another program on the port: exit 1, one line, no traceback, no Redis or run started."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        data = tmp_path / "var"
+        done = subprocess.run(
+            [
+                str(Path(sys.executable).parent / "rota"),
+                "serve",
+                str(EXAMPLE),
+                "--port",
+                str(port),
+                "--data-dir",
+                str(data),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"rota serve: port {port} on 127.0.0.1 is in use by another program; "
+        "stop it or choose another --port\n"
+    )
+    assert done.stdout == "" and not data.exists()
