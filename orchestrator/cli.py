@@ -64,8 +64,12 @@ def _plan(path: Path, seed: int) -> tuple[Programme, Plan]:
 @click.option("--seed", type=int, default=0, show_default=True, help="As for `rota plan`.")
 def check(programme: Path, seed: int) -> None:
     """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi] and
-    [[notify]] secrets from the environment, a rotation that can be planned); print every
-    problem as file:line: message. Exit 0 only when `rota serve` would accept it."""
+    [[notify]] secrets and Rota's own settings from the environment, a rotation that can be
+    planned); print every problem as file:line: message. Exit 0 only when `rota serve` would
+    accept it."""
+    from orchestrator.errors import SetupError
+    from orchestrator.settings import Settings
+
     result, problems = check_programme(programme, os.environ)
     if result is not None:
         try:
@@ -76,6 +80,11 @@ def check(programme: Path, seed: int) -> None:
         click.echo(str(problem), err=True)
     errors = sum(p.severity == "error" for p in problems)
     warnings = plural(len(problems) - errors, "warning")
+    try:  # the environment `rota serve` reads besides the programme (token, proxies, …)
+        Settings.build(programme, os.environ)
+    except SetupError as exc:
+        click.echo(f"environment: {exc}", err=True)
+        errors += 1
     if errors:
         click.echo(f"{plural(errors, 'error')}, {warnings}", err=True)
         sys.exit(1)

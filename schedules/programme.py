@@ -23,7 +23,7 @@ from schedules.model import (
 )
 from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
 from schedules.roster import Roster, load_roster
-from schedules.schema import Context, Table, closest, listing, suggestion, validate
+from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
 from schedules.scoring import read_awards, read_scoring
 from schedules.sections import EVENT, KEYNOTES, ROOMS, ROTATION, SECTIONS, TEAMS
 from schedules.tomlpos import Path as KeyPath
@@ -217,6 +217,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         participants = roster.participants
         if participants or not roster.problems:  # an unreadable roster says so once, no more
             _check_people(r, roster_path, roster, teams, keynotes, rotation)
+            _check_keynote_rooms(r, rooms, keynotes, participants)
         if scoring is not None and not any(p.role == "jury" for p in participants):
             r.report(("scoring",), "[scoring] is set but the roster has no jury members", "warning")
     elif "event" in data:
@@ -474,6 +475,25 @@ def _keynote_clashes(
 
 def _hhmm(moment: datetime, tz: ZoneInfo | None) -> str:
     return moment.astimezone(tz).strftime("%H:%M") if tz else moment.isoformat()
+
+
+def _check_keynote_rooms(
+    r: _Reader, rooms: list[Room], keynotes: list[Keynote], people: tuple[Participant, ...]
+) -> None:
+    """A keynote room listed with a capacity should hold the keynote's audience."""
+    capacity = {room.id: room.capacity for room in rooms}
+    index = {k.get("id"): i for i, k in enumerate(_entries(r.data, KEYNOTES))}
+    for keynote in keynotes:
+        if keynote.room not in capacity:
+            continue
+        expected = sum(1 for p in people if keynote.plenary or keynote.id in p.keynotes)
+        if expected > capacity[keynote.room]:
+            r.report(
+                ("keynotes", index[keynote.id], "room"),
+                f"keynote {keynote.id!r} expects {plural(expected, 'person', 'people')} but "
+                f"room {keynote.room!r} holds {capacity[keynote.room]}",
+                "warning",
+            )
 
 
 def _check_people(

@@ -115,7 +115,7 @@ TOML = [
         "timezone",
     ),
     Case(
-        "`language` must be de, en, fi, fr or pt, not 'xx'",
+        "`language` must be de, en, fi, fr, nl or pt, not 'xx'",
         'language = "en"',
         'language = "xx"',
         "language",
@@ -405,3 +405,42 @@ def test_a_set_secret_passes(tmp_path: Path) -> None:
     path = write_event(tmp_path, toml=BASE_TOML + "\n" + NOTIFY)
     result = CliRunner().invoke(main, ["check", str(path)], env={"UNSET_SECRET_VAR": WHSEC})
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "ROTA_ORGANISER_TOKEN",
+            "short",
+            "environment: ROTA_ORGANISER_TOKEN is 5 characters long; it needs at least 24 "
+            "(for example: openssl rand -base64 24).",
+        ),
+        (
+            "ROTA_TRUSTED_PROXIES",
+            "nonsense",
+            "environment: trusted proxy 'nonsense' is not an IP address or network",
+        ),
+    ],
+)
+def test_check_refuses_the_environment_serve_would_refuse(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))], env={variable: value})
+    assert result.exit_code == 1
+    assert result.output == f"{message}\n1 error, 0 warnings\n"
+
+
+def test_a_keynote_room_too_small_for_everyone_is_a_warning(tmp_path: Path) -> None:
+    toml = (
+        BASE_TOML
+        + '\n[[rooms]]\nid = "aula"\ncapacity = 5\n\n[[keynotes]]\nid = "closing"\n'
+        + 'start = "2025-03-27T10:30"\nminutes = 30\nroom = "aula"\naudience = "everyone"\n'
+    )
+    programme, problems = check_programme(write_event(tmp_path, toml=toml), {})
+    assert programme is not None
+    line = line_of(toml, 'room = "aula"')
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'programme.toml'}:{line}: warning: keynote 'closing' expects 8 people "
+        "but room 'aula' holds 5"
+    ]
