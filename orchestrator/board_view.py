@@ -333,9 +333,6 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
         team = live.programme.team_by_id.get(fields.get("team", ""))
         name = team.name if team else fields.get("team", "")
         return f"{_person(live, fields.get('juror', ''))} scored {name}"
-    if kind == "feedback":
-        team = live.programme.team_by_id.get(fields.get("team", ""))
-        return f"An audience rating for {team.name if team else fields.get('team', '')}"
     if kind == "award":
         names = [live.programme.team_by_id.get(t) for t in fields.get("teams", "").split()]
         award = next((a for a in live.programme.awards if a.id == fields.get("award")), None)

@@ -274,6 +274,10 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
                 f"{live.clock.wall_time(live.timeline.starts):%H:%M:%S} UTC"
             )
         click.echo(f"  board:       {chosen.base_url}/board  (log in with the organiser token)")
+        if live.programme.scoring is not None:
+            click.echo(
+                f"  results:     {chosen.base_url}/board/results  (scores, awards, certificates)"
+            )
         if announce:
             click.echo("  participant pages (they follow the rotation by themselves):")
             for label, person in _sample_people(live):
@@ -364,12 +368,14 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
     audience = next((p for p in people if p.role == "audience" and not p.keynotes), None)
     presenter = next((p for p in people if p.role == "presenter"), None)
     keynote = next((p for p in people if p.role == "audience" and p.keynotes), None)
+    juror = next((p for p in people if p.role == "jury"), None) if live.programme.scoring else None
     return [
         (label, p)
         for label, p in (
             ("audience:", audience),
             ("presenter:", presenter),
             ("keynote attendee:", keynote),
+            ("jury member:", juror),
         )
         if p is not None
     ]

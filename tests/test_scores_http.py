@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
-import redis.asyncio as aioredis
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.jury import windows
 from orchestrator.live import Live
+from orchestrator.storage.scores import ScoreStore
+from schedules.scoring import Feedback
 from tests.conftest import AUTH, eventually
 from tests.test_board import board_client
 from tests.test_participant_browser import start_so_that_now_is
@@ -180,40 +181,52 @@ async def test_the_board_panel_counts_and_alerts(serve, http, redis_url) -> None
         await eventually(counted)
 
 
-async def test_audience_rates_what_they_saw_and_teams_read_it_after_the_day(
-    serve, http, redis_url
-) -> None:
-    running, live = await _start(serve, redis_url, 10)
+def _rater(live: Live, round_index: int):  # type: ignore[no-untyped-def]
+    """An audience member, a team they saw in `round_index` and a team they never see."""
     person = next(
         p
         for p in live.programme.participants
-        if p.role == "audience" and any(w.duty.round == 1 for w in windows(live, p.id))
+        if p.role == "audience" and any(w.duty.round == round_index for w in windows(live, p.id))
     )
-    seen = next(w.duty.team for w in windows(live, person.id) if w.duty.round == 1)
-    unseen = next(
-        t.id
-        for t in live.programme.teams
-        if t.id not in {w.duty.team for w in windows(live, person.id)}
-    )
+    mine = windows(live, person.id)
+    seen = next(w.duty.team for w in mine if w.duty.round == round_index)
+    unseen = next(t.id for t in live.programme.teams if t.id not in {w.duty.team for w in mine})
+    return person, seen, unseen
+
+
+async def test_audience_rates_only_what_they_saw_and_a_new_run_starts_afresh(
+    serve, http, redis_url
+) -> None:
+    running, live = await _start(serve, redis_url, 10)
+    person, seen, unseen = _rater(live, 1)
     url = f"{running.base_url}/p/{live.token_of[person.id]}/feedback"
-    ok = await http.post(url, json={"team": seen, "rating": 4, "line": "<i>Loved</i> it"})
+    ok = await http.post(url, json={"team": seen, "rating": 4, "line": "Loved it"})
     assert ok.status_code == 200, ok.text
     refused = await http.post(url, json={"team": unseen, "rating": 4})
     assert refused.status_code == 403
     presenter = next(p for p in live.programme.participants if p.team == seen)
     page = await http.get(f"{running.base_url}/p/{live.token_of[presenter.id]}")
-    assert "Loved" not in page.text  # not before the day is over
+    assert 'id="audience-said"' not in page.text  # not before the day is over
     store = running.app[STORE]
+    assert await store.redis.hlen(store.keys.feedback) == 1
     await running.stop()
-    redis = aioredis.Redis.from_url(redis_url)
-    assert await redis.hlen(store.keys.feedback) == 1
-    await redis.aclose()
-    later = await serve(
-        redis_url=redis_url,
-        speed=1.0,
-        start_at=start_so_that_now_is(4 * 60 + 35, speed=1.0),  # after the awards
+    again, _ = await _start(serve, redis_url, 20)  # --start-at: a new rehearsal run
+    store = again.app[STORE]
+    assert await store.redis.hlen(store.keys.feedback) == 0
+    assert await store.redis.keys(f"{store.keys.prefix}archive:*:feedback")
+
+
+async def test_teams_read_their_audience_after_the_day(serve, http, redis_url) -> None:
+    """Ratings close with scoring (after the last round); the team reads them once the day,
+    award ceremony included, is over. The rating is stored as the day's form stored it."""
+    running, live = await _start(serve, redis_url, 4 * 60 + 35)  # after the awards
+    person, seen, _ = _rater(live, 6)
+    await ScoreStore(running.app[STORE]).save_feedback(
+        Feedback(person.id, seen, 5, "<i>Loved</i> it", "2025-03-27T11:20:00+00:00")
     )
-    page = await http.get(f"{later.base_url}/p/{live.token_of[presenter.id]}")
+    presenter = next(p for p in live.programme.participants if p.team == seen)
+    page = await http.get(f"{running.base_url}/p/{live.token_of[presenter.id]}")
+    assert 'id="audience-said"' in page.text
     assert "&lt;i&gt;Loved&lt;/i&gt; it" in page.text
 
 

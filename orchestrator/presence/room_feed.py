@@ -42,7 +42,7 @@ class JournalEntry:
 def journal_entry(entry_id: bytes | str, raw: dict[bytes, bytes]) -> JournalEntry | None:
     """The organisers' view of an audit entry; batches of `/go` clicks are not news."""
     fields = {k.decode(): v.decode() for k, v in raw.items()}
-    if fields.get("kind") == "go":
+    if fields.get("kind") in ("go", "feedback"):  # clicks and audience ratings are not news
         return None
     return JournalEntry(entry_id.decode() if isinstance(entry_id, bytes) else entry_id, fields)
 

@@ -118,7 +118,16 @@ class Keys:
 
     @property
     def per_run(self) -> tuple[str, ...]:  # what a new run archives (Store.reset_run)
-        return (self.fired, self.state, self.room_events, self.audit, self.broadcasts)
+        return (
+            self.fired,
+            self.state,
+            self.room_events,
+            self.audit,
+            self.broadcasts,
+            self.scores,  # a rehearsal's scores, ratings and awards are not the real day's
+            self.feedback,
+            self.awards,
+        )
 
     def archived(self, stamp: int, key: str) -> str:  # a previous run's key, kept
         return self._k(f"archive:{stamp}:{key.removeprefix(self.prefix)}")

@@ -214,9 +214,10 @@ class Store:
 
     async def reset_run(self) -> None:
         """A new run (a rehearsal, or the real day after one): the previous run's records
-        (which boundaries fired, room events, clicks and organiser actions, broadcasts) would
-        read as nonsense against the new clock. Nothing is deleted: they are renamed under
-        `archive:<ms>:`. Tokens, the plan and the e-mail records stay."""
+        (which boundaries fired, room events, clicks and organiser actions, broadcasts, the
+        jury's scores, ratings and awards) would read as nonsense against the new clock.
+        Nothing is deleted: they are renamed under `archive:<ms>:`. Tokens, the plan and the
+        e-mail records stay."""
         stamp = int(time.time() * 1000)
         for key in self.keys.per_run:
             if await self.redis.exists(key):
