@@ -211,6 +211,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
             roster_path,  # reason to call the roster's references to it unknown as well
             teams=_declared(data, TEAMS),
             keynotes=_declared(data, KEYNOTES),
+            broken=_declared(data, TEAMS, valid=False) + _declared(data, KEYNOTES, valid=False),
             rounds=rotation.rounds if rotation else None,
         )
         r.problems.extend(roster.problems)
@@ -257,9 +258,11 @@ def _entries(data: dict[str, Any], schema: Table) -> list[dict[str, Any]]:
     return []
 
 
-def _declared(data: dict[str, Any], schema: Table) -> list[str]:
+def _declared(data: dict[str, Any], schema: Table, valid: bool = True) -> list[str]:
+    """The ids as written (`valid`), or those refused for their characters (reported)."""
     ids = (t.get("id") for t in _entries(data, schema))
-    return list(dict.fromkeys(i for i in ids if isinstance(i, str) and i))
+    written = dict.fromkeys(i for i in ids if isinstance(i, str) and i)
+    return [i for i in written if _is_identifier(i) == valid]
 
 
 def _check_section(r: _Reader, schema: Table) -> None:
@@ -368,7 +371,7 @@ def _teams(r: _Reader) -> list[Team]:
                 (*path, "id"), f"duplicate team id {team_id!r} (first at line {seen[team_id]})"
             )
             continue
-        if room and room not in room_ids:
+        if room and room not in room_ids and not closest(room, _declared(r.data, ROOMS, False)):
             r.report(
                 (*path, "room"),
                 f"team {team_id!r} uses unknown room {room!r} (rooms: {listing(room_ids)})",

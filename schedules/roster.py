@@ -62,9 +62,16 @@ def decode(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
 
 
 def load_roster(
-    path: Path, *, teams: Sequence[str], keynotes: Mapping[str, Keynote], rounds: int | None
+    path: Path,
+    *,
+    teams: Sequence[str],
+    keynotes: Mapping[str, Keynote] | Sequence[str],
+    rounds: int | None,
+    broken: Sequence[str] = (),
 ) -> Roster:
-    """`rounds` None: the rotation is broken (already reported), so round numbers go unchecked."""
+    """`rounds` None: the rotation is broken (already reported), so round numbers go unchecked.
+    `broken`: ids the programme declares but refused (reported there); a reference that is
+    close to one of them is that same mistake, so it is not reported again."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -117,7 +124,7 @@ def load_roster(
             )
             continue
         cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)}
-        person = _person(cells, name, line, problems, known_teams, keynotes, rounds)
+        person = _person(cells, name, line, problems, known_teams, keynotes, rounds, broken)
         if person is None:
             continue
         if person.id in lines:
@@ -140,8 +147,9 @@ def _person(
     line: int,
     problems: list[Problem],
     teams: Mapping[str, None],
-    keynotes: Mapping[str, Keynote],
+    keynotes: Mapping[str, Keynote] | Sequence[str],
     rounds: int | None,
+    broken: Sequence[str],
 ) -> Participant | None:
     def error(message: str, severity: str = "error") -> None:
         problems.append(Problem(name, line, message, severity))  # type: ignore[arg-type]
@@ -166,7 +174,7 @@ def _person(
     if role == "presenter":
         if not team:
             error(f"presenter {pid!r} has no team")
-        elif team not in teams:
+        elif team not in teams and not closest(team, broken):
             error(f"presenter {pid!r} belongs to unknown team {team!r} (teams: {listing(teams)})")
     elif team:
         error(f"{pid!r} is {role}, so their team {team!r} is ignored", "warning")
@@ -181,13 +189,13 @@ def _person(
         language = ""
     preferences = tuple(cells.get("preferences", "").split())
     for pref in preferences:
-        if pref not in teams:
+        if pref not in teams and not closest(pref, broken):
             error(f"{pid!r}: preference for unknown team {pref!r} (teams: {listing(teams)})")
     if len(set(preferences)) != len(preferences):
         error(f"{pid!r}: a team is listed twice in preferences", "warning")
     chosen = tuple(cells.get("keynotes", "").split())
     for keynote in chosen:
-        if keynote not in keynotes:
+        if keynote not in keynotes and not closest(keynote, broken):
             error(f"{pid!r}: unknown keynote {keynote!r} (keynotes: {listing(keynotes)})")
     unavailable: set[int] = set()
     for item in cells.get("unavailable", "").split():

@@ -59,6 +59,16 @@ TOML = [
         "[rotation_]",
         "[rotation_]",
     ),
+    Case(  # the roster's references to t3 are the same mistake: not reported again
+        "team id 't 3' may hold only letters, digits, - and _",
+        'id = "t3"',
+        'id = "t 3"',
+        'id = "t 3"',
+    ),
+    Case("room id 'r 3' may hold only letters, digits, - and _", 'id = "r3"', 'id = "r 3"', "r 3"),
+    Case(
+        "keynote id 'k 1' may hold only letters, digits, - and _", 'id = "k1"', 'id = "k 1"', "k 1"
+    ),
     Case(
         "`capacity` must be a whole number, not 'ten'", "capacity = 10", 'capacity = "ten"', "ten"
     ),
