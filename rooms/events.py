@@ -77,21 +77,41 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def check_time(name: str, value: Any, window: TimeWindow) -> None:
-    """A time Rota can place: a finite number of Unix seconds inside `window`."""
+def check_time(name: str, value: Any, window: TimeWindow, per_second: int = 1) -> None:
+    """A time Rota can place: a finite number inside `window` (Unix seconds). `name` and
+    `per_second` say how the sender wrote it (JaaS: `timestamp`, in milliseconds), so the
+    message quotes the value as it was sent."""
+    unit = "seconds" if per_second == 1 else "milliseconds"
     if not _number(value) or not math.isfinite(value):
         raise UnusableEvent("time is not a number", f"{name} {value!r} is not a number")
     if not window.contains(value):
-        hint = " (milliseconds? Unix seconds are expected)" if window.contains(value / 1000) else ""
+        sent = value * per_second
+        shown = int(sent) if float(sent).is_integer() else sent
+        hint = (
+            f" (a thousand times too large: Unix {unit} are expected)"
+            if window.contains(value / 1000)
+            else ""
+        )
         raise UnusableEvent(
             "time outside the event",
-            f"{name} {value!r} is not a time near this event{hint}: "
-            f"expected Unix seconds in {window.describe()}",
+            f"{name} {shown!r} is not a time near this event{hint}: expected Unix {unit} "
+            f"for a moment in {window.describe()}",
         )
 
 
+_FIELD = {  # where event_sync puts the time of each kind of event
+    "joined": "joined_at",
+    "left": "left_at",
+    "room_created": "created_at",
+    "room_destroyed": "destroyed_at",
+}
+
+
 def check_times(event: RoomEvent, window: TimeWindow) -> None:
-    check_time("the event time", event.at, window)
+    if event.source == "jaas":
+        check_time("timestamp", event.at, window, per_second=1000)
+    else:
+        check_time(_FIELD[event.kind], event.at, window)
     if event.joined_at is not None:
         check_time("joined_at", event.joined_at, window)
 

@@ -54,7 +54,7 @@ def test_a_killed_rota_takes_its_redis_along_and_starts_again_on_the_same_folder
     assert not _alive(redis_pid)
     print(f"\nredis-server gone {time.monotonic() - killed:.2f} s after SIGKILL of rota serve")
 
-    second = rota_process("--data-dir", str(data))
+    second = rota_process("--data-dir", str(data), "--resume")
     assert _tokens(second.base_url) == tokens
     state = httpx.get(f"{second.base_url}/api/v1/state", headers=AUTH, timeout=10).json()
     assert state["delay_minutes"] == 7
