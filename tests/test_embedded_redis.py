@@ -80,7 +80,7 @@ async def test_an_orphan_redis_server_in_the_folder_is_stopped_and_replaced(
     )
     try:
         await eventually(lambda: (data / "redis.sock").exists(), seconds=10)
-        second = await start_app(data_dir=data)
+        second = await start_app(data_dir=data, resume=True)
         try:
             assert second.app[SERVICE].require_live().token_of == tokens
             assert await asyncio.wait_for(orphan.wait(), 5) == 0  # asked to shut down: it did

@@ -63,7 +63,7 @@ async def test_a_sender_killed_mid_delivery_is_taken_over_within_seconds(
             f"{api}/api/v1/notify/subscribers/{made.json()['id']}/test", headers=AUTH
         )
         assert sent.status_code == 202
-        stalled = (await eventually(lambda: recv.at("/stall"), seconds=10))[0]
+        stalled = (await eventually(lambda: recv.at("/stall"), seconds=30))[0]
         port = int(stalled.headers["x-peer-port"])
         sender = next(r for r in both if owns_port(r.process.pid, port))
         sender.kill()  # SIGKILL while its request is in flight: the queue's lock stays behind
