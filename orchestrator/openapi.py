@@ -1,216 +1,245 @@
-"""The organiser API described as OpenAPI 3.1; a test keeps it in agreement with the router."""
+"""The organiser API described as OpenAPI 3.1, built from the typed models that validate the
+requests (api_models.py), with every status each operation can answer. A test keeps it in
+agreement with the router; schemathesis (tests/test_openapi_fuzz.py) checks the running
+service against it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-ERROR = {
-    "description": "the change does not apply; `error` says why",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+from pydantic import BaseModel
+
+from orchestrator import api_models as m
+
+REF = "#/components/schemas/{model}"
+STATUS_WORDS = {
+    400: "refused; `error` says why",
+    401: "missing or wrong organiser token",
+    403: "not allowed for this award",
+    404: "no such thing (participant, keynote, round, subscriber, delivery, award)",
+    408: "the request body did not arrive in time",
+    409: "the thing is in a state where this does not apply",
+    413: "the body is too large",
+    429: "too many failed logins from this client; `Retry-After` says when to try again",
+    503: "not now (the event has not started, or Redis is away); `Retry-After` when known",
 }
-UNAUTHORISED = {"description": "missing or wrong organiser token"}
+ANY_OBJECT = {"type": "object"}
+LIST_OF_OBJECTS = {"type": "array", "items": {"type": "object"}}
+CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
-def _op(
-    summary: str, body: dict[str, Any] | None = None, ok: str = "200", public: bool = False
-) -> dict[str, Any]:
-    operation: dict[str, Any] = {"summary": summary, "responses": {ok: {"description": "ok"}}}
-    if not public:
-        operation["responses"]["401"] = UNAUTHORISED
-    if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": body}},
-        }
-        operation["responses"]["400"] = ERROR
-    if public:
-        operation["security"] = []
-    return operation
+class _Schemas:
+    """Collects each model's JSON schema once, under components/schemas."""
+
+    def __init__(self) -> None:
+        self.components: dict[str, Any] = {}
+
+    def ref(self, model: type[BaseModel], mode: str = "serialization") -> dict[str, Any]:
+        schema = model.model_json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
+        self.components.update(schema.pop("$defs", {}))
+        self.components[model.__name__] = schema
+        return {"$ref": REF.format(model=model.__name__)}
 
 
-MINUTES = {"type": "object", "required": ["minutes"], "properties": {"minutes": {"type": "number"}}}
-PID = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}]
+def _path(name: str, kind: str = "string") -> dict[str, Any]:
+    bounds = {"minimum": 1, "maximum": 1000} if kind == "integer" else {"maxLength": 200}
+    return {"name": name, "in": "path", "required": True, "schema": {"type": kind, **bounds}}
+
+
+def _query(name: str, values: list[str]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": {"enum": values}}
 
 
 def spec() -> dict[str, Any]:
+    schemas = _Schemas()
+    error = {"application/json": {"schema": schemas.ref(m.Error)}}
+
+    def op(
+        summary: str,
+        ok: tuple[int, dict[str, Any]],
+        *,
+        body: type[m.Body] | None = None,
+        statuses: tuple[int, ...] = (),
+        parameters: list[dict[str, Any]] | None = None,
+        extra_content: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        status, schema = ok
+        content = {"application/json": {"schema": schema}, **(extra_content or {})}
+        answers = {str(status): {"description": "done", "content": content}}
+        every = {401, 429, 503, *statuses}
+        if body is not None:
+            every |= {400, 408, 413}
+        if parameters and any(p["in"] == "path" for p in parameters):
+            every.add(404)
+        if parameters and any(p["in"] == "query" for p in parameters):
+            every.add(400)
+        for code in sorted(every):
+            answers[str(code)] = {"description": STATUS_WORDS[code], "content": error}
+        operation: dict[str, Any] = {"summary": summary, "responses": answers}
+        if parameters:
+            operation["parameters"] = parameters
+        if body is not None:
+            operation["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": schemas.ref(body, "validation")}},
+            }
+        return operation
+
+    pid = [_path("id")]
+    paths: dict[str, Any] = {
+        "/api/v1/state": {
+            "get": op("the live state: clock, current round, every room", (200, ANY_OBJECT))
+        },
+        "/api/v1/plan": {"get": op("the current plan (the planner's JSON)", (200, ANY_OBJECT))},
+        "/api/v1/rooms": {
+            "get": op("rooms with their video room names and URLs", (200, LIST_OF_OBJECTS))
+        },
+        "/api/v1/participants": {
+            "get": op(
+                "participants with their personal links; `format=csv|xlsx|json`: the table of "
+                "`rota links` (e-mail, language, zone, first place and time)",
+                (200, LIST_OF_OBJECTS),
+                parameters=[_query("format", ["csv", "json", "xlsx"])],
+                extra_content={
+                    **CSV,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                },
+            )
+        },
+        "/api/v1/participants/{id}": {
+            "get": op("where one participant is sent now", (200, ANY_OBJECT), parameters=pid)
+        },
+        "/api/v1/clock/delay": {
+            "post": op(
+                "shift everything not yet started by `minutes` (negative: earlier)",
+                (200, schemas.ref(m.Delayed)),
+                body=m.Delay,
+            )
+        },
+        "/api/v1/rounds/current/extend": {
+            "post": op(
+                "lengthen the running round by `minutes` and shift later rounds",
+                (200, schemas.ref(m.Extended)),
+                body=m.Extend,
+            )
+        },
+        "/api/v1/participants/{id}/move": {
+            "post": op(
+                "put one participant in another room for one round",
+                (200, schemas.ref(m.Moved)),
+                body=m.Move,
+                parameters=pid,
+            )
+        },
+        "/api/v1/participants/{id}/revoke": {
+            "post": op(
+                "replace a participant's personal link; the old one stops working",
+                (200, ANY_OBJECT),
+                parameters=pid,
+            )
+        },
+        "/api/v1/broadcast": {
+            "post": op(
+                "a message to every participant page",
+                (201, schemas.ref(m.Broadcasted)),
+                body=m.Broadcast,
+            )
+        },
+        "/api/v1/replan": {
+            "post": op(
+                "replan the rounds not yet begun after a late arrival, a departure, a team "
+                "dropping out or a room lost",
+                (200, ANY_OBJECT),
+                body=m.Replan,
+            )
+        },
+        "/api/v1/keynotes/{id}/attendance": {
+            "get": op(
+                "keynote attendance rebuilt from the stored room events; `?format=csv`",
+                (200, ANY_OBJECT),
+                parameters=[*pid, _query("format", ["json", "csv"])],
+                extra_content=CSV,
+            )
+        },
+        "/api/v1/rounds/{n}/attendance": {
+            "get": op(
+                "plan against reality for one round: minutes in the assigned room and elsewhere",
+                (200, ANY_OBJECT),
+                parameters=[_path("n", "integer")],
+            )
+        },
+        "/api/v1/results": {
+            "get": op(
+                "the jury's results: per team raw and severity-corrected totals, rank with a "
+                "bootstrap interval, comments, audience ratings; jurors' severity and flags; "
+                "awards with suggested and assigned teams (docs/scoring.md); 404 without "
+                "[scoring]",
+                (200, ANY_OBJECT),
+                statuses=(404,),
+            )
+        },
+        "/api/v1/awards/{id}": {
+            "post": op(
+                "assign an award's winners; announces `award.announced` through the "
+                "notifications, and as a broadcast when `broadcast` is true",
+                (200, ANY_OBJECT),
+                body=m.Award,
+                parameters=pid,
+                statuses=(403, 409),
+            )
+        },
+        "/api/v1/notify/subscribers": {
+            "get": op("notification subscribers (secrets never shown)", (200, LIST_OF_OBJECTS)),
+            "post": op(
+                "add a subscriber; a webhook's secret is made up when not given and shown once "
+                "in the answer; private addresses are refused",
+                (201, ANY_OBJECT),
+                body=m.Subscriber,
+            ),
+        },
+        "/api/v1/notify/subscribers/{id}": {
+            "delete": op("remove a subscriber", (200, schemas.ref(m.Removed)), parameters=pid)
+        },
+        "/api/v1/notify/subscribers/{id}/test": {
+            "post": op("send a test notification", (202, schemas.ref(m.Queued)), parameters=pid)
+        },
+        "/api/v1/notify/deliveries": {
+            "get": op(
+                "deliveries by status (failed: the dead letters)",
+                (200, LIST_OF_OBJECTS),
+                parameters=[_query("status", ["failed", "pending", "delivered"])],
+            )
+        },
+        "/api/v1/notify/deliveries/{id}/redeliver": {
+            "post": op(
+                "deliver a failed one again",
+                (202, schemas.ref(m.Redelivered)),
+                parameters=pid,
+                statuses=(409,),
+            )
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "summary": "this description",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "done",
+                        "content": {"application/json": {"schema": ANY_OBJECT}},
+                    }
+                },
+            }
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {"title": "Rota organiser API", "version": "1"},
         "components": {
             "securitySchemes": {"organiser": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": {"type": "object", "properties": {"error": {"type": "string"}}}},
+            "schemas": schemas.components,
         },
         "security": [{"organiser": []}],
-        "paths": {
-            "/api/v1/state": {"get": _op("the live state: clock, current round, every room")},
-            "/api/v1/plan": {"get": _op("the current plan (the planner's JSON)")},
-            "/api/v1/rooms": {"get": _op("rooms with their video room names and URLs")},
-            "/api/v1/participants": {
-                "get": {
-                    **_op(
-                        "participants with their personal links; `format=csv|xlsx|json`: the "
-                        "table of `rota links` (e-mail, language, zone, first place and time)"
-                    ),
-                    "parameters": [
-                        {
-                            "name": "format",
-                            "in": "query",
-                            "required": False,
-                            "schema": {"type": "string", "enum": ["csv", "json", "xlsx"]},
-                        }
-                    ],
-                }
-            },
-            "/api/v1/participants/{id}": {
-                "get": {**_op("where one participant is sent now"), "parameters": PID}
-            },
-            "/api/v1/clock/delay": {
-                "post": _op(
-                    "shift everything not yet started by `minutes` (negative: earlier)", MINUTES
-                )
-            },
-            "/api/v1/rounds/current/extend": {
-                "post": _op(
-                    "lengthen the running round by `minutes` and shift later rounds", MINUTES
-                )
-            },
-            "/api/v1/participants/{id}/move": {
-                "post": {
-                    **_op(
-                        "put one participant in another room for one round",
-                        {
-                            "type": "object",
-                            "required": ["round", "room"],
-                            "properties": {
-                                "round": {"type": "integer"},
-                                "room": {"type": "string"},
-                            },
-                        },
-                    ),
-                    "parameters": PID,
-                }
-            },
-            "/api/v1/participants/{id}/revoke": {
-                "post": {
-                    **_op("replace a participant's personal link; the old one stops working"),
-                    "parameters": PID,
-                }
-            },
-            "/api/v1/broadcast": {
-                "post": _op(
-                    "a message to every participant page",
-                    {
-                        "type": "object",
-                        "required": ["message"],
-                        "properties": {"message": {"type": "string", "maxLength": 2000}},
-                    },
-                    ok="201",
-                )
-            },
-            "/api/v1/replan": {
-                "post": _op(
-                    "replan the rounds not yet begun after a late arrival, a departure, a team "
-                    "dropping out or a room lost",
-                    {
-                        "type": "object",
-                        "required": ["change"],
-                        "properties": {
-                            "change": {
-                                "enum": ["late_arrival", "departure", "team_dropout", "room_lost"]
-                            },
-                            "participant": {"oneOf": [{"type": "string"}, {"type": "object"}]},
-                            "team": {"type": "string"},
-                            "room": {"type": "string"},
-                            "replacement": {"type": "string"},
-                        },
-                    },
-                )
-            },
-            "/api/v1/keynotes/{id}/attendance": {
-                "get": {
-                    **_op("keynote attendance rebuilt from the stored room events; `?format=csv`"),
-                    "parameters": [
-                        *PID,
-                        {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}},
-                    ],
-                }
-            },
-            "/api/v1/results": {
-                "get": _op(
-                    "the jury's results: per team raw and severity-corrected totals, rank with "
-                    "a bootstrap interval, comments, audience ratings; jurors' severity and "
-                    "flags; awards with suggested and assigned teams (docs/scoring.md)"
-                )
-            },
-            "/api/v1/awards/{id}": {
-                "post": {
-                    **_op(
-                        "assign an award's winners; announces `award.announced` through the "
-                        "notifications, and as a broadcast when `broadcast` is true",
-                        {
-                            "type": "object",
-                            "required": ["teams"],
-                            "properties": {
-                                "teams": {"type": "array", "items": {"type": "string"}},
-                                "broadcast": {"type": "boolean"},
-                            },
-                        },
-                    ),
-                    "parameters": PID,
-                }
-            },
-            "/api/v1/rounds/{n}/attendance": {
-                "get": {
-                    **_op(
-                        "plan against reality for one round: minutes in the assigned room and "
-                        "elsewhere"
-                    ),
-                    "parameters": [
-                        {"name": "n", "in": "path", "required": True, "schema": {"type": "integer"}}
-                    ],
-                }
-            },
-            "/api/v1/notify/subscribers": {
-                "get": _op("notification subscribers (secrets never shown)"),
-                "post": _op(
-                    "add a subscriber; a webhook's secret is made up when not given and shown "
-                    "once in the answer; private addresses are refused",
-                    {
-                        "type": "object",
-                        "required": ["url"],
-                        "properties": {
-                            "url": {"type": "string"},
-                            "kind": {
-                                "enum": ["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
-                            },
-                            "events": {"type": "array", "items": {"type": "string"}},
-                            "secret": {"type": "string"},
-                        },
-                    },
-                    ok="201",
-                ),
-            },
-            "/api/v1/notify/subscribers/{id}": {
-                "delete": {**_op("remove a subscriber"), "parameters": PID}
-            },
-            "/api/v1/notify/subscribers/{id}/test": {
-                "post": {**_op("send a test notification", ok="202"), "parameters": PID}
-            },
-            "/api/v1/notify/deliveries": {
-                "get": {
-                    **_op("deliveries by status (failed: the dead letters)"),
-                    "parameters": [
-                        {
-                            "name": "status",
-                            "in": "query",
-                            "schema": {"enum": ["failed", "pending", "delivered"]},
-                        }
-                    ],
-                }
-            },
-            "/api/v1/notify/deliveries/{id}/redeliver": {
-                "post": {**_op("deliver a failed one again", ok="202"), "parameters": PID}
-            },
-            "/api/v1/openapi.json": {"get": _op("this description", public=True)},
-        },
+        "paths": paths,
     }

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.errors import Refused, SetupError, Unavailable
+from orchestrator.errors import NotFound, Refused, SetupError, Unavailable
 from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.store import Store, digest
@@ -323,7 +323,7 @@ class Service:
     async def revoke(self, participant: str) -> str:
         live = self.require_live()
         if participant not in live.programme.participant_by_id:
-            raise Refused(f"unknown participant {participant!r}")
+            raise NotFound(f"unknown participant {participant!r}")
         token = await self.store.revoke(participant)
         self.live = live.rebuilt(
             tokens=await self.store.tokens(), revoked=await self.store.revoked_tokens()

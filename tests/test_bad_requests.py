@@ -43,7 +43,7 @@ BAD_REQUESTS = [
     ("/api/v1/clock/delay", {"minutes": "ten"}, "`minutes` must be a number"),
     ("/api/v1/clock/delay", {}, "`minutes` must be a number"),
     ("/api/v1/clock/delay", {"minutes": 0}, "changes nothing"),
-    ("/api/v1/clock/delay", {"minutes": 99999}, "at most"),
+    ("/api/v1/clock/delay", {"minutes": 99999}, "from -1440 to 1440"),
     ("/api/v1/rounds/current/extend", {"minutes": -5}, "0 to"),
     ("/api/v1/participants/nobody/move", {"round": 2, "room": "r1"}, "unknown participant"),
     ("/api/v1/participants/emma-schmidt/move", {"round": 2, "room": "r1"}, "presenter"),

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from orchestrator import actions
+from orchestrator.api_models import Replan, parse
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
 from orchestrator.errors import NotFound, Refused
 from orchestrator.links_table import FORMATS, link_rows
@@ -245,7 +246,9 @@ async def broadcast(request: web.Request) -> web.Response:
 @organiser
 async def replan(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    change = change_from_request(await read_json(request), service.require_live())
+    body = await read_json(request)
+    parse(Replan, body)
+    change = change_from_request(body, service.require_live())
     plan, moved = await service.replan(change)
     return web.json_response(
         {"plan_version": plan.version, "moved": moved, "moved_count": len(moved)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from orchestrator.api_models import Subscriber, parse
 from orchestrator.appkeys import NOTIFIER
 from orchestrator.errors import NotFound, Refused
 from orchestrator.web.auth import organiser
@@ -21,7 +22,9 @@ async def list_subscribers(request: web.Request) -> web.Response:
 
 @organiser
 async def add_subscriber(request: web.Request) -> web.Response:
-    sub, secret = await request.app[NOTIFIER].add(await read_json(request))
+    body = await read_json(request)
+    parse(Subscriber, body)
+    sub, secret = await request.app[NOTIFIER].add(body)
     # the secret is shown this once: keep it to verify signatures
     return web.json_response({**sub.public(), "secret": secret}, status=201)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
+from orchestrator.api_models import Award, parse
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.errors import NotFound, Refused
 from orchestrator.i18n import translator
@@ -205,9 +206,7 @@ async def api_results(request: web.Request) -> web.Response:
 async def assign_award(request: web.Request, award: str, body: dict[str, Any]) -> dict[str, Any]:
     """Shared by the API and the results page: store, notify, broadcast when asked."""
     live = request.app[SERVICE].require_live()
-    broadcast = body.get("broadcast", False)
-    if not isinstance(broadcast, bool):
-        raise ScoreRefused(400, "`broadcast` must be true or false")
+    broadcast = parse(Award, body).broadcast
     done = await jury_of(request).assign(live, award, body.get("teams"), broadcast)
     if broadcast:
         await request.app[SERVICE].broadcast(done["message"])

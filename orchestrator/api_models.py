@@ -1,0 +1,142 @@
+"""The organiser API's request and response bodies as typed models (pydantic v2). The same
+models validate what comes in (`parse`) and describe it in the OpenAPI document
+(`openapi.py`), so the two cannot drift apart. Validation is strict (no "5" for 5, no
+true for 1) and a refusal is one plain sentence naming the field."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from orchestrator.errors import Refused
+
+MAX_MINUTES = 24 * 60
+MAX_MESSAGE = 2000
+Id = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class Body(BaseModel):
+    """Unknown keys are ignored (clients may send more than we read)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class Delay(Body):
+    minutes: float = Field(
+        ge=-MAX_MINUTES,
+        le=MAX_MINUTES,
+        allow_inf_nan=False,
+        description="minutes to shift everything not yet started (negative: earlier)",
+    )
+
+
+class Extend(Body):
+    minutes: float = Field(
+        ge=0, le=MAX_MINUTES, allow_inf_nan=False, description="minutes to add to this round"
+    )
+
+
+class Move(Body):
+    round: int = Field(ge=1, le=1000, description="the round, counted from 1")
+    room: Id
+
+
+class Broadcast(Body):
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE)
+    ]
+
+
+class Replan(Body):
+    change: Literal["late_arrival", "departure", "team_dropout", "room_lost"]
+    participant: Id | dict[str, Any] | None = Field(
+        default=None, description="an id, or a late arrival's {id, name, role, …}"
+    )
+    team: Id | None = None
+    room: Id | None = None
+    replacement: Id | None = None
+
+
+Kind = Literal["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
+
+
+class Subscriber(Body):
+    url: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+    kind: Kind = "webhook"
+    events: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] | None = Field(
+        default=None, max_length=50
+    )
+    secret: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+
+class Award(Body):
+    teams: list[Id] = Field(max_length=100)
+    broadcast: bool = False
+
+
+class Error(BaseModel):
+    error: str = Field(description="why, in words for the person who sent the request")
+
+
+class Delayed(BaseModel):
+    delay_minutes: float
+    version: int
+
+
+class Extended(BaseModel):
+    version: int
+
+
+class Moved(BaseModel):
+    plan_version: int
+
+
+class Broadcasted(BaseModel):
+    id: str
+
+
+class Removed(BaseModel):
+    removed: str
+
+
+class Queued(BaseModel):
+    queued: str
+
+
+class Redelivered(BaseModel):
+    id: str
+    status: str
+
+
+M = TypeVar("M", bound=Body)
+_KINDS = {"number": "a number", "integer": "a whole number", "string": "text"}
+
+
+def _sentence(model: type[Body], error: Any) -> str:
+    loc = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    field = loc[0] if loc else "the body"
+    schema = model.model_json_schema()["properties"].get(field, {})
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "string_too_short":
+        return f"`{field}` must be non-empty text"
+    if kind == "string_too_long":
+        return f"`{field}` is limited to {ctx.get('max_length', 0):,} characters"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"`{field}` must be from {schema['minimum']:g} to {schema['maximum']:g}"
+    if kind == "literal_error":
+        return f"`{field}` must be one of {ctx.get('expected', '')}"
+    if kind == "too_long":
+        return f"`{field}` has more than {ctx.get('max_length')} items"
+    wanted = _KINDS.get(str(schema.get("type")))
+    if wanted:
+        return f"`{field}` must be {wanted}"
+    return f"`{'.'.join(loc) or field}`: {error['msg']}"
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """`data` as `model`, or Refused with one sentence about the first problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Refused(_sentence(model, exc.errors(include_url=False)[0])) from None
