@@ -1,12 +1,15 @@
-"""`/go/{token}` throughput and latency against a bare aiohttp handler, then a burst.
+"""`/go/{token}` throughput against a bare aiohttp handler, with wrk; then a burst at a boundary.
 
-    .venv/bin/python bench/redirects.py [--seconds 8] [--concurrency 64]
+    .venv/bin/python bench/redirects.py [--seconds 5] [--rounds 2] [--connections 64]
 
-Both servers are single processes on loopback with access logs off; the load comes from a
-separate client process (aiohttp, keep-alive), the same for both. Phase 1: sustained load,
-requests/s and p50/p99. Phase 2: 5,000 different personal tokens within one second, timed to
-hit the start of round 1 (rehearsal clock at speed 1): p99 and errors. Targets (issue 3):
-at least 0.7× the bare handler's throughput, no errors, p99 under 100 ms in the burst.
+Event: `rota example --teams 50 --audience 6000` (6,264 people), each server one process on
+loopback, access log off, listen backlog 4,096. The bare handler answers a constant 302 with
+the same headers. wrk (one thread, 64 keep-alive connections) walks the list of real personal
+tokens (`bench/lua/paths.lua`); the targets are measured alternately, `--rounds` times each:
+bare and Rota on the default asyncio loop, then both again on uvloop. Then a burst (issue 3):
+5,000 different tokens, one new connection each, spread over one second from the start of
+round 1 (raw asyncio streams: a latency figure, not a throughput one). Targets (issue 14):
+Rota ≥ 0.85× the bare handler on the default loop, p99 under 20 ms, no errors.
 """
 
 from __future__ import annotations
@@ -14,22 +17,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from support import percentile, wait_up  # bench/support.py
+from loadgen import Series, header, wrk
+from support import example_event, percentile, start_rota, stop, tokens, wait_up
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-TOKEN = "bench-organiser-token-0123456789"
+BARE, ROTA = "bare aiohttp 302", "rota /go/{token}"
+PORTS = {"asyncio": (8741, 8742), "uvloop": (8743, 8744)}
 
 
-def bare_server(port: int) -> None:
+def bare_server(port: int, loop: str) -> None:
     from aiohttp import web
 
     async def go(request: web.Request) -> web.Response:
@@ -38,52 +41,27 @@ def bare_server(port: int) -> None:
             headers={"Location": "https://meet.jit.si/bench-room", "Cache-Control": "no-store"},
         )
 
-    app = web.Application()
+    app = web.Application(client_max_size=1024 * 1024)
     app.add_routes([web.get("/go/{token}", go)])
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, backlog=4096)
+    event_loop = None
+    if loop == "uvloop":
+        import uvloop
 
-
-async def sustained(urls: list[str], seconds: float, concurrency: int) -> dict:
-    import aiohttp
-
-    latencies: list[float] = []
-    errors = 0
-    stop = time.perf_counter() + seconds
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as session:
-
-        async def worker(offset: int) -> None:
-            nonlocal errors
-            i = offset
-            while time.perf_counter() < stop:
-                url = urls[i % len(urls)]
-                i += concurrency
-                started = time.perf_counter()
-                try:
-                    async with session.get(url, allow_redirects=False) as response:
-                        await response.read()
-                        if response.status != 302:
-                            errors += 1
-                except aiohttp.ClientError:
-                    errors += 1
-                latencies.append(time.perf_counter() - started)
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker(i) for i in range(concurrency)))
-        elapsed = time.perf_counter() - began
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "errors": errors,
-        "p50_ms": percentile(latencies, 0.5) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-    }
+        event_loop = uvloop.new_event_loop()
+    web.run_app(
+        app,
+        host="127.0.0.1",
+        port=port,
+        print=None,
+        access_log=None,
+        backlog=4096,
+        loop=event_loop,
+    )
 
 
 async def burst(urls: list[str], at: float, within: float = 1.0) -> dict:
     """Each URL once, on its own new connection (5,000 people, 5,000 browsers), their start
-    times spread evenly over `within` seconds from `at`. Raw asyncio streams keep the client's
-    own cost low on a 2-core machine where it shares the CPU with the server."""
+    times spread evenly over `within` seconds from `at`."""
     from urllib.parse import urlsplit
 
     latencies: list[float] = []
@@ -110,151 +88,148 @@ async def burst(urls: list[str], at: float, within: float = 1.0) -> dict:
         latencies.append(time.perf_counter() - started)
 
     step = within / len(urls)
+    began = time.process_time()
     await asyncio.gather(*(one(u, at + i * step) for i, u in enumerate(urls)))
     elapsed = time.time() - at
     return {
         "requests": len(latencies),
         "errors": errors,
-        "elapsed_s": elapsed,
+        "rate": len(latencies) / elapsed,
+        "client_cpu": (time.process_time() - began) / elapsed,
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "max_ms": max(latencies) * 1000,
     }
 
 
-def client(mode: str, urls_file: str, seconds: float, concurrency: int, at: float) -> None:
-    urls = json.loads(Path(urls_file).read_text())
-    if mode == "sustained":
-        result = asyncio.run(sustained(urls, seconds, concurrency))
-    else:
-        result = asyncio.run(burst(urls, at))
-    print(json.dumps(result))
-
-
-def run_client(
-    mode: str, urls: list[str], seconds: float = 0, concurrency: int = 0, at: float = 0
-) -> dict:
+def run_burst(urls: list[str], at: float) -> dict:
+    """In a separate process, as the sustained load is."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(urls, f)
     out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--client",
-            mode,
-            f.name,
-            str(seconds),
-            str(concurrency),
-            str(at),
-        ],
+        [sys.executable, __file__, "--burst", f.name, str(at)],
         capture_output=True,
         text=True,
         check=True,
     )
-    os.unlink(f.name)
+    Path(f.name).unlink()
     return json.loads(out.stdout)
 
 
 def main() -> None:
-    import httpx
-
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--concurrency", type=int, default=64)
-    parser.add_argument("--bare", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--client", nargs=5, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--loops", nargs="+", default=["asyncio", "uvloop"])
+    parser.add_argument("--no-burst", action="store_true")
+    parser.add_argument("--bare", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--burst", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:
-        bare_server(args.bare)
+        bare_server(int(args.bare[0]), args.bare[1])
         return
-    if args.client:
-        mode, urls_file, seconds, concurrency, at = args.client
-        client(mode, urls_file, float(seconds), int(concurrency), float(at))
+    if args.burst:
+        urls = json.loads(Path(args.burst[0]).read_text())
+        print(json.dumps(asyncio.run(burst(urls, float(args.burst[1])))))
         return
 
+    header(
+        "/go against a bare aiohttp handler (wrk)",
+        f"bench/redirects.py --seconds {args.seconds:g} --rounds {args.rounds}",
+    )
     work = Path(tempfile.mkdtemp(prefix="rota-bench-"))
-    subprocess.run(
-        [
-            str(BIN / "rota"),
-            "example",
-            "--teams",
-            "50",
-            "--audience",
-            "6000",
-            "--out",
-            str(work / "event"),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    boundary = datetime.now(UTC) + timedelta(seconds=26 + 2 * args.seconds)
-    local = boundary.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
-    rota = subprocess.Popen(
-        [
-            str(BIN / "rota"),
-            "serve",
-            str(work / "event" / "programme.toml"),
-            "--port",
-            "8741",
-            "--data-dir",
-            str(work / "var"),
-            "--start-at",
-            local.replace(tzinfo=None).isoformat(),
-        ],
-        env={**os.environ, "ROTA_ORGANISER_TOKEN": TOKEN},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    bare = subprocess.Popen([sys.executable, __file__, "--bare", "8742"])
+    programme = example_event(work / "event", 50, 6000)
+    targets = [(loop, who) for loop in args.loops for who in ("bare", "rota")]
+    sustained = len(targets) * args.rounds * (args.seconds + 0.5)
+    boundary = datetime.now(UTC) + timedelta(seconds=30 + sustained)
+    start_at = boundary.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None).isoformat()
+    servers: list[subprocess.Popen[bytes]] = []
+    pids: dict[tuple[str, str], int] = {}
     try:
-        wait_up("http://127.0.0.1:8741/healthz", healthy=True)
-        wait_up("http://127.0.0.1:8742/go/x", healthy=True)
-        people = httpx.get(
-            "http://127.0.0.1:8741/api/v1/participants",
-            headers={"Authorization": f"Bearer {TOKEN}"},
-            timeout=30,
-        ).json()
-        tokens = [p["token"] for p in people]
-        rota_urls = [f"http://127.0.0.1:8741/go/{t}" for t in tokens]
-        bare_urls = [f"http://127.0.0.1:8742/go/{t}" for t in tokens]
-        results = {"bare": run_client("sustained", bare_urls, args.seconds, args.concurrency)}
-        results["bare_burst"] = run_client("burst", bare_urls[:5000], at=time.time() + 2)
-        results["rota"] = run_client("sustained", rota_urls, args.seconds, args.concurrency)
-        at = boundary.timestamp()
-        if at - time.time() < 2:
-            raise RuntimeError("the sustained phase ran past the boundary; use fewer --seconds")
-        results["burst"] = run_client("burst", rota_urls[:5000], at=at)
-    finally:
-        rota.terminate()
-        bare.terminate()
-        rota.wait(15)
-        bare.wait(15)
+        for loop in args.loops:
+            rota_port, bare_port = PORTS[loop]
+            servers.append(
+                start_rota(
+                    programme,
+                    rota_port,
+                    work / f"var-{loop}",
+                    "--loop",
+                    loop,
+                    "--start-at",
+                    start_at,
+                )
+            )
+            servers.append(
+                subprocess.Popen([sys.executable, __file__, "--bare", str(bare_port), loop])
+            )
+            pids[loop, "rota"], pids[loop, "bare"] = servers[-2].pid, servers[-1].pid
+        for loop in args.loops:
+            rota_port, bare_port = PORTS[loop]
+            wait_up(f"http://127.0.0.1:{rota_port}/healthz", healthy=True)
+            wait_up(f"http://127.0.0.1:{bare_port}/go/x", healthy=True)
+        paths = {}
+        for loop in args.loops:  # each Rota has its own Redis, so its own tokens
+            people = tokens(PORTS[loop][0])
+            paths[loop] = work / f"paths-{loop}.txt"
+            paths[loop].write_text("".join(f"/go/{t}\n" for t in people))
+        series = Series("go")
 
-    print(f"{'phase':<30}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
-    for name, label in (("bare", "bare aiohttp 302 (baseline)"), ("rota", "rota /go/{token}")):
-        r = results[name]
+        def measure(target: str) -> object:
+            loop, who = target.split(" ", 1)
+            port = PORTS[loop][0 if who == "rota" else 1]
+            name = f"{ROTA if who == 'rota' else BARE} ({loop})"
+            return wrk(
+                name,
+                f"http://127.0.0.1:{port}",
+                "paths.lua",
+                [str(paths[loop])],
+                seconds=args.seconds,
+                connections=args.connections,
+                server=pids[loop, who],
+            )
+
+        series.alternate([f"{loop} {who}" for loop, who in targets], args.rounds, measure)
+        burst_result = None
+        if not args.no_burst and "asyncio" in args.loops:
+            at = boundary.timestamp()
+            if at - time.time() < 2:
+                raise RuntimeError("the sustained phase ran past the boundary")
+            mine = tokens(PORTS["asyncio"][0])[:5000]
+            urls = [f"http://127.0.0.1:{PORTS['asyncio'][0]}/go/{t}" for t in mine]
+            burst_result = run_burst(urls, at)
+    finally:
+        stop(*servers)
+
+    print("```")
+    print(series.table())
+    print()
+    for loop in args.loops:
+        bare, rota = f"{BARE} ({loop})", f"{ROTA} ({loop})"
+        errors = sum(r.errors for r in series.of(rota))
         print(
-            f"{label:<30}{r['requests']:>10}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}"
-            f"{r['p99_ms']:>9.2f}{r['errors']:>8}"
+            f"{loop}: rota {series.rps(rota):.0f} req/s, bare {series.rps(bare):.0f} req/s, "
+            f"ratio {series.ratio(rota, bare):.2f}"
+            + (" (target ≥ 0.85)" if loop == "asyncio" else "")
+            + f"; CPU per request bare {series.cpu_per_request(bare):.0f} µs, rota "
+            f"{series.cpu_per_request(rota):.0f} µs (ratio {series.cpu_ratio(rota, bare):.2f})"
+            + f"; rota p99 {series.p99(rota):.1f} ms (target < 20), errors {errors}"
         )
-    for name, label in (
-        ("bare_burst", "burst, bare (baseline)"),
-        ("burst", "burst at round 1's start"),
-    ):
-        b = results[name]
-        rate = b["requests"] / b["elapsed_s"]
+    if set(args.loops) == {"asyncio", "uvloop"}:
+        on, off = f"{ROTA} (uvloop)", f"{ROTA} (asyncio)"
+        print(f"uvloop on/off for rota: {series.ratio(on, off):.2f}×")
+    if burst_result:
+        b = burst_result
         print(
-            f"{label:<30}{b['requests']:>10}{rate:>10.0f}{b['p50_ms']:>9.2f}"
-            f"{b['p99_ms']:>9.2f}{b['errors']:>8}"
+            f"burst at round 1's start: {b['requests']} new connections in 1 s, p50 "
+            f"{b['p50_ms']:.1f} ms, p99 {b['p99_ms']:.1f} ms (target < 100), max "
+            f"{b['max_ms']:.1f} ms, errors {b['errors']}, client CPU {b['client_cpu']:.0%}"
         )
-    b = results["burst"]
-    ratio = results["rota"]["rps"] / results["bare"]["rps"]
     print(
-        f"\nthroughput ratio rota/bare: {ratio:.2f} (target ≥ 0.70); burst p99 "
-        f"{b['p99_ms']:.1f} ms (target < 100 ms), max {b['max_ms']:.1f} ms, errors "
-        f"{b['errors'] + results['rota']['errors']} (target 0); "
-        f"{args.concurrency} connections, {args.seconds:g} s per target"
+        f"{args.connections} connections, {args.seconds:g} s per run, wrk -t1; "
+        f"event of {len(people)} people"
     )
+    print("```")
 
 
 if __name__ == "__main__":

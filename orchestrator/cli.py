@@ -230,12 +230,20 @@ def _logging(event: str, verbose: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
 
 
-def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: object) -> None:
+def _serve(
+    programme_path: Path,
+    *,
+    announce: bool,
+    verbose: bool,
+    loop: str = "auto",
+    **options: object,
+) -> None:
     from aiohttp import web
 
     from orchestrator.app import create_app
     from orchestrator.appkeys import SERVICE, SETTINGS
     from orchestrator.errors import SetupError
+    from orchestrator.event_loop import new_event_loop
     from orchestrator.settings import Settings
     from orchestrator.web.edge import runner_options
 
@@ -245,9 +253,23 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)
     programme = _load(programme_path, settings.environ)
+    try:
+        event_loop, loop_name = new_event_loop(loop)
+    except SetupError as exc:
+        click.echo(f"rota serve: --loop {loop}: {exc}", err=True)
+        sys.exit(1)
     # The port first: if another program holds it, nothing starts (no Redis, no run stored).
-    sockets = _listen(settings.host, settings.port)
-    _logging(programme.event.id, verbose)
+    # Under --workers every worker binds it with SO_REUSEPORT and the kernel spreads clients.
+    sockets = _listen(settings.host, settings.port, reuse_port=bool(settings.worker))
+    _logging(f"{programme.event.id} {settings.worker}".strip(), verbose)
+    logging.getLogger("orchestrator.cli").info(
+        "%s on %s:%s (pid %s, %s event loop)",
+        f"worker {settings.worker}" if settings.worker else "serving",
+        settings.host,
+        settings.port,
+        os.getpid(),
+        loop_name,
+    )
     app = create_app(settings, programme)
 
     async def tell(app: web.Application) -> None:
@@ -290,7 +312,8 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
             click.echo("  simulated people join and leave the rooms (a rehearsal feature)")
         click.echo("")
 
-    app.on_startup.append(tell)
+    if not settings.worker or settings.worker.startswith("1/"):  # one banner per group
+        app.on_startup.append(tell)
 
     # A deep listen backlog: at a boundary thousands of people click at once, each on a new
     # connection; aiohttp's default of 128 turns that into one-second SYN retries.
@@ -302,6 +325,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
             access_log=None,
             shutdown_timeout=5,
             backlog=4096,
+            loop=event_loop,
             **runner_options(settings),
         )
     except SetupError as exc:  # another Rota on this data folder, another run stored, …
@@ -309,7 +333,7 @@ def _serve(programme_path: Path, *, announce: bool, verbose: bool, **options: ob
         sys.exit(1)
 
 
-def _listen(host: str, port: int) -> list[socket.socket]:
+def _listen(host: str, port: int, reuse_port: bool = False) -> list[socket.socket]:
     """Bound sockets for every address of `host`, or one sentence and exit 1 (a port in use
     is an operator's mistake, not a traceback). aiohttp listens on them with our backlog."""
     try:
@@ -323,6 +347,8 @@ def _listen(host: str, port: int) -> list[socket.socket]:
     ):
         sock = socket.socket(family, kind, proto)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         if family == socket.AF_INET6:
             sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         try:
@@ -454,8 +480,24 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
     show_default=True,
     help="Seconds a client may take to send a request's headers or its body.",
 )
+@click.option(
+    "--loop",
+    type=click.Choice(["auto", "uvloop", "asyncio"]),
+    default="auto",
+    show_default=True,
+    help="Event loop: auto = uvloop on Linux when installed, else asyncio's own.",
+)
+@click.option(
+    "--workers",
+    default="1",
+    show_default=True,
+    help="Processes answering on the port (SO_REUSEPORT), sharing one Redis; auto = cores.",
+)
+@click.option("--worker", hidden=True)  # set by --workers for each process it starts
 @click.option("-v", "--verbose", is_flag=True)
+@click.pass_context
 def serve(
+    ctx: click.Context,
     programme: Path,
     host: str,
     port: int,
@@ -472,11 +514,22 @@ def serve(
     simulate_presence: bool,
     trusted_proxies: tuple[str, ...],
     client_timeout: float,
+    loop: str,
+    workers: str,
+    worker: str | None,
     verbose: bool,
 ) -> None:
     """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API.
 
     Without --speed and --start-at this is the real day, at the programme's own times."""
+    from orchestrator.errors import SetupError
+    from orchestrator.workers import worker_count
+
+    try:
+        count = worker_count(workers)
+    except SetupError as exc:
+        click.echo(f"rota serve: {exc}", err=True)
+        sys.exit(2)
     if simulate_presence and not os.environ.get("ROTA_JAAS_WEBHOOK_SECRET"):
         click.echo("--simulate-presence needs ROTA_JAAS_WEBHOOK_SECRET", err=True)
         sys.exit(2)
@@ -493,10 +546,15 @@ def serve(
             err=True,
         )
         sys.exit(1)
+    if count > 1 and worker is None:
+        _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
+        return
     _serve(
         programme,
         announce=False,
         verbose=verbose,
+        loop=loop,
+        worker=worker,
         host=host,
         port=port,
         redis_url=redis_url,
@@ -513,6 +571,68 @@ def serve(
         trusted_proxies=trusted_proxies,
         client_timeout=client_timeout,
     )
+
+
+# Options that start or change the run: only the first worker gets them; the others carry on
+# with the run it stored (--resume). --simulate-presence: one simulator for the group.
+FIRST_WORKER_ONLY = {"start_at", "fresh", "resume", "simulate_presence"}
+SUPERVISOR_ONLY = {"workers", "worker", "redis_url"}
+
+
+def _worker_arguments(ctx: click.Context, names: set[str]) -> list[str]:
+    """The command line of `rota serve` for options in `names`, as it was given."""
+    arguments: list[str] = []
+    for param in ctx.command.params:
+        if not isinstance(param, click.Option) or param.name not in names:
+            continue
+        value = ctx.params.get(param.name or "")
+        flag = param.opts[-1] if param.opts[-1].startswith("--") else param.opts[0]
+        if param.is_flag:
+            arguments += [flag] if value else []
+        elif param.multiple:
+            for item in value or ():
+                arguments += [flag, str(item)]
+        elif value is not None:
+            arguments += [flag, str(value)]
+    return arguments
+
+
+def _supervise(
+    ctx: click.Context,
+    programme_path: Path,
+    count: int,
+    host: str,
+    port: int,
+    redis_url: str | None,
+    data_dir: Path,
+    verbose: bool,
+) -> None:
+    """`rota serve --workers N`: see orchestrator/workers.py."""
+    from orchestrator.errors import SetupError
+    from orchestrator.event_loop import new_event_loop
+    from orchestrator.workers import Workers
+
+    programme = _load(programme_path, dict(os.environ))  # refuse a bad programme once
+    _logging(programme.event.id, verbose)
+    options = {p.name for p in ctx.command.params if isinstance(p, click.Option) and p.name}
+    shared = options - FIRST_WORKER_ONLY - SUPERVISOR_ONLY
+    every = [str(programme_path), *_worker_arguments(ctx, shared)]
+    first = _worker_arguments(ctx, FIRST_WORKER_ONLY)
+    env = dict(os.environ)
+    if not env.get("ROTA_ORGANISER_TOKEN"):  # one token for all workers
+        token = env["ROTA_ORGANISER_TOKEN"] = secrets.token_urlsafe(24)
+        click.echo(f"organiser token (set ROTA_ORGANISER_TOKEN to choose one): {token}")
+    url = redis_url or env.get("REDIS_URL") or None
+    workers = Workers(count, every, first, host, port, url, data_dir, env)
+    loop, _ = new_event_loop("asyncio")
+    try:
+        code = loop.run_until_complete(workers.run())
+    except SetupError as exc:
+        click.echo(f"rota serve: {exc}", err=True)
+        code = 1
+    finally:
+        loop.close()
+    sys.exit(code)
 
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[1] / "examples" / "bip-2025"
@@ -773,3 +893,7 @@ def links(
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(data.decode("utf-8-sig") if fmt == "csv" else data.decode(), nl=False)
+
+
+if __name__ == "__main__":  # `python -m orchestrator.cli`, as `rota serve --workers` starts them
+    main()

@@ -6,6 +6,7 @@ the hot path only reads it."""
 from __future__ import annotations
 
 import bisect
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +18,20 @@ from schedules.model import Participant, Programme
 from schedules.plan import Plan
 from schedules.timeline import Timeline
 from schedules.whereabouts import Place, Whereabouts, places, whereabouts
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """What `/go/{token}` answers during one time segment, worked out once: where to, which
+    counter, and the start of the click's audit entry (JSON, closed by the wall time)."""
+
+    location: str
+    target: str  # "room", "keynote" or "page": the metric label
+    click: str  # '{"participant": …, "to": …, "wall": ' as json.dumps writes it
+
+
+def _click_prefix(participant: str, to: str) -> str:
+    return json.dumps({"participant": participant, "to": to, "wall": 0})[: -len("0}")]
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class Live:
     # answer is constant. Answers are kept per segment, and the warm-up task fills the next
     # segment before it begins, so a boundary's rush of clicks finds them ready.
     moments: tuple[datetime, ...] = ()
+    wall_moments: tuple[float, ...] = ()  # the same moments as Unix time (the clock is linear)
+    wall_span: tuple[float, float] = (0.0, 0.0)  # the event's first start and last end, Unix
     built: datetime = field(default_factory=lambda: datetime.now(UTC))
     _answers: dict[int, dict[str, Whereabouts]] = field(
         default_factory=dict, compare=False, repr=False
@@ -51,6 +68,9 @@ class Live:
         default_factory=dict, compare=False, repr=False
     )
     _links: dict[tuple[str, str, datetime], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _redirects: dict[int, dict[str, Redirect]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
@@ -97,6 +117,11 @@ class Live:
             base_url,
             salt,
             tuple(moments),
+            tuple(clock.wall_time(m).timestamp() for m in moments),
+            (
+                clock.wall_time(timeline.starts).timestamp(),
+                clock.wall_time(timeline.ends).timestamp(),
+            ),
         )
 
     def rebuilt(
@@ -154,18 +179,44 @@ class Live:
         its very end (no early lead), so a page never leaves a presentation before it ends."""
         return self._answer(self._stays, participant, at, timedelta(0))
 
+    def redirect(self, token: str, wall: float) -> Redirect | None:
+        """Where `/go/{token}` leads at `wall` (Unix time); None for a token nobody holds.
+        The answer is constant within a time segment, so after the first click (or the
+        warm-up) it is one bisect and two dictionary look-ups."""
+        segment = bisect.bisect_right(self.wall_moments, wall)
+        table = self._redirects.get(segment)
+        if table is None:
+            table = self._redirects.setdefault(segment, {})
+        found = table.get(token)
+        if found is None:
+            participant = self.token_owner.get(token)
+            if participant is None or participant not in self.programme.participant_by_id:
+                return None
+            at = self.event_now(datetime.fromtimestamp(wall, UTC))
+            found = table[token] = self._redirect(token, participant, at)
+        return found
+
+    def _redirect(self, token: str, participant: str, at: datetime) -> Redirect:
+        place = self.where(participant, at).now
+        if place is None:
+            return Redirect(self.page_url(token), "page", _click_prefix(participant, "page"))
+        return Redirect(
+            self.join_url(place, participant), place.kind, _click_prefix(participant, place.room)
+        )
+
     def warm(self, segment: int, participants: list[str]) -> None:
-        """Work out answers for `segment` ahead of time (see orchestrator/warmup.py)."""
+        """Work out answers for `segment` ahead of time (see orchestrator/answers.py)."""
         if not self.moments or segment > len(self.moments):
             return
         at = self.moments[segment - 1] if segment > 0 else self.moments[0] - timedelta(days=1)
+        table = self._redirects.setdefault(segment, {})
         for participant in participants:
-            place = self._answer(self._answers, participant, at, self.lead).now
-            if place is not None and self.jitsi.tokens != "none":
-                self.join_url(place, participant)
+            token = self.token_of.get(participant)
+            if token is not None and token not in table:
+                table[token] = self._redirect(token, participant, at)
 
     def forget_before(self, segment: int) -> None:
-        for table in (self._answers, self._stays):
+        for table in (self._answers, self._stays, self._redirects):
             for old in [s for s in table if s < segment - 1]:
                 del table[old]
 

@@ -88,6 +88,7 @@ class Settings:
     auth_window_seconds: float = 300.0
     client_timeout: float = 10.0  # to send a request's headers, or its body; idle keep-alive
     environ: dict[str, str] = field(default_factory=dict, repr=False)  # for [[notify]] secrets
+    worker: str = ""  # "2/4" in a process started by `rota serve --workers 4`
 
     @property
     def feed_configured(self) -> bool:

@@ -36,8 +36,7 @@ def time_window(live: Live, received: float) -> TimeWindow:
     """Wall-clock times a room event received at `received` may carry: anywhere in the
     event's span (widened by a day), or up to the longest redelivery we deduplicate before
     its receipt and a little clock skew after it."""
-    starts = live.clock.wall_time(live.timeline.starts).timestamp()
-    ends = live.clock.wall_time(live.timeline.ends).timestamp()
+    starts, ends = live.wall_span
     return TimeWindow(
         (starts - SPAN_MARGIN, ends + SPAN_MARGIN),
         (received - DEDUPE_SECONDS, received + CLOCK_SKEW),

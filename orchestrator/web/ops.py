@@ -8,7 +8,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import RedisError
 
-from orchestrator.appkeys import CONDUCTOR, LISTENER, METRICS, STORE
+from orchestrator.appkeys import CONDUCTOR, LISTENER, METRICS, SETTINGS, STORE
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -24,6 +24,9 @@ async def healthz(request: web.Request) -> web.Response:
         "scheduler": "running" if conductor.scheduler.running else "stopped",
         "pubsub": "ok" if request.app[LISTENER].connected.is_set() else "reconnecting",
     }
+    worker = request.app[SETTINGS].worker
+    if worker:  # which of `rota serve --workers N` answered
+        body["worker"] = worker
     healthy = redis_ok and conductor.scheduler.running
     body["status"] = "ok" if healthy else "unhealthy"
     return web.json_response(
