@@ -82,16 +82,18 @@ def _control_client(socket: Path) -> aioredis.Redis:
     )
 
 
-def die_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` that makes the child get SIGTERM when its parent dies (Linux). The
+def die_with_parent(umask: int) -> Callable[[], None]:
+    """A `preexec_fn` that sets the child's umask (here, not with subprocess's `umask`,
+    which uvloop does not take) and makes it get SIGTERM when its parent dies (Linux). The
     signal follows the thread that forks: here the event loop's, which lives as long as
     Rota does."""
     if not sys.platform.startswith("linux"):
-        return None
+        return lambda: os.umask(umask) and None
     prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
     parent = os.getpid()
 
     def preexec() -> None:
+        os.umask(umask)
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
         if os.getppid() != parent:  # the parent died before the signal was armed
             os._exit(1)
@@ -262,8 +264,7 @@ class EmbeddedRedis:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C reaches Rota, which then stops Redis in order
-            preexec_fn=die_with_parent(),
-            umask=0o077,
+            preexec_fn=die_with_parent(umask=0o077),
         )
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait_seconds
