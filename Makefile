@@ -31,9 +31,19 @@ screenshots: $(STAMP)
 	@sh scripts/ensure-chromium
 	$(BIN)/python scripts/screenshots.py docs/img
 
+# Every figure in docs/benchmarks.md, each table printed ready to paste (about 6 minutes on a
+# quiet machine). The throughput benchmarks drive the servers with wrk (Debian's, installed
+# when missing).
 bench: $(STAMP)
+	@sh scripts/ensure-wrk
 	$(BIN)/python bench/planner.py
 	$(BIN)/python bench/redirects.py
+	$(BIN)/python bench/profile_go.py
+	$(BIN)/python bench/workers.py
+	$(BIN)/python bench/webhooks.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/notify.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
