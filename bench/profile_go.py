@@ -48,7 +48,11 @@ def top(raw: Path, count: int) -> str:
         own[frames[-1]] += samples
         for frame in set(frames):
             within[frame] += samples
-    ours = [(f, n) for f, n in within.most_common() if re.search(r"\((orchestrator|rooms)/", f)]
+    ours = [  # below the command line's frames
+        (f, n)
+        for f, n in within.most_common()
+        if re.search(r"\((orchestrator|rooms|schedules)/", f) and "/cli.py" not in f
+    ]
     rows = [f"{total} samples; self:"]
     rows += [f"  {n / total:6.1%}  {f}" for f, n in own.most_common(count)]
     rows.append("Rota's functions, inclusive:")
