@@ -193,11 +193,12 @@ def main() -> None:
         burst_result = None
         if not args.no_burst and "asyncio" in args.loops:
             at = boundary.timestamp()
-            if at - time.time() < 2:
-                raise RuntimeError("the sustained phase ran past the boundary")
             mine = tokens(PORTS["asyncio"][0])[:5000]
             urls = [f"http://127.0.0.1:{PORTS['asyncio'][0]}/go/{t}" for t in mine]
-            burst_result = run_burst(urls, at)
+            if at - time.time() > 2:
+                burst_result = run_burst(urls, at)
+            else:  # start-up took longer than planned on a busy machine
+                print("(no burst: the servers started too slowly to reach round 1's start)")
     finally:
         stop(*servers)
 

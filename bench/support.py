@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-organiser-token-0123456789"
 
 
-def wait_up(url: str, healthy: bool = False, seconds: float = 60.0) -> None:
+def wait_up(url: str, healthy: bool = False, seconds: float = 180.0) -> None:
     """Until `url` answers at all (or, with `healthy`, answers below 500)."""
     import httpx
 
