@@ -30,11 +30,25 @@ window.JitsiMeetExternalAPI = function (domain, options) {
     "color:#fff;font:600 1.1rem system-ui;background:linear-gradient(135deg,#1b2a3a,#2f4858)";
   box.textContent = "Jitsi conference: " + options.roomName;
   options.parentNode.appendChild(box);
-  this.addListener = function () {};
-  this.executeCommand = function () {};
+  var listeners = {};
+  this.addListener = function (event, fn) { (listeners[event] = listeners[event] || []).push(fn); };
+  this.executeCommand = function (command) {
+    if (command === "hangup") {
+      (listeners.readyToClose || []).forEach(function (fn) { setTimeout(fn, 50); });
+    }
+  };
   this.dispose = function () { box.remove(); };
 };
 """
+
+
+async def act(board, form: str, field: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Fill a board control, submit it and confirm, as an organiser would."""
+    await board.fill(field, value)
+    await board.click(f"{form} button[type=submit]")
+    await board.click("#confirm-ok")
+    await board.locator("#action-result", has_text="Done.").wait_for(timeout=10_000)
+    await board.locator("#action-result").evaluate("node => { node.textContent = ''; }")
 
 
 def free_port() -> int:
@@ -72,8 +86,8 @@ async def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         programme = example(Path(folder), domain)
         port = free_port()
-        # 09:26 event time: round 1 near its end, the move countdown about to show
-        start = datetime.now(UTC) - timedelta(minutes=26) / SPEED
+        # 09:20 event time: round 1 runs; the board then delays what follows by 10 minutes
+        start = datetime.now(UTC) - timedelta(minutes=20) / SPEED
         settings = Settings.build(
             programme,
             {"ROTA_ORGANISER_TOKEN": TOKEN, "ROTA_JAAS_WEBHOOK_SECRET": "whsec_screenshots"},
@@ -90,11 +104,12 @@ async def main(out: Path) -> None:
         base = settings.base_url
         try:
             live = app[SERVICE].require_live()
-            audience = next(  # someone who changes rooms after round 1: the banner shows
+            audience = next(  # someone who changes rooms after round 2: the banner shows
                 p
                 for p in live.programme.participants
                 if p.role == "audience"
-                and len({pl.room for pl in live.days[p.id] if pl.round in (1, 2)}) == 2
+                and len({pl.room for pl in live.days[p.id] if pl.round in (2, 3)}) == 2
+                and all(pl.kind == "room" for pl in live.days[p.id] if pl.round in (2, 3))
             )
             chromium = shutil.which("chromium") or "/usr/bin/chromium"
             async with async_playwright() as playwright:
@@ -107,17 +122,30 @@ async def main(out: Path) -> None:
                 await board.fill("#token", TOKEN)
                 await board.click("button[type=submit]")
                 await board.locator("#status.live").wait_for()
+                # what an organiser does on an ordinary day, from the board: a delay before
+                # round 2 (a break on the strip) and a broadcast (in the journal and on pages)
+                await act(board, "#form-delay", "#delay-minutes", "10")
+                await act(
+                    board,
+                    "#form-broadcast",
+                    "#broadcast-message",
+                    "Round 2 starts 10 minutes later: coffee first!",
+                )
                 await asyncio.sleep(2.5)  # the simulated people are in their rooms
+                await board.evaluate("() => window.scrollTo(0, 0)")
                 await board.screenshot(path=str(out / "board.png"), full_page=False)
+                await board.locator("section.day").screenshot(path=str(out / "strip.png"))
                 page = await browser.new_page(viewport={"width": 900, "height": 1100})
                 await page.goto(f"{base}/p/{live.token_of[audience.id]}")
-                await page.locator("#moving").wait_for(state="visible", timeout=60_000)
+                # round 2 (after the break), near its end: the countdown to round 3
+                await page.locator("body[data-room]").wait_for()
+                await page.locator("#stay").wait_for(state="visible", timeout=240_000)
                 await page.screenshot(path=str(out / "participant.png"), full_page=False)
                 await browser.close()
         finally:
             await runner.cleanup()
             await jitsi.cleanup()
-    for name in ("board.png", "participant.png"):
+    for name in ("board.png", "strip.png", "participant.png"):
         print(out / name)
 
 
