@@ -266,8 +266,9 @@ def strip(live: Live) -> dict[str, Any]:
             items.append(entry("break", "Break", before.end, after.start))
     items += [entry("round", f"Round {r.index}", r.start, r.end, r.key) for r in rounds]
     for k in live.timeline.keynotes:
-        title = live.programme.keynote_by_id[k.id].title
-        items.append(entry("keynote", title, k.start, k.end, k.key))
+        details = live.programme.keynote_by_id[k.id]
+        kind = "plenary" if getattr(details, "audience", "") == "everyone" else "keynote"
+        items.append(entry(kind, details.title, k.start, k.end, k.key))
     items.sort(key=lambda i: (i["start_wall"], i["kind"]))
     return {
         "start_wall": wall(live.timeline.starts).isoformat(),

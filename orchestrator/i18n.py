@@ -4,6 +4,7 @@ from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
+        "unknown": "unknown",
         "day_starts": "Your day begins with {place}",
         "nothing_until": "until {time}",
         "in_time": "in {time}",
@@ -51,6 +52,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "starts_at": "starts at {time}",
     },
     "de": {
+        "unknown": "unbekannt",
         "day_starts": "Ihr Tag beginnt mit {place}",
         "nothing_until": "bis {time}",
         "in_time": "in {time}",
@@ -99,6 +101,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "starts_at": "beginnt um {time}",
     },
     "fr": {
+        "unknown": "inconnu",
         "day_starts": "Votre journée commence par {place}",
         "nothing_until": "jusqu'à {time}",
         "in_time": "dans {time}",
@@ -147,6 +150,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "starts_at": "commence à {time}",
     },
     "fi": {
+        "unknown": "ei tiedossa",
         "day_starts": "Päiväsi alkaa: {place}",
         "nothing_until": "{time} asti",
         "in_time": "{time} kuluttua",
@@ -194,6 +198,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "starts_at": "alkaa klo {time}",
     },
     "pt": {
+        "unknown": "desconhecido",
         "day_starts": "O seu dia começa com {place}",
         "nothing_until": "até às {time}",
         "in_time": "dentro de {time}",
@@ -241,6 +246,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "starts_at": "começa às {time}",
     },
     "nl": {
+        "unknown": "onbekend",
         "audience_said": "Wat het publiek zei",
         "cert_attendance": "Aanwezigheidsattest",
         "cert_attended": "heeft de volgende keynotes bijgewoond van",

@@ -25,7 +25,8 @@
     return h ? h + ":" + mm : mm;
   }
 
-  function count(value) { return value === null || value === undefined ? "—" : String(value); }
+  // without a presence feed nothing is known: say so, never 0
+  function count(value) { return value === null || value === undefined ? "unknown" : String(value); }
 
   function renderTile(t) {
     var li = el("li", "tile " + t.phase + (t.alerts.length ? " alerting" : ""));

@@ -281,7 +281,7 @@
     if (!room) { return; }
     text("p-room", room.room_name);
     text("p-round", fill(attr("round-of"), { n: room.round, total: room.rounds }));
-    text("p-live", room.live_audience === null ? "—" : String(room.live_audience));
+    text("p-live", room.live_audience === null ? attr("unknown") : String(room.live_audience));
     text("p-expected", String(room.expected_audience));
     text("p-next", room.next_expected === null ? "—" : String(room.next_expected));
     presenterTick();
