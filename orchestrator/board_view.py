@@ -247,7 +247,9 @@ def strip(live: Live) -> dict[str, Any]:
         f"keynote-{k.id}": k.start for k in live.plan.keynotes
     }
 
-    def entry(kind: str, label: str, start: datetime, end: datetime, key: str = "") -> dict:
+    def entry(
+        kind: str, label: str, start: datetime, end: datetime, key: str = ""
+    ) -> dict[str, Any]:
         shift = (start - planned[key]) / timedelta(minutes=1) if key in planned else 0
         return {
             "kind": kind,
@@ -259,7 +261,7 @@ def strip(live: Live) -> dict[str, Any]:
             "shift_minutes": round(shift, 1),
         }
 
-    items = []
+    items: list[dict[str, Any]] = []
     rounds = live.timeline.rounds
     for before, after in pairwise(rounds):
         if after.start - before.end > live.changeover:

@@ -163,7 +163,7 @@ def fresh_broadcasts(
 ) -> list[dict[str, str]]:
     """Broadcasts (stream id, message) sent within the last BROADCAST_MINUTES of event time,
     newest first; those of an earlier run lie before it on this run's clock and are left out."""
-    shown = []
+    shown: list[dict[str, str]] = []
     for entry_id, message in entries:
         wall = datetime.fromtimestamp(int(entry_id.split("-")[0]) / 1000, UTC)
         sent = live.clock.event_time(wall)
@@ -181,7 +181,7 @@ def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> lis
     """The planned agenda at live times (delays and extensions applied)."""
     t = translator(words.language)
     live_times = {i.key: i for i in live.timeline.items}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in agenda(live.programme, live.plan, participant):
         key = f"keynote-{item.keynote}" if item.kind == "keynote" else f"round-{item.round}"
         start, end = live_times[key].start, live_times[key].end

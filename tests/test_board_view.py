@@ -120,7 +120,11 @@ def test_strip_shows_a_delay_as_a_break_and_a_shift(live: Live) -> None:
     assert rounds["Round 3"]["shift_minutes"] == 0
     assert (rounds["Round 4"]["start_local"], rounds["Round 4"]["shift_minutes"]) == ("11:00", 30)
     assert [i["label"] for i in items if i["kind"] == "keynote"] == [
-        live.programme.keynote_by_id[k].title for k in ("k1", "k2", "closing", "awards")
+        live.programme.keynote_by_id[k].title for k in ("k1", "k2")
+    ]
+    # the closing lecture and the awards are for everyone: plenary items on the strip
+    assert [i["label"] for i in items if i["kind"] == "plenary"] == [
+        live.programme.keynote_by_id[k].title for k in ("closing", "awards")
     ]
 
 
