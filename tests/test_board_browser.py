@@ -43,7 +43,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
         redis_url=redis_url,
         env=ENV,
         speed=SPEED,
-        start_at=start_so_that_now_is(25),  # round 2 starts 10 s (wall) from now
+        start_at=start_so_that_now_is(20),  # round 2 starts 20 s (wall) from now
     )
     live = running.app[SERVICE].require_live()
     async with chromium() as browser:
@@ -68,7 +68,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
 
         # the boundary: every tile moves to round 2 by itself
         await page.locator('li[data-room="r1"] .round', has_text="Round 2 of 6").wait_for(
-            timeout=15_000
+            timeout=30_000
         )
         assert "running" in (await page.locator('li[data-room="r1"]').get_attribute("class"))
 

@@ -57,7 +57,7 @@ async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_pa
             redis_url=redis_url,
             env={"ROTA_JITSI_SECRET": JITSI_SECRET},
             speed=SPEED,
-            start_at=start_so_that_now_is(26),  # round 1 ends 8 s (wall) from now
+            start_at=start_so_that_now_is(24),  # round 1 ends 12 s (wall) from now
         )
         live = running.app[SERVICE].require_live()
         follower, stayer = movers(live, 2)
