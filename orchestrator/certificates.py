@@ -116,7 +116,7 @@ def attendance_certificate(
     _line(pdf, name, 26, bold=True)
     if institution:
         _line(pdf, institution, 13, gap=8)
-    _line(pdf, f"{t('cert_attended')} {event}", 13, gap=6)
+    _line(pdf, t("cert_attended", event=event), 13, gap=6)
     for title, speaker in keynotes:
         _line(pdf, f"{title}" + (f" — {speaker}" if speaker else ""), 15, bold=True, gap=2)
     pdf.ln(8)

@@ -61,6 +61,7 @@ def test_an_award_certificate_names_the_award_the_team_and_its_members() -> None
         ("pt", "Certificado de participação", "João Gonçalves"),
         ("de", "Teilnahmebescheinigung", "Jürgen Groß"),
         ("fr", "Attestation de participation", "Hélène Lefèvre"),
+        ("nl", "Aanwezigheidsattest", "Ĳsbrand van 't Hoff"),
     ],
 )
 def test_an_attendance_certificate_is_in_the_person_s_language(
