@@ -147,3 +147,32 @@ async def test_the_results_page_assigns_an_award(serve, http, redis_url, tmp_pat
         assert not violations, describe_violations(violations)
         await page.screenshot(path=str(tmp_path / "results.png"), full_page=True)
         assert errors == []
+
+
+async def test_the_audience_rating_form(serve, redis_url, tmp_path: Path) -> None:
+    programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
+    running = await serve(
+        programme, redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+    )
+    live = running.app[SERVICE].require_live()
+    person = next(
+        p
+        for p in live.programme.participants
+        if p.role == "audience" and any(w.duty.round == 1 for w in windows(live, p.id))
+    )
+    team = next(w.duty.team for w in windows(live, person.id) if w.duty.round == 1)
+    t = translator(live.programme.language_of(person))
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(f"{running.base_url}/p/{live.token_of[person.id]}")
+        form = page.locator(f'form[data-team="{team}"]')
+        await form.wait_for()
+        assert await page.locator("#scoring-heading").text_content() == t("feedback_heading")
+        await form.locator("select").focus()
+        await form.locator("select").select_option("4")
+        await form.locator("input[name=line]").fill("Clear and <b>brave</b>")
+        await form.locator("button[type=submit]").click()
+        await form.locator(".form-status", has_text=t("saved")).wait_for()
+        store = running.app[STORE]
+        kept = json.loads(await store.redis.hget(store.keys.feedback, f"{person.id}|{team}"))
+        assert (kept["rating"], kept["line"]) == (4, "Clear and <b>brave</b>")
