@@ -23,20 +23,26 @@ async def _stored(running, juror: str, team: str) -> dict | None:  # type: ignor
     return json.loads(raw) if raw else None
 
 
-async def test_the_juror_s_form(serve, http, redis_url, tmp_path: Path) -> None:
+async def _round_one(serve, redis_url: str, tmp_path: Path, role: str):  # type: ignore[no-untyped-def]
+    """Round 1, ten minutes in: someone of `role` who sits with a team now, that team, and
+    the words of their language."""
     programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
     running = await serve(
         programme, redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
     )
     live = running.app[SERVICE].require_live()
-    juror = next(
+    person = next(
         p
         for p in live.programme.participants
-        if p.role == "jury" and any(w.duty.round == 1 for w in windows(live, p.id))
+        if p.role == role and any(w.duty.round == 1 for w in windows(live, p.id))
     )
-    team = next(w.duty.team for w in windows(live, juror.id) if w.duty.round == 1)
+    team = next(w.duty.team for w in windows(live, person.id) if w.duty.round == 1)
+    return running, live, person, team, translator(live.programme.language_of(person))
+
+
+async def test_the_juror_s_form(serve, http, redis_url, tmp_path: Path) -> None:
+    running, live, juror, team, t = await _round_one(serve, redis_url, tmp_path, "jury")
     url = f"{running.base_url}/p/{live.token_of[juror.id]}"
-    t = translator(live.programme.language_of(juror))  # the form speaks the juror's language
     async with chromium() as browser:
         context = await browser.new_context()
         page = await context.new_page()
@@ -150,18 +156,7 @@ async def test_the_results_page_assigns_an_award(serve, http, redis_url, tmp_pat
 
 
 async def test_the_audience_rating_form(serve, redis_url, tmp_path: Path) -> None:
-    programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
-    running = await serve(
-        programme, redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
-    )
-    live = running.app[SERVICE].require_live()
-    person = next(
-        p
-        for p in live.programme.participants
-        if p.role == "audience" and any(w.duty.round == 1 for w in windows(live, p.id))
-    )
-    team = next(w.duty.team for w in windows(live, person.id) if w.duty.round == 1)
-    t = translator(live.programme.language_of(person))
+    running, live, person, team, t = await _round_one(serve, redis_url, tmp_path, "audience")
     async with chromium() as browser:
         page = await browser.new_page()
         await page.goto(f"{running.base_url}/p/{live.token_of[person.id]}")
