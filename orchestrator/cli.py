@@ -284,16 +284,17 @@ def _serve(
         click.echo(
             f"  live state:  curl -H 'Authorization: Bearer <token>' {chosen.base_url}/api/v1/state"
         )
+        first_round = live.timeline.rounds[0].start  # an earlier keynote may open the day
         if live.clock.is_real:
             click.echo(
                 f"  the real day: round 1 at "
-                f"{live.timeline.starts.astimezone(live.programme.event.tz):%Y-%m-%d %H:%M} "
+                f"{first_round.astimezone(live.programme.event.tz):%Y-%m-%d %H:%M} "
                 f"({live.programme.event.timezone})"
             )
         else:
             click.echo(
                 f"  rehearsal at {live.clock.speed:g}×: round 1 starts at "
-                f"{live.clock.wall_time(live.timeline.starts):%H:%M:%S} UTC"
+                f"{live.clock.wall_time(first_round):%H:%M:%S} UTC"
             )
         click.echo(f"  board:       {chosen.base_url}/board  (log in with the organiser token)")
         if live.programme.scoring is not None:
