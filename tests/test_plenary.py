@@ -5,14 +5,19 @@ at its time, and every agenda lists them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import icalendar
 
 from orchestrator.appkeys import SERVICE
 from schedules.agenda import agenda
+from schedules.clock import ClockState
 from schedules.exports import agenda_ics
 from schedules.planner import plan_rotation
-from schedules.programme import load_programme
+from schedules.programme import check_programme, load_programme
+from schedules.timeline import Timeline
+from schedules.whereabouts import places, whereabouts
+from tests.builders import BASE_TOML, write_event
 from tests.conftest import AUTH, EXAMPLE, Running
 
 SPEED = 60.0
@@ -55,3 +60,37 @@ async def test_go_sends_a_presenter_to_the_closing_keynote(serve, http, redis_ur
     response = await http.get(f"{running.base_url}/go/{live.token_of[presenter]}")
     assert response.status_code == 302
     assert response.headers["Location"].split("?")[0] == aula.split("?")[0]
+
+
+OPENING = (
+    '\n[[keynotes]]\nid = "opening"\ntitle = "Welcome"\nstart = "2025-03-27T08:30"\n'
+    'minutes = 30\nroom = "aula"\naudience = "everyone"\n'
+)
+
+
+def test_an_opening_before_the_rounds_starts_the_day(tmp_path: Path) -> None:
+    programme = load_programme(write_event(tmp_path, toml=BASE_TOML + OPENING))
+    plan = plan_rotation(programme)
+    assert programme.starts == programme.keynote_by_id["opening"].start  # 07:30 UTC
+    timeline = Timeline.build(plan, ClockState.real_time())
+    assert timeline.starts == programme.starts
+    presenter = plan.teams[0].members[0]
+    day = places(plan, timeline, presenter)
+    at = programme.starts + timedelta(minutes=10)
+    now = whereabouts(day, at, timedelta(minutes=2), timedelta(0)).now
+    assert now is not None and now.keynote == "opening"
+
+
+def test_a_plenary_fits_in_a_break_between_rounds(tmp_path: Path) -> None:
+    """Rounds at 09:00, 09:30 and 10:30 (a `starts` list): a plenary at 10:00 is fine."""
+    toml = BASE_TOML.replace(
+        'start = "2025-03-27T09:00"\nround_minutes = 30\nrounds = 3',
+        'starts = ["2025-03-27T09:00", "2025-03-27T09:30", "2025-03-27T10:30"]\nround_minutes = 30',
+    )
+    toml += OPENING.replace("08:30", "10:00")
+    programme, problems = check_programme(write_event(tmp_path, toml=toml), {})
+    assert programme is not None and problems == []
+    plan = plan_rotation(programme)
+    opening = next(k for k in plan.keynotes if k.id == "opening")
+    assert len(opening.audience) == len(programme.participants)
+    assert not any(r.start < opening.end and opening.start < r.end for r in plan.rounds)
