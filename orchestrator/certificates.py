@@ -164,7 +164,10 @@ def feedback_sheet(
 def attended_keynotes(live: Live, events: list, clicks: list[dict]) -> dict[str, list[str]]:  # type: ignore[type-arg]
     """Person -> the keynotes whose threshold they met, in programme order."""
     found: dict[str, list[str]] = {}
+    planned = {k.id for k in live.plan.keynotes}  # a stored plan may predate a keynote
     for keynote in live.programme.keynotes:
+        if keynote.id not in planned:
+            continue
         for row in keynote_report(live, events, keynote.id, clicks):
             if row.status == "attended":
                 found.setdefault(row.participant, []).append(keynote.id)
