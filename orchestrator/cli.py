@@ -766,6 +766,37 @@ def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: 
 
 @main.command()
 @click.argument("programme", type=PROGRAMME)
+@click.option("--participant", required=True, help="The participant's id from the roster.")
+@click.option("--export", "do_export", is_flag=True, help="Everything stored about them, as JSON.")
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def person(
+    programme: Path, participant: str, do_export: bool, redis_url: str | None, data_dir: Path
+) -> None:
+    """One person's own data, from a running or stopped event (docs/privacy.md)."""
+    import json
+
+    from orchestrator.privacy import export_person
+
+    if not do_export:
+        click.echo("say what to do: --export", err=True)
+        sys.exit(2)
+    loaded = _load(programme)
+    if participant not in loaded.participant_by_id:
+        click.echo(f"unknown participant {participant!r}", err=True)
+        sys.exit(1)
+
+    async def work(live, store):  # type: ignore[no-untyped-def]
+        return await export_person(live, store, participant)
+
+    found = _stored_live(loaded, redis_url, data_dir, work)
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
 @click.option(
     "--format",
     "fmt",

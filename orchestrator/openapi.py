@@ -111,6 +111,13 @@ def spec() -> dict[str, Any]:
         "/api/v1/participants/{id}": {
             "get": op("where one participant is sent now", (200, ANY_OBJECT), parameters=pid)
         },
+        "/api/v1/participants/{id}/export": {
+            "get": op(
+                "everything stored about one participant (docs/privacy.md)",
+                (200, ANY_OBJECT),
+                parameters=pid,
+            )
+        },
         "/api/v1/clock/delay": {
             "post": op(
                 "shift everything not yet started by `minutes` (negative: earlier)",

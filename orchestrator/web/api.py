@@ -21,6 +21,7 @@ from orchestrator.presence.attendance import (
     rows_csv,
     rows_json,
 )
+from orchestrator.privacy import export_person
 from orchestrator.service import change_from_request
 from orchestrator.streams.pages import whereabouts_json
 from orchestrator.web.auth import organiser
@@ -213,6 +214,21 @@ async def participant(request: web.Request) -> web.Response:
 
 
 @organiser
+async def participant_export(request: web.Request) -> web.Response:
+    """Everything stored about one person (docs/privacy.md), as a download."""
+    live = request.app[SERVICE].require_live()
+    pid = request.match_info["id"]
+    found = await export_person(live, request.app[STORE], pid)
+    return web.json_response(
+        found,
+        headers={
+            "Content-Disposition": f'attachment; filename="{live.programme.event.id}-{pid}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@organiser
 async def clock_delay(request: web.Request) -> web.Response:
     return web.json_response(await actions.delay(request.app[SERVICE], await read_json(request)))
 
@@ -266,6 +282,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/api/v1/rooms", rooms),
         web.get("/api/v1/participants", participants),
         web.get("/api/v1/participants/{id}", participant),
+        web.get("/api/v1/participants/{id}/export", participant_export),
         web.post("/api/v1/clock/delay", clock_delay),
         web.post("/api/v1/rounds/current/extend", round_extend),
         web.post("/api/v1/participants/{id}/move", move),

@@ -1,0 +1,126 @@
+"""A person's own data: the export holds everything stored about them (agenda, clicks, room
+events, presence, attendance, scores, moves, broadcasts) and nothing about anyone else, from
+the running service's API and from `rota person --export` on the stopped event's folder."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from orchestrator.appkeys import SERVICE
+from orchestrator.live import Live
+from tests.conftest import AUTH, EXAMPLE, eventually
+from tests.standin_jitsi import JaasStandIn
+from tests.test_participant_browser import start_so_that_now_is
+from tests.test_scores_http import GOOD, juror_in_round
+from tests.test_webhooks_service import ENV, SECRET
+
+ROTA = str(Path(sys.executable).parent / "rota")
+
+
+def mentions(text: str, value: str) -> bool:
+    """`value` as a whole word (ids and tokens contain '-' and '_')."""
+    return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text) is not None
+
+
+def personal_values(live: Live, pid: str) -> list[str]:
+    person = live.programme.participant_by_id[pid]
+    return [v for v in (pid, person.name, person.email, live.token_of.get(pid, "")) if v]
+
+
+async def busy_round_one(running, http) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """Two jurors of round 1 with room events, clicks and scores; a move and a broadcast."""
+    live = running.app[SERVICE].require_live()
+    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    first, _, _ = juror_in_round(live, 1)
+    other = next(
+        p.id
+        for p in live.programme.participants
+        if p.role == "jury" and p.id != first and live.plan.room_in_round(p.id, 1) is not None
+    )
+    now = time.time()
+    for i, pid in enumerate((first, other)):
+        slot = live.plan.room_in_round(pid, 1)
+        assert slot is not None
+        name = live.programme.participant_by_id[pid].name
+        await jitsi.joined(live.room_names[slot.room], now - 60, pid, name, f"c{i:07d}")
+        go = await http.get(f"{running.base_url}/go/{live.token_of[pid]}")
+        assert go.status_code == 302
+    for pid in (first, other):
+        mine = next(s.team for s in live.plan.round(1).rooms if pid in s.audience)
+        answer = await http.post(
+            f"{running.base_url}/p/{live.token_of[pid]}/scores",
+            json={"team": mine, "scores": GOOD, "comment": f"seen by {pid}"},
+        )
+        assert answer.status_code == 200, answer.text
+    sent = await http.post(
+        f"{running.base_url}/api/v1/broadcast", json={"message": "Coffee at 11"}, headers=AUTH
+    )
+    assert sent.status_code == 201
+    return first, other
+
+
+async def test_the_export_holds_one_persons_data_and_nobody_elses(serve, http, redis_url) -> None:
+    running = await serve(
+        redis_url=redis_url, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+    )
+    live = running.app[SERVICE].require_live()
+    first, _ = await busy_round_one(running, http)
+
+    async def clicks_stored() -> bool:
+        found = await http.get(
+            f"{running.base_url}/api/v1/participants/{first}/export", headers=AUTH
+        )
+        return bool(found.json()["clicks"])
+
+    await eventually(clicks_stored)
+    answer = await http.get(f"{running.base_url}/api/v1/participants/{first}/export", headers=AUTH)
+    assert answer.status_code == 200
+    found = answer.json()
+    text = answer.text
+    assert found["participant"]["id"] == first and found["token"] == live.token_of[first]
+    assert found["agenda"] and found["clicks"] and found["room_events"] and found["presence"]
+    assert [s["juror"] for s in found["scores_given"]] == [first]
+    assert found["broadcasts_received"][-1]["message"] == "Coffee at 11"
+    assert found["attendance"]["rounds"]["1"][0]["minutes_in_room"] > 0
+    for value in personal_values(live, first):
+        assert mentions(text, value), value
+    for person in live.programme.participants:
+        if person.id == first:
+            continue
+        leaked = [v for v in personal_values(live, person.id) if mentions(text, v)]
+        assert leaked == [], person.id
+
+
+async def test_an_unknown_person_has_no_export(serve, http, redis_url) -> None:
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    answer = await http.get(f"{running.base_url}/api/v1/participants/nobody/export", headers=AUTH)
+    assert answer.status_code == 404 and "nobody" in answer.json()["error"]
+
+
+async def test_rota_person_exports_from_the_stopped_events_folder(serve, http, tmp_path) -> None:
+    data = tmp_path / "var"
+    running = await serve(
+        data_dir=data, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+    )
+    live = running.app[SERVICE].require_live()
+    first, other = await busy_round_one(running, http)
+    await running.stop()
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [ROTA, "person", str(EXAMPLE), "--participant", first, "--export", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["token"] == live.token_of[first]
+    assert found["clicks"] and found["room_events"] and found["scores_given"]
+    assert not any(mentions(done.stdout, v) for v in personal_values(live, other))
