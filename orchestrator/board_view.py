@@ -405,8 +405,11 @@ def presenter_room(
     next_slot = slot_in(following.index) if following else None
     room = slot.room if slot else (next_slot.room if next_slot else "")
     here = present.get(room, set()) - set(team.members)
+    own = [r for r in rounds if slot_in(r.index) is not None]
     return {
         "team": team.id,
+        # after the team's last round nothing is "current": the page says so, not "6 of 6"
+        "done": not own or now >= own[-1].end,
         "room_name": live.programme.room_name(room) if room else "",
         "round": item.index,
         "rounds": len(rounds),

@@ -13,6 +13,7 @@ from orchestrator.board_view import (
     current_run,
     journal_line,
     journal_text,
+    presenter_room,
     snapshot,
     strip,
 )
@@ -191,3 +192,13 @@ def test_a_keynote_for_everyone_says_so_and_expects_everyone(live: Live) -> None
     assert keynotes["closing"]["everyone"] and not keynotes["k1"]["everyone"]
     assert keynotes["closing"]["expected_audience"] == len(live.programme.participants)
     assert keynotes["closing"]["phase"] == "running"
+
+
+@pytest.mark.parametrize(("minute", "done"), [(40, False), (200, True)])
+def test_a_presenter_has_no_current_round_after_their_last(
+    live: Live, minute: float, done: bool
+) -> None:
+    """Minute 40: round 2 runs; minute 200: the closing lecture for everyone, rounds over."""
+    presenter = live.plan.teams[0].members[0]
+    room = presenter_room(live, presenter, {}, at(minute), counted=False)
+    assert room is not None and room["done"] is done

@@ -10,6 +10,8 @@ from pathlib import Path
 import icalendar
 
 from orchestrator.appkeys import SERVICE
+from orchestrator.i18n import translator
+from orchestrator.page_view import page_view
 from schedules.agenda import agenda
 from schedules.clock import ClockState
 from schedules.exports import agenda_ics
@@ -60,6 +62,9 @@ async def test_go_sends_a_presenter_to_the_closing_keynote(serve, http, redis_ur
     response = await http.get(f"{running.base_url}/go/{live.token_of[presenter]}")
     assert response.status_code == 302
     assert response.headers["Location"].split("?")[0] == aula.split("?")[0]
+    page = (await http.get(f"{running.base_url}/p/{live.token_of[presenter]}")).text
+    t = translator(page_view(live, presenter, live.event_now())["language"])
+    assert t("round_of", n=6, total=6) not in page and t("rounds_done") in page
 
 
 OPENING = (

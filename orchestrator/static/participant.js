@@ -280,7 +280,8 @@
     room = JSON.parse(event.data);
     if (!room) { return; }
     text("p-room", room.room_name);
-    text("p-round", fill(attr("round-of"), { n: room.round, total: room.rounds }));
+    text("p-round", room.done ? attr("rounds-done") : fill(attr("round-of"), { n: room.round, total: room.rounds }));
+    byId("p-figures").hidden = room.done;
     text("p-live", room.live_audience === null ? attr("unknown") : String(room.live_audience));
     text("p-expected", String(room.expected_audience));
     text("p-next", room.next_expected === null ? "—" : String(room.next_expected));
