@@ -134,6 +134,13 @@ def _sentence(model: type[Body], error: Any) -> str:
     return f"`{'.'.join(loc) or field}`: {error['msg']}"
 
 
+class Invite(Body):
+    only: list[Id] | None = Field(
+        default=None, max_length=100_000, description="only these participant ids"
+    )
+    resend: bool = Field(default=False, description="send again to people already invited")
+
+
 def parse(model: type[M], data: dict[str, Any]) -> M:
     """`data` as `model`, or Refused with one sentence about the first problem."""
     try:

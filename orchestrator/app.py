@@ -27,6 +27,7 @@ from orchestrator.appkeys import (
     HUB,
     INTAKE,
     LISTENER,
+    MAIL,
     METRICS,
     NOTIFIER,
     SERVICE,
@@ -36,6 +37,8 @@ from orchestrator.appkeys import (
 )
 from orchestrator.clicks import ClickRecorder
 from orchestrator.errors import errors_as_json
+from orchestrator.mail.config import mail_config
+from orchestrator.mail.worker import MailWorker
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier, programme_subscribers
 from orchestrator.presence.intake import Intake
@@ -138,6 +141,13 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         )
     )
     notifier.on_dead_count.append(lambda n: setattr(board, "delivery_failures", n))
+    service.on_agenda_changed.append(notifier.agenda_changed)
+    mail = mail_config(app[PROGRAMME], settings.environ)
+    mailer: MailWorker | None = None
+    if mail is not None:
+        mailer = app[MAIL] = MailWorker(service, store, mail, settings.mail_backoff_scale)
+        conductor.armers.append(mailer.arm_reminders)
+        service.on_agenda_changed.append(mailer.agenda_changed)
     conductor.start()
     loops = {
         "hub": hub.run,
@@ -154,6 +164,8 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         secret = settings.jaas_webhook_secret.reveal()
         simulator = Simulator(service, settings.base_url, secret, settings.seed)
         loops["simulator"] = simulator.run
+    if mailer is not None:
+        loops["mail"] = mailer.run
     tasks = [asyncio.create_task(supervised(name, run), name=name) for name, run in loops.items()]
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(listener.connected.wait(), 5)
@@ -162,6 +174,8 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     finally:
         await cancel_all(tasks)
         await notifier.stop()
+        if mailer is not None:
+            await mailer.stop()
         intake.fail_pending()
         await conductor.stop()
         await clicks.flush()

@@ -6,6 +6,7 @@ import jinja2
 from aiohttp import web
 
 from orchestrator.clicks import ClickRecorder
+from orchestrator.mail.worker import MailWorker
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
 from orchestrator.presence.intake import Intake
@@ -29,3 +30,4 @@ CLICKS = web.AppKey("clicks", ClickRecorder)
 CONDUCTOR = web.AppKey("conductor", Conductor)
 LISTENER = web.AppKey("listener", Listener)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
+MAIL = web.AppKey("mail", MailWorker)  # only when the programme has a [mail] section

@@ -506,3 +506,111 @@ SCORING_WORDS: dict[str, dict[str, str]] = {
 }
 for _language, _words in SCORING_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)
+
+
+# E-mails to participants: invitation, reminders, "your agenda changed" (orchestrator/mail/).
+MAIL_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "mail_invite_subject": "{event}: your personal link",
+        "mail_reminder_subject": "Reminder: {event} begins for you at {time} ({zone})",
+        "mail_changed_subject": "{event}: your agenda changed",
+        "mail_hello": "Hello {name},",
+        "mail_invite_intro": "you are invited to {event}.",
+        "mail_first": "Your first session: {place}, on {date} at {time} ({zone}).",
+        "mail_link": "Your personal link takes you to the right video room at the right time:",
+        "mail_page": "Your own page:",
+        "mail_page_does": "It shows where you are now and next, moves you from room to room by "
+        "itself during the day, and lists your whole day.",
+        "mail_agenda": "Your agenda is attached as a calendar file (.ics).",
+        "mail_private": "The link is personal: please do not share it.",
+        "mail_contact": "Questions? Write to the organisers: {contact}",
+        "mail_reminder_intro": "a reminder: {event} begins soon.",
+        "mail_changed_intro": "your agenda for {event} has changed. Your link stays the same and "
+        "always takes you to the right room; the new agenda is attached.",
+        "mail_regards": "The organisers",
+        "ntfy_changed": "Your agenda changed. Your link takes you to the right room.",
+    },
+    "de": {
+        "mail_invite_subject": "{event}: Ihr persönlicher Link",
+        "mail_reminder_subject": "Erinnerung: {event} beginnt für Sie um {time} ({zone})",
+        "mail_changed_subject": "{event}: Ihr Ablauf hat sich geändert",
+        "mail_hello": "Hallo {name},",
+        "mail_invite_intro": "Sie sind zu {event} eingeladen.",
+        "mail_first": "Ihr erster Termin: {place}, am {date} um {time} ({zone}).",
+        "mail_link": "Ihr persönlicher Link bringt Sie zur richtigen Zeit in den richtigen "
+        "Videoraum:",
+        "mail_page": "Ihre eigene Seite:",
+        "mail_page_does": "Sie zeigt, wo Sie gerade und als Nächstes sind, bringt Sie im Lauf "
+        "des Tages von selbst von Raum zu Raum und listet Ihren ganzen Tag.",
+        "mail_agenda": "Ihr Ablauf hängt als Kalenderdatei (.ics) an.",
+        "mail_private": "Der Link ist persönlich: Bitte geben Sie ihn nicht weiter.",
+        "mail_contact": "Fragen? Schreiben Sie dem Organisationsteam: {contact}",
+        "mail_reminder_intro": "eine Erinnerung: {event} beginnt bald.",
+        "mail_changed_intro": "Ihr Ablauf für {event} hat sich geändert. Ihr Link bleibt gleich "
+        "und bringt Sie immer in den richtigen Raum; der neue Ablauf hängt an.",
+        "mail_regards": "Das Organisationsteam",
+        "ntfy_changed": "Ihr Ablauf hat sich geändert. Ihr Link bringt Sie in den richtigen Raum.",
+    },
+    "fr": {
+        "mail_invite_subject": "{event} : votre lien personnel",
+        "mail_reminder_subject": "Rappel : {event} commence pour vous à {time} ({zone})",
+        "mail_changed_subject": "{event} : votre programme a changé",
+        "mail_hello": "Bonjour {name},",
+        "mail_invite_intro": "vous êtes invité·e à {event}.",
+        "mail_first": "Votre première séance : {place}, le {date} à {time} ({zone}).",
+        "mail_link": "Votre lien personnel vous mène dans la bonne salle vidéo au bon moment :",
+        "mail_page": "Votre page :",
+        "mail_page_does": "Elle montre où vous êtes maintenant et ensuite, vous fait passer "
+        "d’une salle à l’autre pendant la journée et liste toute votre journée.",
+        "mail_agenda": "Votre programme est joint en fichier calendrier (.ics).",
+        "mail_private": "Ce lien est personnel : merci de ne pas le partager.",
+        "mail_contact": "Des questions ? Écrivez aux organisateurs : {contact}",
+        "mail_reminder_intro": "un rappel : {event} commence bientôt.",
+        "mail_changed_intro": "votre programme pour {event} a changé. Votre lien reste le même "
+        "et vous mène toujours dans la bonne salle ; le nouveau programme est joint.",
+        "mail_regards": "Les organisateurs",
+        "ntfy_changed": "Votre programme a changé. Votre lien vous mène dans la bonne salle.",
+    },
+    "fi": {
+        "mail_invite_subject": "{event}: henkilökohtainen linkkisi",
+        "mail_reminder_subject": "Muistutus: {event} alkaa sinulle klo {time} ({zone})",
+        "mail_changed_subject": "{event}: ohjelmasi on muuttunut",
+        "mail_hello": "Hei {name},",
+        "mail_invite_intro": "sinut on kutsuttu tapahtumaan {event}.",
+        "mail_first": "Ensimmäinen osuutesi: {place}, {date} klo {time} ({zone}).",
+        "mail_link": "Henkilökohtainen linkkisi vie sinut oikeaan videohuoneeseen oikeaan aikaan:",
+        "mail_page": "Oma sivusi:",
+        "mail_page_does": "Se näyttää, missä olet nyt ja seuraavaksi, siirtää sinut päivän "
+        "aikana huoneesta toiseen itsestään ja listaa koko päiväsi.",
+        "mail_agenda": "Ohjelmasi on liitteenä kalenteritiedostona (.ics).",
+        "mail_private": "Linkki on henkilökohtainen: älä jaa sitä.",
+        "mail_contact": "Kysyttävää? Kirjoita järjestäjille: {contact}",
+        "mail_reminder_intro": "muistutus: {event} alkaa pian.",
+        "mail_changed_intro": "ohjelmasi tapahtumassa {event} on muuttunut. Linkkisi pysyy "
+        "samana ja vie sinut aina oikeaan huoneeseen; uusi ohjelma on liitteenä.",
+        "mail_regards": "Järjestäjät",
+        "ntfy_changed": "Ohjelmasi on muuttunut. Linkkisi vie sinut oikeaan huoneeseen.",
+    },
+    "pt": {
+        "mail_invite_subject": "{event}: o seu link pessoal",
+        "mail_reminder_subject": "Lembrete: {event} começa para si às {time} ({zone})",
+        "mail_changed_subject": "{event}: o seu programa mudou",
+        "mail_hello": "Olá {name},",
+        "mail_invite_intro": "está convidado/a para {event}.",
+        "mail_first": "A sua primeira sessão: {place}, a {date} às {time} ({zone}).",
+        "mail_link": "O seu link pessoal leva-o à sala de vídeo certa à hora certa:",
+        "mail_page": "A sua página:",
+        "mail_page_does": "Mostra onde está agora e a seguir, muda-o de sala em sala ao longo "
+        "do dia e lista todo o seu dia.",
+        "mail_agenda": "O seu programa vai em anexo como ficheiro de calendário (.ics).",
+        "mail_private": "O link é pessoal: por favor não o partilhe.",
+        "mail_contact": "Dúvidas? Escreva à organização: {contact}",
+        "mail_reminder_intro": "um lembrete: {event} começa em breve.",
+        "mail_changed_intro": "o seu programa para {event} mudou. O seu link continua o mesmo e "
+        "leva-o sempre à sala certa; o novo programa vai em anexo.",
+        "mail_regards": "A organização",
+        "ntfy_changed": "O seu programa mudou. O seu link leva-o à sala certa.",
+    },
+}
+for _language, _words in MAIL_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)

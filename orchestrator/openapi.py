@@ -108,6 +108,22 @@ def spec() -> dict[str, Any]:
                 },
             )
         },
+        "/api/v1/invitations": {
+            "post": op(
+                "e-mail everyone (or `only` these ids) their personal link; people already "
+                "invited are skipped unless `resend`; 409 without [mail]",
+                (202, ANY_OBJECT),
+                body=m.Invite,
+                statuses=(409,),
+            ),
+            "get": op(
+                "every e-mail sent or tried (invitations, reminders, agenda changes); "
+                "`?status=failed` lists the failures with the server's reason",
+                (200, LIST_OF_OBJECTS),
+                parameters=[_query("status", ["sent", "failed", "sending"])],
+                statuses=(409,),
+            ),
+        },
         "/api/v1/participants/{id}": {
             "get": op("where one participant is sent now", (200, ANY_OBJECT), parameters=pid)
         },

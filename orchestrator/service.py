@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.store import Store, digest
 from rooms.links import JitsiConfig
+from schedules.agenda import changed_agendas
 from schedules.clock import ClockState
 from schedules.model import Participant, Programme
 from schedules.plan import Plan, RoomSlot
@@ -76,6 +78,8 @@ class Service:
         self.base_programme = programme
         self.store = store
         self.live: Live | None = None
+        # Told who has other places after a move or replan (and the plan's new version).
+        self.on_agenda_changed: list[Callable[[list[str], int], Awaitable[None]]] = []
         self.jitsi = JitsiConfig.from_section(
             programme.sections.get("jitsi"),
             {"ROTA_JITSI_SECRET": settings.jitsi_secret.reveal()},
@@ -318,6 +322,10 @@ class Service:
         saved = plan.with_version(version)
         self.live = self.require_live().rebuilt(plan=saved)
         await self._announce("plan-changed", version=version)
+        if self.on_agenda_changed:
+            changed = changed_agendas(self.live.programme, based_on.plan, saved)
+            for hook in self.on_agenda_changed:
+                await hook(changed, version)
         return saved
 
     async def revoke(self, participant: str) -> str:

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +72,8 @@ class Conductor:
         self._last_renewal = 0.0
         self._arming = asyncio.Lock()
         self._firing = asyncio.Lock()  # one boundary at a time, in the timeline's order
+        # Other timed jobs the leader arms with the day's transitions (e-mail reminders).
+        self.armers: list[Callable[[AsyncIOScheduler, Live], Awaitable[None]]] = []
         self._rearm = False  # arm (again) at the next chance: new leadership, a failed claim
 
     @property
@@ -170,6 +173,8 @@ class Conductor:
                     misfire_grace_time=None,
                     coalesce=True,
                 )
+            for armer in self.armers:
+                await armer(self.scheduler, live)
             log.info(
                 "armed %d transitions at %d instants (plan v%s, clock v%s)",
                 sum(len(ids) for ids in instants.values()),

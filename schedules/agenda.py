@@ -88,3 +88,19 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
 
 def _at_keynote(plan: Plan, keynote_ids: set[str], start: datetime, end: datetime) -> bool:
     return any(k.id in keynote_ids and k.start < end and start < k.end for k in plan.keynotes)
+
+
+def changed_agendas(programme: Programme, before: Plan, after: Plan) -> list[str]:
+    """Who has other places (rooms, teams, times or keynotes) in `after` than in `before`."""
+
+    def places(plan: Plan, pid: str) -> list[tuple[object, ...]]:
+        return [
+            (i.kind, i.start, i.end, i.room, i.team, i.keynote)
+            for i in agenda(programme, plan, pid)
+        ]
+
+    return [
+        p.id
+        for p in programme.participants
+        if p.planned and places(before, p.id) != places(after, p.id)
+    ]

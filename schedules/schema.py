@@ -130,8 +130,10 @@ def validate(
     problems: Problems = []
     values: dict[str, Any] = {}
     failed = False
+    misspelt = set()  # a required key written wrongly: its unknown-key message is enough
     for key in table:
         if key not in schema.fields:
+            misspelt.add(closest(key, schema.fields))
             problems.append(
                 (
                     key,
@@ -141,7 +143,8 @@ def validate(
     for key, spec in schema.fields.items():
         if key not in table:
             if spec.required:
-                problems.append(("", f"missing `{key}` in {schema.header}"))
+                if key not in misspelt:
+                    problems.append(("", f"missing `{key}` in {schema.header}"))
                 failed = True
             elif spec.default is not None:
                 values[key] = spec.default

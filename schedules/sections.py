@@ -9,6 +9,7 @@ values in it with their lines, and the package that uses the section reads the c
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -274,8 +275,69 @@ AWARDS = Table(
 )
 
 
+# --- [mail] (read by orchestrator/mail/config.py) --------------------------------------------
+
+MAIL_SECURITY = ("starttls", "tls", "none")
+
+
+def mail_address_problem(value: str) -> str:
+    """Why `value` is not one e-mail address ("Name <a@b.org>" or "a@b.org"), or ""."""
+    _, address = parseaddr(value)
+    local, _, domain = address.rpartition("@")
+    if not local or "." not in domain or any(c.isspace() for c in address):
+        return f"{value!r} is not an e-mail address"
+    return ""
+
+
+def _mail_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    for key in ("from", "reply_to"):
+        if values.get(key) and (problem := mail_address_problem(values[key])):
+            yield key, f"`{key}`: {problem}"
+    if values["username"] and not values["password_env"]:
+        yield (
+            "username",
+            "a `username` needs `password_env`: the name of the environment variable that "
+            "holds the password (never the password itself)",
+        )
+    password_env = values["password_env"]
+    if password_env and context.environ is not None and not context.environ.get(password_env):
+        yield "password_env", f"the environment variable {password_env} is not set"
+    wrong = [m for m in values["remind_minutes"] if m <= 0]
+    if wrong:
+        yield "remind_minutes", f"`remind_minutes` must be above 0, not {wrong[0]}"
+    if values["ca_file"]:
+        path = key_path(values["ca_file"], context)
+        if not path.is_file():
+            yield "ca_file", f"cannot read ca_file {path}"
+
+
+MAIL = Table(
+    "mail",
+    {
+        "host": Field(str, required=True),
+        "port": Field(int, minimum=1, maximum=65535),
+        "security": Field(str, default="starttls", choices=MAIL_SECURITY),
+        "username": Field(str, default=""),
+        "password_env": Field(str, default=""),
+        "from": Field(str, required=True),
+        "reply_to": Field(str, default=""),
+        "remind_minutes": Field(list, default=[1440, 15], items=int),
+        "per_second": Field(
+            float,
+            default=5.0,
+            minimum=0.01,
+            maximum=1000,
+            bound="`per_second` must be between 0.01 and 1000, not {value}",
+        ),
+        "ca_file": Field(str, default=""),  # a CA to trust (a server with its own certificate)
+    },
+    rules=(_mail_rules,),
+)
+
+
 SECTIONS: dict[str, Table] = {
-    t.name: t for t in (EVENT, ROTATION, ROOMS, TEAMS, KEYNOTES, JITSI, NOTIFY, SCORING, AWARDS)
+    t.name: t
+    for t in (EVENT, ROTATION, ROOMS, TEAMS, KEYNOTES, JITSI, NOTIFY, MAIL, SCORING, AWARDS)
 }
 
 

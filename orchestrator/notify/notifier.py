@@ -133,9 +133,15 @@ def describe(live: Live, kind: str, data: dict[str, Any]) -> tuple[str, str]:
     return title, words.get(kind, kind)
 
 
-def personal_ntfy(live: Live, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+PERSONAL = ("round.warning", "agenda.changed")  # what personal (ntfy) subscribers are sent
+
+
+def personal_ntfy(live: Live, kind: str, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """At a round's warning: each person with an ntfy topic and a place in that round gets
-    where to go, in their language, with the local time named, and their /go link."""
+    where to go, in their language, with the local time named, and their /go link. After a
+    move or replan: each person whose places changed is told so, with their link."""
+    if kind == "agenda.changed":
+        return _changed_ntfy(live, data)
     n = data.get("round")
     found = []
     for person in live.programme.participants:
@@ -160,6 +166,28 @@ def personal_ntfy(live: Live, data: dict[str, Any]) -> list[tuple[str, dict[str,
                     "title": live.programme.event.title,
                     "text": t("ntfy_round", n=n, time=when, place=where),
                     "link": live.link(person.id),
+                    "label": t("join"),
+                },
+            )
+        )
+    return found
+
+
+def _changed_ntfy(live: Live, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for pid in data.get("participants", []):
+        person = live.programme.participant_by_id.get(pid)
+        if person is None or not person.ntfy or pid not in live.token_of:
+            continue
+        t = translator(live.programme.language_of(person))
+        found.append(
+            (
+                pid,
+                {
+                    "topic": person.ntfy,
+                    "title": live.programme.event.title,
+                    "text": t("ntfy_changed"),
+                    "link": live.link(pid),
                     "label": t("join"),
                 },
             )
@@ -335,9 +363,9 @@ class Notifier:
             if not sub.wants(kind):
                 continue
             if sub.personal:
-                if kind != "round.warning":
+                if kind not in PERSONAL:
                     continue
-                for person, personal in personal_ntfy(live, data):
+                for person, personal in personal_ntfy(live, kind, data):
                     own = {
                         **event,
                         "text": personal["text"],
@@ -347,9 +375,20 @@ class Notifier:
                     jobs.append(
                         (sub.id, f"{sub.id}:{person}", f"{sub.url}/{personal['topic']}", own)
                     )
-            else:
+            elif kind != "agenda.changed":  # names people: for their own pushes only
                 jobs.append((sub.id, sub.id, None, event))
         await self._enqueue_many(jobs, entry_id, ack=True)
+
+    async def agenda_changed(self, participants: list[str], version: int) -> None:
+        """After a move or replan: a personal push to each person whose places changed."""
+        if participants:
+            await self.store.redis.xadd(
+                self.keys.outbox,
+                {
+                    "type": "agenda.changed",
+                    "data": json.dumps({"participants": participants, "plan_version": version}),
+                },
+            )
 
     # -- delivery ------------------------------------------------------------------------
     def _delay(self, attempts: int, hint: float | None) -> float:

@@ -117,6 +117,14 @@ class Keys:
         return self._k(f"auth-failures:{client}")
 
     @property
+    def mail(self) -> str:  # hash: "<kind>:<participant>" -> JSON {status, at, message_id, …}
+        return self._k("mail")
+
+    @property
+    def mail_queue(self) -> str:  # list of JSON mail jobs, taken by any process's mail worker
+        return self._k("mail:queue")
+
+    @property
     def per_run(self) -> tuple[str, ...]:  # what a new run archives (Store.reset_run)
         return (
             self.fired,

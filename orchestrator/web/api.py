@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from orchestrator import actions
-from orchestrator.api_models import Replan, parse
-from orchestrator.appkeys import CLICKS, SERVICE, STORE
-from orchestrator.errors import NotFound, Refused
+from orchestrator.api_models import Invite, Replan, parse
+from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
+from orchestrator.errors import Conflict, NotFound, Refused
 from orchestrator.links_table import FORMATS, link_rows
+from orchestrator.mail.worker import MailWorker
 from orchestrator.openapi import spec
 from orchestrator.presence.attendance import (
     in_event_time,
@@ -271,6 +272,38 @@ async def replan(request: web.Request) -> web.Response:
     )
 
 
+def _mailer(request: web.Request) -> MailWorker:
+    if MAIL not in request.app:
+        raise Conflict("the programme has no [mail] section: e-mail is not configured")
+    return request.app[MAIL]
+
+
+@organiser
+async def send_invitations(request: web.Request) -> web.Response:
+    """Queue an invitation for everyone with an e-mail address (or `only` these ids); people
+    already invited are skipped unless `resend` is true."""
+    mailer = _mailer(request)
+    body = parse(Invite, await read_json(request) if request.can_read_body else {})
+    only, resend = body.only, body.resend
+    known = request.app[SERVICE].require_live().programme.participant_by_id
+    unknown = [i for i in only or [] if i not in known]
+    if unknown:
+        raise Refused(f"unknown participant(s): {', '.join(unknown[:10])}")
+    queued = await mailer.invite(only, resend)
+    return web.json_response({"queued": queued, "resend": resend}, status=202)
+
+
+@organiser
+async def invitations(request: web.Request) -> web.Response:
+    """Every e-mail record (invitations, reminders, agenda changes); `?status=failed` lists
+    the failures, with the server's reason."""
+    mailer = _mailer(request)
+    status = request.query.get("status")
+    if status not in (None, "sent", "failed", "sending"):
+        raise Refused("`status` must be sent, failed or sending")
+    return web.json_response(await mailer.records.listing(status))
+
+
 async def openapi(request: web.Request) -> web.Response:
     return web.json_response(spec())
 
@@ -291,5 +324,7 @@ def routes() -> list[web.RouteDef]:
         web.post("/api/v1/replan", replan),
         web.get("/api/v1/keynotes/{id}/attendance", keynote_attendance),
         web.get("/api/v1/rounds/{n}/attendance", round_attendance),
+        web.post("/api/v1/invitations", send_invitations),
+        web.get("/api/v1/invitations", invitations),
         web.get("/api/v1/openapi.json", openapi),
     ]

@@ -1,0 +1,144 @@
+"""The server's side of e-mail: a queue in Redis (invitations asked for through the API,
+reminders, "your agenda changed") taken by whichever process is free, and the reminders
+armed by the leader with the day's other timed jobs (orchestrator/transitions.py)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from orchestrator.live import Live
+from orchestrator.mail.compose import Kind, compose
+from orchestrator.mail.config import MailConfig
+from orchestrator.mail.postman import Job, Postman
+from orchestrator.mail.records import MailRecords
+from orchestrator.service import Service
+from orchestrator.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def run_id(live: Live) -> str:
+    """Reminders are once per run: a rehearsal's do not count for the real day."""
+    return str(int(live.clock.anchor_wall.timestamp()))
+
+
+def record_kind(job: dict[str, Any]) -> tuple[Kind, str]:
+    """The message kind and the record kind (what "once" is counted by)."""
+    kind = job["kind"]
+    if kind == "reminder":
+        return "reminder", f"reminder-{job['minutes']}@{job['run']}"
+    if kind == "changed":
+        return "changed", f"changed-v{job['version']}"
+    return "invitation", "invitation"
+
+
+def job_for(live: Live, config: MailConfig, base_url: str, job: dict[str, Any]) -> Job | None:
+    person = live.programme.participant_by_id.get(job["participant"])
+    if person is None or person.id not in live.token_of:
+        return None
+    kind, recorded = record_kind(job)
+    return Job(
+        recorded,
+        person,
+        lambda: compose(kind, live, person, base_url, config, datetime.now(UTC)),
+    )
+
+
+def reminders_due(live: Live, minutes: tuple[int, ...]) -> dict[datetime, list[tuple[str, int]]]:
+    """Event time -> who is reminded then (and how many minutes ahead of their first item)."""
+    due: dict[datetime, list[tuple[str, int]]] = defaultdict(list)
+    for person in live.programme.participants:
+        day = live.days.get(person.id, [])
+        if not person.email or not day:
+            continue
+        for ahead in minutes:
+            due[day[0].start - timedelta(minutes=ahead)].append((person.id, ahead))
+    return dict(due)
+
+
+class MailWorker:
+    def __init__(
+        self, service: Service, store: Store, config: MailConfig, backoff_scale: float = 1.0
+    ) -> None:
+        self.service = service
+        self.store = store
+        self.config = config
+        self.records = MailRecords(store)
+        self.postman = Postman(config, self.records, backoff_scale)
+
+    async def enqueue(self, jobs: list[dict[str, Any]]) -> int:
+        if jobs:
+            await self.store.redis.rpush(self.store.keys.mail_queue, *map(json.dumps, jobs))
+        return len(jobs)
+
+    async def invite(self, only: list[str] | None, resend: bool) -> int:
+        live = self.service.require_live()
+        people = [p.id for p in live.programme.participants if p.email]
+        chosen = people if only is None else [p for p in people if p in set(only)]
+        return await self.enqueue(
+            [{"kind": "invitation", "participant": p, "resend": resend} for p in chosen]
+        )
+
+    async def agenda_changed(self, participants: list[str], version: int) -> None:
+        await self.enqueue(
+            [{"kind": "changed", "participant": p, "version": version} for p in participants]
+        )
+
+    async def run(self) -> None:
+        while True:
+            found = await self.store.redis.blpop([self.store.keys.mail_queue], timeout=1)
+            if found is None:
+                continue
+            job = json.loads(found[1])
+            live = self.service.require_live()
+            work = job_for(live, self.config, live.base_url, job)
+            if work is None:
+                continue
+            [outcome] = await self.postman.deliver([work], resend=bool(job.get("resend")))
+            if outcome.status == "failed":
+                log.warning("an e-mail (%s) failed: see GET /api/v1/invitations", work.kind)
+
+    async def arm_reminders(self, scheduler: AsyncIOScheduler, live: Live) -> None:
+        """Called by the leader whenever it (re)arms the day: one job per moment at which
+        anyone is reminded. Someone whose reminders were all missed (the service started
+        late) gets the last one now, if their first item has not begun. The records make
+        each reminder once, across restarts."""
+        now = live.event_now()
+        run = run_id(live)
+        ahead_of: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+        for at, people in sorted(reminders_due(live, self.config.remind_minutes).items()):
+            for pid, ahead in people:
+                ahead_of[pid].append((at, ahead))
+            jobs = [
+                {"kind": "reminder", "participant": pid, "minutes": ahead, "run": run}
+                for pid, ahead in people
+            ]
+            if at > now:
+                scheduler.add_job(
+                    self.enqueue,
+                    "date",
+                    run_date=live.clock.wall_time(at),
+                    args=[jobs],
+                    id=f"mail-reminders:{at.isoformat()}",
+                    replace_existing=True,
+                    misfire_grace_time=None,
+                    coalesce=True,
+                )
+        sent = {r.key for r in await self.records.all() if r.status == "sent"}
+        late = []
+        for pid, moments in ahead_of.items():
+            if now >= live.days[pid][0].start or any(at > now for at, _ in moments):
+                continue
+            job = {"kind": "reminder", "participant": pid, "minutes": moments[-1][1], "run": run}
+            if f"{record_kind(job)[1]}:{pid}" not in sent:
+                late.append(job)
+        await self.enqueue(late)
+
+    async def stop(self) -> None:
+        await self.postman.close()

@@ -1,0 +1,90 @@
+"""A real SMTP server on loopback for the e-mail tests: aiosmtpd with STARTTLS required, its
+certificate issued in the test by a throwaway CA (trustme), refusing chosen recipients."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import ssl
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import trustme
+from aiosmtpd.controller import Controller
+
+from tests.conftest import free_port
+
+
+@dataclass
+class Inbox:
+    port: int
+    ca_file: Path
+    refuse: set[str] = field(default_factory=set)
+    received: list[tuple[list[str], bytes]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.received.append((list(envelope.rcpt_tos), bytes(envelope.content)))
+        return "250 Message accepted for delivery"
+
+    def messages(self) -> list[EmailMessage]:
+        with self.lock:
+            found = list(self.received)
+        return [
+            email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
+            for _, raw in found
+        ]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
+    def section(self, **extra: object) -> str:
+        values = {
+            "host": '"127.0.0.1"',
+            "port": str(self.port),
+            "security": '"starttls"',
+            "from": '"Rota at the BIP <rota@example.org>"',
+            "reply_to": '"organisers@example.org"',
+            "per_second": "500",
+            "ca_file": f'"{self.ca_file}"',
+        }
+        values.update({k: str(v) for k, v in extra.items()})
+        return "[mail]\n" + "".join(f"{k} = {v}\n" for k, v in values.items())
+
+
+def mail_server(folder: Path) -> Iterator[Inbox]:
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(context)
+    ca_file = folder / "smtp-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    inbox = Inbox(free_port(), ca_file)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=inbox.port, tls_context=context, require_starttls=True
+    )
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+def body_text(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())  # type: ignore[attr-defined]

@@ -1,0 +1,358 @@
+"""E-mail with a real SMTP server on loopback (STARTTLS, a certificate made here): invitations
+one per person in their language with their first place at their local time, a link that
+/go resolves to the room the plan says and the agenda attached; never twice; a refused
+recipient failed while the others go out; reminders once each at rehearsal speed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+import httpx
+import icalendar
+import pytest
+import pytest_asyncio
+
+from orchestrator.appkeys import SERVICE
+from orchestrator.i18n import translator
+from orchestrator.live import Live
+from orchestrator.mail.compose import first_item
+from schedules.example import ExampleSpec, generate
+from schedules.programme import check_programme
+from tests.builders import BASE_TOML, line_of, write_event
+from tests.conftest import AUTH, ROOT, eventually, start_app
+from tests.mailbox import Inbox, body_text, mail_server
+
+ROTA = str(Path(sys.executable).parent / "rota")
+FAST = {"mail_backoff_scale": 0.01, "lease_seconds": 1.0}
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Iterator[Inbox]:
+    yield from mail_server(tmp_path)
+
+
+def example_with_mail(folder: Path, section: str, small: bool = False) -> Path:
+    """The bundled example (or a small generated one) with a [mail] section."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if small:
+        spec = ExampleSpec("small", "A small day", teams=3, audience=9, jury=2, rounds=3, seed=1)
+        toml, roster = generate(spec)
+        (folder / "roster.csv").write_text(roster, encoding="utf-8")
+    else:
+        source = ROOT / "examples" / "bip-2025"
+        toml = (source / "programme.toml").read_text(encoding="utf-8")
+        shutil.copy(source / "roster.csv", folder / "roster.csv")
+    (folder / "programme.toml").write_text(toml + "\n" + section, encoding="utf-8")
+    return folder / "programme.toml"
+
+
+def started_so_that_now_is(minutes_after_nine: float, speed: float) -> str:
+    wall = datetime.now(UTC) - timedelta(minutes=minutes_after_nine) / speed
+    return wall.isoformat(timespec="milliseconds")
+
+
+async def rota(*args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        ROTA,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "ROTA_MAIL_BACKOFF_SCALE": "0.01"},
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def invite(programme: Path, base_url: str, data: Path, *extra: str) -> tuple[int, str, str]:
+    return await rota(
+        "invite", str(programme), "--base-url", base_url, "--data-dir", str(data), *extra
+    )
+
+
+def by_recipient(messages: list[EmailMessage]) -> dict[str, EmailMessage]:
+    return {m["To"].addresses[0].addr_spec: m for m in messages}
+
+
+def calendar_of(message: EmailMessage) -> icalendar.Calendar:
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    return icalendar.Calendar.from_ical(part.get_content())
+
+
+@pytest.fixture(scope="module")
+def shared_inbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inbox]:
+    yield from mail_server(tmp_path_factory.mktemp("smtp"))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def invited_once(shared_inbox: Inbox, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Read-only tests share one invited event (inviting 100 people takes a while)."""
+    async for found in _invited(shared_inbox, tmp_path_factory.mktemp("event")):
+        yield found
+
+
+@pytest.fixture
+async def invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+    async for found in _invited(inbox, tmp_path):
+        yield found
+
+
+async def _invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The bundled example, round 1 running, every person invited by `rota invite`."""
+    programme = example_with_mail(tmp_path / "event", inbox.section(remind_minutes="[1]"))
+    data = tmp_path / "var"
+    running = await start_app(
+        programme, data_dir=data, speed=1.0, start_at=started_so_that_now_is(5, 1.0), **FAST
+    )
+    code, out, err = await invite(programme, running.base_url, data)
+    yield running, inbox, (code, out, err), programme, data
+    await running.stop()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_invitations_arrive_one_per_person(invited_once) -> None:
+    running, inbox, (code, out, err), _, _ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    people = [p for p in live.programme.participants if p.email]
+    assert code == 0, err
+    assert f"{len(people)} sent" in out
+    messages = inbox.messages()
+    assert sorted(m["To"].addresses[0].addr_spec for m in messages) == sorted(
+        p.email for p in people
+    )
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_each_invitation_is_in_the_persons_language_with_their_first_place_and_time(
+    invited_once,
+) -> None:
+    running, inbox, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    mails = by_recipient(inbox.messages())
+    languages = Counter()
+    for person in live.programme.participants:
+        message = mails[person.email]
+        language = live.programme.language_of(person)
+        languages[language] += 1
+        t = translator(language)
+        assert message["Subject"] == t("mail_invite_subject", event=live.programme.event.title)
+        assert message["Content-Language"] == language
+        first = first_item(live, person, language)
+        if not live.days[person.id]:  # an organiser roams: no first place to name
+            assert first is None
+            continue
+        assert first is not None
+        text = body_text(message)
+        assert t("mail_first", **first.__dict__) in text
+        local = live.days[person.id][0].start.astimezone(live.programme.tz_of(person))
+        assert f"{local:%H:%M} ({live.programme.tz_of(person).key})" in text
+        html = message.get_body(("html",)).get_content()
+        assert live.link(person.id).replace(live.base_url, "") in html
+    assert len(languages) >= 4  # the roster speaks de, en, fi, fr, pt
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_link_in_an_invitation_leads_where_the_plan_says(invited_once) -> None:
+    running, inbox, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    mails = by_recipient(inbox.messages())
+    for person in live.programme.participants:
+        [link] = re.findall(r"https?://\S+/go/\S+", body_text(mails[person.email]))
+        async with httpx.AsyncClient() as http:
+            response = await http.get(link)
+        if not live.days[person.id]:  # an organiser roams: their link opens their page
+            continue
+        assert response.status_code == 302
+        first = live.days[person.id][0]
+        if first.start > live.event_now():  # their day starts later: their page until then
+            assert "/p/" in response.headers["Location"]
+            continue
+        assert live.room_names[first.room] in response.headers["Location"]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_attached_agenda_carries_the_link_in_every_item(invited_once) -> None:
+    running, inbox, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    for message in inbox.messages():
+        person = next(
+            p
+            for p in live.programme.participants
+            if p.email == message["To"].addresses[0].addr_spec
+        )
+        items = list(calendar_of(message).walk("VEVENT"))
+        assert items or not live.days[person.id]
+        for item in items:
+            assert str(item["URL"]) == live.link(person.id)
+            assert str(item["LOCATION"]) == live.link(person.id)
+
+
+async def test_nobody_is_mailed_twice_unless_resend(invited) -> None:
+    running, inbox, _, programme, data = invited
+    before = inbox.count()
+    code, out, _ = await invite(programme, running.base_url, data)
+    assert code == 0 and "sent" not in out and "skipped" in out
+    assert inbox.count() == before
+    code, out, _ = await invite(
+        programme, running.base_url, data, "--resend", "--only", "ana-silva"
+    )
+    assert code == 0 and "1 sent" in out
+    assert inbox.count() == before + 1
+
+
+async def test_a_restarted_service_sends_no_invitation_again(invited, http) -> None:
+    running, inbox, _, programme, data = invited
+    before = inbox.count()
+    await running.stop()
+    again = await start_app(programme, data_dir=data, resume=True, **FAST)
+    try:
+        response = await http.post(f"{again.base_url}/api/v1/invitations", headers=AUTH)
+        assert response.status_code == 202
+        await asyncio.sleep(1.5)
+        assert inbox.count() == before
+        listing = await http.get(f"{again.base_url}/api/v1/invitations", headers=AUTH)
+        assert {r["status"] for r in listing.json()} == {"sent"}
+        assert all(r["message_id"].startswith("<") for r in listing.json())
+    finally:
+        await again.stop()
+
+
+async def test_a_refused_recipient_is_listed_as_failed_while_the_others_go_out(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    programme = example_with_mail(tmp_path / "event", inbox.section())
+    inbox.refuse.add("ana-silva@example.org")
+    data = tmp_path / "var"
+    running = await start_app(programme, data_dir=data, **FAST)
+    try:
+        three = ("--only", "ana-silva", "--only", "emma-schmidt", "--only", "onni-virtanen")
+        code, out, err = await invite(programme, running.base_url, data, *three)
+        people = ["ana-silva", "emma-schmidt", "onni-virtanen"]
+        assert code == 1
+        assert "failed: ana-silva: refused by the server: 550" in err
+        assert f"{len(people) - 1} sent" in out and "1 failed" in out
+        assert inbox.count() == len(people) - 1
+        async with httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as api:
+            failed = (await api.get("/api/v1/invitations?status=failed")).json()
+        assert [(r["participant"], r["status"]) for r in failed] == [("ana-silva", "failed")]
+        inbox.refuse.clear()  # the address is fixed: the next run sends only the failed one
+        code, out, _ = await invite(programme, running.base_url, data, *three)
+        assert code == 0 and "1 sent" in out and "2 skipped" in out
+        assert inbox.count() == len(people)
+    finally:
+        await running.stop()
+
+
+async def test_an_unreachable_server_is_one_line_per_failure_and_exit_one(
+    tmp_path: Path,
+) -> None:
+    from tests.conftest import free_port
+
+    section = (
+        f'[mail]\nhost = "127.0.0.1"\nport = {free_port()}\nsecurity = "none"\n'
+        'from = "rota@example.org"\n'
+    )
+    programme = example_with_mail(tmp_path / "event", section)
+    data = tmp_path / "var"
+    running = await start_app(programme, data_dir=data, **FAST)
+    await running.stop()
+    code, out, err = await invite(
+        programme, "https://rota.example.org", data, "--only", "ana-silva", "--only", "emma-schmidt"
+    )
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and all("cannot reach the mail server" in line for line in lines)
+    assert "Traceback" not in err
+    assert "2 failed" in out
+
+
+async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_path: Path) -> None:
+    programme = example_with_mail(
+        tmp_path / "event", inbox.section(remind_minutes="[20, 10]"), small=True
+    )
+    speed = 300.0
+    running = await start_app(
+        programme,
+        data_dir=tmp_path / "var",
+        speed=speed,
+        start_at=started_so_that_now_is(-30, speed),  # round 1 in 6 s; reminders at 2 s and 4 s
+        **FAST,
+    )
+    try:
+        live: Live = running.app[SERVICE].require_live()
+        # everyone with an address and a first item (organisers roam: nothing to remind of)
+        people = [p for p in live.programme.participants if p.email and live.days[p.id]]
+        await eventually(lambda: inbox.count() >= 2 * len(people), seconds=90)
+        await asyncio.sleep(1)
+        per_person = Counter(m["To"].addresses[0].addr_spec for m in inbox.messages())
+        assert set(per_person.values()) == {2}
+        assert len(per_person) == len(people)
+        subjects = {m["Subject"] for m in inbox.messages()}
+        assert all("Reminder" in s or ":" in s for s in subjects)
+    finally:
+        await running.stop()
+    again = await start_app(programme, data_dir=tmp_path / "var", resume=True, **FAST)
+    try:
+        await asyncio.sleep(2)  # the new leader re-arms: nothing is sent again
+        assert inbox.count() == 2 * len(people)
+    finally:
+        await again.stop()
+
+
+MAIL_CASES = {
+    "missing host": ('[mail]\nfrom = "rota@example.org"\n', "[mail]", "missing `host` in [mail]"),
+    "bad security": (
+        '[mail]\nhost = "smtp.example.org"\nfrom = "rota@example.org"\nsecurity = "ssl"\n',
+        "security",
+        "`security` must be starttls, tls or none",
+    ),
+    "a typo": (
+        '[mail]\nhots = "smtp.example.org"\nfrom = "rota@example.org"\n',
+        "hots",
+        "unknown key 'hots' in [mail] (did you mean 'host'?)",
+    ),
+    "not an address": (
+        '[mail]\nhost = "smtp.example.org"\nfrom = "the organisers"\n',
+        "from",
+        "`from`: 'the organisers' is not an e-mail address",
+    ),
+    "username without password_env": (
+        '[mail]\nhost = "smtp.example.org"\nfrom = "rota@example.org"\nusername = "rota"\n',
+        "username",
+        "a `username` needs `password_env`",
+    ),
+    "password not in the environment": (
+        '[mail]\nhost = "smtp.example.org"\nfrom = "rota@example.org"\nusername = "rota"\n'
+        'password_env = "ROTA_SMTP_PASSWORD"\n',
+        "password_env",
+        "the environment variable ROTA_SMTP_PASSWORD is not set",
+    ),
+    "reminder not ahead": (
+        '[mail]\nhost = "smtp.example.org"\nfrom = "rota@example.org"\nremind_minutes = [15, 0]\n',
+        "remind_minutes",
+        "`remind_minutes` must be above 0, not 0",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MAIL_CASES))
+def test_a_broken_mail_section_is_refused_by_check_with_its_line(tmp_path: Path, case: str) -> None:
+    section, where, message = MAIL_CASES[case]
+    toml = BASE_TOML + "\n" + section
+    path = write_event(tmp_path, toml=toml)
+    programme, problems = check_programme(path, {})
+    assert programme is None
+    found = [p for p in problems if message in p.message]
+    assert found, problems
+    assert found[0].line == line_of(toml, where)
+    section_start = line_of(toml, "[mail]")
+    assert len([p for p in problems if p.line >= section_start]) == 1  # one cause, one message
