@@ -145,7 +145,9 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     mail = mail_config(app[PROGRAMME], settings.environ)
     mailer: MailWorker | None = None
     if mail is not None:
-        mailer = app[MAIL] = MailWorker(service, store, mail, settings.mail_backoff_scale)
+        mailer = app[MAIL] = MailWorker(
+            service, store, mail, settings.mail_backoff_scale, settings.mail_in_rehearsal
+        )
         conductor.armers.append(mailer.arm_reminders)
         service.on_agenda_changed.append(mailer.agenda_changed)
     conductor.start()

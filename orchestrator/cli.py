@@ -495,6 +495,11 @@ def _sample_people(live):  # type: ignore[no-untyped-def]
     help="Processes answering on the port (SO_REUSEPORT), sharing one Redis; auto = cores.",
 )
 @click.option("--worker", hidden=True)  # set by --workers for each process it starts
+@click.option(
+    "--mail-in-rehearsal",
+    is_flag=True,
+    help="A rehearsal sends e-mail reminders and change notes too (to try [mail] out).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -518,6 +523,7 @@ def serve(
     loop: str,
     workers: str,
     worker: str | None,
+    mail_in_rehearsal: bool,
     verbose: bool,
 ) -> None:
     """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API.
@@ -571,6 +577,7 @@ def serve(
         simulate_presence=simulate_presence,
         trusted_proxies=trusted_proxies,
         client_timeout=client_timeout,
+        mail_in_rehearsal=mail_in_rehearsal,
     )
 
 

@@ -611,6 +611,27 @@ MAIL_WORDS: dict[str, dict[str, str]] = {
         "mail_regards": "A organização",
         "ntfy_changed": "O seu programa mudou. O seu link leva-o à sala certa.",
     },
+    "nl": {
+        "mail_invite_subject": "{event}: uw persoonlijke link",
+        "mail_reminder_subject": "Herinnering: {event} begint voor u om {time} ({zone})",
+        "mail_changed_subject": "{event}: uw programma is gewijzigd",
+        "mail_hello": "Hallo {name},",
+        "mail_invite_intro": "u bent uitgenodigd voor {event}.",
+        "mail_first": "Uw eerste sessie: {place}, op {date} om {time} ({zone}).",
+        "mail_link": "Uw persoonlijke link brengt u op het juiste moment naar de juiste "
+        "videoruimte:",
+        "mail_page": "Uw eigen pagina:",
+        "mail_page_does": "Die toont waar u nu en straks bent, brengt u in de loop van de dag "
+        "vanzelf van ruimte naar ruimte en zet uw hele dag op een rij.",
+        "mail_agenda": "Uw programma zit als agendabestand (.ics) in de bijlage.",
+        "mail_private": "De link is persoonlijk: deel hem alstublieft niet.",
+        "mail_contact": "Vragen? Schrijf de organisatoren: {contact}",
+        "mail_reminder_intro": "een herinnering: {event} begint binnenkort.",
+        "mail_changed_intro": "uw programma voor {event} is gewijzigd. Uw link blijft dezelfde "
+        "en brengt u altijd naar de juiste ruimte; het nieuwe programma zit in de bijlage.",
+        "mail_regards": "De organisatoren",
+        "ntfy_changed": "Uw programma is gewijzigd. Uw link brengt u naar de juiste ruimte.",
+    },
 }
 for _language, _words in MAIL_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)

@@ -81,6 +81,7 @@ class Settings:
     notify_allow_private: bool = False  # ROTA_NOTIFY_ALLOW_PRIVATE=1: receivers on our network
     notify_backoff_scale: float = 1.0  # multiplies the retry back-off (tests shorten it)
     mail_backoff_scale: float = 1.0  # the same for e-mail retries
+    mail_in_rehearsal: bool = False  # reminders and change notes also during a rehearsal
     notify_max_attempts: int = 7  # then a delivery is a dead letter
     notify_timeout: float = 10.0  # seconds for one delivery attempt
     # X-Forwarded-For is believed only from these (ROTA_TRUSTED_PROXIES / --trusted-proxy)

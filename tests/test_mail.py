@@ -285,6 +285,7 @@ async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_p
         data_dir=tmp_path / "var",
         speed=speed,
         start_at=started_so_that_now_is(-30, speed),  # round 1 in 6 s; reminders at 2 s and 4 s
+        mail_in_rehearsal=True,
         **FAST,
     )
     try:
@@ -300,7 +301,9 @@ async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_p
         assert all("Reminder" in s or ":" in s for s in subjects)
     finally:
         await running.stop()
-    again = await start_app(programme, data_dir=tmp_path / "var", resume=True, **FAST)
+    again = await start_app(
+        programme, data_dir=tmp_path / "var", resume=True, mail_in_rehearsal=True, **FAST
+    )
     try:
         await asyncio.sleep(2)  # the new leader re-arms: nothing is sent again
         assert inbox.count() == 2 * len(people)
@@ -356,3 +359,22 @@ def test_a_broken_mail_section_is_refused_by_check_with_its_line(tmp_path: Path,
     assert found[0].line == line_of(toml, where)
     section_start = line_of(toml, "[mail]")
     assert len([p for p in problems if p.line >= section_start]) == 1  # one cause, one message
+
+
+async def test_a_rehearsal_sends_no_reminders_unless_asked(inbox: Inbox, tmp_path: Path) -> None:
+    programme = example_with_mail(
+        tmp_path / "event", inbox.section(remind_minutes="[20, 10]"), small=True
+    )
+    speed = 300.0
+    running = await start_app(
+        programme,
+        data_dir=tmp_path / "var",
+        speed=speed,
+        start_at=started_so_that_now_is(-30, speed),  # the reminders would be at 2 s and 4 s
+        **FAST,
+    )
+    try:
+        await asyncio.sleep(6)
+        assert inbox.count() == 0
+    finally:
+        await running.stop()

@@ -64,8 +64,14 @@ def reminders_due(live: Live, minutes: tuple[int, ...]) -> dict[datetime, list[t
 
 class MailWorker:
     def __init__(
-        self, service: Service, store: Store, config: MailConfig, backoff_scale: float = 1.0
+        self,
+        service: Service,
+        store: Store,
+        config: MailConfig,
+        backoff_scale: float = 1.0,
+        in_rehearsal: bool = False,
     ) -> None:
+        self.in_rehearsal = in_rehearsal  # a rehearsal sends no reminders unless asked to
         self.service = service
         self.store = store
         self.config = config
@@ -85,7 +91,12 @@ class MailWorker:
             [{"kind": "invitation", "participant": p, "resend": resend} for p in chosen]
         )
 
+    def _quiet(self, live: Live) -> bool:
+        return not live.clock.is_real and not self.in_rehearsal
+
     async def agenda_changed(self, participants: list[str], version: int) -> None:
+        if self._quiet(self.service.require_live()):
+            return
         await self.enqueue(
             [{"kind": "changed", "participant": p, "version": version} for p in participants]
         )
@@ -109,6 +120,8 @@ class MailWorker:
         anyone is reminded. Someone whose reminders were all missed (the service started
         late) gets the last one now, if their first item has not begun. The records make
         each reminder once, across restarts."""
+        if self._quiet(live):
+            return
         now = live.event_now()
         run = run_id(live)
         ahead_of: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
