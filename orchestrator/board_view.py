@@ -342,6 +342,13 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
         return f"Award {award.name if award else fields.get('award', '')}: " + ", ".join(
             n.name for n in names if n
         )
+    if kind == "mail":
+        what = fields.get("mail", "").split("@")[0].split("-v")[0].replace("-", " ")
+        outcome = fields.get("outcome", "")
+        failed = f": {fields['error']}" if outcome == "failed" and fields.get("error") else ""
+        return (
+            f"E-mail ({what}) to {_person(live, fields.get('participant', ''))}: {outcome}{failed}"
+        )
     if kind == RUN_KIND:
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"

@@ -91,7 +91,8 @@ def _at_keynote(plan: Plan, keynote_ids: set[str], start: datetime, end: datetim
 
 
 def changed_agendas(programme: Programme, before: Plan, after: Plan) -> list[str]:
-    """Who has other places (rooms, teams, times or keynotes) in `after` than in `before`."""
+    """Who has other places (rooms, teams, times or keynotes) in `after` than in `before`,
+    and still has any (someone who left is not told their day changed)."""
 
     def places(plan: Plan, pid: str) -> list[tuple[object, ...]]:
         return [
@@ -99,8 +100,11 @@ def changed_agendas(programme: Programme, before: Plan, after: Plan) -> list[str
             for i in agenda(programme, plan, pid)
         ]
 
-    return [
-        p.id
-        for p in programme.participants
-        if p.planned and places(before, p.id) != places(after, p.id)
-    ]
+    found = []
+    for person in programme.participants:
+        if not person.planned:
+            continue
+        now = places(after, person.id)
+        if now and places(before, person.id) != now:  # a departed person has nothing left
+            found.append(person.id)
+    return found

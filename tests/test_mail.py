@@ -144,7 +144,8 @@ async def test_each_invitation_is_in_the_persons_language_with_their_first_place
         language = live.programme.language_of(person)
         languages[language] += 1
         t = translator(language)
-        assert message["Subject"] == t("mail_invite_subject", event=live.programme.event.title)
+        expected = t("mail_invite_subject", event=live.programme.event.title)
+        assert message["Subject"].strip() == expected  # folded when long: a leading space
         assert message["Content-Language"] == language
         first = first_item(live, person, language)
         if not live.days[person.id]:  # an organiser roams: no first place to name
@@ -275,7 +276,9 @@ async def test_an_unreachable_server_is_one_line_per_failure_and_exit_one(
     assert "2 failed" in out
 
 
-async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_path: Path) -> None:
+async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+    """A small generated day rehearsed at 300×: round 1 in 6 s, so the reminders (20 and 10
+    minutes ahead) are due at 2 s and 4 s."""
     programme = example_with_mail(
         tmp_path / "event", inbox.section(remind_minutes="[20, 10]"), small=True
     )
@@ -284,10 +287,15 @@ async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_p
         programme,
         data_dir=tmp_path / "var",
         speed=speed,
-        start_at=started_so_that_now_is(-30, speed),  # round 1 in 6 s; reminders at 2 s and 4 s
-        mail_in_rehearsal=True,
+        start_at=started_so_that_now_is(-30, speed),
         **FAST,
+        **options,
     )
+    return programme, running
+
+
+async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_path: Path) -> None:
+    programme, running = await rehearse_small(inbox, tmp_path, mail_in_rehearsal=True)
     try:
         live: Live = running.app[SERVICE].require_live()
         # everyone with an address and a first item (organisers roam: nothing to remind of)
@@ -362,19 +370,51 @@ def test_a_broken_mail_section_is_refused_by_check_with_its_line(tmp_path: Path,
 
 
 async def test_a_rehearsal_sends_no_reminders_unless_asked(inbox: Inbox, tmp_path: Path) -> None:
-    programme = example_with_mail(
-        tmp_path / "event", inbox.section(remind_minutes="[20, 10]"), small=True
-    )
-    speed = 300.0
-    running = await start_app(
-        programme,
-        data_dir=tmp_path / "var",
-        speed=speed,
-        start_at=started_so_that_now_is(-30, speed),  # the reminders would be at 2 s and 4 s
-        **FAST,
-    )
+    _, running = await rehearse_small(inbox, tmp_path)
     try:
         await asyncio.sleep(6)
         assert inbox.count() == 0
+    finally:
+        await running.stop()
+
+
+async def test_a_move_sends_the_person_a_short_agenda_changed_mail(
+    inbox: Inbox, tmp_path: Path
+) -> None:
+    programme = example_with_mail(tmp_path / "event", inbox.section(remind_minutes="[1]"))
+    running = await start_app(
+        programme,
+        data_dir=tmp_path / "var",
+        speed=1.0,
+        start_at=started_so_that_now_is(5, 1.0),
+        mail_in_rehearsal=True,
+        **FAST,
+    )
+    try:
+        live: Live = running.app[SERVICE].require_live()
+        pid, room = next(
+            (p.id, slot.room)
+            for p in live.programme.participants
+            if p.role == "audience" and p.email
+            for slot in live.plan.round(6).rooms
+            if slot.team
+            not in {s.team for r in live.plan.rounds for s in r.rooms if p.id in s.audience}
+        )
+        async with httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as api:
+            moved = await api.post(
+                f"/api/v1/participants/{pid}/move", json={"round": 6, "room": room}
+            )
+        assert moved.status_code == 200, moved.text
+        await eventually(inbox.count, seconds=20)
+        await asyncio.sleep(1)
+        [message] = inbox.messages()
+        person = live.programme.participant_by_id[pid]
+        t = translator(live.programme.language_of(person))
+        assert message["To"].addresses[0].addr_spec == person.email
+        # (a long subject is folded after "Subject:", so it reads back with a leading space)
+        expected = t("mail_changed_subject", event=live.programme.event.title)
+        assert message["Subject"].strip() == expected
+        items = list(calendar_of(message).walk("VEVENT"))
+        assert any(str(i["SEQUENCE"]) == "2" for i in items)  # the new plan's version
     finally:
         await running.stop()
