@@ -96,6 +96,17 @@ class Broadcasted(BaseModel):
     id: str
 
 
+class Revoked(BaseModel):
+    token: str = Field(description="the new personal token")
+    link: str = Field(description="the new personal link")
+
+
+class Replanned(BaseModel):
+    plan_version: int
+    moved: list[str] = Field(description="who was sent somewhere else")
+    moved_count: int
+
+
 class Removed(BaseModel):
     removed: str
 

@@ -159,7 +159,7 @@ def spec() -> dict[str, Any]:
         "/api/v1/participants/{id}/revoke": {
             "post": op(
                 "replace a participant's personal link; the old one stops working",
-                (200, ANY_OBJECT),
+                (200, schemas.ref(m.Revoked)),
                 parameters=pid,
             )
         },
@@ -174,7 +174,7 @@ def spec() -> dict[str, Any]:
             "post": op(
                 "replan the rounds not yet begun after a late arrival, a departure, a team "
                 "dropping out or a room lost",
-                (200, ANY_OBJECT),
+                (200, schemas.ref(m.Replanned)),
                 body=m.Replan,
             )
         },

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from orchestrator import actions
-from orchestrator.api_models import Invite, Replan, parse
+from orchestrator.api_models import Invite, Replan, Replanned, Revoked, parse
 from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
 from orchestrator.errors import Conflict, NotFound, Refused
 from orchestrator.links_table import FORMATS, link_rows
@@ -249,9 +249,8 @@ async def move(request: web.Request) -> web.Response:
 async def revoke(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
     token = await service.revoke(request.match_info["id"])
-    return web.json_response(
-        {"token": token, "link": service.require_live().link(request.match_info["id"])}
-    )
+    link = service.require_live().link(request.match_info["id"])
+    return web.json_response(Revoked(token=token, link=link).model_dump())
 
 
 @organiser
@@ -267,9 +266,8 @@ async def replan(request: web.Request) -> web.Response:
     parse(Replan, body)
     change = change_from_request(body, service.require_live())
     plan, moved = await service.replan(change)
-    return web.json_response(
-        {"plan_version": plan.version, "moved": moved, "moved_count": len(moved)}
-    )
+    done = Replanned(plan_version=plan.version, moved=moved, moved_count=len(moved))
+    return web.json_response(done.model_dump())
 
 
 def _mailer(request: web.Request) -> MailWorker:
