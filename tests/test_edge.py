@@ -94,9 +94,10 @@ def test_slow_clients_are_cut_within_a_bound(rota_process, tmp_path: Path, reque
     closed_after = asyncio.run(all_of_them())
     total = time.monotonic() - started
     print(f"{SLOW} slow clients: closed after {min(closed_after):.2f}–{max(closed_after):.2f} s")
-    # an early answer's unread body is drained for the client timeout, then cut
-    assert max(closed_after) < TIMEOUT + (8 if request_parts is BODY_UNREAD else 5)
-    assert total < TIMEOUT + 8
+    # without the cut: 75 s (headers), never (body), 10 s (an unread body drained by aiohttp);
+    # on a quiet machine all close within 2-4 s, the slack is for a loaded one
+    assert max(closed_after) < TIMEOUT + 8
+    assert total < TIMEOUT + 12
     assert min(closed_after) >= TIMEOUT - 0.5  # cut by the timeout, not refused at once
     assert handle.process.poll() is None
 
