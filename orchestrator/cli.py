@@ -745,7 +745,7 @@ def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: 
     """Run `work(live, store)` against the event's stored state (like `rota attendance`)."""
     import asyncio
 
-    from orchestrator.errors import SetupError
+    from orchestrator.errors import NotFound, SetupError
     from orchestrator.storage.stored_event import live_from_store, stored_event
     from rooms.links import JitsiConfig
 
@@ -766,7 +766,7 @@ def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: 
 
     try:
         return asyncio.run(run())
-    except SetupError as exc:
+    except (SetupError, NotFound) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
 
@@ -775,20 +775,31 @@ def _stored_live(loaded, redis_url: str | None, data_dir: Path, work):  # type: 
 @click.argument("programme", type=PROGRAMME)
 @click.option("--participant", required=True, help="The participant's id from the roster.")
 @click.option("--export", "do_export", is_flag=True, help="Everything stored about them, as JSON.")
+@click.option(
+    "--erase",
+    "do_erase",
+    is_flag=True,
+    help="Erase them for good: link, name, e-mail, records; an anonymous seat keeps the place.",
+)
 @click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
 @click.option(
     "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
 )
 def person(
-    programme: Path, participant: str, do_export: bool, redis_url: str | None, data_dir: Path
+    programme: Path,
+    participant: str,
+    do_export: bool,
+    do_erase: bool,
+    redis_url: str | None,
+    data_dir: Path,
 ) -> None:
     """One person's own data, from a running or stopped event (docs/privacy.md)."""
     import json
 
-    from orchestrator.privacy import export_person
+    from orchestrator.privacy import erase_person, export_person
 
-    if not do_export:
-        click.echo("say what to do: --export", err=True)
+    if do_export == do_erase:
+        click.echo("say what to do: --export or --erase", err=True)
         sys.exit(2)
     loaded = _load(programme)
     if participant not in loaded.participant_by_id:
@@ -796,10 +807,15 @@ def person(
         sys.exit(1)
 
     async def work(live, store):  # type: ignore[no-untyped-def]
+        if do_erase:
+            return await erase_person(live, store, participant, by="rota person")
         return await export_person(live, store, participant)
 
     found = _stored_live(loaded, redis_url, data_dir, work)
-    click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+    if do_erase:
+        click.echo(f"{participant} erased; their place is kept by the anonymous seat {found}")
+    else:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
 
 
 @main.command()

@@ -134,6 +134,13 @@ def spec() -> dict[str, Any]:
                 parameters=pid,
             )
         },
+        "/api/v1/participants/{id}/erase": {
+            "post": op(
+                "erase one participant for good; an anonymous seat keeps their place",
+                (200, ANY_OBJECT),
+                parameters=pid,
+            )
+        },
         "/api/v1/clock/delay": {
             "post": op(
                 "shift everything not yet started by `minutes` (negative: earlier)",

@@ -1,12 +1,15 @@
-"""A person's own data (GDPR art. 15 and 20): everything Rota stores about one participant,
+"""A person's own data (GDPR art. 15, 17 and 20): everything Rota stores about one participant,
 gathered from the programme, the plan and every Redis record that names them, and nothing
-about anyone else. Used by `rota person --export` and GET /api/v1/participants/{id}/export.
+about anyone else (`rota person --export`, GET /api/v1/participants/{id}/export); and its
+erasure, mid-event, leaving an anonymous seat so nobody else moves (`rota person --erase`,
+POST /api/v1/participants/{id}/erase).
 docs/privacy.md says what is stored where."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import secrets
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +22,7 @@ from orchestrator.presence.attendance import (
     round_report,
     rows_json,
 )
+from orchestrator.storage.erasure import Person, erase_records
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store, received_at
 from rooms.events import RoomEvent
@@ -109,3 +113,32 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
             {"id": i, "message": m} for i, m in reversed(await store.recent_broadcasts(10_000))
         ],
     }
+
+
+async def erase_person(live: Live, store: Store, pid: str, by: str = "organiser") -> str:
+    """Erase `pid` from every stored record; returns the id of the anonymous seat that keeps
+    their place in the plan (so nobody else moves and counts still add up). Every process
+    reloads the plan, and their link answers 404 from then on."""
+    person = live.programme.participant_by_id.get(pid)
+    if person is None:
+        raise NotFound(f"unknown participant {pid!r}")
+    anon = f"erased-{secrets.token_hex(4)}"
+    token = live.token_of.get(pid) or (await store.tokens()).get(pid, "")
+    who = Person(pid, anon, person.name, person.email, token)
+    seat = replace(
+        person,
+        id=anon,
+        name=anon,
+        email="",
+        institution="",
+        country="",
+        timezone="",
+        language="",
+        ntfy="",
+    )
+    await erase_records(store, who, seat)
+    plan = await store.load_plan()
+    version = await store.save_plan(plan, plan.version) if plan is not None else 0
+    await store.audit([{"kind": "erase", "participant": anon, "by": by}])
+    await store.publish("plan-changed", version=version)
+    return anon

@@ -13,6 +13,7 @@ from typing import Any
 from orchestrator.errors import NotFound, Refused, SetupError, Unavailable
 from orchestrator.live import Live
 from orchestrator.settings import Settings
+from orchestrator.storage.erasure import without_erased
 from orchestrator.storage.store import Store, digest
 from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
@@ -122,13 +123,14 @@ class Service:
 
     async def _programme_with_extras(self) -> Programme:
         """The programme plus late arrivals added on the day (kept in Redis)."""
-        raw = await self.store.redis.hgetall(self.store.keys.prefix + "extra-participants")
+        raw = await self.store.redis.hgetall(self.store.keys.extra_participants)
+        programme = await without_erased(self.store, self.base_programme)
         if not raw:
-            return self.base_programme
+            return programme
         extra = [Participant(**_participant_fields(json.loads(v))) for v in raw.values()]
         known = {p.id for p in extra}
-        people = tuple(p for p in self.base_programme.participants if p.id not in known)
-        return replace(self.base_programme, participants=people + tuple(extra))
+        people = tuple(p for p in programme.participants if p.id not in known)
+        return replace(programme, participants=people + tuple(extra))
 
     async def _clock(self, programme: Programme) -> ClockState:
         """The run to serve. An explicit `--start-at` starts a new rehearsal run; otherwise the
@@ -294,7 +296,7 @@ class Service:
         result = replan(live.plan, change, frozen_before=frozen_before, programme=live.programme)
         if isinstance(change, LateArrival):
             await self.store.redis.hset(
-                self.store.keys.prefix + "extra-participants",
+                self.store.keys.extra_participants,
                 change.participant.id,
                 json.dumps(change.participant.__dict__, default=list),
             )
@@ -339,6 +341,14 @@ class Service:
         await self.store.audit([{"kind": "revoke", "participant": participant, "by": "organiser"}])
         await self._announce("tokens-changed")
         return token
+
+    async def erase(self, participant: str) -> str:
+        """Erase one person now (orchestrator/privacy.py); the anonymous seat's id."""
+        from orchestrator.privacy import erase_person
+
+        anon = await erase_person(self.require_live(), self.store, participant)
+        await self.reload("plan")
+        return anon
 
     async def broadcast(self, message: str, by: str = "organiser") -> str:
         entry = await self.store.redis.xadd(

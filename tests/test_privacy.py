@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestrator.appkeys import SERVICE
+from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.live import Live
 from tests.conftest import AUTH, EXAMPLE, eventually
 from tests.standin_jitsi import JaasStandIn
@@ -124,3 +124,104 @@ async def test_rota_person_exports_from_the_stopped_events_folder(serve, http, t
     assert found["token"] == live.token_of[first]
     assert found["clicks"] and found["room_events"] and found["scores_given"]
     assert not any(mentions(done.stdout, v) for v in personal_values(live, other))
+
+
+async def test_erasing_a_person_mid_event(serve, http, redis_url) -> None:
+    """Their link and page answer 404, nothing stored names them, their seat stays so nobody
+    else's place changes, and the round's attendance still counts the seat."""
+    running = await serve(
+        redis_url=redis_url, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+    )
+    live = running.app[SERVICE].require_live()
+    first, other = await busy_round_one(running, http)
+    await eventually(lambda: _clicks_of(running, first))
+    token = live.token_of[first]
+    everyone_else = {
+        p.id: [(w.room, w.kind) for w in live.days.get(p.id, [])]
+        for p in live.programme.participants
+        if p.id != first
+    }
+    before = await http.get(f"{running.base_url}/api/v1/rounds/1/attendance", headers=AUTH)
+    erased = await http.post(f"{running.base_url}/api/v1/participants/{first}/erase", headers=AUTH)
+    assert erased.status_code == 200, erased.text
+    seat = erased.json()["seat"]
+    assert (await http.get(f"{running.base_url}/go/{token}")).status_code == 404
+    assert (await http.get(f"{running.base_url}/p/{token}")).status_code == 404
+    after_live = running.app[SERVICE].require_live()
+    assert {
+        pid: [(w.room, w.kind) for w in after_live.days.get(pid, [])] for pid in everyone_else
+    } == everyone_else
+    after = await http.get(f"{running.base_url}/api/v1/rounds/1/attendance", headers=AUTH)
+    rows_before = {r["participant"]: r for r in before.json()["rows"]}
+    rows_after = {r["participant"]: r for r in after.json()["rows"]}
+    assert rows_after[seat]["minutes_in_room"] > 0
+    assert len(rows_after) == len(rows_before)
+    assert rows_after[other] == rows_before[other]
+    store = running.app[STORE]
+    dump = await _every_value(store)
+    person = live.programme.participant_by_id[first]
+    for value in (first, person.name, person.email, token):
+        assert value.encode() not in dump, value
+    assert (await http.get(f"{running.base_url}/go/{live.token_of[other]}")).status_code == 302
+
+
+async def _clicks_of(running, pid: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(c["participant"] == pid for c in await running.app[STORE].clicks())
+
+
+async def _every_value(store) -> bytes:  # type: ignore[no-untyped-def]
+    """Every key and value of the event in Redis, as DUMP gives them, joined."""
+    parts = []
+    async for key in store.redis.scan_iter(match=store.keys.prefix + "*"):
+        parts.append(key)
+        kind = (await store.redis.type(key)).decode()
+        if kind == "string":
+            parts.append(await store.redis.get(key))
+        elif kind == "hash":
+            for k, v in (await store.redis.hgetall(key)).items():
+                parts += [k, v]
+        elif kind == "stream":
+            for _, fields in await store.redis.xrange(key):
+                for k, v in fields.items():
+                    parts += [k, v]
+        elif kind in ("list",):
+            parts += await store.redis.lrange(key, 0, -1)
+        elif kind == "set":
+            parts += list(await store.redis.smembers(key))
+        elif kind == "zset":
+            parts += await store.redis.zrange(key, 0, -1)
+    return b"\n".join(parts)
+
+
+async def test_rota_person_erases_in_the_stopped_folder_and_a_restart_keeps_it(
+    serve, http, tmp_path
+) -> None:
+    data = tmp_path / "var"
+    running = await serve(
+        data_dir=data, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+    )
+    live = running.app[SERVICE].require_live()
+    first, other = await busy_round_one(running, http)
+    await running.stop()
+
+    def rota(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [ROTA, "person", str(EXAMPLE), "--participant", first, *args, "--data-dir", str(data)],
+            capture_output=True,
+            text=True,
+            timeout=90,
+            check=False,
+        )
+
+    erased = await asyncio.to_thread(rota, "--erase")
+    assert erased.returncode == 0, erased.stderr
+    assert "erased-" in erased.stdout
+    again = await asyncio.to_thread(rota, "--export")
+    assert again.returncode == 1 and "unknown participant" in again.stderr
+    restarted = await serve(data_dir=data, env=ENV, resume=True)
+    token = live.token_of[first]
+    assert (await http.get(f"{restarted.base_url}/go/{token}")).status_code == 404
+    assert (await http.get(f"{restarted.base_url}/go/{live.token_of[other]}")).status_code == 302
+    after = restarted.app[SERVICE].require_live()
+    assert first not in after.programme.participant_by_id
+    assert any(p.startswith("erased-") for p in after.programme.participant_by_id)

@@ -155,3 +155,11 @@ class Keys:
     @property
     def awards(self) -> str:  # hash: award id -> JSON {teams, at}
         return self._k("awards")
+
+    @property
+    def extra_participants(self) -> str:  # hash: late arrival's id -> participant JSON
+        return self._k("extra-participants")
+
+    @property
+    def erased(self) -> str:  # hash: keyed digest of an erased id -> its anonymous seat's JSON
+        return self._k("erased")

@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 from orchestrator.app import redis_client
 from orchestrator.errors import SetupError
 from orchestrator.live import Live
+from orchestrator.storage.erasure import without_erased
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store
@@ -46,6 +47,7 @@ async def stored_event(
 
 
 async def live_from_store(programme: Programme, store: Store, jitsi: JitsiConfig) -> Live:
+    programme = await without_erased(store, programme)
     plan = await store.load_plan()
     clock = await store.load_clock()
     if plan is None or clock is None:

@@ -230,6 +230,13 @@ async def participant_export(request: web.Request) -> web.Response:
 
 
 @organiser
+async def participant_erase(request: web.Request) -> web.Response:
+    """Erase one person for good (docs/privacy.md); their seat stays, anonymous."""
+    anon = await request.app[SERVICE].erase(request.match_info["id"])
+    return web.json_response({"erased": True, "seat": anon})
+
+
+@organiser
 async def clock_delay(request: web.Request) -> web.Response:
     return web.json_response(await actions.delay(request.app[SERVICE], await read_json(request)))
 
@@ -314,6 +321,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/api/v1/participants", participants),
         web.get("/api/v1/participants/{id}", participant),
         web.get("/api/v1/participants/{id}/export", participant_export),
+        web.post("/api/v1/participants/{id}/erase", participant_erase),
         web.post("/api/v1/clock/delay", clock_delay),
         web.post("/api/v1/rounds/current/extend", round_extend),
         web.post("/api/v1/participants/{id}/move", move),
