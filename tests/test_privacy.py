@@ -14,6 +14,7 @@ from pathlib import Path
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.live import Live
+from orchestrator.mail.records import MailRecords
 from tests.conftest import AUTH, EXAMPLE, eventually
 from tests.standin_jitsi import JaasStandIn
 from tests.test_participant_browser import start_so_that_now_is
@@ -58,6 +59,9 @@ async def busy_round_one(running, http) -> tuple[str, str]:  # type: ignore[no-u
             json={"team": mine, "scores": GOOD, "comment": f"seen by {pid}"},
         )
         assert answer.status_code == 200, answer.text
+    records = MailRecords(running.app[STORE])
+    for pid in (first, other):  # as the mail worker claims an invitation before sending it
+        assert await records.claim("invitation", pid)
     sent = await http.post(
         f"{running.base_url}/api/v1/broadcast", json={"message": "Coffee at 11"}, headers=AUTH
     )
@@ -86,6 +90,7 @@ async def test_the_export_holds_one_persons_data_and_nobody_elses(serve, http, r
     assert found["participant"]["id"] == first and found["token"] == live.token_of[first]
     assert found["agenda"] and found["clicks"] and found["room_events"] and found["presence"]
     assert [s["juror"] for s in found["scores_given"]] == [first]
+    assert list(found["mail"]) == [f"invitation:{first}"]
     assert found["broadcasts_received"][-1]["message"] == "Coffee at 11"
     assert found["attendance"]["rounds"]["1"][0]["minutes_in_room"] > 0
     for value in personal_values(live, first):

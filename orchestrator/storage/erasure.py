@@ -207,8 +207,11 @@ async def erase_records(store: Store, who: Person, seat: Participant) -> None:
     streams = (keys.audit, keys.room_events, keys.broadcasts, keys.outbox)
     for key in await _stored_keys(store, "stream", streams):
         await rewrite_stream(store, key, who.fields)
-    for key in await _stored_keys(store, "hash", (keys.scores, keys.feedback)):
+    for key in await _stored_keys(store, "hash", (keys.scores, keys.feedback, keys.mail)):
         await rewrite_hash(store, key, who.scrub_bytes)
+    for job in await store.redis.lrange(keys.mail_queue, 0, -1):  # mail not yet sent: dropped
+        if who.scrub_bytes(job) != job:
+            await store.redis.lrem(keys.mail_queue, 0, job)
     await _notifications(store, who)
     roster = await store.redis.hget(keys.programme, "roster")
     if roster is not None:
