@@ -12,12 +12,7 @@ from pathlib import Path
 
 import httpx
 import jinja2
-import redis.asyncio as aioredis
 from aiohttp import web
-from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from orchestrator.answers import Warmup
 from orchestrator.appkeys import (
@@ -40,7 +35,8 @@ from orchestrator.errors import errors_as_json
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
 from orchestrator.metrics import Metrics
-from orchestrator.notify.notifier import Notifier, programme_subscribers
+from orchestrator.notify.notifier import Notifier
+from orchestrator.notify.subscribers import programme_subscribers
 from orchestrator.presence.intake import Intake
 from orchestrator.presence.room_feed import Watch
 from orchestrator.presence.simulator import Simulator
@@ -48,7 +44,7 @@ from orchestrator.service import Service
 from orchestrator.settings import Settings
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
-from orchestrator.storage.store import Store
+from orchestrator.storage.store import Store, redis_client
 from orchestrator.streams.board import BoardHub
 from orchestrator.streams.pages import Hub
 from orchestrator.streams.pubsub import Listener
@@ -63,18 +59,6 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
 HTTP = web.AppKey("http", httpx.AsyncClient)
-
-
-def redis_client(url: str) -> aioredis.Redis:
-    """Retries ride out a short outage; /go never waits on Redis anyway."""
-    return aioredis.Redis.from_url(
-        url,
-        socket_timeout=5,
-        socket_connect_timeout=2,
-        health_check_interval=10,
-        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-    )
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
@@ -131,7 +115,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     )
     clicks = ClickRecorder(store, metrics)
     conductor = Conductor(service, store, metrics)
-    listener = Listener(service, store, conductor, [hub, board])
+    listener = Listener(service, store, conductor, hub, board)
     app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
     intake = app[INTAKE] = Intake(store)
     notifier = app[NOTIFIER] = Notifier(service, store, settings, app[HTTP])
@@ -151,6 +135,11 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         conductor.armers.append(mailer.arm_reminders)
         service.on_agenda_changed.append(mailer.agenda_changed)
     conductor.start()
+
+    def refresh_both() -> None:
+        hub.refresh()
+        board.refresh()
+
     loops = {
         "hub": hub.run,
         "clicks": clicks.run,
@@ -160,7 +149,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "intake": intake.run,
         "board": board.run,
         "notifier": notifier.run,
-        "watch": lambda: watch.run(on_change=lambda: (hub.refresh(), board.refresh())),
+        "watch": lambda: watch.run(on_change=refresh_both),
     }
     if settings.simulate_presence:
         secret = settings.jaas_webhook_secret.reveal()

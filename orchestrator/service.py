@@ -3,7 +3,6 @@ current, and applies organiser changes (stored before they are answered, then an
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -123,11 +122,11 @@ class Service:
 
     async def _programme_with_extras(self) -> Programme:
         """The programme plus late arrivals added on the day (kept in Redis)."""
-        raw = await self.store.redis.hgetall(self.store.keys.extra_participants)
+        stored = await self.store.extra_participants()
         programme = await without_erased(self.store, self.base_programme)
-        if not raw:
+        if not stored:
             return programme
-        extra = [Participant(**_participant_fields(json.loads(v))) for v in raw.values()]
+        extra = [Participant(**_participant_fields(fields)) for fields in stored]
         known = {p.id for p in extra}
         people = tuple(p for p in programme.participants if p.id not in known)
         return replace(programme, participants=people + tuple(extra))
@@ -295,10 +294,8 @@ class Service:
         # a PlanningError says why this change cannot be planned (400, orchestrator.errors)
         result = replan(live.plan, change, frozen_before=frozen_before, programme=live.programme)
         if isinstance(change, LateArrival):
-            await self.store.redis.hset(
-                self.store.keys.extra_participants,
-                change.participant.id,
-                json.dumps(change.participant.__dict__, default=list),
+            await self.store.save_extra_participant(
+                change.participant.id, change.participant.__dict__
             )
             await self.store.ensure_tokens([change.participant.id])
         self.live = live.rebuilt(programme=result.programme, tokens=await self.store.tokens())
@@ -351,16 +348,7 @@ class Service:
         return anon
 
     async def broadcast(self, message: str, by: str = "organiser") -> str:
-        entry = await self.store.redis.xadd(
-            self.store.keys.broadcasts,
-            {"message": message, "at": datetime.now(UTC).isoformat()},
-            maxlen=10_000,
-            approximate=True,
-        )
-        await self.store.redis.xadd(
-            self.store.keys.outbox, {"type": "broadcast", "data": json.dumps({"message": message})}
-        )
-        entry_id = entry.decode() if isinstance(entry, bytes) else str(entry)
+        entry_id = await self.store.add_broadcast(message, datetime.now(UTC).isoformat())
         await self.store.audit(
             [{"kind": "broadcast", "message": message, "id": entry_id, "by": by}]
         )

@@ -56,6 +56,20 @@ class Event:
     text: str = ""  # one sentence for people (chat kinds)
     title: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "timestamp": self.timestamp.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            str(data["type"]),
+            datetime.fromisoformat(data["timestamp"]),
+            str(data["event"]),
+            dict(data.get("data") or {}),
+            str(data.get("text", "")),
+            str(data.get("title", "")),
+        )
+
 
 @dataclass(frozen=True)
 class Request:

@@ -25,7 +25,9 @@ def check_shape(url: str) -> str:
     return urlsplit(url).hostname or ""
 
 
-def _special(address: str) -> bool:
+def special(address: str) -> bool:
+    """Loopback, private, link-local, shared, reserved or multicast (IPv4 mapped into IPv6
+    included): anything but a public unicast address."""
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
@@ -43,5 +45,5 @@ async def check(url: str, allow_private: bool) -> None:
     except socket.gaierror as exc:
         raise UnsafeURL(f"cannot resolve {host}: {exc.strerror}") from None
     for info in infos:
-        if _special(str(info[4][0])):
+        if special(str(info[4][0])):
             raise UnsafeURL(f"{host} is a private or special address ({info[4][0]})")

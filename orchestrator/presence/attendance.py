@@ -116,7 +116,7 @@ def live_counts(live: Live, events: list[RoomEvent], at: datetime) -> dict[str, 
 
 
 def keynote_report(
-    live: Live, events: list[RoomEvent], keynote_id: str, clicks: list[dict]
+    live: Live, events: list[RoomEvent], keynote_id: str, clicks: list[dict[str, Any]]
 ) -> list[AttendanceRow]:
     planned = next(k for k in live.plan.keynotes if k.id == keynote_id)
     item = live.timeline.keynote(keynote_id)
@@ -148,7 +148,7 @@ def keynote_report(
     )
 
 
-def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict]:
+def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict[str, Any]]:
     """Plan against reality: for each person placed in round `index`, minutes in the assigned
     room and in other rooms."""
     item = live.timeline.rounds[index - 1]
@@ -195,7 +195,7 @@ def _iso(value: float | None, tz: tzinfo) -> str:
     return datetime.fromtimestamp(value, UTC).astimezone(tz).isoformat(timespec="seconds")
 
 
-def rows_json(rows: list[AttendanceRow], tz: tzinfo) -> list[dict]:
+def rows_json(rows: list[AttendanceRow], tz: tzinfo) -> list[dict[str, Any]]:
     return [
         {
             **asdict(r),

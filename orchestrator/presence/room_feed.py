@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from orchestrator.board_view import current_run
 from orchestrator.live import Live
 from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
 from orchestrator.service import Service
@@ -39,12 +38,11 @@ class JournalEntry:
         return int(self.id.split("-")[0]) / 1000
 
 
-def journal_entry(entry_id: bytes | str, raw: dict[bytes, bytes]) -> JournalEntry | None:
+def journal_entry(entry_id: str, fields: dict[str, str]) -> JournalEntry | None:
     """The organisers' view of an audit entry; batches of `/go` clicks are not news."""
-    fields = {k.decode(): v.decode() for k, v in raw.items()}
     if fields.get("kind") in ("go", "feedback"):  # clicks and audience ratings are not news
         return None
-    return JournalEntry(entry_id.decode() if isinstance(entry_id, bytes) else entry_id, fields)
+    return JournalEntry(entry_id, fields)
 
 
 class Watch:
@@ -94,16 +92,16 @@ class Watch:
         """Entries after a board's Last-Event-ID, read from Redis: a board that was away
         longer than this process's memory still misses nothing."""
         found: list[JournalEntry] = []
-        start = f"({after}"
+        start = after
         while True:
-            batch = await self.store.redis.xrange(self.store.keys.audit, min=start, count=1000)
-            for entry_id, raw in batch:
-                item = journal_entry(entry_id, raw)
+            batch = await self.store.audit_after(start, 1000)
+            for entry_id, fields in batch:
+                item = journal_entry(entry_id, fields)
                 if item is not None:
                     found.append(item)
             if len(batch) < 1000:
                 return found
-            start = f"({batch[-1][0].decode()}"
+            start = batch[-1][0]
 
     async def poll(self) -> bool:
         """Read what is new; True when anything was. One poll at a time: two reading from
@@ -112,40 +110,36 @@ class Watch:
             return await self._poll()
 
     async def _poll(self) -> bool:
-        redis, keys = self.store.redis, self.store.keys
+        store = self.store
         changed = False
         while True:
-            batch = await redis.xrange(
-                keys.room_events, min=f"({self.last_event_id}", count=READ_COUNT
-            )
+            batch = await store.room_events_after(self.last_event_id, READ_COUNT)
             if not batch:
                 break
-            self.raw.extend((received_at(entry_id), entry[b"event"]) for entry_id, entry in batch)
-            self.last_event_id = batch[-1][0].decode()
-            self.last_event_wall = int(self.last_event_id.split("-")[0]) / 1000
+            self.raw.extend((received_at(entry_id), event) for entry_id, event in batch)
+            self.last_event_id = batch[-1][0]
+            self.last_event_wall = received_at(self.last_event_id)
             changed = True
             if len(batch) < READ_COUNT:
                 break
         if not self._primed:  # the journal starts from its recent tail, not from the beginning
-            tail = await redis.xrevrange(keys.audit, count=JOURNAL_KEEP * 4)
-            entries = [journal_entry(entry_id, raw) for entry_id, raw in reversed(tail)]
-            self.journal.extend(
-                current_run(
-                    [e for e in entries if e is not None], lambda e: e.fields.get("kind", "")
-                )
-            )
+            tail = await store.audit_tail(JOURNAL_KEEP * 4)
+            for entry_id, fields in tail:
+                item = journal_entry(entry_id, fields)
+                if item is not None:
+                    self.journal.append(item)
             if tail:
-                self.last_journal_id = tail[0][0].decode()
+                self.last_journal_id = tail[-1][0]
             self._primed = True
             return True
         fresh = []
-        batch = await redis.xrange(keys.audit, min=f"({self.last_journal_id}", count=1000)
-        for entry_id, raw in batch:
-            item = journal_entry(entry_id, raw)
+        journal = await store.audit_after(self.last_journal_id, 1000)
+        for entry_id, fields in journal:
+            item = journal_entry(entry_id, fields)
             if item is not None:
                 fresh.append(item)
-        if batch:
-            self.last_journal_id = batch[-1][0].decode()
+        if journal:
+            self.last_journal_id = journal[-1][0]
         if fresh:
             self.journal.extend(fresh)
             for listener in self.listeners:

@@ -16,6 +16,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -64,7 +65,7 @@ def visits(live: Live, seed: int = 0) -> list[Visit]:
     return found
 
 
-def webhook(live: Live, visit: Visit, kind: str, at: datetime) -> dict:
+def webhook(live: Live, visit: Visit, kind: str, at: datetime) -> dict[str, Any]:
     person = live.programme.participant_by_id[visit.person]
     run = live.clock.anchor_wall.timestamp()  # each rehearsal run has its own connections
     connection = hashlib.sha256(f"{visit.person}|{visit.key}|{run}".encode()).hexdigest()[:12]
@@ -91,10 +92,10 @@ def webhook(live: Live, visit: Visit, kind: str, at: datetime) -> dict:
 
 def due(
     live: Live, after: datetime, until: datetime, seed: int = 0, planned: list[Visit] | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The webhooks whose moment (event time) lies in (after, until], in time order;
     `planned` is `visits(live, seed)` when the caller already has it."""
-    found: list[tuple[datetime, dict]] = []
+    found: list[tuple[datetime, dict[str, Any]]] = []
     for visit in visits(live, seed) if planned is None else planned:
         for kind, at in (("PARTICIPANT_JOINED", visit.start), ("PARTICIPANT_LEFT", visit.end)):
             if after < at <= until:

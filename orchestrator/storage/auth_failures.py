@@ -21,15 +21,19 @@ class AuthFailures:
         """Seconds until this client may try again; 0 when it may try now."""
         key = self.store.keys.auth_failures(client)
         async with self.store.redis.pipeline(transaction=False) as pipe:
-            count, ttl_ms = await pipe.get(key).pttl(key).execute()
+            pipe.get(key)
+            pipe.pttl(key)
+            count, ttl_ms = await pipe.execute()
         if count is None or int(count) < self.allowed or ttl_ms <= 0:
             return 0
-        return max(1, math.ceil(ttl_ms / 1000))
+        return max(1, math.ceil(int(ttl_ms) / 1000))
 
     async def failed(self, client: str) -> int:
         """Count one failure; the number of failures in this client's window."""
         key = self.store.keys.auth_failures(client)
         window_ms = max(1, int(self.window_seconds * 1000))
         async with self.store.redis.pipeline(transaction=True) as pipe:
-            _, count = await pipe.set(key, 0, px=window_ms, nx=True).incr(key).execute()
+            pipe.set(key, 0, px=window_ms, nx=True)
+            pipe.incr(key)
+            _, count = await pipe.execute()
         return int(count)

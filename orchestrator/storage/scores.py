@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from orchestrator.storage import answers
 from orchestrator.storage.store import AUDIT_MAXLEN, Store
 from schedules.scoring import Feedback, Score
 
@@ -19,7 +20,9 @@ class ScoreStore:
     async def _write(self, hash_key: str, field: str, body: str, audit: dict[str, str]) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(hash_key, field, body)
-            pipe.xadd(self.keys.audit, audit, maxlen=AUDIT_MAXLEN, approximate=True)
+            pipe.xadd(
+                self.keys.audit, answers.encodable(audit), maxlen=AUDIT_MAXLEN, approximate=True
+            )
             await pipe.execute()
 
     async def save_score(self, score: Score) -> None:
@@ -59,7 +62,7 @@ class ScoreStore:
 
     async def awards(self) -> dict[str, dict[str, Any]]:
         raw = await self.redis.hgetall(self.keys.awards)
-        return {k.decode(): json.loads(v) for k, v in raw.items()}
+        return {k: json.loads(v) for k, v in answers.fields(raw).items()}
 
     async def announce(self, kind: str, data: dict[str, Any]) -> None:
         """An outbound notification (the notifier reads the outbox)."""

@@ -1,16 +1,30 @@
-"""Rota's state in Redis. Everything answered 2xx is written here first."""
+"""Rota's state in Redis. Everything answered 2xx is written here first.
+
+Only the modules in `orchestrator/storage/` talk to Redis: the others ask a store object
+(this event store, `notifications.NotificationStore`, `sessions`, `scores.ScoreStore`), and
+get back decoded values, never redis-py's bytes."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
 import time
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from orchestrator.storage import answers, scripts
+from orchestrator.storage.answers import StreamEntry
 from orchestrator.storage.keys import Keys
 from schedules.clock import ClockState
 from schedules.plan import Plan
@@ -18,72 +32,6 @@ from schedules.plan import Plan
 TOKEN_BYTES = 24  # 192 bits: unguessable, URL-safe
 AUDIT_MAXLEN = 1_000_000
 
-# The lease is "instance:fence"; taking it bumps the fencing counter.
-_ACQUIRE = """
-if redis.call('SET', KEYS[1], 'pending', 'NX', 'PX', ARGV[2]) then
-  local fence = redis.call('INCR', KEYS[2])
-  redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
-  return fence
-end
-return 0
-"""
-_RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0
-"""
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
-# A boundary runs once: only the lease holder with the current fence may claim it, and the
-# claim, the state, the outbox entry and the audit entry are written together or not at all.
-_CLAIM = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[3], 'last', ARGV[2], 'data', ARGV[5])
-  redis.call('XADD', KEYS[4], '*', 'type', ARGV[4], 'id', ARGV[2], 'data', ARGV[5])
-end
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', '1000000', '*', 'kind', 'transition',
-           'id', ARGV[2], 'status', ARGV[6])
-return 1
-"""
-_CLOCK_CAS = """
-local current = redis.call('GET', KEYS[1])
-if current then
-  local version = cjson.decode(current)['version']
-  if tonumber(version) ~= tonumber(ARGV[2]) then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1
-"""
-_SAVE_PLAN = """
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if current ~= tonumber(ARGV[2]) then return 0 end
-redis.call('SET', KEYS[2], ARGV[1])
-redis.call('SET', KEYS[1], current + 1)
-return current + 1
-"""
-
-
-# Webhooks are stored once each: a dedupe key and its stream entry are written together,
-# for a whole batch in one call.
-_STORE_MANY = """
-local stored = {}
-local stream = KEYS[#KEYS]
-for i = 1, #KEYS - 1 do
-  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
-    redis.call('XADD', stream, '*', 'event', ARGV[i + 1])
-    stored[i] = 1
-  else
-    stored[i] = 0
-  end
-end
-return stored
-"""
 DEDUPE_SECONDS = 3 * 24 * 3600
 
 
@@ -91,6 +39,18 @@ def received_at(entry_id: bytes | str) -> float:
     """A stream entry's id begins with the milliseconds at which Redis added it."""
     text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
     return int(text.split("-", 1)[0]) / 1000
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    """Retries ride out a short outage; /go never waits on Redis anyway."""
+    return aioredis.Redis.from_url(
+        url,
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        health_check_interval=10,
+        retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
+        retry_on_error=[RedisConnectionError, RedisTimeoutError],
+    )
 
 
 def digest(*parts: bytes) -> str:
@@ -114,18 +74,18 @@ class Store:
     def __init__(self, client: aioredis.Redis, keys: Keys) -> None:
         self.redis = client
         self.keys = keys
-        self._acquire = client.register_script(_ACQUIRE)
-        self._renew = client.register_script(_RENEW)
-        self._release = client.register_script(_RELEASE)
-        self._claim = client.register_script(_CLAIM)
-        self._clock_cas = client.register_script(_CLOCK_CAS)
-        self._save_plan = client.register_script(_SAVE_PLAN)
-        self._store_many = client.register_script(_STORE_MANY)
+        self._acquire = client.register_script(scripts.ACQUIRE)
+        self._renew = client.register_script(scripts.RENEW)
+        self._release = client.register_script(scripts.RELEASE)
+        self._claim = client.register_script(scripts.CLAIM)
+        self._clock_cas = client.register_script(scripts.CLOCK_CAS)
+        self._save_plan = client.register_script(scripts.SAVE_PLAN)
+        self._store_many = client.register_script(scripts.STORE_MANY)
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:
         value = await self.redis.hget(self.keys.programme, "digest")
-        return value.decode() if value else None
+        return answers.text(value) if value else None
 
     async def save_programme(self, toml: bytes, roster: bytes) -> None:
         await self.redis.hset(
@@ -168,15 +128,15 @@ class Store:
             won = await pipe.execute()
         winners = {token: pid for (pid, token), ok in zip(offered.items(), won, strict=True) if ok}
         if winners:
-            await self.redis.hset(self.keys.token_owner, mapping=winners)
+            await self.redis.hset(self.keys.token_owner, mapping=answers.encodable(winners))
 
     async def tokens(self) -> dict[str, str]:
         """participant id -> token"""
         raw = await self.redis.hgetall(self.keys.tokens)
-        return {k.decode(): v.decode() for k, v in raw.items()}
+        return answers.fields(raw)
 
     async def revoked_tokens(self) -> set[str]:
-        return {t.decode() for t in await self.redis.smembers(self.keys.revoked)}
+        return set(answers.texts(await self.redis.smembers(self.keys.revoked)))
 
     async def revoke(self, participant: str) -> str:
         """Replace a participant's token; the old one answers 404 from now on."""
@@ -193,7 +153,16 @@ class Store:
 
     async def room_salt(self) -> str:
         await self.redis.set(self.keys.room_salt, secrets.token_hex(5), nx=True)
-        return (await self.redis.get(self.keys.room_salt)).decode()
+        return answers.text(await self.redis.get(self.keys.room_salt))
+
+    # -- late arrivals (people added on the day) -------------------------------------------
+    async def extra_participants(self) -> list[dict[str, Any]]:
+        raw = await self.redis.hgetall(self.keys.extra_participants)
+        return [json.loads(v) for v in raw.values()]
+
+    async def save_extra_participant(self, participant: str, fields: dict[str, Any]) -> None:
+        body = json.dumps(fields, default=list)
+        await self.redis.hset(self.keys.extra_participants, participant, body)
 
     # -- clock ---------------------------------------------------------------------------
     async def load_clock(self) -> ClockState | None:
@@ -263,7 +232,7 @@ class Store:
 
     async def fired(self) -> dict[str, dict[str, Any]]:
         raw = await self.redis.hgetall(self.keys.fired)
-        return {k.decode(): json.loads(v) for k, v in raw.items()}
+        return {k: json.loads(v) for k, v in answers.fields(raw).items()}
 
     # -- streams and messages ------------------------------------------------------------
     async def audit(self, entries: list[dict[str, str]]) -> None:
@@ -271,18 +240,20 @@ class Store:
             return
         async with self.redis.pipeline(transaction=False) as pipe:
             for entry in entries:
-                pipe.xadd(self.keys.audit, entry, maxlen=AUDIT_MAXLEN, approximate=True)
+                pipe.xadd(
+                    self.keys.audit, answers.encodable(entry), maxlen=AUDIT_MAXLEN, approximate=True
+                )
             await pipe.execute()
 
     async def recent_broadcasts(self, count: int = 50) -> list[tuple[str, str]]:
         """The newest broadcasts as (stream id, message), newest first."""
-        entries = await self.redis.xrevrange(self.keys.broadcasts, count=count)
-        return [(i.decode(), e.get(b"message", b"").decode()) for i, e in entries]
+        entries = answers.stream(await self.redis.xrevrange(self.keys.broadcasts, count=count))
+        return [(i, answers.text(e.get(b"message", b""))) for i, e in entries]
 
     async def clicks(self) -> list[dict[str, Any]]:
         """Every recorded /go click, oldest first (they are stored in batches)."""
         found: list[dict[str, Any]] = []
-        for _, entry in await self.redis.xrange(self.keys.audit):
+        for _, entry in answers.stream(await self.redis.xrange(self.keys.audit)):
             if entry.get(b"kind") == b"go":
                 found.extend(json.loads(entry[b"clicks"]))
         return found
@@ -290,18 +261,92 @@ class Store:
     async def store_room_events(self, batch: list[tuple[str, str]]) -> list[bool]:
         """Several events in one script call: one round trip; each still stored once."""
         keys = [self.keys.webhook_seen(key) for key, _ in batch] + [self.keys.room_events]
-        args = [DEDUPE_SECONDS, *(event_json for _, event_json in batch)]
+        args: list[str | int] = [DEDUPE_SECONDS, *(event_json for _, event_json in batch)]
         return [bool(r) for r in await self._store_many(keys=keys, args=args)]
 
     async def room_events(self) -> list[tuple[float, bytes]]:
         """Every stored room event with the time it was received (its stream id)."""
         return [
             (received_at(entry_id), entry[b"event"])
-            for entry_id, entry in await self.redis.xrange(self.keys.room_events)
+            for entry_id, entry in answers.stream(await self.redis.xrange(self.keys.room_events))
         ]
+
+    async def room_events_after(self, after: str, count: int) -> list[tuple[str, bytes]]:
+        """The next `count` room events after stream id `after`: (id, stored event)."""
+        batch = await self.redis.xrange(self.keys.room_events, min=f"({after}", count=count)
+        return [(entry_id, entry[b"event"]) for entry_id, entry in answers.stream(batch)]
+
+    async def audit_after(self, after: str, count: int) -> list[StreamEntry]:
+        batch = await self.redis.xrange(self.keys.audit, min=f"({after}", count=count)
+        return answers.decoded_stream(batch)
+
+    async def audit_tail(self, count: int) -> list[StreamEntry]:
+        """The newest `count` audit entries, oldest first."""
+        batch = await self.redis.xrevrange(self.keys.audit, count=count)
+        return answers.decoded_stream(batch)[::-1]
+
+    async def add_broadcast(self, message: str, at: str) -> str:
+        """The broadcast and its outbox entry together; returns the broadcast's id."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(
+                self.keys.broadcasts,
+                {"message": message, "at": at},
+                maxlen=10_000,
+                approximate=True,
+            )
+            pipe.xadd(
+                self.keys.outbox, {"type": "broadcast", "data": json.dumps({"message": message})}
+            )
+            entry, _ = await pipe.execute()
+        return answers.text(entry)
+
+    async def outbox_length(self) -> int:
+        return int(await self.redis.xlen(self.keys.outbox))
+
+    async def ping(self) -> bool:
+        return bool(await self.redis.ping())
+
+    def subscription(self) -> Subscription:
+        return Subscription(self.redis.pubsub(), self.keys.channel)
 
     async def publish(self, message_type: str, **data: Any) -> None:
         await self.redis.publish(self.keys.channel, json.dumps({**data, "type": message_type}))
 
     async def heartbeat(self, instance: str, ttl: float) -> None:
         await self.redis.set(self.keys.heartbeat(instance), str(time.time()), px=int(ttl * 1000))
+
+
+class Subscription:
+    """The event's pub/sub channel, its messages decoded: `async with store.subscription()`."""
+
+    def __init__(self, pubsub: PubSub, channel: str) -> None:
+        self._pubsub = pubsub
+        self._channel = channel
+
+    async def __aenter__(self) -> Subscription:
+        try:
+            await self._pubsub.subscribe(self._channel)
+        except BaseException:
+            await self._close()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._close()
+
+    async def _close(self) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+
+    async def next(self, wait: float) -> dict[str, Any] | None:
+        """The next message published on the channel, or None after `wait` seconds."""
+        message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=wait)
+        if message is None or message["type"] != "message":
+            return None
+        decoded: dict[str, Any] = json.loads(message["data"])
+        return decoded

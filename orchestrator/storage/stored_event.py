@@ -5,20 +5,23 @@ embedded redis-server is started for the moment and stopped again)."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import redis.asyncio as aioredis
 
-from orchestrator.app import redis_client
 from orchestrator.errors import SetupError
 from orchestrator.live import Live
 from orchestrator.storage.erasure import without_erased
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
-from orchestrator.storage.store import Store
+from orchestrator.storage.store import Store, redis_client
 from rooms.links import JitsiConfig
 from schedules.model import Programme
+
+T = TypeVar("T")
 
 
 @contextlib.asynccontextmanager
@@ -63,3 +66,20 @@ async def live_from_store(programme: Programme, store: Store, jitsi: JitsiConfig
         "",
         jitsi,
     )
+
+
+Work = Callable[[Live, Store], Awaitable[T]]
+
+
+async def with_stored_event(
+    programme: Programme, redis_url: str | None, data_dir: Path, work: Work[T]
+) -> T:
+    """`work(live, store)` against the event's stored state (`rota attendance`, `rota
+    results`); SetupError when nothing is stored."""
+    async with stored_event(programme, redis_url, data_dir) as store:
+        jitsi = JitsiConfig.from_section(
+            programme.sections.get("jitsi"),
+            dict(os.environ),
+            base=programme.source.parent if programme.source else None,
+        )
+        return await work(await live_from_store(programme, store, jitsi), store)

@@ -5,8 +5,6 @@ SSE clients. After a lost connection it reloads everything, since messages may b
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import logging
 from typing import Any
 
@@ -23,43 +21,39 @@ log = logging.getLogger(__name__)
 
 class Listener:
     def __init__(
-        self, service: Service, store: Store, conductor: Conductor, hubs: list[Hub | BoardHub]
+        self, service: Service, store: Store, conductor: Conductor, pages: Hub, board: BoardHub
     ) -> None:
         self.service = service
         self.store = store
         self.conductor = conductor
-        self.hubs = hubs
-        self.hub = hubs[0]
+        self.pages = pages  # participant pages: they show broadcasts
+        self.board = board
         self.connected = asyncio.Event()
 
     async def run(self) -> None:
         backoff = 0.2
         first = True
         while True:
-            pubsub = self.store.redis.pubsub()
             try:
-                await pubsub.subscribe(self.store.keys.channel)
-                if not first:
-                    log.info("pub/sub reconnected; reloading state")
-                    await self.service.reload_all()
-                    await self.conductor.on_change()
-                    self._refresh()
-                first = False
-                backoff = 0.2
-                self.connected.set()
-                while True:
-                    message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
-                    if message is not None and message["type"] == "message":
-                        await self.dispatch(json.loads(message["data"]))
+                async with self.store.subscription() as subscription:
+                    if not first:
+                        log.info("pub/sub reconnected; reloading state")
+                        await self.service.reload_all()
+                        await self.conductor.on_change()
+                        self._refresh()
+                    first = False
+                    backoff = 0.2
+                    self.connected.set()
+                    while True:
+                        message = await subscription.next(wait=5.0)
+                        if message is not None:
+                            await self.dispatch(message)
             except (RedisError, OSError) as exc:
                 if self.connected.is_set():
                     log.warning("pub/sub connection lost (%s)", exc)
                 self.connected.clear()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
-            finally:
-                with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         kind = message.get("type")
@@ -78,8 +72,8 @@ class Listener:
             # (sending every page each transition too doubled the writes at a boundary)
             self._refresh()
         elif kind == "broadcast":
-            self.hub.broadcast(message)
+            self.pages.broadcast(message)
 
     def _refresh(self) -> None:
-        for hub in self.hubs:
-            hub.refresh()
+        self.pages.refresh()
+        self.board.refresh()

@@ -53,7 +53,7 @@ async def deliveries(request: web.Request) -> web.Response:
 @organiser
 async def redeliver(request: web.Request) -> web.Response:
     job = await request.app[NOTIFIER].redeliver(request.match_info["id"])
-    return web.json_response({"id": job["id"], "status": job["status"]}, status=202)
+    return web.json_response({"id": job.id, "status": job.status}, status=202)
 
 
 def routes() -> list[web.RouteDef]:

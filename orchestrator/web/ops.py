@@ -15,7 +15,7 @@ async def healthz(request: web.Request) -> web.Response:
     store = request.app[STORE]
     conductor = request.app[CONDUCTOR]
     try:
-        redis_ok = bool(await asyncio.wait_for(store.redis.ping(), 1.0))
+        redis_ok = await asyncio.wait_for(store.ping(), 1.0)
     except (RedisError, OSError, TimeoutError):
         redis_ok = False
     body = {
@@ -37,9 +37,7 @@ async def healthz(request: web.Request) -> web.Response:
 async def metrics(request: web.Request) -> web.Response:
     registry = request.app[METRICS]
     try:
-        depth = await asyncio.wait_for(
-            request.app[STORE].redis.xlen(request.app[STORE].keys.outbox), 1.0
-        )
+        depth = await asyncio.wait_for(request.app[STORE].outbox_length(), 1.0)
         registry.outbox_depth.set(depth)
     except (RedisError, OSError, TimeoutError):
         pass

@@ -1,0 +1,74 @@
+"""Who is notified: subscribers from the programme's `[[notify]]` tables and from the API,
+each checked before it is stored."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from orchestrator.errors import Refused, SetupError
+from orchestrator.notify.kinds import KINDS, Subscriber
+from orchestrator.notify.signing import new_secret
+from orchestrator.notify.ssrf import check
+from schedules.schema import Context
+from schedules.sections import NTFY_DEFAULT, section_problems
+
+
+def programme_subscribers(
+    section: Any, environ: Mapping[str, str], allow_private: bool
+) -> list[Subscriber]:
+    """`[[notify]]` tables as subscribers. The checks are the programme's own
+    (schedules/sections.py: `rota check` refuses the same); errors say which entry."""
+    if section is None:
+        return []
+    if not isinstance(section, list) or not all(isinstance(e, dict) for e in section):
+        raise SetupError("[[notify]] must be an array of tables")
+    found = []
+    for n, entry in enumerate(section, start=1):
+        problems = section_problems("notify", entry, Context(environ))
+        if problems:
+            raise SetupError(f"[[notify]] #{n}: {problems[0]}")
+        kind = str(entry.get("kind", "webhook"))
+        url = str(entry.get("url", NTFY_DEFAULT if kind == "ntfy" else ""))
+        events = entry.get("events", ["*"])
+        found.append(
+            Subscriber(
+                id=str(entry.get("id", f"programme-{n}")),
+                url=url.rstrip("/") if kind == "ntfy" else url,
+                kind=kind,
+                events=tuple(events),
+                secret=environ.get(str(entry.get("secret_env", "")), "")
+                if entry.get("secret_env")
+                else "",
+                source="programme",
+                personal=kind == "ntfy" and bool(entry.get("personal", True)),
+            )
+        )
+    return found
+
+
+async def from_api(data: dict[str, Any], allow_private: bool) -> Subscriber:
+    """A subscriber from the API's body; a webhook without a secret gets a new one."""
+    kind = data.get("kind", "webhook")
+    if kind not in KINDS:
+        raise Refused(f"`kind` must be one of {', '.join(KINDS)}")
+    url = data.get("url")
+    if not isinstance(url, str):
+        raise Refused("`url` must be a URL")
+    await check(url, allow_private)
+    events = data.get("events", ["*"])
+    if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+        raise Refused("`events` must be a list of event types or patterns")
+    secret = data.get("secret") or (new_secret() if kind == "webhook" else "")
+    if not isinstance(secret, str) or (kind == "webhook" and not secret.startswith("whsec_")):
+        raise Refused("`secret` must be a whsec_… secret")
+    return Subscriber(
+        id=f"sub_{uuid.uuid4().hex[:12]}",
+        url=url,
+        kind=kind,
+        events=tuple(events),
+        secret=secret,
+        source="api",
+        personal=kind == "ntfy" and bool(data.get("personal")),
+    )

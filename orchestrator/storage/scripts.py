@@ -1,0 +1,78 @@
+"""Every Lua script Rota runs in Redis, each written once. A script makes a check and its
+writes one atomic step; the store objects register them (storage/store.py,
+storage/notifications.py)."""
+
+# The lease is "instance:fence"; taking it bumps the fencing counter.
+ACQUIRE = """
+if redis.call('SET', KEYS[1], 'pending', 'NX', 'PX', ARGV[2]) then
+  local fence = redis.call('INCR', KEYS[2])
+  redis.call('SET', KEYS[1], ARGV[1] .. ':' .. fence, 'PX', ARGV[2])
+  return fence
+end
+return 0
+"""
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+# Release a lease or a lock only while it is still ours.
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+# A boundary runs once: only the lease holder with the current fence may claim it, and the
+# claim, the state, the outbox entry and the audit entry are written together or not at all.
+CLAIM = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[3], 'last', ARGV[2], 'data', ARGV[5])
+  redis.call('XADD', KEYS[4], '*', 'type', ARGV[4], 'id', ARGV[2], 'data', ARGV[5])
+end
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', '1000000', '*', 'kind', 'transition',
+           'id', ARGV[2], 'status', ARGV[6])
+return 1
+"""
+CLOCK_CAS = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local version = cjson.decode(current)['version']
+  if tonumber(version) ~= tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1
+"""
+SAVE_PLAN = """
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current ~= tonumber(ARGV[2]) then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[1], current + 1)
+return current + 1
+"""
+
+
+# Webhooks are stored once each: a dedupe key and its stream entry are written together,
+# for a whole batch in one call.
+STORE_MANY = """
+local stored = {}
+local stream = KEYS[#KEYS]
+for i = 1, #KEYS - 1 do
+  if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
+    redis.call('XADD', stream, '*', 'event', ARGV[i + 1])
+    stored[i] = 1
+  else
+    stored[i] = 0
+  end
+end
+return stored
+"""
+
+# Done with a notification queue only if nothing was added meanwhile (fan-out adds and marks
+# due at once).
+QUEUE_IDLE = """
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) return 1 end
+return 0
+"""
