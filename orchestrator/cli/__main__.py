@@ -1,0 +1,5 @@
+"""`python -m orchestrator.cli`, as `rota serve --workers` starts each worker."""
+
+from orchestrator.cli import main
+
+main()

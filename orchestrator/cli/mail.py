@@ -1,0 +1,109 @@
+"""`rota invite`: every person's personal link by e-mail ([mail] in the programme)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from orchestrator.cli.common import (
+    PROGRAMME,
+    load_or_exit,
+    main,
+    on_stored_event,
+    required_base_url,
+    store_options,
+)
+
+if TYPE_CHECKING:
+    from orchestrator.live import Live
+    from orchestrator.storage.store import Store
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--base-url", help="The public address people's links use ($ROTA_BASE_URL).")
+@click.option("--only", multiple=True, help="Only this participant id (repeat for several).")
+@click.option("--resend", is_flag=True, help="Send again to people already invited.")
+@click.option("--dry-run", is_flag=True, help="Say who would get what; send nothing.")
+@store_options
+def invite(
+    programme: Path,
+    base_url: str | None,
+    only: tuple[str, ...],
+    resend: bool,
+    dry_run: bool,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
+    """E-mail every person their personal link, in their language, with their first place
+    and time in their own zone and their agenda attached ([mail] in the programme). Nobody
+    is mailed twice unless --resend; failures are listed, and the exit code is 1."""
+    from datetime import UTC, datetime
+
+    from orchestrator.errors import SetupError
+    from orchestrator.mail.compose import compose
+    from orchestrator.mail.config import mail_config
+    from orchestrator.mail.postman import Job, Postman
+    from orchestrator.mail.records import MailRecords
+
+    chosen = required_base_url(base_url)
+    loaded = load_or_exit(programme)
+    try:
+        config = mail_config(loaded, os.environ)
+    except SetupError as exc:
+        click.echo(f"{programme}: {exc}", err=True)
+        sys.exit(1)
+    if config is None:
+        click.echo(
+            f"{programme}: add a [mail] section to send e-mail (docs/operations.md)", err=True
+        )
+        sys.exit(1)
+    unknown = [i for i in only if i not in loaded.participant_by_id]
+    if unknown:
+        click.echo(f"unknown participant(s): {', '.join(unknown)}", err=True)
+        sys.exit(2)
+
+    async def send(live: Live, store: Store) -> list[tuple[str, str, str]]:
+        people = [p for p in live.programme.participants if not only or p.id in only]
+        now = datetime.now(UTC)
+        if dry_run:
+            lines = []
+            for person in people:
+                if not person.email:
+                    lines.append((person.id, "no-address", "no e-mail address in the roster"))
+                    continue
+                message = compose("invitation", live, person, chosen, config, now)
+                lang = live.programme.language_of(person)
+                lines.append((person.id, "would send", f"[{lang}] {message['Subject']}"))
+            return lines
+        # ROTA_MAIL_BACKOFF_SCALE shortens the retries' waits (1 s, 5 s, 30 s) in tests
+        scale = float(os.environ.get("ROTA_MAIL_BACKOFF_SCALE", "1") or 1)
+        postman = Postman(config, MailRecords(store), scale)
+        jobs = [
+            Job(
+                "invitation",
+                person,
+                lambda person=person: compose("invitation", live, person, chosen, config, now),
+            )
+            for person in people
+        ]
+        try:
+            outcomes = await postman.deliver(jobs, resend=resend)
+        finally:
+            await postman.close()
+        return [(o.participant, o.status, o.error) for o in outcomes]
+
+    results = on_stored_event(loaded, redis_url, data_dir, send)
+    counts: dict[str, int] = {}
+    for pid, status, detail in results:
+        counts[status] = counts.get(status, 0) + 1
+        if status in ("failed", "no-address") or dry_run:
+            click.echo(f"{status}: {pid}: {detail}", err=status != "would send")
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    click.echo(f"invitations: {summary or 'nobody to invite'}")
+    if counts.get("failed"):
+        sys.exit(1)

@@ -1,0 +1,213 @@
+"""`rota attendance`, `rota results`, `rota certificates`, `rota links`: reports from an
+event's stored state, served or not."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from orchestrator.cli.common import (
+    PROGRAMME,
+    load_or_exit,
+    main,
+    on_stored_event,
+    required_base_url,
+    store_options,
+)
+
+if TYPE_CHECKING:
+    from orchestrator.live import Live
+    from orchestrator.storage.store import Store
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--keynote", required=True, help="The keynote's id.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def attendance(
+    programme: Path, keynote: str, fmt: str, redis_url: str | None, data_dir: Path
+) -> None:
+    """Keynote attendance rebuilt from the stored room events (the same as the API's)."""
+    import json
+
+    from orchestrator.presence.attendance import in_event_time, keynote_report, rows_csv, rows_json
+
+    loaded = load_or_exit(programme)
+    if keynote not in loaded.keynote_by_id:
+        click.echo(
+            f"unknown keynote {keynote!r} (known: {', '.join(loaded.keynote_by_id)})", err=True
+        )
+        sys.exit(1)
+
+    async def report(live, store):  # type: ignore[no-untyped-def]
+        return keynote_report(
+            live,
+            in_event_time(live, await store.room_events()).events,
+            keynote,
+            await store.clicks(),
+        )
+
+    rows = on_stored_event(loaded, redis_url, data_dir, report)
+    tz = loaded.event.tz
+    if fmt == "csv":
+        click.echo(rows_csv(rows, tz), nl=False)
+    else:
+        click.echo(
+            json.dumps({"keynote": keynote, "rows": rows_json(rows, tz)}, indent=2), nl=False
+        )
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--participant", required=True, help="The participant's id from the roster.")
+@click.option("--export", "do_export", is_flag=True, help="Everything stored about them, as JSON.")
+@click.option(
+    "--erase",
+    "do_erase",
+    is_flag=True,
+    help="Erase them for good: link, name, e-mail, records; an anonymous seat keeps the place.",
+)
+@store_options
+def person(
+    programme: Path,
+    participant: str,
+    do_export: bool,
+    do_erase: bool,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
+    """One person's own data, from a running or stopped event (docs/privacy.md)."""
+    import json
+
+    from orchestrator.privacy import erase_person, export_person
+
+    if do_export == do_erase:
+        click.echo("say what to do: --export or --erase", err=True)
+        sys.exit(2)
+    loaded = load_or_exit(programme)
+    if participant not in loaded.participant_by_id:
+        click.echo(f"unknown participant {participant!r}", err=True)
+        sys.exit(1)
+
+    async def work(live: Live, store: Store) -> dict[str, Any] | str:
+        if do_erase:
+            return await erase_person(live, store, participant, by="rota person")
+        return await export_person(live, store, participant)
+
+    found = on_stored_event(loaded, redis_url, data_dir, work)
+    if do_erase:
+        click.echo(f"{participant} erased; their place is kept by the anonymous seat {found}")
+    else:
+        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) -> None:
+    """The jury's results: raw and severity-corrected totals, ranks (docs/scoring.md)."""
+    import json
+
+    from orchestrator.jury import Jury
+    from orchestrator.storage.scores import ScoreStore
+    from schedules.results import results_csv, results_table
+
+    loaded = load_or_exit(programme)
+    if loaded.scoring is None:
+        click.echo(f"{programme}: the programme has no [scoring] section", err=True)
+        sys.exit(1)
+
+    async def work(live, store):  # type: ignore[no-untyped-def]
+        return await Jury(ScoreStore(store)).results(live)
+
+    found = on_stored_event(loaded, redis_url, data_dir, work)
+    names = {t.id: t.name for t in loaded.teams}
+    if fmt == "json":
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(results_csv(found, loaded.scoring, names), nl=False)
+    else:
+        click.echo(results_table(found, loaded.scoring, names), nl=False)
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
+)
+def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
+    """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
+    from orchestrator.certificates import gather
+
+    loaded = load_or_exit(programme)
+    made = on_stored_event(loaded, redis_url, data_dir, gather)
+    out.mkdir(parents=True, exist_ok=True)
+    for item in made:
+        (out / item.filename).write_bytes(item.pdf)
+    kinds = {k: sum(c.filename.startswith(k) for c in made) for k in ("award", "attendance")}
+    click.echo(
+        f"wrote {len(made)} PDFs to {out}: {kinds['award']} award, {kinds['attendance']} "
+        f"attendance, {len(made) - sum(kinds.values())} feedback"
+    )
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--base-url", help="The public address people's links use ($ROTA_BASE_URL).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of standard output (needed for xlsx).",
+)
+@store_options
+def links(
+    programme: Path,
+    base_url: str | None,
+    fmt: str,
+    out: Path | None,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
+    """Every person's personal link, page and agenda, with their first place and time: one
+    row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
+    from orchestrator.links_table import FORMATS, link_rows
+
+    chosen = required_base_url(base_url)
+    if fmt == "xlsx" and out is None:
+        click.echo("xlsx is a binary file: give --out FILE.xlsx", err=True)
+        sys.exit(2)
+    loaded = load_or_exit(programme)
+
+    async def table(live: Live, store: Store) -> bytes:
+        return FORMATS[fmt][0](link_rows(live, chosen))
+
+    data = on_stored_event(loaded, redis_url, data_dir, table)
+    if out is not None:
+        out.write_bytes(data)
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(data.decode("utf-8-sig") if fmt == "csv" else data.decode(), nl=False)

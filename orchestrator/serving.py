@@ -1,0 +1,196 @@
+"""Serving an event from the command line (`rota serve`, `rota demo`, each worker of a
+group): the port bound first, logging with the event's id on every line, the start-up banner,
+and aiohttp's runner on the chosen event loop."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import socket
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import click
+from aiohttp import web
+
+from orchestrator.app import create_app
+from orchestrator.appkeys import SERVICE, SETTINGS
+from orchestrator.errors import SetupError
+from orchestrator.event_loop import new_event_loop
+from orchestrator.live import Live
+from orchestrator.settings import Settings
+from orchestrator.web.edge import runner_options
+from schedules.model import Participant, Programme
+
+
+def log_with_event(event: str, verbose: bool) -> None:
+    class EventFilter(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.event = event
+            return True
+
+    handler = logging.StreamHandler()
+    handler.addFilter(EventFilter())
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-7s [%(event)s] %(name)s: %(message)s")
+    )
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+
+
+def serve_event(
+    load: Callable[[Path, Mapping[str, str]], Programme],
+    programme_path: Path,
+    *,
+    announce: bool,
+    verbose: bool,
+    loop: str = "auto",
+    **options: object,
+) -> None:
+    """Check the configuration, bind the port, set up logging and serve until stopped (`rota
+    serve`, `rota demo`, each worker); `load` reads the programme or exits with its problems."""
+    try:
+        settings = Settings.build(programme_path, None, **options)
+    except SetupError as exc:  # a short organiser token, an unreadable trusted proxy
+        click.echo(f"rota serve: {exc}", err=True)
+        sys.exit(1)
+    programme = load(programme_path, settings.environ)
+    try:
+        event_loop, loop_name = new_event_loop(loop)
+    except SetupError as exc:
+        click.echo(f"rota serve: --loop {loop}: {exc}", err=True)
+        sys.exit(1)
+    # The port first: if another program holds it, nothing starts (no Redis, no run stored).
+    # Under --workers every worker binds it with SO_REUSEPORT and the kernel spreads clients.
+    sockets = _listen(settings.host, settings.port, reuse_port=bool(settings.worker))
+    log_with_event(f"{programme.event.id} {settings.worker}".strip(), verbose)
+    logging.getLogger("orchestrator.cli").info(
+        "%s on %s:%s (pid %s, %s event loop)",
+        f"worker {settings.worker}" if settings.worker else "serving",
+        settings.host,
+        settings.port,
+        os.getpid(),
+        loop_name,
+    )
+    app = create_app(settings, programme)
+
+    async def tell(app: web.Application) -> None:
+        live = app[SERVICE].require_live()
+        chosen = app[SETTINGS]
+        click.echo(f"\nRota is serving {programme.event.title!r} at {chosen.base_url}")
+        if chosen.token_generated:
+            click.echo(
+                f"  organiser token (set ROTA_ORGANISER_TOKEN to choose one): "
+                f"{chosen.organiser_token.reveal()}"
+            )
+        click.echo(
+            f"  live state:  curl -H 'Authorization: Bearer <token>' {chosen.base_url}/api/v1/state"
+        )
+        first_round = live.timeline.rounds[0].start  # an earlier keynote may open the day
+        if live.clock.is_real:
+            click.echo(
+                f"  the real day: round 1 at "
+                f"{first_round.astimezone(live.programme.event.tz):%Y-%m-%d %H:%M} "
+                f"({live.programme.event.timezone})"
+            )
+        else:
+            click.echo(
+                f"  rehearsal at {live.clock.speed:g}×: round 1 starts at "
+                f"{live.clock.wall_time(first_round):%H:%M:%S} UTC"
+            )
+        click.echo(f"  board:       {chosen.base_url}/board  (log in with the organiser token)")
+        if live.programme.scoring is not None:
+            click.echo(
+                f"  results:     {chosen.base_url}/board/results  (scores, awards, certificates)"
+            )
+        if announce:
+            click.echo("  participant pages (they follow the rotation by themselves):")
+            for label, person in _sample_people(live):
+                token = live.token_of[person.id]
+                click.echo(f"    {label:<18} {person.name:<22} {chosen.base_url}/p/{token}")
+            click.echo("  personal links (what people click; they redirect to the room):")
+            for label, person in _sample_people(live):
+                click.echo(f"    {label:<18} {person.name:<22} {live.link(person.id)}")
+        if chosen.simulate_presence:
+            click.echo("  simulated people join and leave the rooms (a rehearsal feature)")
+        click.echo("")
+
+    if not settings.worker or settings.worker.startswith("1/"):  # one banner per group
+        app.on_startup.append(tell)
+
+    # A deep listen backlog: at a boundary thousands of people click at once, each on a new
+    # connection; aiohttp's default of 128 turns that into one-second SYN retries.
+    try:
+        web.run_app(
+            app,
+            sock=sockets,
+            print=None,
+            access_log=None,
+            shutdown_timeout=5,
+            backlog=4096,
+            loop=event_loop,
+            **runner_options(settings),
+        )
+    except SetupError as exc:  # another Rota on this data folder, another run stored, …
+        click.echo(f"rota serve: {exc}", err=True)
+        sys.exit(1)
+
+
+def _listen(host: str, port: int, reuse_port: bool = False) -> list[socket.socket]:
+    """Bound sockets for every address of `host`, or one sentence and exit 1 (a port in use
+    is an operator's mistake, not a traceback). aiohttp listens on them with our backlog."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        click.echo(f"rota serve: cannot listen on {host!r}: {exc.strerror}", err=True)
+        sys.exit(1)
+    bound: list[socket.socket] = []
+    for family, kind, proto, _, address in dict.fromkeys(
+        (i[0], i[1], i[2], i[3], i[4]) for i in infos
+    ):
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            sock.close()
+            for other in bound:
+                other.close()
+            reason = (
+                "is in use by another program; stop it or choose another --port"
+                if exc.errno == errno.EADDRINUSE
+                else f"cannot be used: {exc.strerror}"
+            )
+            click.echo(f"rota serve: port {port} on {host} {reason}", err=True)
+            sys.exit(1)
+        sock.set_inheritable(False)
+        bound.append(sock)
+    return bound
+
+
+def _sample_people(live: Live) -> list[tuple[str, Participant]]:
+    people = live.programme.participants
+    audience = next((p for p in people if p.role == "audience" and not p.keynotes), None)
+    presenter = next((p for p in people if p.role == "presenter"), None)
+    keynote = next((p for p in people if p.role == "audience" and p.keynotes), None)
+    juror = next((p for p in people if p.role == "jury"), None) if live.programme.scoring else None
+    return [
+        (label, p)
+        for label, p in (
+            ("audience:", audience),
+            ("presenter:", presenter),
+            ("keynote attendee:", keynote),
+            ("jury member:", juror),
+        )
+        if p is not None
+    ]
