@@ -21,10 +21,10 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-test: $(STAMP) $(AXE)
+# the lint (ruff and mypy --strict on schedules/, rooms/, orchestrator/) runs before the tests
+test: lint $(AXE)
 	@sh scripts/ensure-chromium
 	@sh scripts/ensure-nginx
-	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 screenshots: $(STAMP)
@@ -48,6 +48,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/browser/node_modules

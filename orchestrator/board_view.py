@@ -11,6 +11,7 @@ from itertools import pairwise
 from typing import Any, TypeVar
 
 from orchestrator.live import Live
+from schedules.plan import RoomSlot
 from schedules.timeline import WRAPUP, LiveItem
 
 T = TypeVar("T")
@@ -404,7 +405,7 @@ def presenter_room(
     running = item.running(now)
     rounds = live.timeline.rounds
 
-    def slot_in(index: int):  # type: ignore[no-untyped-def]
+    def slot_in(index: int) -> RoomSlot | None:
         return next((s for s in live.plan.round(index).rooms if s.team == team.id), None)
 
     slot = slot_in(item.index)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from fpdf import FPDF
@@ -23,6 +24,7 @@ from orchestrator.live import Live
 from orchestrator.presence.attendance import in_event_time, keynote_report
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store
+from rooms.events import RoomEvent
 from schedules.model import Participant
 from schedules.scoring import Award, Feedback, Score
 
@@ -51,7 +53,7 @@ def _document(language: str, title: str, landscape: bool) -> FPDF:
     return pdf
 
 
-def _line(pdf: FPDF, text: str, size: float, bold: bool = False, gap: float = 4) -> None:
+def _line(pdf: FPDF, text: str, size: int, bold: bool = False, gap: float = 4) -> None:
     """`bold` lines are set in the accent colour: one font file parsed per PDF, not two."""
     pdf.set_font(FAMILY, "", size)
     pdf.set_text_color(*(ACCENT if bold else INK))
@@ -161,7 +163,9 @@ def feedback_sheet(
     return bytes(pdf.output())
 
 
-def attended_keynotes(live: Live, events: list, clicks: list[dict]) -> dict[str, list[str]]:  # type: ignore[type-arg]
+def attended_keynotes(
+    live: Live, events: list[RoomEvent], clicks: list[dict[str, Any]]
+) -> dict[str, list[str]]:
     """Person -> the keynotes whose threshold they met, in programme order."""
     found: dict[str, list[str]] = {}
     planned = {k.id for k in live.plan.keynotes}  # a stored plan may predate a keynote
@@ -208,20 +212,20 @@ def build_all(
                 )
             )
     for person_id, keynote_ids in sorted(attended.items()):
-        person = programme.participant_by_id.get(person_id)
-        if person is None:
+        attendee = programme.participant_by_id.get(person_id)
+        if attendee is None:
             continue
-        own = programme.language_of(person)
+        own = programme.language_of(attendee)
         talks = [programme.keynote_by_id[k] for k in keynote_ids]
         out.append(
             Certificate(
-                f"attendance-{person.id}.pdf",
+                f"attendance-{attendee.id}.pdf",
                 attendance_certificate(
                     event,
                     event_date(first, own),
                     own,
-                    person.name,
-                    person.institution,
+                    attendee.name,
+                    attendee.institution,
                     [(k.title, k.speaker) for k in talks],
                 ),
             )

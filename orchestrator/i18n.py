@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
         "unknown": "unknown",
@@ -337,7 +339,7 @@ def resolve(language: str) -> str:
     return language if language in MESSAGES else "en"
 
 
-def translator(language: str):  # type: ignore[no-untyped-def]
+def translator(language: str) -> Callable[..., str]:
     chosen = MESSAGES.get(language, MESSAGES["en"])
 
     def t(key: str, **values: object) -> str:

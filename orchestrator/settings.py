@@ -115,8 +115,9 @@ class Settings:
                 f"{MIN_TOKEN_LENGTH} (for example: openssl rand -base64 24)."
             )
         chosen = {k: v for k, v in options.items() if v is not None and v != ()}
+        proxies = chosen.get("trusted_proxies") or env.get("ROTA_TRUSTED_PROXIES", "")
         chosen["trusted_proxies"] = trusted_networks(
-            chosen.get("trusted_proxies") or env.get("ROTA_TRUSTED_PROXIES", "")  # type: ignore[arg-type]
+            proxies if isinstance(proxies, str | tuple | list) else ""
         )
         chosen.setdefault("redis_url", env.get("REDIS_URL") or None)
         chosen.setdefault("base_url", env.get("ROTA_BASE_URL", ""))
@@ -131,7 +132,7 @@ class Settings:
             jaas_webhook_secret=Secret(env.get("ROTA_JAAS_WEBHOOK_SECRET", "")),
             event_sync_token=Secret(env.get("ROTA_EVENT_SYNC_TOKEN", "")),
             environ=dict(env),
-            **chosen,  # type: ignore[arg-type]
+            **chosen,  # type: ignore[arg-type]  # options typed and checked by click (cli/)
         )
         if not settings.base_url:
             host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host

@@ -23,6 +23,12 @@ from schedules.sections import JITSI_SECRET_ENV, key_path, section_problems
 DEFAULT_DOMAIN = "meet.jit.si"
 JAAS_DOMAIN = "8x8.vc"
 Mode = Literal["none", "hs256", "jaas"]
+MODES: tuple[Mode, ...] = ("none", "hs256", "jaas")
+
+
+def _mode(value: str) -> Mode:
+    """The `tokens` setting, already checked against MODES by the section's schema."""
+    return next(m for m in MODES if m == value)
 
 
 class JitsiConfigError(Exception):
@@ -59,11 +65,11 @@ class JitsiConfig:
         if problems:
             raise JitsiConfigError(f"[jitsi] {problems[0]}")
         values = {**dict(section or {})}
-        mode = str(values.get("tokens", "none"))
+        mode = _mode(str(values.get("tokens", "none")))
         config = cls(
             domain=str(values.get("domain", JAAS_DOMAIN if mode == "jaas" else DEFAULT_DOMAIN)),
             prefix=str(values.get("prefix", "rota")),
-            tokens=mode,  # type: ignore[arg-type]
+            tokens=mode,
             app_id=str(values.get("app_id", "")),
             kid=str(values.get("kid", "")),
             grace_minutes=float(values.get("grace_minutes", 15)),

@@ -8,17 +8,17 @@ import hmac
 from collections.abc import Mapping
 from typing import Any
 
-from rooms.events import RoomEvent
+from rooms.events import Kind, RoomEvent
 
 JAAS_TOLERANCE = 300  # seconds between the signature's `t` and our clock
 SERVICE_MARKERS = ("recorder.", "transcriber.", "jigasi", "jibri")
-JAAS_KINDS = {
+JAAS_KINDS: dict[str, Kind] = {
     "ROOM_CREATED": "room_created",
     "ROOM_DESTROYED": "room_destroyed",
     "PARTICIPANT_JOINED": "joined",
     "PARTICIPANT_LEFT": "left",
 }
-EVENT_SYNC_KINDS = {
+EVENT_SYNC_KINDS: dict[str, Kind] = {
     "room/created": "room_created",
     "room/destroyed": "room_destroyed",
     "occupant/joined": "joined",
@@ -107,7 +107,8 @@ def parse_jaas(data: Mapping[str, Any]) -> RoomEvent | None:
         or isinstance(stamp, bool)
     ):
         raise MalformedWebhook("missing idempotencyKey, fqn or timestamp")
-    payload = data.get("data") if isinstance(data.get("data"), dict) else {}
+    given = data.get("data")
+    payload: Mapping[str, Any] = given if isinstance(given, dict) else {}
     room = fqn.split("/", 1)[1].lower()
     jid = _text(payload.get("participantJid"))
     return RoomEvent(
@@ -115,7 +116,7 @@ def parse_jaas(data: Mapping[str, Any]) -> RoomEvent | None:
         kind=kind,
         room=room,
         at=float(stamp) / 1000,
-        key=f"jaas:{key}",  # type: ignore[arg-type]
+        key=f"jaas:{key}",
         person=_text(payload.get("id")),
         email=_text(payload.get("email")),
         name=_text(payload.get("name")),
@@ -146,7 +147,7 @@ def parse_event_sync(path: str, data: Mapping[str, Any]) -> list[RoomEvent]:
                 "event_sync",
                 kind,
                 room,
-                float(stamp),  # type: ignore[arg-type]
+                float(stamp),
                 key=f"es:{kind}:{data.get('room_jid', room)}:{stamp}",
                 breakout=breakout,
             )
@@ -163,7 +164,7 @@ def parse_event_sync(path: str, data: Mapping[str, Any]) -> list[RoomEvent]:
 
 
 def _occupant(
-    kind: str, room: str, data: Mapping[str, Any], occupant: dict[str, Any], breakout: bool
+    kind: Kind, room: str, data: Mapping[str, Any], occupant: dict[str, Any], breakout: bool
 ) -> RoomEvent:
     joined = occupant.get("joined_at")
     left = occupant.get("left_at")
@@ -175,7 +176,7 @@ def _occupant(
         source="event_sync",
         kind=kind,
         room=room,
-        at=float(at),  # type: ignore[arg-type]
+        at=float(at),
         key=f"es:{kind}:{data.get('room_jid', room)}:{jid}:{joined}:{left}",
         person=_text(occupant.get("id")),
         email=_text(occupant.get("email")),

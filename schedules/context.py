@@ -26,7 +26,7 @@ class Context:
 
     @property
     def rounds(self) -> int:
-        return self.available.shape[1]
+        return int(self.available.shape[1])
 
     @classmethod
     def build(cls, programme: Programme, teams: tuple[str, ...] | None = None) -> Context:

@@ -134,7 +134,7 @@ def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "
             event.add("description", "\n".join(details))
         calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def agenda_uid(event: str, participant: str, item: AgendaItem) -> str:

@@ -50,7 +50,7 @@ def even_targets(n: int, capacity: np.ndarray, rotate: int = 0) -> np.ndarray:
         else:
             low = mid + 1
     level = low
-    targets = np.minimum(capacity, max(level - 1, 0))
+    targets: np.ndarray = np.minimum(capacity, max(level - 1, 0))
     remainder = n - int(targets.sum())
     order = np.roll(np.arange(len(capacity)), -rotate)
     for t in order:
@@ -402,8 +402,8 @@ def build_plan(
     rounds = []
     for r, slot in enumerate(programme.rotation.slots):
         audiences: list[list[str]] = [[] for _ in ctx.team_ids]
-        for person in np.flatnonzero(assign[:, r] >= 0):
-            audiences[int(assign[person, r])].append(ctx.people[int(person)].id)
+        for seated in np.flatnonzero(assign[:, r] >= 0):
+            audiences[int(assign[seated, r])].append(ctx.people[int(seated)].id)
         rooms = tuple(
             RoomSlot(rooms_of[team], team, tuple(sorted(audiences[t])))
             for t, team in enumerate(ctx.team_ids)

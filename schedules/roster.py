@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from schedules.model import LANGUAGES, ROLES, Keynote, Participant
-from schedules.problems import Problem
+from schedules.model import LANGUAGES, ROLES, Participant
+from schedules.problems import Problem, Severity
 from schedules.schema import closest, listing
 
 COLUMNS = (
@@ -65,7 +65,7 @@ def load_roster(
     path: Path,
     *,
     teams: Sequence[str],
-    keynotes: Mapping[str, Keynote] | Sequence[str],
+    keynotes: Collection[str],
     rounds: int | None,
     broken: Sequence[str] = (),
 ) -> Roster:
@@ -147,12 +147,12 @@ def _person(
     line: int,
     problems: list[Problem],
     teams: Mapping[str, None],
-    keynotes: Mapping[str, Keynote] | Sequence[str],
+    keynotes: Collection[str],
     rounds: int | None,
     broken: Sequence[str],
 ) -> Participant | None:
-    def error(message: str, severity: str = "error") -> None:
-        problems.append(Problem(name, line, message, severity))  # type: ignore[arg-type]
+    def error(message: str, severity: Severity = "error") -> None:
+        problems.append(Problem(name, line, message, severity))
 
     pid = cells.get("id", "")
     if not pid:
@@ -212,7 +212,7 @@ def _person(
     return Participant(
         id=pid,
         name=cells.get("name", "") or pid,
-        role=role,  # type: ignore[arg-type]
+        role=role,
         email=email,
         team=team,
         institution=cells.get("institution", ""),

@@ -29,8 +29,10 @@ HEADERS = {
 }
 
 
-def _render(request: web.Request, template: str, status: int = 200, **context: object):  # type: ignore[no-untyped-def]
-    html = request.app[TEMPLATES].get_template(template).render(lang="en", **context)
+def _render(
+    request: web.Request, template: str, status: int = 200, **context: object
+) -> web.Response:
+    html: str = request.app[TEMPLATES].get_template(template).render(lang="en", **context)
     return web.Response(status=status, text=html, content_type="text/html", headers=HEADERS)
 
 

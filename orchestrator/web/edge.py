@@ -18,13 +18,14 @@ from aiohttp import web, web_response
 from aiohttp.http_exceptions import HttpProcessingError
 
 from orchestrator.appkeys import SETTINGS
+from orchestrator.errors import Handler
 from orchestrator.settings import Settings
 from orchestrator.web.pages import SECURITY_HEADERS, csp
 
 SERVER = "Rota"
 # aiohttp fills in "Python/3.x aiohttp/3.x" where a response has no Server header, including
 # the 400s it writes itself for requests it cannot parse (no hook of ours runs for those).
-web_response.SERVER_SOFTWARE = SERVER  # type: ignore[attr-defined]
+web_response.SERVER_SOFTWARE = SERVER  # type: ignore[attr-defined]  # no setting exists
 
 
 def runner_options(settings: Settings) -> dict[str, Any]:
@@ -34,15 +35,15 @@ def runner_options(settings: Settings) -> dict[str, Any]:
 
 
 @web.middleware
-async def body_deadline(request: web.Request, handler: Any) -> web.StreamResponse:
+async def body_deadline(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The whole body must arrive within the client timeout (the handler may read it later)."""
     if not request.body_exists or request.content.is_eof():
-        return await handler(request)  # type: ignore[no-any-return]
+        return await handler(request)
     seconds = request.app[SETTINGS].client_timeout
     async with asyncio.timeout(seconds) as deadline:
         request.content.on_eof(lambda: deadline.reschedule(None))
         try:
-            return await handler(request)  # type: ignore[no-any-return]
+            return await handler(request)
         except TimeoutError:
             if not deadline.expired():
                 raise

@@ -7,15 +7,17 @@ from aiohttp import web
 from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
 from orchestrator.board_view import presenter_room
 from orchestrator.i18n import translator
+from orchestrator.live import Live
 from orchestrator.page_view import fresh_broadcasts, page_view
 from orchestrator.streams.sse import stream
 from orchestrator.web.pages import SECURITY_HEADERS, csp, not_found
 from orchestrator.web.scores import audience_said, scoring_section
 from rooms.links import external_api, origin
 from schedules.exports import agenda_ics
+from schedules.model import Participant
 
 
-def _live_and_person(request: web.Request):  # type: ignore[no-untyped-def]
+def _live_and_person(request: web.Request) -> tuple[Live, Participant | None]:
     live = request.app[SERVICE].require_live()
     return live, live.participant(request.match_info["token"])
 

@@ -51,10 +51,11 @@ async def form_state(request: web.Request, live: Live, person: Participant) -> d
         mine = {s.team: s for s in await store.scores() if s.juror == person.id}
     else:
         mine_feedback = {f.team: f for f in await store.feedback() if f.person == person.id}
-    rows = []
+    rows: list[dict[str, Any]] = []
     here = live.stay(person.id, now).now
     for window in windows(live, person.id):
         team = live.programme.team_by_id[window.duty.team]
+        saved: dict[str, object] | None
         if jury:
             given = mine.get(team.id)
             saved = {"values": dict(given.values), "comment": given.comment} if given else None
@@ -179,7 +180,7 @@ async def results_json(request: web.Request) -> dict[str, Any]:
         row["name"] = person.name if person else row["juror"]
     data["criteria"] = [
         {"id": c.id, "name": c.name, "min": c.min, "max": c.max, "weight": c.weight}
-        for c in live.programme.scoring.criteria  # type: ignore[union-attr]
+        for c in (live.programme.scoring.criteria if live.programme.scoring else ())
     ]
     data["awards"] = [
         {
