@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import icalendar
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from orchestrator.appkeys import CLICKS, CONDUCTOR, SERVICE, STORE
 from orchestrator.openapi import spec
@@ -284,14 +285,40 @@ async def test_clicks_reach_the_audit_stream(serve, http, redis_url) -> None:
     assert not running.app[CLICKS].buffer
 
 
-async def test_health_and_metrics(serve, http, redis_url) -> None:
+async def test_health(serve, http, redis_url) -> None:
     running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
     health = await http.get(f"{running.base_url}/healthz")
     assert health.status_code == 200
     assert health.json()["redis"] == "ok"
-    await location(http, running, live_of(running).programme.participants[50].id)
-    metrics = (await http.get(f"{running.base_url}/metrics")).text
-    assert "rota_redirects_total" in metrics and "rota_outbox_depth" in metrics
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """One sample's value from a Prometheus text exposition (0 when absent)."""
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+async def test_metrics_count_redirects_and_the_outbox(serve, http, redis_url) -> None:
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    url = f"{running.base_url}/metrics"
+    before = (await http.get(url)).text
+    pid = plain_audience(live_of(running))
+    await location(http, running, pid)
+    await location(http, running, pid)
+    assert (await http.get(f"{running.base_url}/go/not-a-token")).status_code == 404
+    posted = await http.post(
+        f"{running.base_url}/api/v1/broadcast", headers=AUTH, json={"message": "hello"}
+    )
+    assert posted.status_code == 201
+    after = (await http.get(url)).text
+    rooms = metric(after, "rota_redirects_total", target="room")
+    assert rooms - metric(before, "rota_redirects_total", target="room") == 2
+    unknown = metric(after, "rota_redirects_total", target="unknown")
+    assert unknown - metric(before, "rota_redirects_total", target="unknown") == 1
+    assert metric(after, "rota_outbox_depth") == await running.app[STORE].outbox_length() >= 1
 
 
 async def test_a_broken_programme_is_refused_before_serving(tmp_path: Path) -> None:
