@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode
 
 from orchestrator import api_models as m
 
@@ -34,8 +35,8 @@ class _Schemas:
     def __init__(self) -> None:
         self.components: dict[str, Any] = {}
 
-    def ref(self, model: type[BaseModel], mode: str = "serialization") -> dict[str, Any]:
-        schema = model.model_json_schema(ref_template=REF, mode=mode)  # type: ignore[arg-type]
+    def ref(self, model: type[BaseModel], mode: JsonSchemaMode = "serialization") -> dict[str, Any]:
+        schema = model.model_json_schema(ref_template=REF, mode=mode)
         self.components.update(schema.pop("$defs", {}))
         self.components[model.__name__] = schema
         return {"$ref": REF.format(model=model.__name__)}
