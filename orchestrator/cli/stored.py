@@ -21,6 +21,8 @@ from orchestrator.cli.common import (
 if TYPE_CHECKING:
     from orchestrator.live import Live
     from orchestrator.storage.store import Store
+    from rooms.presence import AttendanceRow
+    from schedules.results import Results
 
 
 @main.command()
@@ -48,7 +50,7 @@ def attendance(
         )
         sys.exit(1)
 
-    async def report(live, store):  # type: ignore[no-untyped-def]
+    async def report(live: Live, store: Store) -> list[AttendanceRow]:
         return keynote_report(
             live,
             in_event_time(live, await store.room_events()).events,
@@ -136,7 +138,7 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
         click.echo(f"{programme}: the programme has no [scoring] section", err=True)
         sys.exit(1)
 
-    async def work(live, store):  # type: ignore[no-untyped-def]
+    async def work(live: Live, store: Store) -> Results:
         return await Jury(ScoreStore(store)).results(live)
 
     found = on_stored_event(loaded, redis_url, data_dir, work)
