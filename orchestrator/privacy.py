@@ -23,6 +23,7 @@ from orchestrator.presence.attendance import (
     rows_json,
 )
 from orchestrator.storage.erasure import Person, erase_records
+from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store, received_at
 from rooms.events import RoomEvent
@@ -43,15 +44,9 @@ def _own_room_event(raw: bytes, pid: str) -> dict[str, Any] | None:
 
 async def _personal_notifications(store: Store, pid: str) -> list[dict[str, Any]]:
     """Deliveries made for this person alone (their own ntfy topic's pushes)."""
-    found = []
-    async for key in store.redis.scan_iter(match=store.keys.notify_job("*"), count=1000):
-        raw = await store.redis.get(key)
-        if raw is None:
-            continue
-        job = json.loads(raw)
-        if str(job.get("queue", "")).endswith(f":{pid}"):
-            found.append(job)
-    return sorted(found, key=lambda j: str(j.get("id", "")))
+    jobs = await NotificationStore(store).every_job()
+    found = [job.to_dict() for job in jobs if job.queue.endswith(f":{pid}")]
+    return sorted(found, key=lambda j: str(j["id"]))
 
 
 def _own(rows: list[dict[str, Any]], pid: str) -> list[dict[str, Any]]:
@@ -66,11 +61,10 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
     tz = live.programme.event.tz
     raw_events = await store.room_events()
     events = in_event_time(live, raw_events).events
-    audit = await store.redis.xrange(store.keys.audit)
     moves = [
-        {"at": _iso(received_at(entry_id)), **{k.decode(): v.decode() for k, v in e.items()}}
-        for entry_id, e in audit
-        if e.get(b"participant") == pid.encode() and e.get(b"kind") != b"go"
+        {"at": _iso(received_at(entry_id)), **fields}
+        for entry_id, fields in await store.audit_after("0-0", 10_000_000)
+        if fields.get("participant") == pid and fields.get("kind") != "go"
     ]
     clicks = await store.clicks()
     keynotes = {}

@@ -145,6 +145,15 @@ class NotificationStore:
             pipe.zadd(self.keys.notify_due, {job.queue: now})
             await pipe.execute()
 
+    async def every_job(self) -> list[Job]:
+        """Every delivery job stored, whatever its status (a person's data export)."""
+        found = []
+        async for key in self.redis.scan_iter(match=self.keys.notify_job("*"), count=1000):
+            raw = await self.redis.get(key)
+            if raw is not None:
+                found.append(Job.from_json(raw))
+        return found
+
     async def dead_count(self) -> int:
         return int(await self.redis.llen(self.keys.notify_dead))
 
