@@ -19,8 +19,12 @@ from orchestrator.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from email.message import EmailMessage
+
     from orchestrator.live import Live
     from orchestrator.storage.store import Store
+    from schedules.model import Participant
 
 
 @main.command()
@@ -83,14 +87,11 @@ def invite(
         # ROTA_MAIL_BACKOFF_SCALE shortens the retries' waits (1 s, 5 s, 30 s) in tests
         scale = float(os.environ.get("ROTA_MAIL_BACKOFF_SCALE", "1") or 1)
         postman = Postman(config, MailRecords(store), scale)
-        jobs = [
-            Job(
-                "invitation",
-                person,
-                lambda person=person: compose("invitation", live, person, chosen, config, now),
-            )
-            for person in people
-        ]
+
+        def build(person: Participant) -> Callable[[], EmailMessage]:
+            return lambda: compose("invitation", live, person, chosen, config, now)
+
+        jobs = [Job("invitation", person, build(person)) for person in people]
         try:
             outcomes = await postman.deliver(jobs, resend=resend)
         finally:
