@@ -103,9 +103,9 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
         "scores_given": [s.to_dict() for s in await scores.scores() if s.juror == pid],
         "ratings_given": [f.to_dict() for f in await scores.feedback() if f.person == pid],
         "mail": {
-            k.decode(): json.loads(v)
-            for k, v in (await store.redis.hgetall(store.keys.mail)).items()
-            if k.decode().endswith(f":{pid}")
+            k: json.loads(v)
+            for k, v in (await store.mail_records()).items()
+            if k.endswith(f":{pid}")
         },
         "notifications": await _personal_notifications(store, pid),
         "broadcasts_received": [

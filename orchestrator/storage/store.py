@@ -300,6 +300,10 @@ class Store:
             entry, _ = await pipe.execute()
         return answers.text(entry)
 
+    async def mail_records(self) -> dict[str, str]:
+        """What was mailed to whom: record key -> JSON (mail/records.py writes them)."""
+        return answers.fields(await self.redis.hgetall(self.keys.mail))
+
     async def outbox_length(self) -> int:
         return int(await self.redis.xlen(self.keys.outbox))
 
