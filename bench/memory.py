@@ -24,8 +24,9 @@ from support import ROOT, example_event, start_rota, stop, tokens, wait_up
 PORT = 8771
 
 
-async def hold_streams(port: int, paths: list[str], seconds: float) -> int:
-    """Open every stream, read its first event, hold them `seconds`; how many opened."""
+async def hold_streams(port: int, paths: list[str], pid: int) -> tuple[int, int]:
+    """Open every stream and read its first event; then, with all of them open, the
+    server's RSS (KiB). Returns (streams opened, RSS)."""
     opened = 0
     writers = []
 
@@ -42,10 +43,11 @@ async def hold_streams(port: int, paths: list[str], seconds: float) -> int:
 
     for start in range(0, len(paths), 200):
         await asyncio.gather(*(one(p) for p in paths[start : start + 200]))
-    await asyncio.sleep(seconds)
+    await asyncio.sleep(1.0)
+    rss = rss_kib(pid)
     for writer in writers:
         writer.close()
-    return opened
+    return opened, rss
 
 
 def settle(pid: int, seconds: float = 3.0) -> int:
@@ -66,21 +68,10 @@ def measure(programme: Path, data: Path, streams: int) -> dict[str, float]:
         result = {"people": len(people), "idle_mib": idle / 1024, "clicked_mib": clicked / 1024}
         if streams:
             before = rss_kib(rota.pid)
-            sample: dict[str, int] = {}
-
-            async def run() -> int:
-                async def probe() -> None:
-                    await asyncio.sleep(2.5 + streams / 1000)
-                    sample["rss"] = rss_kib(rota.pid)
-
-                task = asyncio.create_task(probe())
-                opened = await hold_streams(PORT, [f"/p/{t}/events" for t in people[:streams]], 4)
-                await task
-                return opened
-
-            opened = asyncio.run(run())
+            streams_paths = [f"/p/{t}/events" for t in people[:streams]]
+            opened, rss = asyncio.run(hold_streams(PORT, streams_paths, rota.pid))
             result["streams"] = opened
-            result["kib_per_stream"] = (sample["rss"] - before) / max(1, opened)
+            result["kib_per_stream"] = (rss - before) / max(1, opened)
         return result
     finally:
         stop(rota)
