@@ -31,7 +31,7 @@ screenshots: $(STAMP)
 	@sh scripts/ensure-chromium
 	$(BIN)/python scripts/screenshots.py docs/img
 
-# Every figure in docs/benchmarks.md, each table printed ready to paste (about 6 minutes on a
+# Every figure in docs/benchmarks.md, each table printed ready to paste (about 8 minutes on a
 # quiet machine). The throughput benchmarks drive the servers with wrk (Debian's, installed
 # when missing).
 bench: $(STAMP)
