@@ -8,6 +8,7 @@ docs/privacy.md says what is stored where."""
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -28,6 +29,8 @@ from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store, received_at
 from rooms.events import RoomEvent
 from schedules.agenda import agenda
+
+log = logging.getLogger(__name__)
 
 
 def _iso(seconds: float) -> str:
@@ -140,4 +143,5 @@ async def erase_person(live: Live, store: Store, pid: str, by: str = "organiser"
     version = await store.save_plan(plan, plan.version) if plan is not None else 0
     await store.audit([{"kind": "erase", "participant": anon, "by": by}])
     await store.publish("plan-changed", version=version)
+    log.info("participant %s erased; the anonymous seat %s keeps their place", pid, anon)
     return anon

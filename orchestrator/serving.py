@@ -39,9 +39,18 @@ def log_with_event(event: str, verbose: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO, handlers=[handler], force=True
     )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
+    quiet_libraries()
+
+
+# Libraries that log a line per request: noise, and their URLs and headers carry personal
+# tokens (/go/{token}, /p/{token}; the rehearsal's simulated jury posts to its pages), also
+# at --verbose. Rota's own loggers name participants by id only (docs/privacy.md).
+QUIET_LOGGERS = ("apscheduler", "aiohttp.access", "httpx", "httpcore", "hpack")
+
+
+def quiet_libraries() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def serve_event(
@@ -131,7 +140,6 @@ def serve_event(
             app,
             sock=sockets,
             print=None,
-            access_log=None,
             shutdown_timeout=5,
             backlog=4096,
             loop=event_loop,

@@ -31,7 +31,12 @@ web_response.SERVER_SOFTWARE = SERVER  # type: ignore[attr-defined]  # no settin
 def runner_options(settings: Settings) -> dict[str, Any]:
     """Options for `web.run_app` / `web.AppRunner`, shared by `rota serve` and the tests."""
     # lingering_time: how long the unread rest of a body is drained after an early answer
-    return {"keepalive_timeout": settings.client_timeout, "lingering_time": settings.client_timeout}
+    # no access log: its lines would carry personal tokens (/go/{token}, /p/{token})
+    return {
+        "keepalive_timeout": settings.client_timeout,
+        "lingering_time": settings.client_timeout,
+        "access_log": None,
+    }
 
 
 @web.middleware
