@@ -99,6 +99,9 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
         await page.locator(
             "#journal li", has_text="Broadcast: Coffee <script>x</script> in 5"
         ).wait_for(timeout=5_000)
+        # the page says what was done and empties the message: a second click sends nothing
+        assert await page.text_content("#action-result") == "Done: Send this message to everyone."
+        assert await page.input_value("#broadcast-message") == ""
         assert errors == []
         serious = await axe_violations(page)
         assert serious == [], describe_violations(serious)

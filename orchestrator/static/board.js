@@ -266,7 +266,10 @@
           body: JSON.stringify(data)
         }).then(function (r) {
           return r.json().then(function (body) {
-            result.textContent = r.ok ? "Done." : "Refused: " + (body.error || r.status);
+            if (!r.ok) { result.textContent = "Refused: " + (body.error || r.status); return; }
+            // say what was done, and empty the form so a second click does not send it again
+            result.textContent = "Done: " + question.replace(/\?$/, ".");
+            form.reset();
           });
         }, function () { result.textContent = "Not sent: the server cannot be reached."; });
       });
