@@ -43,6 +43,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stay": "Stay here for now",
         "go_next": "Go to {place}",
         "round_of": "Round {n} of {total}",
+        "rehearsal": "Rehearsal at {speed}×:"
+        " the times are the event's, the countdowns run in real time.",
         "rounds_done": "Your presentations are over. Thank you!",
         "audience_live": "Listening now",
         "audience_expected": "Expected",
@@ -92,6 +94,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stay": "Vorerst hier bleiben",
         "go_next": "Zu {place}",
         "round_of": "Runde {n} von {total}",
+        "rehearsal": "Probelauf mit {speed}-facher Geschwindigkeit:"
+        " Die Uhrzeiten sind die der Veranstaltung, die Countdowns laufen in Echtzeit.",
         "rounds_done": "Ihre Präsentationen sind vorbei. Vielen Dank!",
         "audience_live": "Hören gerade zu",
         "audience_expected": "Erwartet",
@@ -142,6 +146,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stay": "Rester ici pour l’instant",
         "go_next": "Aller à {place}",
         "round_of": "Tour {n} sur {total}",
+        "rehearsal": "Répétition accélérée ({speed}×) :"
+        " les heures sont celles de l'événement, les comptes à rebours en temps réel.",
         "rounds_done": "Vos présentations sont terminées. Merci !",
         "audience_live": "À l’écoute",
         "audience_expected": "Attendus",
@@ -192,6 +198,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stay": "Jää tähän toistaiseksi",
         "go_next": "Siirry: {place}",
         "round_of": "Kierros {n}/{total}",
+        "rehearsal": "Harjoitusajo {speed}× nopeudella:"
+        " kellonajat ovat tapahtuman, laskurit käyvät todellisessa ajassa.",
         "rounds_done": "Esityksenne ovat ohi. Kiitos!",
         "audience_live": "Kuuntelee nyt",
         "audience_expected": "Odotetaan",
@@ -241,6 +249,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stay": "Ficar aqui por agora",
         "go_next": "Ir para {place}",
         "round_of": "Ronda {n} de {total}",
+        "rehearsal": "Ensaio a {speed}×:"
+        " as horas são as do evento, as contagens decrescentes correm em tempo real.",
         "rounds_done": "As suas apresentações terminaram. Obrigado!",
         "audience_live": "A ouvir agora",
         "audience_expected": "Esperados",
@@ -319,6 +329,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "stay": "Voorlopig hier blijven",
         "go_next": "Naar {place}",
         "round_of": "Ronde {n} van {total}",
+        "rehearsal": "Repetitie op {speed}× snelheid:"
+        " de tijden zijn die van het evenement, de aftellingen lopen in echte tijd.",
         "rounds_done": "Jullie presentaties zijn voorbij. Bedankt!",
         "audience_live": "Luisteren nu",
         "audience_expected": "Verwacht",

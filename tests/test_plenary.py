@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
+from markupsafe import escape
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.i18n import translator
@@ -65,6 +66,7 @@ async def test_go_sends_a_presenter_to_the_closing_keynote(serve, http, redis_ur
     page = (await http.get(f"{running.base_url}/p/{live.token_of[presenter]}")).text
     t = translator(page_view(live, presenter, live.event_now())["language"])
     assert t("round_of", n=6, total=6) not in page and t("rounds_done") in page
+    assert str(escape(t("rehearsal", speed="60"))) in page  # why "13:00 in 1 min" at 12:20
 
 
 OPENING = (

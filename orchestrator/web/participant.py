@@ -58,6 +58,8 @@ async def page(request: web.Request) -> web.Response:
             external_api=external_api(live.jitsi),
             scoring=scoring,
             audience_said=said,
+            # in a rehearsal the times are the event's but the countdowns run in real seconds
+            rehearsal_speed=None if live.clock.is_real else live.clock.speed,
         )
     )
     return web.Response(
