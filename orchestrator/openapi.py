@@ -198,6 +198,7 @@ def spec() -> dict[str, Any]:
             "get": op(
                 "plan against reality for one round: minutes in the assigned room and elsewhere",
                 (200, ANY_OBJECT),
+                statuses=(400,),  # a round that is not a whole number
                 parameters=[_path("n", "integer")],
             )
         },
