@@ -108,22 +108,31 @@ async def test_an_unknown_person_has_no_export(serve, http, redis_url) -> None:
     assert answer.status_code == 404 and "nobody" in answer.json()["error"]
 
 
-async def test_rota_person_exports_from_the_stopped_events_folder(serve, http, tmp_path) -> None:
-    data = tmp_path / "var"
+async def stopped_after_round_one(serve, http, data: Path):  # type: ignore[no-untyped-def]
+    """The event's folder after a busy round one, its Rota stopped: (live, first, other)."""
     running = await serve(
         data_dir=data, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
     )
     live = running.app[SERVICE].require_live()
     first, other = await busy_round_one(running, http)
     await running.stop()
-    done = await asyncio.to_thread(
+    return live, first, other
+
+
+async def rota_person(data: Path, pid: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return await asyncio.to_thread(
         subprocess.run,
-        [ROTA, "person", str(EXAMPLE), "--participant", first, "--export", "--data-dir", str(data)],
+        [ROTA, "person", str(EXAMPLE), "--participant", pid, *args, "--data-dir", str(data)],
         capture_output=True,
         text=True,
         timeout=90,
         check=False,
     )
+
+
+async def test_rota_person_exports_from_the_stopped_events_folder(serve, http, tmp_path) -> None:
+    live, first, other = await stopped_after_round_one(serve, http, tmp_path / "var")
+    done = await rota_person(tmp_path / "var", first, "--export")
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["token"] == live.token_of[first]
@@ -202,26 +211,11 @@ async def test_rota_person_erases_in_the_stopped_folder_and_a_restart_keeps_it(
     serve, http, tmp_path
 ) -> None:
     data = tmp_path / "var"
-    running = await serve(
-        data_dir=data, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
-    )
-    live = running.app[SERVICE].require_live()
-    first, other = await busy_round_one(running, http)
-    await running.stop()
-
-    def rota(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [ROTA, "person", str(EXAMPLE), "--participant", first, *args, "--data-dir", str(data)],
-            capture_output=True,
-            text=True,
-            timeout=90,
-            check=False,
-        )
-
-    erased = await asyncio.to_thread(rota, "--erase")
+    live, first, other = await stopped_after_round_one(serve, http, data)
+    erased = await rota_person(data, first, "--erase")
     assert erased.returncode == 0, erased.stderr
     assert "erased-" in erased.stdout
-    again = await asyncio.to_thread(rota, "--export")
+    again = await rota_person(data, first, "--export")
     assert again.returncode == 1 and "unknown participant" in again.stderr
     restarted = await serve(data_dir=data, env=ENV, resume=True)
     token = live.token_of[first]
