@@ -171,3 +171,21 @@ async def test_the_audience_rating_form(serve, redis_url, tmp_path: Path) -> Non
         store = running.app[STORE]
         kept = json.loads(await store.redis.hget(store.keys.feedback, f"{person.id}|{team}"))
         assert (kept["rating"], kept["line"]) == (4, "Clear and <b>brave</b>")
+
+
+async def test_after_closing_no_form_is_offered(serve, redis_url, tmp_path: Path) -> None:
+    """During the award ceremony scoring has closed: the page says so and offers neither a
+    form nor a list of what is still owed (a Save button that can only be refused misleads)."""
+    programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
+    running = await serve(
+        programme, redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(250, speed=1.0)
+    )
+    live = running.app[SERVICE].require_live()
+    person = next(p for p in live.programme.participants if p.role == "audience")
+    t = translator(live.programme.language_of(person))
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await page.goto(f"{running.base_url}/p/{live.token_of[person.id]}")
+        await page.locator("#scoring-closes", has_text=t("scoring_closed")).wait_for()
+        assert await page.locator("#scoring form").count() == 0
+        assert (await page.locator("#scoring-owed").text_content() or "") == ""

@@ -162,6 +162,11 @@
     var active = document.activeElement;
     if (active && forms.contains(active)) { return; } // never pull the form from under a typist
     closesNode.textContent = state.open ? state.labels.closes : label("scoring_closed");
+    if (!state.open) { // closed: nothing left to fill in or owe, so no form and no list
+      owedNode.textContent = "";
+      forms.replaceChildren();
+      return;
+    }
     var owed = state.teams.filter(function (r) { return r.state === "owed"; });
     owedNode.textContent = owed.length ? label("owed") + ": " + owed.map(function (r) { return r.name; }).join(", ") : "";
     var shown = state.teams.filter(function (r) { return r.state !== "later"; });
