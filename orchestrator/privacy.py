@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from orchestrator.presence.attendance import (
     round_report,
     rows_json,
 )
-from orchestrator.storage.erasure import Person, erase_records
+from orchestrator.storage.erasure import Person, anonymous_seat, erase_records
 from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store, received_at
@@ -126,19 +126,8 @@ async def erase_person(live: Live, store: Store, pid: str, by: str = "organiser"
         raise NotFound(f"unknown participant {pid!r}")
     anon = f"erased-{secrets.token_hex(4)}"
     token = live.token_of.get(pid) or (await store.tokens()).get(pid, "")
-    who = Person(pid, anon, person.name, person.email, token)
-    seat = replace(
-        person,
-        id=anon,
-        name=anon,
-        email="",
-        institution="",
-        country="",
-        timezone="",
-        language="",
-        ntfy="",
-    )
-    await erase_records(store, who, seat)
+    who = Person(pid, anon, person.name, person.email, token, person.ntfy)
+    await erase_records(store, [(who, anonymous_seat(person, anon))])
     plan = await store.load_plan()
     version = await store.save_plan(plan, plan.version) if plan is not None else 0
     await store.audit([{"kind": "erase", "participant": anon, "by": by}])

@@ -76,3 +76,27 @@ QUEUE_IDLE = """
 if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) return 1 end
 return 0
 """
+
+# A stream's entries from ARGV[2] on replaced by the ones given (id, field count, fields…),
+# each with its own id, only if nothing was added since the caller read up to ARGV[1]
+# (0: read on and call again). XDEL + XSETID instead of DEL keep the consumer groups, and
+# with them what each group has read and acknowledged.
+REWRITE_STREAM = """
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if #top == 0 or top[1][1] ~= ARGV[1] then return 0 end
+local old = redis.call('XRANGE', KEYS[1], ARGV[2], '+')
+for i = 1, #old, 500 do
+  local ids = {}
+  for j = i, math.min(i + 499, #old) do ids[#ids + 1] = old[j][1] end
+  redis.call('XDEL', KEYS[1], unpack(ids))
+end
+local rest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+redis.call('XSETID', KEYS[1], rest[1] and rest[1][1] or '0-0')
+local i = 3
+while i <= #ARGV do
+  local n = tonumber(ARGV[i + 1])
+  redis.call('XADD', KEYS[1], ARGV[i], unpack(ARGV, i + 2, i + 1 + n))
+  i = i + 2 + n
+end
+return 1
+"""
