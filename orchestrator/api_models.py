@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from orchestrator.errors import Refused
+from schedules.evidence import Source
 
 MAX_MINUTES = 24 * 60
 MAX_MESSAGE = 2000
@@ -118,6 +119,69 @@ class Queued(BaseModel):
 class Redelivered(BaseModel):
     id: str
     status: str
+
+
+class Presence(BaseModel):
+    """A room's or keynote's presence by source (docs/operations.md, "Presence and its
+    source"): a person may count under several sources."""
+
+    counts: dict[Source, int] = Field(description="people seen by each source")
+    strongest: Source | None = Field(
+        description="the strongest source that saw anybody; null: nobody was seen"
+    )
+    text: str = Field(description='e.g. "12 confirmed, 15 sent", strongest first')
+
+
+class Ignored(BaseModel):
+    count: int
+    reasons: dict[str, int]
+
+
+class AttendanceRow(BaseModel):
+    participant: str
+    name: str
+    institution: str
+    expected: bool
+    first_join: str
+    last_leave: str
+    minutes: float
+    share: float
+    status: Literal["attended", "partial", "absent", "guest", "unknown"]
+    evidence: Source | Literal[""] = Field(
+        description="the strongest presence source that saw the person"
+    )
+    flags: list[str]
+
+
+class KeynoteAttendance(BaseModel):
+    keynote: str
+    rows: list[AttendanceRow]
+    presence: Presence
+    ignored_events: Ignored
+
+
+class RoundRow(BaseModel):
+    participant: str
+    role: Literal["presenter", "audience"]
+    room: str
+    team: str
+    minutes_in_room: float
+    minutes_elsewhere: float
+    status: Literal["in-room", "partial", "elsewhere", "absent", "unknown"]
+    evidence: Source | Literal[""]
+
+
+class RoomPresence(BaseModel):
+    room: str
+    expected_audience: int
+    presence: Presence
+
+
+class RoundAttendance(BaseModel):
+    round: int
+    rows: list[RoundRow]
+    rooms: list[RoomPresence] = Field(description="each room's audience by presence source")
+    ignored_events: Ignored
 
 
 M = TypeVar("M", bound=Body)

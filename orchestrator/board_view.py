@@ -4,13 +4,14 @@ tested without a browser and is the same in every process."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any, TypeVar
 
 from orchestrator.live import Live
+from schedules.evidence import Mark, summarise
 from schedules.plan import RoomSlot
 from schedules.timeline import WRAPUP, LiveItem
 
@@ -57,7 +58,10 @@ def snapshot(
     now: datetime,
     feed: Feed,
     delivery_failures: int = 0,
+    marks: Sequence[Mark] = (),
 ) -> dict[str, Any]:
+    """`present`: who the webhooks put in each room now; `marks`: the other presence sources
+    (sent, confirmed, checked-in), summarised per room with them."""
     wall = live.clock.wall_time
     tz = live.programme.event.tz
 
@@ -127,11 +131,14 @@ def snapshot(
                 )
         alerts.extend(tile_alerts)
         boundary = item.end if running or now >= item.end else item.start
+        seen = presence(marks, here if counted else set(), slot.room, item.key, members)
         tiles.append(
             {
                 "room": slot.room,
                 "room_name": room.name,
                 "capacity": room.capacity,
+                "link": room.url,
+                "presence": seen,
                 "team": slot.team,
                 "team_name": team.name if team else slot.team,
                 "project": team.project if team else "",
@@ -165,11 +172,15 @@ def snapshot(
         keynote_running = k.running(now)
         # only while it runs is whoever is in its room its audience: rooms can be shared
         attending = len(present.get(planned.room, set())) if counted and keynote_running else None
+        in_room = present.get(planned.room, set()) if counted and keynote_running else set()
+        declared = live.programme.room_by_id.get(planned.room)
         keynotes.append(
             {
                 "id": k.id,
                 "title": details.title,
                 "room_name": live.programme.room_name(planned.room),
+                "link": declared.url if declared else "",
+                "presence": presence(marks, in_room, planned.room, k.key),
                 "phase": "running"
                 if keynote_running
                 else ("ended" if now >= k.end else "upcoming"),
@@ -387,6 +398,18 @@ def _signed(minutes: str) -> str:
 def _person(live: Live, participant: str) -> str:
     person = live.programme.participant_by_id.get(participant)
     return person.name if person else participant
+
+
+def presence(
+    marks: Iterable[Mark], here: set[str], room: str, item: str, members: Iterable[str] = ()
+) -> dict[str, object]:
+    """A room's presence this slot by source, presenters left out: the marks, and whoever the
+    webhooks put in the room now."""
+    left_out = set(members)
+    heard = [Mark(item, room, p, "webhook") for p in here]
+    return summarise(
+        [m for m in [*marks, *heard] if m.person not in left_out], room, item
+    ).to_dict()
 
 
 def _seen(present: dict[str, set[str]], person: str) -> bool:

@@ -25,6 +25,7 @@ from orchestrator.presence.attendance import in_event_time, keynote_report
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store
 from rooms.events import RoomEvent
+from schedules.evidence import Mark
 from schedules.model import Participant
 from schedules.scoring import Award, Feedback, Score
 
@@ -164,7 +165,7 @@ def feedback_sheet(
 
 
 def attended_keynotes(
-    live: Live, events: list[RoomEvent], clicks: list[dict[str, Any]]
+    live: Live, events: list[RoomEvent], clicks: list[dict[str, Any]], marks: list[Mark]
 ) -> dict[str, list[str]]:
     """Person -> the keynotes whose threshold they met, in programme order."""
     found: dict[str, list[str]] = {}
@@ -172,7 +173,7 @@ def attended_keynotes(
     for keynote in live.programme.keynotes:
         if keynote.id not in planned:
             continue
-        for row in keynote_report(live, events, keynote.id, clicks):
+        for row in keynote_report(live, events, keynote.id, clicks, marks):
             if row.status == "attended":
                 found.setdefault(row.participant, []).append(keynote.id)
     return found
@@ -270,7 +271,7 @@ async def gather(live: Live, store: Store) -> list[Certificate]:
         {award: data.get("teams", []) for award, data in assigned.items()},
         await scores.scores(),
         await scores.feedback(),
-        attended_keynotes(live, events, await store.clicks()),
+        attended_keynotes(live, events, await store.clicks(), await store.marks()),
     )
 
 

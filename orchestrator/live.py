@@ -89,7 +89,11 @@ class Live:
     ) -> Live:
         timeline = Timeline.build(plan, clock)
         rooms = {r.id for r in programme.rooms} | {k.room for k in programme.keynotes}
-        names = {r: room_name(programme.event.id, r, salt, jitsi.prefix) for r in sorted(rooms)}
+        fixed = {r.id: r.jitsi_name for r in programme.rooms if r.jitsi_name}
+        names = {
+            r: fixed.get(r) or room_name(programme.event.id, r, salt, jitsi.prefix)
+            for r in sorted(rooms)
+        }
         days = {p.id: places(plan, timeline, p.id) for p in programme.participants}
         lead = timedelta(minutes=lead_minutes)
         changeover = timedelta(minutes=programme.rotation.changeover_minutes)
@@ -220,9 +224,18 @@ class Live:
             for old in [s for s in table if s < segment - 1]:
                 del table[old]
 
+    def link_of(self, room: str) -> str:
+        """The plain link of a room on another platform; "" for a Jitsi room."""
+        declared = self.programme.room_by_id.get(room)
+        return declared.url if declared is not None else ""
+
     def join_url(self, place: Place, participant: str) -> str:
-        """The room's URL; with tokens configured, with this person's token for this slot
-        (minted once and kept: RS256 signing costs about a millisecond)."""
+        """The room's URL: a link room's own link as written; a Jitsi room's, with tokens
+        configured, with this person's token for this slot (minted once and kept: RS256
+        signing costs about a millisecond)."""
+        link = self.link_of(place.room)
+        if link:
+            return link
         if self.jitsi.tokens == "none":
             url = self._urls.get(place.room)
             if url is None:
@@ -237,8 +250,9 @@ class Live:
         return url
 
     def jwt(self, place: Place, participant: str) -> str:
-        """This person's token for this slot ("" without tokens), minted once and kept."""
-        if self.jitsi.tokens == "none":
+        """This person's token for this slot ("" without tokens or in a link room), minted
+        once and kept."""
+        if self.jitsi.tokens == "none" or self.link_of(place.room):
             return ""
         key = (participant, place.room, place.start)
         token = self._jwts.get(key)

@@ -188,16 +188,19 @@ def spec() -> dict[str, Any]:
         },
         "/api/v1/keynotes/{id}/attendance": {
             "get": op(
-                "keynote attendance rebuilt from the stored room events; `?format=csv`",
-                (200, ANY_OBJECT),
+                "keynote attendance rebuilt from the stored room events, clicks and presence "
+                "marks, with the keynote's presence by source; `?format=csv`",
+                (200, schemas.ref(m.KeynoteAttendance)),
                 parameters=[*pid, _query("format", ["json", "csv"])],
                 extra_content=CSV,
             )
         },
         "/api/v1/rounds/{n}/attendance": {
             "get": op(
-                "plan against reality for one round: minutes in the assigned room and elsewhere",
-                (200, ANY_OBJECT),
+                "plan against reality for one round: minutes in the assigned room and "
+                "elsewhere, the strongest presence source per person and each room's presence "
+                "by source",
+                (200, schemas.ref(m.RoundAttendance)),
                 statuses=(400,),  # a round that is not a whole number
                 parameters=[_path("n", "integer")],
             )

@@ -18,6 +18,8 @@ from babel.dates import format_skeleton, format_time
 
 from orchestrator.i18n import resolve, translator
 from orchestrator.live import Live
+from orchestrator.presence.sources import CONFIRM_AFTER, reports_presence
+from orchestrator.storage.store import stream_order
 from rooms.links import embed_room
 from schedules.agenda import agenda
 from schedules.whereabouts import Place
@@ -93,6 +95,11 @@ def place_json(
         "start_text": words.when(place.start, dated),
         "end_text": words.when(place.end),
         "join": live.join_url(place, participant),
+        "link": live.link_of(place.room),  # a room on another platform: opened, not embedded
+        # "I'm here" where the platform does not report presence, offered a minute in
+        "confirm_wall": None
+        if reports_presence(live, place.room)
+        else live.clock.wall_time(place.start + CONFIRM_AFTER).isoformat(),
         "jitsi_room": embed_room(live.jitsi, live.room_names[place.room]),
         "jwt": live.jwt(place, participant),
         "label": live.describe(place, participant),
@@ -169,12 +176,7 @@ def fresh_broadcasts(
         sent = live.clock.event_time(wall)
         if timedelta(0) <= at - sent <= timedelta(minutes=BROADCAST_MINUTES):
             shown.append({"id": entry_id, "message": message})
-    return sorted(shown, key=lambda b: _stream_order(b["id"]), reverse=True)
-
-
-def _stream_order(entry_id: str) -> tuple[int, int]:
-    ms, _, seq = entry_id.partition("-")
-    return int(ms), int(seq or 0)
+    return sorted(shown, key=lambda b: stream_order(b["id"]), reverse=True)
 
 
 def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> list[dict[str, Any]]:

@@ -70,12 +70,14 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
         if fields.get("participant") == pid and fields.get("kind") != "go"
     ]
     clicks = await store.clicks()
+    marks = await store.marks()
     keynotes = {}
     for keynote in live.timeline.keynotes:
-        rows = keynote_report(live, events, keynote.id, clicks)
+        rows = keynote_report(live, events, keynote.id, clicks, marks)
         keynotes[keynote.id] = _own(rows_json(rows, tz), pid)
     rounds = {
-        str(r.index): _own(round_report(live, events, r.index), pid) for r in live.timeline.rounds
+        str(r.index): _own(round_report(live, events, r.index, clicks, marks), pid)
+        for r in live.timeline.rounds
     }
     scores = ScoreStore(store)
     return {
@@ -92,6 +94,11 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
         ],
         "moves": moves,
         "clicks": [c for c in clicks if c.get("participant") == pid],
+        "presence_marks": [
+            {"slot": m.item, "room": m.room, "source": m.source, "at": _iso(m.at)}
+            for m in marks
+            if m.person == pid
+        ],
         "room_events": [
             {"received": _iso(received), **own}
             for received, raw in raw_events

@@ -8,10 +8,11 @@ person's intervals in one room are merged when the gap is under a minute."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rooms.events import RoomEvent
+from schedules.evidence import DEFAULT_EVIDENCE, Source
 
 MERGE_GAP = 60.0  # seconds: a shorter gap in one room is a reconnect
 LOST_DELAY = 60.0  # a leave with disconnectReason "unknown" arrives about this late
@@ -160,7 +161,7 @@ class AttendanceRow:
     minutes: float
     share: float
     status: str  # attended | partial | absent | guest | unknown (no presence feed)
-    evidence: str  # webhook | link-only | ""
+    evidence: str  # the strongest presence source seen (schedules/evidence.py), or ""
     flags: tuple[str, ...]
 
 
@@ -171,11 +172,16 @@ def attendance(
     start: float,
     end: float,
     threshold: float,
-    clicked: set[str],
+    marked: Mapping[str, Source],
     counted: bool = True,
+    evidence: Iterable[Source] = DEFAULT_EVIDENCE,
 ) -> list[AttendanceRow]:
     """A row per expected attendee and per unexpected joiner, for the window [start, end).
-    Without a presence feed (`counted` false) nobody is "absent": their status is unknown."""
+    `marked` is each person's strongest presence source other than the webhooks (sent,
+    confirmed, checked-in); those in `evidence` make a person attend, as webhook time over the
+    threshold does when `webhook` is in it. Without any counted source (`counted` false)
+    nobody is "absent": their status is unknown."""
+    counts = set(evidence)
     window = max(end - start, 1.0)
     expected_set = set(expected)
     # only time inside the window counts: a room shared by an earlier or later session
@@ -193,15 +199,15 @@ def attendance(
         guest = person.startswith("guest:") or person not in names
         if guest:
             status = "guest"
+        elif ("webhook" in counts and share >= threshold) or marked.get(person) in counts:
+            status = "attended"
         elif not counted:
             status = "unknown"
-        elif share >= threshold:
-            status = "attended"
         elif seconds > 0:
             status = "partial"
         else:
             status = "absent"
-        evidence = "webhook" if spans else ("link-only" if person in clicked else "")
+        source = "webhook" if spans else marked.get(person, "")
         flags = sorted(
             {f for i in spans for f in i.flags}
             | ({"unexpected"} if person not in expected_set else set())
@@ -218,7 +224,7 @@ def attendance(
                 round(seconds / 60, 1),
                 round(share, 3),
                 status,
-                evidence,
+                source,
                 tuple(flags),
             )
         )

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from schedules.evidence import DEFAULT_EVIDENCE, Source
 from schedules.scoring import Award, Scoring
 from schedules.sections import LANGUAGES
 
@@ -65,6 +66,19 @@ class Room:
     id: str
     name: str
     capacity: int
+    url: str = ""  # a plain link on any platform (Zoom, Teams, Meet, …); "": a Jitsi room
+    jitsi_name: str = ""  # a fixed Jitsi room name; "": Rota makes a hard-to-guess one
+
+    @property
+    def linked(self) -> bool:
+        """A room on a plain link: no embed, no webhooks, people open it themselves."""
+        return bool(self.url)
+
+    @property
+    def reports_presence(self) -> bool:
+        """Whether the platform says who is in the room (Jitsi webhooks); elsewhere people
+        confirm their presence themselves ("I'm here")."""
+        return not self.linked
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,7 @@ class Keynote:
     speaker: str = ""
     threshold: float = 0.75
     audience: Literal["registered", "everyone"] = "registered"  # everyone: every person attends
+    evidence: tuple[Source, ...] = DEFAULT_EVIDENCE  # presence sources that count (threshold)
 
     @property
     def end(self) -> datetime:

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
 from schedules.model import (
     Event,
     Keynote,
@@ -349,8 +350,35 @@ def _rooms(r: _Reader) -> list[Room]:
             continue
         if room_id:
             seen[room_id] = line_of(r.lines, (*path, "id"))
-            rooms.append(Room(room_id, values.get("name", room_id), values.get("capacity", 0)))
+            rooms.append(
+                Room(
+                    room_id,
+                    values.get("name", room_id),
+                    values.get("capacity", 0),
+                    values.get("url", ""),
+                    values.get("jitsi_name", ""),
+                )
+            )
+    _check_shared_links(r, rooms)
     return rooms
+
+
+def _check_shared_links(r: _Reader, rooms: list[Room]) -> None:
+    """Two rooms on one link would put their people together: allowed, but said."""
+    first: dict[str, int] = {}
+    for i, room in enumerate(rooms):
+        if not room.url:
+            continue
+        if room.url in first:
+            other = rooms[first[room.url]]
+            r.report(
+                ("rooms", i, "url"),
+                f"rooms {other.id!r} and {room.id!r} share the link {room.url}: their people "
+                "will meet in one room",
+                "warning",
+            )
+        else:
+            first[room.url] = i
 
 
 def _teams(r: _Reader) -> list[Team]:
@@ -431,6 +459,7 @@ def _keynotes(
             values["speaker"],
             values["threshold"],
             values["audience"],
+            tuple(s for s in SOURCES if s in values["evidence"]) or DEFAULT_EVIDENCE,
         )
         _keynote_clashes(r, (*path, "start"), keynote, keynotes, rotation, tz)
         seen[keynote_id] = line_of(r.lines, (*path, "id"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
 from schedules.schema import TIME, Context, Field, Table, one_of, validate
 
 LANGUAGES = (
@@ -64,6 +65,37 @@ ROTATION = Table(
     required=True,
 )
 
+JITSI_ONLY = ("jitsi_name",)  # room options that only a Jitsi room can have
+
+
+def room_link_problem(url: str) -> str:
+    """Why a room's `url` cannot be a room on some platform, or "": people follow it from
+    `/go` and a page opens it, so it must be https and name a host."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return f"a room's link must start with https:// (url = {url!r})"
+    if not parts.hostname:
+        return f"a room's link needs a host, like https://zoom.us/j/123 (url = {url!r})"
+    if parts.username or parts.password:
+        return f"a room's link may not hold a user name or password (url = {url!r})"
+    if len(url) > 2000:
+        return "a room's link is too long (2000 characters at most)"
+    return ""
+
+
+def _room_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    url = values.get("url", "")
+    if url and (problem := room_link_problem(url)):
+        yield "url", problem
+    for key in JITSI_ONLY:
+        if url and values.get(key):
+            yield (
+                key,
+                f"`{key}` is a Jitsi option, but this room is a plain link (`url`): "
+                "Rota sends people to the link as it is; keep one of the two",
+            )
+
+
 ROOMS = Table(
     "rooms",
     {
@@ -72,8 +104,11 @@ ROOMS = Table(
         "capacity": Field(
             int, required=True, minimum=1, bound="room {id!r} needs a capacity above 0"
         ),
+        "url": Field(str, default=""),  # a plain link on any platform instead of a Jitsi room
+        "jitsi_name": Field(str, default=""),  # a fixed Jitsi room name instead of a made one
     },
     array=True,
+    rules=(_room_rules,),
 )
 
 TEAMS = Table(
@@ -88,6 +123,22 @@ TEAMS = Table(
 )
 
 AUDIENCES = ("registered", "everyone")
+
+
+def _keynote_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    evidence = values["evidence"]
+    wrong = [v for v in evidence if v not in SOURCES]
+    if wrong:
+        yield (
+            "evidence",
+            f"`evidence` lists presence sources ({one_of(SOURCES)}), not {wrong[0]!r}",
+        )
+    elif not evidence:
+        yield "evidence", "`evidence` needs at least one presence source (" + one_of(SOURCES) + ")"
+    elif len(set(evidence)) != len(evidence):
+        yield "evidence", "`evidence` names a source twice"
+
+
 KEYNOTES = Table(
     "keynotes",
     {
@@ -107,8 +158,10 @@ KEYNOTES = Table(
             bound="threshold is a share between 0 and 1, not {value}",
         ),
         "audience": Field(str, default="registered", choices=AUDIENCES),
+        "evidence": Field(list, default=list(DEFAULT_EVIDENCE), items=str),
     },
     array=True,
+    rules=(_keynote_rules,),
 )
 
 

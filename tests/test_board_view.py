@@ -105,9 +105,9 @@ def test_keynote_attendance_counts_only_its_window() -> None:
         "late": [Interval("late", "hall", 2 * hour, 3 * hour)],
     }
     names = {"early": ("Early", ""), "late": ("Late", ""), "planned": ("Planned", "")}
-    rows = attendance(spans, ["late", "planned"], names, 2 * hour, 3 * hour, 0.75, set())
+    rows = attendance(spans, ["late", "planned"], names, 2 * hour, 3 * hour, 0.75, {})
     assert {r.participant: r.status for r in rows} == {"late": "attended", "planned": "absent"}
-    unknown = attendance({}, ["late"], names, 2 * hour, 3 * hour, 0.75, set(), counted=False)
+    unknown = attendance({}, ["late"], names, 2 * hour, 3 * hour, 0.75, {}, counted=False)
     assert [r.status for r in unknown] == ["unknown"]
 
 

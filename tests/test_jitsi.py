@@ -225,7 +225,7 @@ def test_presence_hand_worked_case() -> None:
         T0,
         T0 + 45 * 60,
         0.75,
-        clicked=set(),
+        marked={},
     )
     table = {r.participant: (r.minutes, r.status, r.evidence) for r in rows}
     assert table == {

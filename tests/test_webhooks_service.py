@@ -102,7 +102,7 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
         p3: ("45.0", "attended", "webhook", "closed-at-room-end"),
         p4: ("30.0", "partial", "webhook", ""),
         p5: ("30.0", "partial", "webhook", ""),
-        p6: ("0.0", "absent", "link-only", ""),
+        p6: ("0.0", "absent", "sent", ""),
         "guest:Visitor": ("30.0", "guest", "webhook", "unexpected"),
     }
     for pid, (minutes, status, evidence, flags) in worked_out.items():

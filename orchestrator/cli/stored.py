@@ -41,7 +41,13 @@ def attendance(
     """Keynote attendance rebuilt from the stored room events (the same as the API's)."""
     import json
 
-    from orchestrator.presence.attendance import in_event_time, keynote_report, rows_csv, rows_json
+    from orchestrator.presence.attendance import (
+        in_event_time,
+        keynote_presence,
+        keynote_report,
+        rows_csv,
+        rows_json,
+    )
 
     loaded = load_or_exit(programme)
     if keynote not in loaded.keynote_by_id:
@@ -50,21 +56,25 @@ def attendance(
         )
         sys.exit(1)
 
-    async def report(live: Live, store: Store) -> list[AttendanceRow]:
-        return keynote_report(
-            live,
-            in_event_time(live, await store.room_events()).events,
-            keynote,
-            await store.clicks(),
+    async def report(live: Live, store: Store) -> tuple[list[AttendanceRow], dict[str, object]]:
+        events = in_event_time(live, await store.room_events()).events
+        clicks, marks = await store.clicks(), await store.marks()
+        return (
+            keynote_report(live, events, keynote, clicks, marks),
+            keynote_presence(live, events, keynote, clicks, marks),
         )
 
-    rows = on_stored_event(loaded, redis_url, data_dir, report)
+    rows, presence = on_stored_event(loaded, redis_url, data_dir, report)
     tz = loaded.event.tz
     if fmt == "csv":
         click.echo(rows_csv(rows, tz), nl=False)
+        click.echo(f"presence: {presence['text'] or 'nobody seen'}", err=True)
     else:
         click.echo(
-            json.dumps({"keynote": keynote, "rows": rows_json(rows, tz)}, indent=2), nl=False
+            json.dumps(
+                {"keynote": keynote, "rows": rows_json(rows, tz), "presence": presence}, indent=2
+            ),
+            nl=False,
         )
 
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from orchestrator.live import Live
+from orchestrator.presence.sources import heard, reports_presence, sent
 from orchestrator.storage.store import DEDUPE_SECONDS
 from rooms.events import RoomEvent, TimeWindow, UnusableEvent, stored_event
 from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
+from schedules.evidence import Mark, summarise
 
 
 def roster_of(live: Live) -> Roster:
@@ -116,8 +119,14 @@ def live_counts(live: Live, events: list[RoomEvent], at: datetime) -> dict[str, 
 
 
 def keynote_report(
-    live: Live, events: list[RoomEvent], keynote_id: str, clicks: list[dict[str, Any]]
+    live: Live,
+    events: list[RoomEvent],
+    keynote_id: str,
+    clicks: list[dict[str, Any]],
+    recorded: Iterable[Mark] = (),
 ) -> list[AttendanceRow]:
+    """Who attended: webhook time over the keynote's threshold, or a presence source its
+    `evidence` counts (sent from `clicks`, confirmed and checked-in from `recorded`)."""
     planned = next(k for k in live.plan.keynotes if k.id == keynote_id)
     item = live.timeline.keynote(keynote_id)
     assert item is not None
@@ -127,15 +136,10 @@ def keynote_report(
         if interval.room == planned.room:
             by_person.setdefault(interval.person, []).append(interval)
     window_start, window_end = item.start.timestamp(), item.end.timestamp()
-    clicked = {
-        c["participant"]
-        for c in clicks
-        if c.get("to") == planned.room
-        and window_start - 3600
-        <= live.clock.event_time(datetime.fromtimestamp(float(c["wall"]), UTC)).timestamp()
-        < window_end
-    }
+    marks = [*sent(live, clicks), *recorded]
+    summary = summarise(marks, planned.room, item.key)
     names = {p.id: (p.name, p.institution) for p in live.programme.participants}
+    feed = "webhook" in details.evidence and bool(events) and reports_presence(live, planned.room)
     return attendance(
         by_person,
         planned.audience,
@@ -143,20 +147,32 @@ def keynote_report(
         window_start,
         window_end,
         details.threshold,
-        clicked,
-        counted=bool(events),
+        summary.people,
+        counted=feed or any(s in details.evidence for s in summary.counts),
+        evidence=details.evidence,
     )
 
 
-def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict[str, Any]]:
+def round_report(
+    live: Live,
+    events: list[RoomEvent],
+    index: int,
+    clicks: list[dict[str, Any]] | None = None,
+    recorded: Iterable[Mark] = (),
+) -> list[dict[str, Any]]:
     """Plan against reality: for each person placed in round `index`, minutes in the assigned
-    room and in other rooms."""
+    room and in other rooms, and the strongest presence source seen in the assigned room. In
+    a room that reports nobody (a plain link), a confirmation or check-in is what puts a
+    person in it; without one their status is unknown, never "absent"."""
     item = live.timeline.rounds[index - 1]
     start, end = item.start.timestamp(), item.end.timestamp()
     spans = person_intervals(live, events)
+    marks = [*sent(live, clicks or []), *recorded, *heard(live, spans)]
     rows = []
     for slot in live.plan.round(index).rooms:
         team = next(t for t in live.plan.teams if t.id == slot.team)
+        best = summarise(marks, slot.room, item.key).people
+        feed = reports_presence(live, slot.room)
         for pid, role in [(m, "presenter") for m in team.members] + [
             (a, "audience") for a in slot.audience
         ]:
@@ -168,9 +184,11 @@ def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict[s
                 status = "in-room"
             elif here > 0:
                 status = "partial"
+            elif best.get(pid) in ("confirmed", "checked-in"):
+                status = "in-room"
             elif elsewhere > 0:
                 status = "elsewhere"
-            elif events:
+            elif events and feed:
                 status = "absent"
             else:
                 status = "unknown"  # no presence feed: nothing is known, not "absent"
@@ -183,9 +201,49 @@ def round_report(live: Live, events: list[RoomEvent], index: int) -> list[dict[s
                     "minutes_in_room": round(here, 1),
                     "minutes_elsewhere": round(elsewhere, 1),
                     "status": status,
+                    "evidence": best.get(pid, ""),
                 }
             )
     return rows
+
+
+def keynote_presence(
+    live: Live,
+    events: list[RoomEvent],
+    keynote_id: str,
+    clicks: list[dict[str, Any]],
+    recorded: Iterable[Mark],
+) -> dict[str, object]:
+    """A keynote's presence by source, from every source (its `evidence` decides only who
+    attended)."""
+    planned = next(k for k in live.plan.keynotes if k.id == keynote_id)
+    key = f"keynote-{keynote_id}"
+    marks = [*sent(live, clicks), *recorded, *heard(live, person_intervals(live, events))]
+    return summarise(marks, planned.room, key).to_dict()
+
+
+def room_presence(
+    live: Live,
+    events: list[RoomEvent],
+    index: int,
+    clicks: list[dict[str, Any]],
+    recorded: Iterable[Mark],
+) -> list[dict[str, Any]]:
+    """Per room of round `index`: its audience's presence by source ("12 confirmed, 15 sent")."""
+    item = live.timeline.rounds[index - 1]
+    marks = [*sent(live, clicks), *recorded, *heard(live, person_intervals(live, events))]
+    found = []
+    for slot in live.plan.round(index).rooms:
+        members = next((set(t.members) for t in live.plan.teams if t.id == slot.team), set())
+        audience = [m for m in marks if m.person not in members]
+        found.append(
+            {
+                "room": slot.room,
+                "expected_audience": len(slot.audience),
+                "presence": summarise(audience, slot.room, item.key).to_dict(),
+            }
+        )
+    return found
 
 
 def _iso(value: float | None, tz: tzinfo) -> str:

@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from redis.exceptions import RedisError
 
 from orchestrator.live import Live
 from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
+from orchestrator.presence.sources import sent
 from orchestrator.service import Service
-from orchestrator.storage.store import Store, received_at
+from orchestrator.storage.store import Store, received_at, stream_order
 from rooms.events import RoomEvent
+from schedules.evidence import Mark
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 JOURNAL_KEEP = 200
 READ_COUNT = 5000
+
+
+QUIET = ("go", "feedback", "presence")  # clicks, audience ratings, "I'm here": not news
 
 
 @dataclass(frozen=True)
@@ -40,7 +47,7 @@ class JournalEntry:
 
 def journal_entry(entry_id: str, fields: dict[str, str]) -> JournalEntry | None:
     """The organisers' view of an audit entry; batches of `/go` clicks are not news."""
-    if fields.get("kind") in ("go", "feedback"):  # clicks and audience ratings are not news
+    if fields.get("kind") in QUIET:
         return None
     return JournalEntry(entry_id, fields)
 
@@ -59,6 +66,9 @@ class Watch:
         self.listeners: list[Callable[[list[JournalEntry]], None]] = []
         self._events_cache: tuple[tuple[int, int, int], StoredEvents] | None = None
         self._occupancy: tuple[tuple[int, int, int], dict[str, set[str]]] | None = None
+        self.clicks: list[dict[str, Any]] = []  # every /go click of the audit stream
+        self.recorded: list[Mark] = []  # confirmed, checked-in
+        self._marks: tuple[tuple[int, int, int], list[Mark]] | None = None
         self._primed = False
         self._wake = asyncio.Event()
         self._polling = asyncio.Lock()  # the loop and a request may poll at once
@@ -87,6 +97,31 @@ class Watch:
         if self._occupancy is None or self._occupancy[0] != key:
             self._occupancy = (key, live_counts(live, self.events(live), live.event_now()))
         return self._occupancy[1]
+
+    def marks(self, live: Live) -> list[Mark]:
+        """Presence marks other than the webhooks: `sent` (from the clicks) and the recorded
+        ones; worked out again only when something new was read or the plan or clock changed."""
+        key = (self.version, live.clock.version, id(live))
+        if self._marks is None or self._marks[0] != key:
+            self._marks = (key, [*sent(live, self.clicks), *self.recorded])
+        return self._marks[1]
+
+    def _presence(self, entries: list[tuple[str, dict[str, str]]]) -> bool:
+        """Clicks and presence marks from audit entries; True when there were any."""
+        found = False
+        for entry_id, fields in entries:
+            kind = fields.get("kind")
+            try:
+                if kind == "go":
+                    self.clicks.extend(json.loads(fields["clicks"]))
+                elif kind == "presence":
+                    self.recorded.append(Mark.parse(fields["mark"], received_at(entry_id)))
+                else:
+                    continue
+            except (KeyError, ValueError):  # not one of ours: nothing to count
+                continue
+            found = True
+        return found
 
     async def journal_since(self, after: str) -> list[JournalEntry]:
         """Entries after a board's Last-Event-ID, read from Redis: a board that was away
@@ -130,10 +165,19 @@ class Watch:
                     self.journal.append(item)
             if tail:
                 self.last_journal_id = tail[-1][0]
+            start = "0-0"  # clicks and marks: every one so far, up to the journal's position
+            end = stream_order(self.last_journal_id)
+            while end > (0, 0):
+                entries = await store.audit_after(start, READ_COUNT)
+                self._presence([e for e in entries if stream_order(e[0]) <= end])
+                if len(entries) < READ_COUNT or stream_order(entries[-1][0]) >= end:
+                    break
+                start = entries[-1][0]
             self._primed = True
             return True
         fresh = []
         journal = await store.audit_after(self.last_journal_id, 1000)
+        changed = self._presence(journal) or changed
         for entry_id, fields in journal:
             item = journal_entry(entry_id, fields)
             if item is not None:

@@ -28,6 +28,19 @@
   // without a presence feed nothing is known: say so, never 0
   function count(value) { return value === null || value === undefined ? "unknown" : String(value); }
 
+  // presence by its source, strongest first ("12 confirmed, 15 sent"); a plain link
+  // reports nobody by itself, so its people are counted as sent, confirmed, checked in
+  function presenceText(p) { return p && p.text ? p.text : "nobody seen yet"; }
+  function linkLine(url) {
+    var p = el("p", "room-link", "Link: ");
+    var a = el("a", "", url);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    p.appendChild(a);
+    return p;
+  }
+
   function renderTile(t) {
     var li = el("li", "tile " + t.phase + (t.alerts.length ? " alerting" : ""));
     li.setAttribute("data-room", t.room);
@@ -37,6 +50,7 @@
     head.appendChild(el("span", "room-name", t.room_name));
     li.appendChild(head);
     if (t.project) { li.appendChild(el("p", "project", t.project)); }
+    if (t.link) { li.appendChild(linkLine(t.link)); }
     var phase = t.phase === "running" ? "ends in" : (t.phase === "upcoming" ? "starts in" : "ended");
     var line = el("p", "round", "Round " + t.round + " of " + t.rounds + " · " + phase + " ");
     var cd = el("span", "countdown", t.phase === "ended" ? "" : left(t.boundary_wall));
@@ -47,7 +61,8 @@
     var figures = [
       ["Audience", count(t.live_audience) + " / " + t.expected_audience, "live-audience"],
       ["Presenters", count(t.presenters_present) + " / " + t.presenters_expected, "presenters"],
-      ["Wrong room", count(t.wrong_room), "wrong-room"]];
+      ["Wrong room", count(t.wrong_room), "wrong-room"],
+      ["Presence", presenceText(t.presence), "presence"]];
     if (t.next_round !== null) {
       figures.push(["Round " + t.next_round + " expected", count(t.next_expected), "next-expected"]);
     }
@@ -87,7 +102,12 @@
     div.appendChild(el("dd", "", k.phase === "running"
       ? count(k.live_audience) + " / " + k.expected_audience : String(k.expected_audience)));
     dl.appendChild(div);
+    var seen = el("div", "presence");
+    seen.appendChild(el("dt", "", "Presence"));
+    seen.appendChild(el("dd", "", presenceText(k.presence)));
+    dl.appendChild(seen);
     li.appendChild(dl);
+    if (k.link) { li.appendChild(linkLine(k.link)); }
     return li;
   }
 

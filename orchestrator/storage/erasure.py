@@ -212,6 +212,7 @@ async def stored_keys(store: Store) -> Stored:
         keys.scores: found.hashes,
         keys.feedback: found.hashes,
         keys.mail: found.hashes,
+        keys.presence: found.hashes,
     }
     plan = re.compile(re.escape(keys.plan(0)[:-1]) + r"\d+$")
     archive = re.compile(re.escape(keys.prefix) + r"archive:\d+:")

@@ -125,11 +125,16 @@ class Keys:
         return self._k("mail:queue")
 
     @property
+    def presence(self) -> str:  # hash: "slot|room|person|source" -> when (confirmed, checked-in)
+        return self._k("presence")
+
+    @property
     def per_run(self) -> tuple[str, ...]:  # what a new run archives (Store.reset_run)
         return (
             self.fired,
             self.state,
             self.room_events,
+            self.presence,
             self.audit,
             self.broadcasts,
             self.scores,  # a rehearsal's scores, ratings and awards are not the real day's

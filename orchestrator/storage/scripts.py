@@ -100,3 +100,12 @@ while i <= #ARGV do
 end
 return 1
 """
+
+# A presence mark ("I'm here", a check-in) is recorded once per person, room, slot and source:
+# its field and its audit entry (what the board's watch reads) together, or nothing.
+MARK = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', '1000000', '*', 'kind', 'presence',
+           'mark', ARGV[1], 'participant', ARGV[3], 'source', ARGV[4])
+return 1
+"""

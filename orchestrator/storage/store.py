@@ -27,6 +27,7 @@ from orchestrator.storage import answers, scripts
 from orchestrator.storage.answers import StreamEntry
 from orchestrator.storage.keys import Keys
 from schedules.clock import ClockState
+from schedules.evidence import Mark
 from schedules.plan import Plan
 
 TOKEN_BYTES = 24  # 192 bits: unguessable, URL-safe
@@ -39,6 +40,12 @@ def received_at(entry_id: bytes | str) -> float:
     """A stream entry's id begins with the milliseconds at which Redis added it."""
     text = entry_id.decode() if isinstance(entry_id, bytes) else entry_id
     return int(text.split("-", 1)[0]) / 1000
+
+
+def stream_order(entry_id: str) -> tuple[int, int]:
+    """A stream entry's id as a sortable pair (milliseconds, sequence)."""
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
 
 
 def redis_client(url: str) -> aioredis.Redis:
@@ -81,6 +88,7 @@ class Store:
         self._clock_cas = client.register_script(scripts.CLOCK_CAS)
         self._save_plan = client.register_script(scripts.SAVE_PLAN)
         self._store_many = client.register_script(scripts.STORE_MANY)
+        self._mark = client.register_script(scripts.MARK)
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:
@@ -257,6 +265,27 @@ class Store:
             if entry.get(b"kind") == b"go":
                 found.extend(json.loads(entry[b"clicks"]))
         return found
+
+    async def mark(self, mark: Mark) -> bool:
+        """Record a presence mark once (per person, room, slot and source), with its audit
+        entry; False when it was already recorded (pressing twice is not an error)."""
+        return bool(
+            await self._mark(
+                keys=[self.keys.presence, self.keys.audit],
+                args=[mark.field, repr(round(mark.at, 3)), mark.person, mark.source],
+            )
+        )
+
+    async def marks(self) -> list[Mark]:
+        """Every recorded presence mark of this run (`confirmed`, `checked-in`)."""
+        raw = answers.fields(await self.redis.hgetall(self.keys.presence))
+        found = []
+        for key, at in raw.items():
+            try:
+                found.append(Mark.parse(key, float(at)))
+            except ValueError:  # not one of ours: left out rather than breaking a report
+                continue
+        return sorted(found)
 
     async def store_room_events(self, batch: list[tuple[str, str]]) -> list[bool]:
         """Several events in one script call: one round trip; each still stored once."""

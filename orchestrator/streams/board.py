@@ -57,7 +57,14 @@ class BoardHub:
         live = self.service.require_live()
         feed = Feed(self.feed_configured, self.watch.seconds_since_feed(), self.silence_seconds)
         now = live.event_now()
-        state = snapshot(live, self.watch.occupancy(live), now, feed, self.delivery_failures)
+        state = snapshot(
+            live,
+            self.watch.occupancy(live),
+            now,
+            feed,
+            self.delivery_failures,
+            self.watch.marks(live),
+        )
         if live.programme.scoring is not None and self.scored is not None:
             panel = scoring_panel(live, self.scored, now)
             state["scoring"] = panel

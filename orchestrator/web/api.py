@@ -16,8 +16,10 @@ from orchestrator.mail.worker import MailWorker
 from orchestrator.openapi import spec
 from orchestrator.presence.attendance import (
     in_event_time,
+    keynote_presence,
     keynote_report,
     live_counts,
+    room_presence,
     round_report,
     rows_csv,
     rows_json,
@@ -105,7 +107,9 @@ async def keynote_attendance(request: web.Request) -> web.Response:
     store = request.app[STORE]
     await request.app[CLICKS].flush()  # this process's clicks, up to this moment
     stored = in_event_time(live, await store.room_events())
-    rows = keynote_report(live, stored.events, keynote, await store.clicks())
+    clicks, marks = await store.clicks(), await store.marks()
+    rows = keynote_report(live, stored.events, keynote, clicks, marks)
+    presence = keynote_presence(live, stored.events, keynote, clicks, marks)
     ignored = stored.ignored_json()
     if fmt == "csv":
         return web.Response(
@@ -114,12 +118,14 @@ async def keynote_attendance(request: web.Request) -> web.Response:
             headers={
                 "Content-Disposition": f'attachment; filename="attendance-{keynote}.csv"',
                 "X-Rota-Ignored-Events": str(ignored["count"]),
+                "X-Rota-Presence": str(presence["text"]),
             },
         )
     return web.json_response(
         {
             "keynote": keynote,
             "rows": rows_json(rows, live.programme.event.tz),
+            "presence": presence,
             "ignored_events": ignored,
         }
     )
@@ -134,11 +140,15 @@ async def round_attendance(request: web.Request) -> web.Response:
         raise Refused("the round must be a number") from None
     if not 1 <= index <= len(live.plan.rounds):
         raise NotFound(f"no round {index}")
-    stored = in_event_time(live, await request.app[STORE].room_events())
+    store = request.app[STORE]
+    await request.app[CLICKS].flush()  # this process's clicks, up to this moment
+    stored = in_event_time(live, await store.room_events())
+    clicks, marks = await store.clicks(), await store.marks()
     return web.json_response(
         {
             "round": index,
-            "rows": round_report(live, stored.events, index),
+            "rows": round_report(live, stored.events, index, clicks, marks),
+            "rooms": room_presence(live, stored.events, index, clicks, marks),
             "ignored_events": stored.ignored_json(),
         }
     )

@@ -6,12 +6,15 @@ from aiohttp import web
 
 from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
 from orchestrator.board_view import presenter_room
+from orchestrator.errors import NotFound
 from orchestrator.i18n import translator
 from orchestrator.live import Live
 from orchestrator.page_view import fresh_broadcasts, page_view
+from orchestrator.presence.sources import confirm
 from orchestrator.streams.sse import stream
+from orchestrator.web.body import read_json
 from orchestrator.web.pages import SECURITY_HEADERS, csp, not_found
-from orchestrator.web.scores import audience_said, scoring_section
+from orchestrator.web.scores import NO_STORE, audience_said, json_only, scoring_section
 from rooms.links import external_api, origin
 from schedules.exports import agenda_ics
 from schedules.model import Participant
@@ -79,6 +82,20 @@ async def events(request: web.Request) -> web.StreamResponse:
         return not_found(request)
     hub = request.app[HUB]
     return await stream(request, hub.add(person.id), on_close=hub.remove)
+
+
+async def here(request: web.Request) -> web.Response:
+    """ "I'm here": the person confirms they are in their (link or on-site) room this slot."""
+    live, person = _live_and_person(request)
+    if person is None:
+        raise NotFound("unknown personal link")
+    json_only(request)
+    await read_json(request)  # nothing is needed from it, but it must be well-formed
+    mark, recorded = await confirm(live, request.app[STORE], person.id, live.event_now())
+    return web.json_response(
+        {"ok": True, "recorded": recorded, "room": mark.room, "slot": mark.item},
+        headers=NO_STORE,
+    )
 
 
 async def calendar(request: web.Request) -> web.Response:

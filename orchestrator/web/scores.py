@@ -143,7 +143,7 @@ class NotJson(Refused):
     status = 415
 
 
-def _json_only(request: web.Request) -> None:
+def json_only(request: web.Request) -> None:
     """A cross-site HTML form cannot send JSON: with this, the token is the only credential
     a submission needs."""
     if request.content_type != "application/json":
@@ -152,14 +152,14 @@ def _json_only(request: web.Request) -> None:
 
 async def submit(request: web.Request) -> web.Response:
     live, person = _who(request)
-    _json_only(request)
+    json_only(request)
     score = await jury_of(request).submit(live, person, await read_json(request))
     return web.json_response({"ok": True, "score": score.to_dict()}, headers=NO_STORE)
 
 
 async def rate(request: web.Request) -> web.Response:
     live, person = _who(request)
-    _json_only(request)
+    json_only(request)
     item = await jury_of(request).rate(live, person, await read_json(request))
     return web.json_response({"ok": True, "team": item.team}, headers=NO_STORE)
 
