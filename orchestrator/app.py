@@ -199,6 +199,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
             web.get("/p/{token}/events", participant.events),
             web.get("/p/{token}/agenda.ics", participant.calendar),
             web.post("/p/{token}/here", participant.here),
+            web.get("/p/{token}/privacy", participant.privacy),
             web.get("/healthz", ops.healthz),
             web.get("/metrics", ops.metrics),
             *api.routes(),

@@ -649,3 +649,116 @@ MAIL_WORDS: dict[str, dict[str, str]] = {
 }
 for _language, _words in MAIL_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)
+
+# The privacy notice (/p/{token}/privacy, linked from every participant page and invitation).
+PRIVACY_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "privacy_link": "Privacy: how your data is used",
+        "privacy_title": "How your data is used",
+        "privacy_controller": "Responsible for your data: {controller}",
+        "privacy_contact": "Contact:",
+        "privacy_purpose": "Why it is kept:",
+        "privacy_stored": "What is stored: your name, e-mail address and institution, your "
+        "personal link, when you joined and left the video rooms, the links you followed and, "
+        "on the jury or in the audience, the scores and comments you gave.",
+        "privacy_retention": "It is deleted {days} days after the event ends (on {date}). "
+        "What remains are counts that name nobody.",
+        "privacy_rights": "You may ask for a copy of your data or for its erasure at any time.",
+        "privacy_none": "The organisers have not described here how they handle your data. "
+        "Please ask them.",
+        "privacy_back": "Back to your page",
+        "mail_privacy": "How your data is used:",
+    },
+    "de": {
+        "privacy_link": "Datenschutz: wie Ihre Daten verwendet werden",
+        "privacy_title": "Wie Ihre Daten verwendet werden",
+        "privacy_controller": "Verantwortlich für Ihre Daten: {controller}",
+        "privacy_contact": "Kontakt:",
+        "privacy_purpose": "Wozu sie gespeichert werden:",
+        "privacy_stored": "Was gespeichert wird: Ihr Name, Ihre E-Mail-Adresse und Hochschule, "
+        "Ihr persönlicher Link, wann Sie die Videoräume betreten und verlassen haben, die "
+        "Links, denen Sie gefolgt sind, und, in der Jury oder im Publikum, Ihre Bewertungen "
+        "und Kommentare.",
+        "privacy_retention": "Sie werden {days} Tage nach dem Ende der Veranstaltung gelöscht "
+        "(am {date}). Es bleiben nur Zahlen, die niemanden nennen.",
+        "privacy_rights": "Sie können jederzeit eine Kopie Ihrer Daten oder ihre Löschung "
+        "verlangen.",
+        "privacy_none": "Die Veranstalter haben hier nicht beschrieben, wie sie mit Ihren Daten "
+        "umgehen. Bitte fragen Sie sie.",
+        "privacy_back": "Zurück zu Ihrer Seite",
+        "mail_privacy": "Wie Ihre Daten verwendet werden:",
+    },
+    "fi": {
+        "privacy_link": "Tietosuoja: miten tietojasi käytetään",
+        "privacy_title": "Miten tietojasi käytetään",
+        "privacy_controller": "Tiedoistasi vastaa: {controller}",
+        "privacy_contact": "Yhteystieto:",
+        "privacy_purpose": "Miksi niitä säilytetään:",
+        "privacy_stored": "Mitä tallennetaan: nimesi, sähköpostiosoitteesi ja oppilaitoksesi, "
+        "henkilökohtainen linkkisi, milloin liityit videohuoneisiin ja poistuit niistä, "
+        "avaamasi linkit sekä tuomaristossa tai yleisössä antamasi arviot ja kommentit.",
+        "privacy_retention": "Ne poistetaan {days} päivää tapahtuman päättymisen jälkeen "
+        "({date}). Jäljelle jää vain lukumääriä, joista ketään ei voi tunnistaa.",
+        "privacy_rights": "Voit milloin tahansa pyytää kopion tiedoistasi tai niiden poistamista.",
+        "privacy_none": "Järjestäjät eivät ole kuvanneet tässä, miten he käsittelevät "
+        "tietojasi. Kysy heiltä.",
+        "privacy_back": "Takaisin omalle sivullesi",
+        "mail_privacy": "Miten tietojasi käytetään:",
+    },
+    "fr": {
+        "privacy_link": "Confidentialité : l'usage de vos données",
+        "privacy_title": "L'usage de vos données",
+        "privacy_controller": "Responsable de vos données : {controller}",
+        "privacy_contact": "Contact :",
+        "privacy_purpose": "Pourquoi elles sont conservées :",
+        "privacy_stored": "Ce qui est enregistré : votre nom, votre adresse e-mail et votre "
+        "établissement, votre lien personnel, quand vous êtes entré dans les salles vidéo et "
+        "les avez quittées, les liens que vous avez suivis et, dans le jury ou le public, les "
+        "notes et commentaires que vous avez donnés.",
+        "privacy_retention": "Elles sont effacées {days} jours après la fin de l'événement "
+        "(le {date}). Il ne reste que des chiffres qui ne nomment personne.",
+        "privacy_rights": "Vous pouvez à tout moment demander une copie de vos données ou "
+        "leur effacement.",
+        "privacy_none": "Les organisateurs n'ont pas décrit ici comment ils traitent vos "
+        "données. Demandez-le-leur.",
+        "privacy_back": "Retour à votre page",
+        "mail_privacy": "L'usage de vos données :",
+    },
+    "nl": {
+        "privacy_link": "Privacy: hoe je gegevens worden gebruikt",
+        "privacy_title": "Hoe je gegevens worden gebruikt",
+        "privacy_controller": "Verantwoordelijk voor je gegevens: {controller}",
+        "privacy_contact": "Contact:",
+        "privacy_purpose": "Waarom ze worden bewaard:",
+        "privacy_stored": "Wat wordt opgeslagen: je naam, e-mailadres en instelling, je "
+        "persoonlijke link, wanneer je de videoruimtes binnenkwam en verliet, de links die je "
+        "volgde en, in de jury of het publiek, de beoordelingen en opmerkingen die je gaf.",
+        "privacy_retention": "Ze worden {days} dagen na het einde van het evenement gewist "
+        "(op {date}). Wat overblijft zijn aantallen die niemand noemen.",
+        "privacy_rights": "Je kunt altijd een kopie van je gegevens of het wissen ervan vragen.",
+        "privacy_none": "De organisatie heeft hier niet beschreven hoe ze met je gegevens "
+        "omgaat. Vraag het hen.",
+        "privacy_back": "Terug naar je pagina",
+        "mail_privacy": "Hoe je gegevens worden gebruikt:",
+    },
+    "pt": {
+        "privacy_link": "Privacidade: como os seus dados são usados",
+        "privacy_title": "Como os seus dados são usados",
+        "privacy_controller": "Responsável pelos seus dados: {controller}",
+        "privacy_contact": "Contacto:",
+        "privacy_purpose": "Porque são guardados:",
+        "privacy_stored": "O que é guardado: o seu nome, endereço de e-mail e instituição, o "
+        "seu link pessoal, quando entrou e saiu das salas de vídeo, os links que seguiu e, no "
+        "júri ou no público, as avaliações e comentários que deu.",
+        "privacy_retention": "São apagados {days} dias depois do fim do evento (a {date}). "
+        "Ficam apenas contagens que não identificam ninguém.",
+        "privacy_rights": "Pode pedir a qualquer momento uma cópia dos seus dados ou o seu "
+        "apagamento.",
+        "privacy_none": "A organização não descreveu aqui como trata os seus dados. Pergunte-"
+        "lhe, por favor.",
+        "privacy_back": "Voltar à sua página",
+        "mail_privacy": "Como os seus dados são usados:",
+    },
+}
+for _language, _words in PRIVACY_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)

@@ -388,9 +388,51 @@ MAIL = Table(
 )
 
 
+# --- [privacy] (read by schedules/retention.py) --------------------------------------------
+
+
+def _privacy_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    for key in ("controller", "contact"):
+        if not values[key].strip():
+            yield key, f"`{key}` cannot be empty: participants are shown it"
+    contact = values["contact"].strip()
+    if contact and mail_address_problem(contact) and url_problem(contact):
+        yield "contact", f"`contact` must be an e-mail address or an http(s) URL, not {contact!r}"
+
+
+PRIVACY = Table(
+    "privacy",
+    {
+        "controller": Field(str, required=True),  # who is responsible for the data
+        "contact": Field(str, required=True),  # an e-mail address or a web page
+        "purpose": Field(str, default=""),
+        "retention_days": Field(
+            int,
+            required=True,
+            minimum=1,
+            bound="`retention_days` is a number of days after the event's end, at least 1, "
+            "not {value}",
+        ),
+    },
+    rules=(_privacy_rules,),
+)
+
+
 SECTIONS: dict[str, Table] = {
     t.name: t
-    for t in (EVENT, ROTATION, ROOMS, TEAMS, KEYNOTES, JITSI, NOTIFY, MAIL, SCORING, AWARDS)
+    for t in (
+        EVENT,
+        ROTATION,
+        ROOMS,
+        TEAMS,
+        KEYNOTES,
+        JITSI,
+        NOTIFY,
+        MAIL,
+        SCORING,
+        AWARDS,
+        PRIVACY,
+    )
 }
 
 

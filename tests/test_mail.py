@@ -197,6 +197,20 @@ async def test_the_attached_agenda_carries_the_link_in_every_item(invited_once) 
             assert str(item["LOCATION"]) == live.link(person.id)
 
 
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_each_invitation_links_the_privacy_notice_in_the_persons_language(
+    invited_once,
+) -> None:
+    running, inbox, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    mails = by_recipient(inbox.messages())
+    for person in live.programme.participants:
+        t = translator(live.programme.language_of(person))
+        text = body_text(mails[person.email])
+        assert f"{t('mail_privacy')} {live.link(person.id).replace('/go/', '/p/')}/privacy" in text
+
+
 async def test_nobody_is_mailed_twice_unless_resend(invited) -> None:
     running, inbox, _, programme, data = invited
     before = inbox.count()

@@ -66,6 +66,13 @@ def check(programme: Path, seed: int) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
+    if "privacy" not in result.sections:
+        click.echo(
+            "note: no [privacy] section: participant pages tell people to ask the organisers how "
+            "their data is handled, and nothing is purged until you run `rota purge` "
+            "(docs/privacy.md)",
+            err=True,
+        )
 
 
 @main.command()

@@ -33,6 +33,7 @@ _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fr
 <p>{{ agenda_words }}</p>
 <p>{{ private }}</p>
 <p>{{ contact }}</p>
+<p><small>{{ privacy_words }} <a href="{{ privacy }}">{{ privacy }}</a></small></p>
 <p>{{ regards }}<br>{{ event }}</p>
 </body></html>
 """
@@ -105,6 +106,8 @@ def compose(
         "agenda_words": t("mail_agenda"),
         "private": t("mail_private"),
         "contact": t("mail_contact", contact=config.contact),
+        "privacy_words": t("mail_privacy"),
+        "privacy": f"{page}/privacy",
         "regards": t("mail_regards"),
     }
     text = "\n\n".join(
@@ -117,6 +120,7 @@ def compose(
             words["agenda_words"],
             words["private"],
             words["contact"],
+            f"{words['privacy_words']} {words['privacy']}",
             f"{words['regards']}\n{event}",
         ]
     )

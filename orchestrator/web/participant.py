@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from aiohttp import web
+from babel.dates import format_date
 
 from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
 from orchestrator.board_view import presenter_room
 from orchestrator.errors import NotFound
-from orchestrator.i18n import translator
+from orchestrator.i18n import resolve, translator
 from orchestrator.live import Live
 from orchestrator.page_view import fresh_broadcasts, page_view
 from orchestrator.presence.sources import confirm
@@ -18,6 +19,7 @@ from orchestrator.web.scores import NO_STORE, audience_said, json_only, scoring_
 from rooms.links import external_api, origin
 from schedules.exports import agenda_ics
 from schedules.model import Participant
+from schedules.retention import privacy_policy
 
 
 def _live_and_person(request: web.Request) -> tuple[Live, Participant | None]:
@@ -111,4 +113,31 @@ async def calendar(request: web.Request) -> web.Response:
             "Content-Disposition": f'attachment; filename="{live.programme.event.id}.ics"',
             "Cache-Control": "no-store",
         },
+    )
+
+
+async def privacy(request: web.Request) -> web.Response:
+    """The short privacy notice, in the person's language (what [privacy] says, escaped)."""
+    live, person = _live_and_person(request)
+    if person is None:
+        return not_found(request)
+    language = resolve(live.programme.language_of(person))
+    policy = privacy_policy(live.programme)
+    purge = policy.purge_at(live.timeline.ends) if policy else None
+    html = (
+        request.app[TEMPLATES]
+        .get_template("privacy.html")
+        .render(
+            t=translator(language),
+            lang=language,
+            event=live.programme.event,
+            token=request.match_info["token"],
+            policy=policy,
+            purge_date=format_date(purge.date(), "long", locale=language) if purge else "",
+        )
+    )
+    return web.Response(
+        text=html,
+        content_type="text/html",
+        headers={"Cache-Control": "no-store", "Content-Security-Policy": csp(), **SECURITY_HEADERS},
     )
