@@ -197,7 +197,6 @@ async def test_the_attached_agenda_carries_the_link_in_every_item(invited_once) 
             assert str(item["LOCATION"]) == live.link(person.id)
 
 
-
 @pytest.mark.asyncio(loop_scope="module")
 async def test_each_invitation_links_the_privacy_notice_in_the_persons_language(
     invited_once,
