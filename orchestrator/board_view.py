@@ -95,6 +95,9 @@ def snapshot(
     for slot in live.plan.round(item.index).rooms:
         team = live.programme.team_by_id.get(slot.team)
         room = next(r for r in live.programme.rooms if r.id == slot.room)
+        # a room on a plain link reports nobody: its webhook counts are unknown, never 0,
+        # and raise no alert (its presence comes from the other sources)
+        reported = counted and room.reports_presence
         members = members_of.get(slot.team, set())
         here = present.get(slot.room, set())
         audience_here = here - members
@@ -103,7 +106,7 @@ def snapshot(
             p for p in here if assigned_room.get(p, slot.room) != slot.room and p not in members
         )
         tile_alerts = []
-        if running and counted:
+        if running and reported:
             started = now - item.start
             if not presenters_here and members and started >= PRESENTER_GRACE:
                 tile_alerts.append(
@@ -131,7 +134,7 @@ def snapshot(
                 )
         alerts.extend(tile_alerts)
         boundary = item.end if running or now >= item.end else item.start
-        seen = presence(marks, here if counted else set(), slot.room, item.key, members)
+        seen = presence(marks, here if reported else set(), slot.room, item.key, members)
         tiles.append(
             {
                 "room": slot.room,
@@ -148,15 +151,15 @@ def snapshot(
                 "boundary_wall": wall(boundary).isoformat(),
                 "wrapup_wall": wall(item.end - WRAPUP).isoformat(),
                 "expected_audience": len(slot.audience),
-                "live_audience": len(audience_here) if counted else None,
+                "live_audience": len(audience_here) if reported else None,
                 "presenters_expected": len(members),
-                "presenters_present": len(presenters_here) if counted else None,
-                "wrong_room": len(wrong_here) if counted else None,
+                "presenters_present": len(presenters_here) if reported else None,
+                "wrong_room": len(wrong_here) if reported else None,
                 "elsewhere": len(
                     [
                         p
                         for p in slot.audience
-                        if counted and p not in here and p not in in_keynote and _seen(present, p)
+                        if reported and p not in here and p not in in_keynote and _seen(present, p)
                     ]
                 ),
                 "next_round": following.index if following else None,
@@ -171,9 +174,10 @@ def snapshot(
         details = live.programme.keynote_by_id[k.id]
         keynote_running = k.running(now)
         # only while it runs is whoever is in its room its audience: rooms can be shared
-        attending = len(present.get(planned.room, set())) if counted and keynote_running else None
-        in_room = present.get(planned.room, set()) if counted and keynote_running else set()
         declared = live.programme.room_by_id.get(planned.room)
+        reported = counted and keynote_running and (declared is None or declared.reports_presence)
+        attending = len(present.get(planned.room, set())) if reported else None
+        in_room = present.get(planned.room, set()) if reported else set()
         keynotes.append(
             {
                 "id": k.id,

@@ -762,3 +762,82 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
 }
 for _language, _words in PRIVACY_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)
+
+
+# Rooms on plain links (Zoom, Teams, Meet, …): the participant page's "Open the room" panel,
+# "I'm here", and the e-mails' list of such rooms.
+LINK_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "open_room": "Open the room",
+        "open_hint": "{room} opens in a tab of its own. Keep this page open: it counts down "
+        "and tells you when to move.",
+        "opened_hint": "{room} is open in its tab. At the next move, click here again.",
+        "im_here": "I'm here",
+        "here_noted": "Thank you: your presence is noted.",
+        "here_failed": "Your presence could not be noted. Please try again.",
+        "mail_rooms": "Some of your rooms are on another platform. Your link takes you to "
+        "each at the right time; here they are for reference:",
+    },
+    "de": {
+        "open_room": "Raum öffnen",
+        "open_hint": "{room} öffnet sich in einem eigenen Tab. Lassen Sie diese Seite offen: "
+        "Sie zählt herunter und sagt Ihnen, wann Sie wechseln.",
+        "opened_hint": "{room} ist in seinem Tab geöffnet. Beim nächsten Wechsel klicken Sie "
+        "hier erneut.",
+        "im_here": "Ich bin da",
+        "here_noted": "Danke: Ihre Anwesenheit ist vermerkt.",
+        "here_failed": "Ihre Anwesenheit konnte nicht vermerkt werden. Bitte versuchen Sie es "
+        "erneut.",
+        "mail_rooms": "Einige Ihrer Räume liegen auf einer anderen Plattform. Ihr Link bringt "
+        "Sie jeweils zur richtigen Zeit dorthin; hier sind sie zum Nachschlagen:",
+    },
+    "fr": {
+        "open_room": "Ouvrir la salle",
+        "open_hint": "{room} s’ouvre dans un onglet à part. Gardez cette page ouverte : elle "
+        "fait le compte à rebours et vous dit quand changer.",
+        "opened_hint": "{room} est ouverte dans son onglet. Au prochain changement, cliquez de "
+        "nouveau ici.",
+        "im_here": "Je suis là",
+        "here_noted": "Merci : votre présence est notée.",
+        "here_failed": "Votre présence n’a pas pu être notée. Veuillez réessayer.",
+        "mail_rooms": "Certaines de vos salles sont sur une autre plateforme. Votre lien vous "
+        "y mène au bon moment ; les voici pour mémoire :",
+    },
+    "fi": {
+        "open_room": "Avaa huone",
+        "open_hint": "{room} avautuu omaan välilehteensä. Pidä tämä sivu auki: se laskee "
+        "aikaa ja kertoo, milloin siirrytään.",
+        "opened_hint": "{room} on auki omassa välilehdessään. Seuraavassa siirrossa napsauta "
+        "tästä uudelleen.",
+        "im_here": "Olen paikalla",
+        "here_noted": "Kiitos: läsnäolosi on kirjattu.",
+        "here_failed": "Läsnäoloa ei voitu kirjata. Yritä uudelleen.",
+        "mail_rooms": "Osa huoneistasi on toisella alustalla. Linkkisi vie sinut kuhunkin "
+        "oikeaan aikaan; tässä ne ovat muistin tueksi:",
+    },
+    "pt": {
+        "open_room": "Abrir a sala",
+        "open_hint": "{room} abre num separador próprio. Mantenha esta página aberta: ela faz "
+        "a contagem e diz quando mudar.",
+        "opened_hint": "{room} está aberta no seu separador. Na próxima mudança, clique aqui "
+        "outra vez.",
+        "im_here": "Estou aqui",
+        "here_noted": "Obrigado: a sua presença foi registada.",
+        "here_failed": "Não foi possível registar a sua presença. Tente de novo.",
+        "mail_rooms": "Algumas das suas salas estão noutra plataforma. O seu link leva-o a "
+        "cada uma na hora certa; aqui ficam para consulta:",
+    },
+    "nl": {
+        "open_room": "Open de ruimte",
+        "open_hint": "{room} opent in een eigen tabblad. Laat deze pagina open: ze telt af en "
+        "zegt wanneer u wisselt.",
+        "opened_hint": "{room} is open in zijn tabblad. Klik bij de volgende wissel hier opnieuw.",
+        "im_here": "Ik ben er",
+        "here_noted": "Dank u: uw aanwezigheid is genoteerd.",
+        "here_failed": "Uw aanwezigheid kon niet worden genoteerd. Probeer het opnieuw.",
+        "mail_rooms": "Sommige van uw ruimtes staan op een ander platform. Uw link brengt u "
+        "er telkens op het juiste moment heen; hier zijn ze ter referentie:",
+    },
+}
+for _language, _words in LINK_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)

@@ -200,6 +200,7 @@ def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> lis
                 "when": words.span(start, end),
                 "what": what,
                 "where": item.room_name,
+                "link": item.link,
                 "project": item.project,
                 "past": end <= at,
             }

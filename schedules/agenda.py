@@ -27,6 +27,7 @@ class AgendaItem:
     title: str = ""
     reason: str = ""
     plenary: bool = False  # a keynote for everyone: its title says what it is
+    link: str = ""  # the room's plain link on another platform (Zoom, Teams, …), if it has one
 
     @property
     def summary(self) -> str:
@@ -62,6 +63,7 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
                     slot.team,
                     team.name if team else slot.team,
                     team.project if team else "",
+                    link=_link(programme, slot.room),
                 )
             )
         elif rnd.index in away and not away[rnd.index].startswith("keynote"):
@@ -81,9 +83,15 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
                 keynote=keynote.id,
                 title=details.title if details else keynote.id,
                 plenary=details.plenary if details else False,
+                link=_link(programme, keynote.room),
             )
         )
     return sorted(items, key=lambda i: (i.start, i.kind != "keynote"))
+
+
+def _link(programme: Programme, room: str) -> str:
+    declared = programme.room_by_id.get(room)
+    return declared.url if declared else ""
 
 
 def _at_keynote(plan: Plan, keynote_ids: set[str], start: datetime, end: datetime) -> bool:

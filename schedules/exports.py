@@ -124,10 +124,15 @@ def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "
         event.add("dtend", item.end.astimezone(tz))
         event.add("summary", item.summary)
         details = [f"{item.team_name}: {item.project}"] if item.project else []
+        if item.link:  # a room on another platform: the room's own link, for everyone to see
+            details.append(f"{item.room_name}: {item.link}")
         if link:
             event.add("url", link)
             event.add("location", link)
             details = [item.room_name, *details, link]
+        elif item.link:
+            event.add("url", item.link)
+            event.add("location", item.link)
         else:
             event.add("location", item.room_name)
         if details:

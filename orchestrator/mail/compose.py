@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 from babel.dates import format_date
@@ -30,6 +30,8 @@ _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fr
 {% if first %}<p><strong>{{ first }}</strong></p>{% endif %}
 <p>{{ link_words }}<br><a href="{{ link }}">{{ link }}</a></p>
 <p>{{ page_words }} <a href="{{ page }}">{{ page }}</a><br>{{ page_does }}</p>
+{% if rooms %}<p>{{ rooms_words }}</p><ul>{% for name, url in rooms %}
+<li>{{ name }}: <a href="{{ url }}">{{ url }}</a></li>{% endfor %}</ul>{% endif %}
 <p>{{ agenda_words }}</p>
 <p>{{ private }}</p>
 <p>{{ contact }}</p>
@@ -66,6 +68,20 @@ def first_item(live: Live, person: Participant, language: str) -> First | None:
     return First(name, format_date(local.date(), "long", locale=language), f"{local:%H:%M}", tz.key)
 
 
+def linked_rooms(live: Live, participant: str) -> list[tuple[str, str]]:
+    """The person's rooms on other platforms (name, link), in the order of their day."""
+    found: dict[str, str] = {}
+    for place in live.days.get(participant, []):
+        link = live.link_of(place.room)
+        if link:
+            found.setdefault(live.programme.room_name(place.room), link)
+    return list(found.items())
+
+
+def _rooms_text(words: dict[str, Any]) -> str:
+    return "\n".join([words["rooms_words"], *(f"{name}: {url}" for name, url in words["rooms"])])
+
+
 def compose(
     kind: Kind,
     live: Live,
@@ -94,7 +110,7 @@ def compose(
     else:
         subject = t("mail_changed_subject", event=event)
         intro = t("mail_changed_intro", event=event)
-    words = {
+    words: dict[str, Any] = {
         "hello": t("mail_hello", name=person.name),
         "intro": intro,
         "first": first_words,
@@ -103,6 +119,8 @@ def compose(
         "page_words": t("mail_page"),
         "page": page,
         "page_does": t("mail_page_does"),
+        "rooms_words": t("mail_rooms"),
+        "rooms": linked_rooms(live, person.id),
         "agenda_words": t("mail_agenda"),
         "private": t("mail_private"),
         "contact": t("mail_contact", contact=config.contact),
@@ -117,6 +135,7 @@ def compose(
             *([first_words] if first_words else []),
             f"{words['link_words']}\n{link}",
             f"{words['page_words']} {page}\n{words['page_does']}",
+            *([_rooms_text(words)] if words["rooms"] else []),
             words["agenda_words"],
             words["private"],
             words["contact"],

@@ -23,6 +23,7 @@ import httpx
 from orchestrator.live import Live
 from orchestrator.presence.seeded import chance
 from orchestrator.presence.simulated_jury import Judgement, judgements
+from orchestrator.presence.sources import CONFIRM_AFTER, reports_presence
 from orchestrator.service import Service
 from rooms.webhooks import jaas_signature
 
@@ -97,10 +98,37 @@ def due(
     `planned` is `visits(live, seed)` when the caller already has it."""
     found: list[tuple[datetime, dict[str, Any]]] = []
     for visit in visits(live, seed) if planned is None else planned:
+        if not reports_presence(live, visit.room):
+            continue  # a plain link reports nobody: see `link_steps`
         for kind, at in (("PARTICIPANT_JOINED", visit.start), ("PARTICIPANT_LEFT", visit.end)):
             if after < at <= until:
                 found.append((at, webhook(live, visit, kind, at)))
     return [body for _, body in sorted(found, key=lambda pair: pair[0])]
+
+
+CONFIRMING = 0.75  # the share of people in a link room who press "I'm here"
+
+
+def link_steps(
+    live: Live, after: datetime, until: datetime, seed: int = 0, planned: list[Visit] | None = None
+) -> list[tuple[str, str]]:
+    """What people in rooms on plain links do in (after, until], in time order: follow their
+    link (`/go`: presence "sent") on arriving, and most press "I'm here" a minute later
+    (`here`: "confirmed"). As (path, token) pairs."""
+    found: list[tuple[datetime, tuple[str, str]]] = []
+    for visit in visits(live, seed) if planned is None else planned:
+        token = live.token_of.get(visit.person)
+        if token is None or reports_presence(live, visit.room):
+            continue
+        planned_place = live.stay(visit.person, visit.start).now
+        if planned_place is None or planned_place.room != visit.room:
+            continue  # lost in someone else's room: their link would not take them there
+        confirm = visit.start + CONFIRM_AFTER
+        steps = [(visit.start, ("go", token))]
+        if chance(seed, visit.person, visit.key, "confirm") < CONFIRMING and confirm < visit.end:
+            steps.append((confirm, ("here", token)))
+        found.extend((at, step) for at, step in steps if after < at <= until)
+    return [step for _, step in sorted(found, key=lambda pair: pair[0])]
 
 
 class Simulator:
@@ -139,9 +167,21 @@ class Simulator:
                         )
                     except httpx.HTTPError as exc:
                         log.debug("simulated webhook not delivered: %s", exc)
+                await self.follow_links(client, link_steps(live, last, now, self.seed, planned[1]))
                 await self.judge(client, live, [j for j in judged[1] if last < j.at <= now])
                 last = now
                 await asyncio.sleep(0.5)
+
+    async def follow_links(self, client: httpx.AsyncClient, steps: list[tuple[str, str]]) -> None:
+        """People in link rooms, through their own front doors: `/go` and "I'm here"."""
+        for path, token in steps:
+            try:
+                if path == "go":
+                    await client.get(f"{self.base_url}/go/{token}", follow_redirects=False)
+                else:
+                    await client.post(f"{self.base_url}/p/{token}/here", json={})
+            except httpx.HTTPError as exc:
+                log.debug("simulated %s not delivered: %s", path, exc)
 
     async def judge(self, client: httpx.AsyncClient, live: Live, due: list[Judgement]) -> None:
         """Simulated jurors' scores and audience ratings, through their own pages' endpoint."""

@@ -5,6 +5,11 @@
 // data the first render used; this script only fills it in and counts down.
 // Without JavaScript, or when the embed cannot load, the page is an agenda with a Join link
 // that changes at each boundary, after the same countdown.
+// A room on another platform (a plain link: Zoom, Teams, Meet, …) is never embedded: the page
+// shows its name and a big "Open the room" button that opens it in one named tab
+// ("rota-room"), reused at every move. Browsers let a page open a window only on a click, so
+// the page asks for that click again at each boundary, and keeps counting down meanwhile. A
+// minute into such a slot it offers "I'm here", recorded once per slot.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -28,6 +33,9 @@
   var declined = ""; // the room the person chose not to go to yet ("Stay here for now")
   var apiState = "loading"; // loading | ready | failed
   var joinedOnce = false;
+  var opened = ""; // the link place (placeId) last opened in the named tab
+  var confirmed = ""; // the link place whose "I'm here" was recorded
+  var ROOM_WINDOW = "rota-room";
 
   function text(id, value) {
     var node = byId(id);
@@ -50,7 +58,14 @@
         : Math.floor(s / 3600) + " h" + (Math.ceil(s % 3600 / 60) ? " " + Math.ceil(s % 3600 / 60) + " min" : ""));
     return fill(attr("in"), { time: span });
   }
-  function inRoom(place) { return place && place.jitsi_room; }
+  // an embedded Jitsi room; a link room is opened in its own tab instead
+  function inRoom(place) { return place && place.jitsi_room && !place.link; }
+  function isLink(place) { return Boolean(place && place.link); }
+  // what a place is for moving: its Jitsi room, or a link room in one slot
+  function placeId(place) {
+    if (!place) { return ""; }
+    return place.link ? "link:" + place.room + "@" + place.start : place.jitsi_room;
+  }
 
   // -- the IFrame API -------------------------------------------------------------------
   function loadApi() {
@@ -70,7 +85,7 @@
   function failed() {
     apiState = "failed";
     videoBox.hidden = true;
-    show("video-unavailable", Boolean(view && view.now));
+    show("video-unavailable", Boolean(view && inRoom(view.now)));
     document.body.setAttribute("data-video", "unavailable");
     tick();
   }
@@ -136,6 +151,7 @@
   function sync() {
     if (!view || busy || apiState !== "ready") { tick(); return; }
     var target = view.now;
+    if (embed && isLink(target) && declined === placeId(target)) { tick(); return; }
     if (!inRoom(target)) {
       declined = "";
       if (embed) { switchTo(null); } // a gap or the end of the day: leave the room
@@ -152,12 +168,13 @@
     // the countdown to the moment the next place really begins, or the offer to go on
     // after "Stay here for now"
     if (!view) { return null; }
-    if (embed && declined && inRoom(view.now) && view.now.jitsi_room === declined) {
+    if (embed && declined && view.now && placeId(view.now) === declined) {
       return { place: view.now, seconds: 0, stayed: true };
     }
-    if (!inRoom(view.next) || !view.move_wall || declined === view.next.jitsi_room) { return null; }
+    var next = view.next;
+    if (!(inRoom(next) || isLink(next)) || !view.move_wall || declined === placeId(next)) { return null; }
     var seconds = secondsTo(view.move_wall);
-    var shown = inRoom(view.now) ? view.now : view.next; // a short rehearsal: a short countdown
+    var shown = view.now && (inRoom(view.now) || isLink(view.now)) ? view.now : next; // a short rehearsal: a short countdown
     var length = (Date.parse(shown.end_wall) - Date.parse(shown.start_wall)) / 1000;
     var window = Math.min(COUNTDOWN_S, Math.max(3, length / 4));
     return seconds > 0 && seconds <= window ? { place: view.next, seconds: seconds } : null;
@@ -172,10 +189,11 @@
         : fill(attr("moving"), { place: move.place.label, s: move.seconds });
       goNow.hidden = !move.stayed; // going on is offered only once the place has begun
       stayButton.hidden = move.stayed || !embed;
-      moving.setAttribute("data-to", move.place.jitsi_room);
+      moving.setAttribute("data-to", placeId(move.place));
     } else {
       moving.hidden = true;
     }
+    linkTick();
     if (view && view.next) {
       var toNext = secondsTo(view.next.start_wall);
       text("next-in", toNext > 0 ? inTime(toNext) : "");
@@ -188,7 +206,7 @@
     if (move && move.stayed) {
       declined = "";
       moving.hidden = true;
-      switchTo(move.place);
+      if (isLink(move.place)) { switchTo(null); openRoom(); } else { switchTo(move.place); }
       return;
     }
     // nothing has begun yet: say when it will, and stay put
@@ -200,8 +218,73 @@
   });
   stayButton.addEventListener("click", function () {
     var move = pending();
-    if (move && !move.stayed) { declined = move.place.jitsi_room; }
+    if (move && !move.stayed) { declined = placeId(move.place); }
     tick();
+  });
+
+  // -- a room on a plain link: one named tab, one click per move ------------------------
+  var openButton = byId("open-room");
+  var hereButton = byId("here");
+  function linkPlace() { return view && isLink(view.now) && !(embed && declined === placeId(view.now)) ? view.now : null; }
+  function renderLink() {
+    var place = linkPlace();
+    show("link-room", Boolean(place));
+    document.body.setAttribute("data-link-room", place ? place.room : "");
+    if (!place) { return; }
+    text("link-name", place.room_name);
+    var done = opened === placeId(place);
+    text("link-hint", fill(attr(done ? "opened-hint" : "open-hint"), { room: place.room_name }));
+    openButton.classList.toggle("secondary", done); // after the click it steps back
+    openButton.setAttribute("data-opened", done ? "yes" : "no");
+  }
+  function openRoom() {
+    var place = linkPlace();
+    if (!place) { return false; }
+    // through /go, like every Join link: the click is recorded (presence "sent"), and /go
+    // answers with the room's own link
+    var tab = window.open("/go/" + encodeURIComponent(token), ROOM_WINDOW);
+    if (!tab) { return false; } // blocked: the link's own target opens it instead
+    // no `noopener` and no `tab.opener = null`: either makes the browser forget the tab
+    // by its name and open a new one at each move. The links are the organisers' own.
+    opened = placeId(place);
+    renderLink();
+    return true;
+  }
+  openButton.addEventListener("click", function (event) {
+    if (openRoom()) { event.preventDefault(); }
+    else { opened = placeId(linkPlace()); renderLink(); }
+  });
+  function linkTick() {
+    var place = linkPlace();
+    var offer = Boolean(place && place.confirm_wall && now() >= Date.parse(place.confirm_wall)
+      && confirmed !== placeId(place));
+    show("here-line", offer);
+    if (!place || confirmed !== placeId(place)) {
+      var said = byId("here-said");
+      if (said && said.getAttribute("data-for") !== placeId(place)) { said.hidden = true; }
+    }
+  }
+  hereButton.addEventListener("click", function () {
+    var place = linkPlace();
+    if (!place) { return; }
+    var id = placeId(place);
+    var said = byId("here-said");
+    hereButton.disabled = true;
+    fetch("/p/" + encodeURIComponent(token) + "/here", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: "{}",
+      credentials: "same-origin"
+    }).then(function (answer) {
+      if (!answer.ok) { throw new Error(String(answer.status)); }
+      confirmed = id;
+      said.textContent = attr("here-noted");
+    }).catch(function () {
+      said.textContent = attr("here-failed");
+    }).then(function () {
+      hereButton.disabled = false;
+      said.setAttribute("data-for", id);
+      said.hidden = false;
+      linkTick();
+    });
   });
 
   // -- one rendering: the same fields as the server's template --------------------------
@@ -214,13 +297,13 @@
     show("now-until", Boolean(view.until));
     var join = byId("join");
     if (join) {
-      show("join-line", Boolean(n));
+      show("join-line", Boolean(n) && !isLink(n)); // a link room has its own big button
       if (n) {
         join.textContent = fill(attr("join"), { room: n.room_name });
         join.href = n.join;
       }
     }
-    show("video-unavailable", apiState === "failed" && Boolean(n));
+    show("video-unavailable", apiState === "failed" && Boolean(inRoom(n)));
     show("next", Boolean(x));
     text("next-what", x ? x.label : "");
     text("next-project", x && x.project ? x.project : "");
@@ -245,12 +328,22 @@
         }
         var where = document.createElement("td");
         where.textContent = row.where;
+        if (row.link) {
+          var small2 = document.createElement("small");
+          var a = document.createElement("a");
+          a.href = row.link;
+          a.target = ROOM_WINDOW;
+          a.textContent = row.link;
+          small2.appendChild(a);
+          where.append(document.createElement("br"), small2);
+        }
         tr.append(when, what, where);
         return tr;
       }));
     }
     document.body.setAttribute("data-room", n ? n.room : "");
     document.body.setAttribute("data-phase", view.phase);
+    renderLink();
   }
 
   // -- presenters -----------------------------------------------------------------------

@@ -1,0 +1,389 @@
+"""Rooms on any platform (`[[rooms]] url = "https://…"`) in a mixed event, over real HTTP
+with a real Redis: bad programme input refused with its line, `/go` sending each person to the
+right kind of place each round, "I'm here" recorded once per slot, and the reports and the
+board saying which source saw whom."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from orchestrator.appkeys import SERVICE
+from orchestrator.live import Live
+from schedules.evidence import item_key
+from schedules.programme import check_programme, load_programme
+from tests.browser_kit import example_with
+from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.conftest import AUTH, eventually
+from tests.test_board import board_client
+from tests.test_participant_browser import start_so_that_now_is
+
+ROOT = Path(__file__).resolve().parents[1]
+LINKS = {"r7": "https://rooms.example.org/seven", "r8": "https://rooms.example.org/eight"}
+
+
+def mixed_example(folder: Path, links: dict[str, str] = LINKS, jitsi: str = "") -> Path:
+    """The bundled example with some rooms on plain links (and another [jitsi], if given)."""
+    path = example_with(folder, jitsi or 'domain = "meet.jit.si"')
+    toml = path.read_text(encoding="utf-8")
+    for room, url in links.items():
+        toml, found = re.subn(
+            rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
+            rf'\1url = "{url}"\n',
+            toml,
+            count=1,
+        )
+        assert found == 1, room
+    path.write_text(toml, encoding="utf-8")
+    return path
+
+
+# -- the programme ------------------------------------------------------------------------
+
+ROOM_R1 = 'id = "r1"\nname = "Room 1"\ncapacity = 10'
+CASES = [
+    (
+        "a room's link must start with https:// (url = 'http://zoom.us/j/1')",
+        ROOM_R1 + '\nurl = "http://zoom.us/j/1"',
+        "url =",
+    ),
+    (
+        "a room's link needs a host, like https://zoom.us/j/123 (url = 'https:///j/1')",
+        ROOM_R1 + '\nurl = "https:///j/1"',
+        "url =",
+    ),
+    (
+        "a room's link may not hold a user name or password (url = 'https://me:pw@zoom.us/j/1')",
+        ROOM_R1 + '\nurl = "https://me:pw@zoom.us/j/1"',
+        "url =",
+    ),
+    ("`url` must be text, not 5", ROOM_R1 + "\nurl = 5", "url ="),
+    (
+        "`jitsi_name` is a Jitsi option, but this room is a plain link (`url`): Rota sends "
+        "people to the link as it is; keep one of the two",
+        ROOM_R1 + '\nurl = "https://zoom.us/j/1"\njitsi_name = "our-room"',
+        "jitsi_name",
+    ),
+    (
+        "`evidence` lists presence sources (sent, confirmed, checked-in or webhook), not 'seen'",
+        'threshold = 0.75\nevidence = ["webhook", "seen"]',
+        "evidence",
+    ),
+    (
+        "`evidence` needs at least one presence source (sent, confirmed, checked-in or webhook)",
+        "threshold = 0.75\nevidence = []",
+        "evidence",
+    ),
+    (
+        "`evidence` names a source twice",
+        'threshold = 0.75\nevidence = ["sent", "sent"]',
+        "evidence",
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "new", "needle"), CASES, ids=[c[0][:40] for c in CASES])
+def test_bad_room_links_and_evidence_are_refused_with_their_line(
+    tmp_path: Path, message: str, new: str, needle: str
+) -> None:
+    old = ROOM_R1 if new.startswith(ROOM_R1) else "threshold = 0.75"
+    toml = BASE_TOML.replace(old, new, 1)
+    programme, problems = check_programme(write_event(tmp_path, toml=toml, csv=BASE_CSV), {})
+    assert programme is None
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert errors == [f"{tmp_path / 'programme.toml'}:{line_of(toml, needle)}: {message}"]
+
+
+def test_two_rooms_on_one_link_are_a_warning(tmp_path: Path) -> None:
+    toml = BASE_TOML.replace(ROOM_R1, ROOM_R1 + '\nurl = "https://zoom.us/j/1"').replace(
+        'id = "r2"\nname = "Room 2"\ncapacity = 10',
+        'id = "r2"\nname = "Room 2"\ncapacity = 10\nurl = "https://zoom.us/j/1"',
+    )
+    programme, problems = check_programme(write_event(tmp_path, toml=toml, csv=BASE_CSV), {})
+    assert programme is not None
+    assert [(p.severity, p.line, p.message) for p in problems] == [
+        (
+            "warning",
+            line_of(toml, 'url = "https://zoom.us/j/1"', 2),
+            "rooms 'r1' and 'r2' share the link https://zoom.us/j/1: their people will meet "
+            "in one room",
+        )
+    ]
+
+
+def test_the_bundled_mixed_day_is_valid_and_mixed() -> None:
+    programme, problems = check_programme(ROOT / "examples" / "mixed-day" / "programme.toml", {})
+    assert programme is not None and problems == []
+    linked = {r.id for r in programme.rooms if r.linked}
+    assert linked == {"r7", "r8"}
+    assert {t.room for t in programme.teams} > linked  # Jitsi rooms and link rooms, mixed
+    assert programme.keynote_by_id["k1"].evidence == ("confirmed", "checked-in", "webhook")
+    assert programme.keynote_by_id["k2"].evidence == ("webhook",)  # the default
+
+
+# -- the running event ---------------------------------------------------------------------
+
+SPEED = 360.0  # a 30-minute round lasts 5 s
+
+
+def _kind(location: str) -> str:
+    return "link" if location.startswith("https://rooms.example.org/") else "jitsi"
+
+
+async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    running = await serve(
+        mixed_example(tmp_path),
+        redis_url=redis_url,
+        speed=SPEED,
+        start_at=start_so_that_now_is(10, SPEED),  # 09:10, in round 1
+    )
+    live: Live = running.app[SERVICE].require_live()
+    people = [p.id for p in live.programme.participants if p.role == "audience"]
+    for index in (1, 2):
+        item = live.timeline.rounds[index - 1]
+        middle = item.start + (item.end - item.start) / 2
+        wait = live.clock.wall_time(middle).timestamp() - datetime.now(UTC).timestamp()
+        if wait > 0:
+            await eventually(lambda m=middle: live.event_now() >= m, seconds=wait + 2)
+        seen: dict[str, int] = {"link": 0, "jitsi": 0}
+        for pid in people:
+            place = next((p for p in live.days[pid] if p.round == index), None)
+            if place is None:
+                continue
+            answer = await http.get(f"{running.base_url}/go/{live.token_of[pid]}")
+            assert answer.status_code == 302, pid
+            location = answer.headers["Location"]
+            if place.room in LINKS:
+                assert location == LINKS[place.room], pid
+            else:
+                assert location.startswith("https://meet.jit.si/"), pid
+            seen[_kind(location)] += 1
+        assert seen["link"] > 0 and seen["jitsi"] > 0  # a mixed round, both kinds used
+
+
+async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0):  # type: ignore[no-untyped-def]
+    running = await serve(
+        mixed_example(tmp_path),
+        redis_url=redis_url,
+        speed=speed,
+        start_at=start_so_that_now_is(10, speed),  # 09:10: a minute and more into round 1
+    )
+    live: Live = running.app[SERVICE].require_live()
+    linked = [
+        p.id
+        for p in live.programme.participants
+        if p.role == "audience"
+        and any(pl.round == 1 and pl.room in LINKS for pl in live.days[p.id])
+    ]
+    jitsi = [
+        p.id
+        for p in live.programme.participants
+        if p.role == "audience"
+        and any(pl.round == 1 and pl.room not in LINKS for pl in live.days[p.id])
+    ]
+    return running, live, linked, jitsi
+
+
+async def test_im_here_is_recorded_once_per_slot(serve, http, redis_url, tmp_path: Path) -> None:
+    running, live, linked, _ = await _in_round_one(serve, redis_url, tmp_path)
+    url = f"{running.base_url}/p/{live.token_of[linked[0]]}/here"
+    first = await http.post(url, json={})
+    assert first.status_code == 200, first.text
+    place = next(p for p in live.days[linked[0]] if p.round == 1)
+    assert first.json() == {
+        "ok": True,
+        "recorded": True,
+        "room": place.room,
+        "slot": item_key("room", 1, ""),
+    }
+    again = await http.post(url, json={})
+    assert again.status_code == 200 and again.json()["recorded"] is False
+    store = running.app[SERVICE].store
+    marks = await store.marks()
+    assert [(m.person, m.item, m.room, m.source) for m in marks] == [
+        (linked[0], "round-1", place.room, "confirmed")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status", "reason"),
+    [
+        ("jitsi", {}, 409, "this room reports who is in it by itself: nothing to confirm"),
+        ("nobody", {}, 404, "unknown personal link"),
+        ("linked", None, 415, "send it as application/json"),
+        ("linked", "[", 400, ""),
+    ],
+)
+async def test_im_here_refusals(
+    serve, http, redis_url, tmp_path: Path, who: str, body: object, status: int, reason: str
+) -> None:
+    running, live, linked, jitsi = await _in_round_one(serve, redis_url, tmp_path)
+    token = {"linked": live.token_of[linked[0]], "jitsi": live.token_of[jitsi[0]]}.get(
+        who, "no-such-token"
+    )
+    url = f"{running.base_url}/p/{token}/here"
+    if body is None:
+        answer = await http.post(url, content=b"{}", headers={"Content-Type": "text/plain"})
+    elif isinstance(body, str):
+        answer = await http.post(
+            url, content=body.encode(), headers={"Content-Type": "application/json"}
+        )
+    else:
+        answer = await http.post(url, json=body)
+    assert answer.status_code == status, answer.text
+    if reason:
+        assert answer.json()["error"] == reason
+    assert await running.app[SERVICE].store.marks() == []
+
+
+async def test_reports_and_the_board_say_which_source_saw_whom(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    """In a link room nobody is reported by a platform: two people follow /go, one of them
+    presses "I'm here". The round's report and the board say "1 confirmed, 2 sent" for that
+    room, and the person who did nothing is unknown, never absent."""
+    running, live, linked, _ = await _in_round_one(serve, redis_url, tmp_path)
+    room = next(p.room for p in live.days[linked[0]] if p.round == 1)
+    same_room = [
+        pid for pid in linked if next(p.room for p in live.days[pid] if p.round == 1) == room
+    ]
+    assert len(same_room) >= 3
+    sent, confirmed, idle = same_room[0], same_room[1], same_room[2]
+    for pid in (sent, confirmed):
+        answer = await http.get(f"{running.base_url}/go/{live.token_of[pid]}")
+        assert answer.headers["Location"] == LINKS[room]
+    here = await http.post(f"{running.base_url}/p/{live.token_of[confirmed]}/here", json={})
+    assert here.status_code == 200
+
+    report = await http.get(f"{running.base_url}/api/v1/rounds/1/attendance", headers=AUTH)
+    assert report.status_code == 200, report.text
+    rows = {r["participant"]: r for r in report.json()["rows"]}
+    assert (rows[confirmed]["status"], rows[confirmed]["evidence"]) == ("in-room", "confirmed")
+    assert (rows[sent]["status"], rows[sent]["evidence"]) == ("unknown", "sent")
+    assert (rows[idle]["status"], rows[idle]["evidence"]) == ("unknown", "")
+    rooms = {r["room"]: r["presence"] for r in report.json()["rooms"]}
+    assert rooms[room]["text"] == "1 confirmed, 2 sent"
+    assert rooms[room]["strongest"] == "confirmed"
+    assert rooms[room]["counts"] == {"sent": 2, "confirmed": 1, "checked-in": 0, "webhook": 0}
+
+    async with board_client(running.base_url) as client:
+
+        async def tile() -> dict | None:
+            state = (await client.get("/board/state")).json()
+            found = next(t for t in state["tiles"] if t["room"] == room)
+            return found if found["presence"]["text"] == "1 confirmed, 2 sent" else None
+
+        shown = await eventually(tile, seconds=10, interval=0.2)
+        assert shown["link"] == LINKS[room]
+
+
+async def test_a_keynote_counts_the_sources_its_evidence_names(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    """k1 counts confirmed presence: a person who pressed "I'm here" in its link room
+    attended; one who only followed /go did not (sent is not in its evidence)."""
+    path = mixed_example(tmp_path, {**LINKS, "keynote": "https://rooms.example.org/hall"})
+    toml = path.read_text(encoding="utf-8").replace(
+        'room = "keynote"\nthreshold = 0.75\n',
+        'room = "keynote"\nthreshold = 0.75\nevidence = ["webhook", "confirmed"]\n',
+        1,
+    )
+    path.write_text(toml, encoding="utf-8")
+    speed = 1.0
+    running = await serve(
+        path, redis_url=redis_url, speed=speed, start_at=start_so_that_now_is(65, speed)
+    )  # 10:05, five minutes into k1
+    live: Live = running.app[SERVICE].require_live()
+    planned = next(k for k in live.plan.keynotes if k.id == "k1")
+    attendee, clicker = planned.audience[0], planned.audience[1]
+    for pid in (attendee, clicker):
+        answer = await http.get(f"{running.base_url}/go/{live.token_of[pid]}")
+        assert answer.headers["Location"] == "https://rooms.example.org/hall"
+    here = await http.post(f"{running.base_url}/p/{live.token_of[attendee]}/here", json={})
+    assert here.status_code == 200 and here.json()["slot"] == "keynote-k1"
+    report = await http.get(f"{running.base_url}/api/v1/keynotes/k1/attendance", headers=AUTH)
+    body = report.json()
+    rows = {r["participant"]: r for r in body["rows"]}
+    assert (rows[attendee]["status"], rows[attendee]["evidence"]) == ("attended", "confirmed")
+    assert (rows[clicker]["status"], rows[clicker]["evidence"]) == ("absent", "sent")
+    assert body["presence"]["text"] == "1 confirmed, 2 sent"
+
+
+def test_the_agenda_and_its_calendar_show_the_link(tmp_path: Path) -> None:
+    from schedules.exports import agenda_ics
+    from schedules.planner import plan_rotation
+
+    programme = load_programme(mixed_example(tmp_path))
+    plan = plan_rotation(programme, seed=0)
+    pid = next(
+        p.id
+        for p in programme.participants
+        if any(s.room == "r7" and p.id in s.audience for r in plan.rounds for s in r.rooms)
+    )
+    text = agenda_ics(programme, plan, pid).decode()
+    unfolded = text.replace("\r\n ", "")
+    assert f"LOCATION:{LINKS['r7']}" in unfolded
+    assert f"Room 7: {LINKS['r7']}" in unfolded
+
+
+def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> None:
+    """The simulator sends no webhook for a room on a link (no platform would); people there
+    follow /go on arriving, and most press "I'm here" a minute later."""
+    from orchestrator.presence.simulator import due, link_steps
+    from rooms.links import JitsiConfig
+    from schedules.clock import ClockState
+    from schedules.planner import plan_rotation
+
+    programme = load_programme(mixed_example(tmp_path))
+    plan = plan_rotation(programme, seed=0)
+    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
+    live = Live.build(
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", JitsiConfig()
+    )
+    day = (live.timeline.starts - live.timeline.starts.resolution, live.timeline.ends)
+    hooks = due(live, *day)
+    linked_names = {live.room_names[r] for r in LINKS}
+    assert hooks and not [h for h in hooks if h["fqn"].split("/")[-1] in linked_names]
+    steps = link_steps(live, *day)
+    goes = [t for path, t in steps if path == "go"]
+    heres = [t for path, t in steps if path == "here"]
+    assert goes and 0.5 * len(goes) < len(heres) < len(goes)
+    owner = {t: p for p, t in tokens.items()}
+    assert all(
+        any(pl.room in LINKS for pl in live.days[owner[t]]) for t in goes
+    )  # only people with a link room
+    first = {t: steps.index(("go", t)) for t in heres}
+    assert all(first[t] < steps.index(("here", t)) for t in heres)  # /go before "I'm here"
+
+
+def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
+    """With the Jitsi feed live, a Jitsi room nobody is in raises its alerts; a room on a link
+    reports nobody, so its webhook counts are unknown (None), never 0, and raise no alert."""
+    from datetime import timedelta
+
+    from orchestrator.board_view import Feed, snapshot
+    from rooms.links import JitsiConfig
+    from schedules.clock import ClockState
+    from schedules.planner import plan_rotation
+
+    programme = load_programme(mixed_example(tmp_path))
+    plan = plan_rotation(programme, seed=0)
+    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
+    live = Live.build(
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", JitsiConfig()
+    )
+    now = live.timeline.rounds[0].start + timedelta(minutes=10)
+    state = snapshot(live, {}, now, Feed(True, 1.0, 300))
+    tiles = {t["room"]: t for t in state["tiles"]}
+    assert {a["kind"] for a in tiles["r1"]["alerts"]} == {"no-presenters", "empty"}
+    assert tiles["r1"]["live_audience"] == 0
+    for room in LINKS:
+        assert tiles[room]["alerts"] == []
+        assert tiles[room]["live_audience"] is None
+        assert tiles[room]["presenters_present"] is None
+        assert tiles[room]["link"] == LINKS[room]
