@@ -40,6 +40,7 @@ from orchestrator.notify.subscribers import programme_subscribers
 from orchestrator.presence.intake import Intake
 from orchestrator.presence.room_feed import Watch
 from orchestrator.presence.simulator import Simulator
+from orchestrator.purge import Purger
 from orchestrator.service import Service
 from orchestrator.settings import Settings
 from orchestrator.storage.keys import Keys
@@ -134,6 +135,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         )
         conductor.armers.append(mailer.arm_reminders)
         service.on_agenda_changed.append(mailer.agenda_changed)
+    conductor.armers.append(Purger(service, store, lambda: conductor.leader).arm)
     conductor.start()
 
     def refresh_both() -> None:

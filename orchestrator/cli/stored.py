@@ -171,9 +171,16 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
 def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.certificates import gather
+    from orchestrator.purge import record_export
 
     loaded = load_or_exit(programme)
-    made = on_stored_event(loaded, redis_url, data_dir, gather)
+    target = str(out.resolve())
+
+    async def write(live: Live, store: Store) -> list[Any]:
+        await record_export(store, target, "certificates")  # the purge lists it
+        return await gather(live, store)
+
+    made = on_stored_event(loaded, redis_url, data_dir, write)
     out.mkdir(parents=True, exist_ok=True)
     for item in made:
         (out / item.filename).write_bytes(item.pdf)
@@ -207,6 +214,7 @@ def links(
     """Every person's personal link, page and agenda, with their first place and time: one
     row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
     from orchestrator.links_table import FORMATS, link_rows
+    from orchestrator.purge import record_export
 
     chosen = required_base_url(base_url)
     if fmt == "xlsx" and out is None:
@@ -214,7 +222,11 @@ def links(
         sys.exit(2)
     loaded = load_or_exit(programme)
 
+    target = str(out.resolve()) if out is not None else ""
+
     async def table(live: Live, store: Store) -> bytes:
+        if target:
+            await record_export(store, target, "links")  # the purge lists it
         return FORMATS[fmt][0](link_rows(live, chosen))
 
     data = on_stored_event(loaded, redis_url, data_dir, table)
@@ -223,3 +235,26 @@ def links(
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(data.decode("utf-8-sig") if fmt == "csv" else data.decode(), nl=False)
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+@store_options
+def purge(programme: Path, dry_run: bool, redis_url: str | None, data_dir: Path) -> None:
+    """Remove every person's data from a running or stopped event for good: names, e-mail
+    addresses, tokens, clicks, mail records, comments; counts and scores stay, pseudonymous
+    (docs/privacy.md). The leader does it by itself once [privacy] retention_days are over."""
+    import os
+
+    from orchestrator.purge import purge as run_purge
+
+    loaded = load_or_exit(programme)
+    own = not (redis_url or os.environ.get("REDIS_URL"))
+
+    async def work(live: Live, store: Store) -> list[str]:
+        report = await run_purge(live, store, own, dry_run=dry_run, by="rota purge")
+        return report.lines()
+
+    for line in on_stored_event(loaded, redis_url, data_dir, work):
+        click.echo(line)

@@ -354,16 +354,17 @@ def anonymous_seat(person: Participant, anon: str) -> Participant:
 
 
 async def erase_records(
-    store: Store, people: list[tuple[Person, Participant]], everyone: bool = False
+    store: Store, people: list[tuple[Person, Participant | None]], everyone: bool = False
 ) -> None:
     """Every Redis record of the event without these people, each replaced by their seat
-    (see the module's docstring)."""
+    (see the module's docstring; None: someone not in the programme, who needs no seat)."""
     keys = store.keys
     scrubber = Scrubber((who for who, _ in people), everyone=everyone)
     salt = await store.room_salt()
     async with store.redis.pipeline(transaction=True) as pipe:
         for who, seat in people:
-            pipe.hset(keys.erased, erased_field(salt, who.id), seat_json(seat))
+            if seat is not None:
+                pipe.hset(keys.erased, erased_field(salt, who.id), seat_json(seat))
             pipe.hdel(keys.extra_participants, who.id)
             pipe.hdel(keys.tokens, who.id)
             if who.token:

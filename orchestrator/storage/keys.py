@@ -135,6 +135,7 @@ class Keys:
             self.state,
             self.room_events,
             self.presence,
+            self.purged,
             self.audit,
             self.broadcasts,
             self.scores,  # a rehearsal's scores, ratings and awards are not the real day's
@@ -164,6 +165,14 @@ class Keys:
     @property
     def extra_participants(self) -> str:  # hash: late arrival's id -> participant JSON
         return self._k("extra-participants")
+
+    @property
+    def purged(self) -> str:  # JSON {at, by}: this run's personal data was purged (run once)
+        return self._k("purged")
+
+    @property
+    def exports(self) -> str:  # hash: path of a file Rota wrote with personal data -> JSON
+        return self._k("exports")
 
     @property
     def erased(self) -> str:  # hash: keyed digest of an erased id -> its anonymous seat's JSON

@@ -169,6 +169,9 @@ class EmbeddedRedis:
             "appendonly yes\n"
             "appendfsync always\n"
             'save ""\n'
+            # plain commands, no RDB preamble: a rewritten file holds only what is stored now,
+            # uncompressed, so a grep over the folder finds whatever is left (the purge)
+            "aof-use-rdb-preamble no\n"
             "daemonize no\n"
             f"logfile {self.data_dir / 'redis.log'}\n"
         )

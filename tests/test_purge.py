@@ -1,0 +1,268 @@
+"""The purge: after a whole rehearsal of the bundled example (signed webhooks from simulated
+presence, the simulated jury's scores and comments, everyone's /go click, invitations through
+a real SMTP server, a links file written by `rota links`), `rota purge` on the stopped
+event's folder leaves no roster name, e-mail address, id or token in any file under it (the
+append-only file included), attendance figures are the same, and the old links answer 404.
+A dry run changes nothing. The leader's retention timer purges by itself at rehearsal speed."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.storage.scores import ScoreStore
+from schedules.scoring import Score
+from tests.builders import BASE_TOML, write_event
+from tests.conftest import AUTH, eventually, start_app
+from tests.mailbox import Inbox, mail_server
+from tests.test_mail import example_with_mail, invite
+from tests.test_participant_browser import start_so_that_now_is
+
+ROTA = str(Path(sys.executable).parent / "rota")
+SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
+SPEED = 900.0
+ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET}
+
+
+PERSONAL = ("participant", "name", "email", "institution", "country")
+
+
+@dataclass
+class Rehearsed:
+    programme: Path
+    data: Path
+    secrets: list[str]  # every roster id, name, e-mail address and personal token
+    tokens: list[str]
+    figures: dict[str, list[tuple[Any, ...]]]  # attendance rows without whose they are
+    links_file: Path
+
+
+def aggregate(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Attendance rows as figures: every value but who the person is, sorted."""
+    return sorted(
+        tuple(sorted((k, str(v)) for k, v in row.items() if k not in PERSONAL)) for row in rows
+    )
+
+
+async def attendance(base_url: str, live: Any) -> dict[str, list[tuple[Any, ...]]]:
+    figures = {}
+    async with httpx.AsyncClient(timeout=30) as http:
+        for r in live.timeline.rounds:
+            got = await http.get(f"{base_url}/api/v1/rounds/{r.index}/attendance", headers=AUTH)
+            figures[f"round {r.index}"] = aggregate(got.json()["rows"])
+        for k in live.timeline.keynotes:
+            got = await http.get(f"{base_url}/api/v1/keynotes/{k.id}/attendance", headers=AUTH)
+            figures[f"keynote {k.id}"] = aggregate(got.json()["rows"])
+    return figures
+
+
+async def figures_of_stopped(programme: Path, data: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """The attendance figures of a stopped event, served again (once every webhook is in)."""
+    running = await start_app(programme, data_dir=data, env=ENV, resume=True)
+    try:
+        return await attendance(running.base_url, running.app[SERVICE].require_live())
+    finally:
+        await running.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inbox]:
+    yield from mail_server(tmp_path_factory.mktemp("smtp"))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def rehearsed(smtp: Inbox, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator:
+    """The whole example day rehearsed at 900x into a data folder, then stopped."""
+    folder = tmp_path_factory.mktemp("rehearsal")
+    programme = example_with_mail(folder / "event", smtp.section())
+    data = folder / "var"
+    running = await start_app(
+        programme,
+        data_dir=data,
+        env=ENV,
+        simulate_presence=True,
+        speed=SPEED,
+        start_at=start_so_that_now_is(-1, speed=SPEED),
+    )
+    live = running.app[SERVICE].require_live()
+    code, _, err = await invite(programme, running.base_url, data)
+    assert code == 0, err
+    links_file = folder / "links.csv"
+    command = [ROTA, "links", str(programme), "--base-url", running.base_url]
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [*command, "--data-dir", str(data), "--out", str(links_file)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    async with httpx.AsyncClient(timeout=30) as http:
+        for token in live.token_of.values():
+            assert (await http.get(f"{running.base_url}/go/{token}")).status_code in (200, 302)
+    store = running.app[STORE]
+
+    async def ended() -> bool:
+        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
+
+    await eventually(ended, seconds=180, interval=0.5)
+    jurors = [p for p in live.programme.participants if p.role == "jury"][:2]
+    for juror, other in zip(jurors, reversed(jurors), strict=True):  # besides the simulated
+        comment = f"{juror.name} liked it; ask {other.email}"  # jury's (fewer under load)
+        await ScoreStore(store).save_score(Score(juror.id, "t1", {"impact": 3}, comment))
+    assert smtp.count() >= len(live.programme.participants) - 5, "invitations went out"
+    people = live.programme.participants
+    secrets = [v for p in people for v in (p.id, p.name, p.email) if v]
+    tokens = list(live.token_of.values())
+    await running.stop()
+    figures = await figures_of_stopped(programme, data)
+    yield Rehearsed(programme, data, secrets + tokens, tokens, figures, links_file)
+
+
+def copy_of(rehearsed: Rehearsed, tmp_path: Path) -> Path:
+    data = tmp_path / "var"
+    shutil.copytree(rehearsed.data, data, ignore=shutil.ignore_patterns("*.sock"))
+    return data
+
+
+def rota_purge(programme: Path, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [ROTA, "purge", str(programme), "--data-dir", str(data), *extra],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+def found_on_disk(data: Path, values: list[str]) -> set[tuple[str, str]]:
+    """(file, value) for every value found in the bytes of any file under the folder."""
+    found = set()
+    for path in data.rglob("*"):
+        if path.is_file() and not path.is_socket():
+            raw = path.read_bytes()
+            found |= {(path.name, v) for v in values if v.encode() in raw}
+    return found
+
+
+def appended_commands(before: bytes, after: bytes) -> list[bytes]:
+    """The names of the commands the append-only file gained (it may only have grown)."""
+    assert after.startswith(before)
+    tail, names = after[len(before) :].split(b"\r\n"), []
+    for i, line in enumerate(tail):
+        if line.startswith(b"*"):
+            names.append(tail[i + 2].upper())
+    return names
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_dry_run_counts_and_changes_nothing(rehearsed: Rehearsed, tmp_path: Path) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    before = (data / "appendonly.aof").read_bytes()
+    done = await asyncio.to_thread(rota_purge, rehearsed.programme, data, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "would remove (dry run: nothing changed):" in done.stdout
+    assert "room events naming a person" in done.stdout and "comments" in done.stdout
+    after = (data / "appendonly.aof").read_bytes()
+    assert set(appended_commands(before, after)) <= {b"SELECT", b"DEL"}  # keys that expired
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_after_the_purge_no_file_holds_a_name_address_id_or_token(
+    rehearsed: Rehearsed, tmp_path: Path
+) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    assert found_on_disk(data, rehearsed.secrets)  # the rehearsal wrote them all down
+    done = await asyncio.to_thread(rota_purge, rehearsed.programme, data)
+    assert done.returncode == 0, done.stderr
+    assert "disk: the append-only file was rewritten" in done.stdout
+    assert sorted(found_on_disk(data, rehearsed.secrets)) == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_purge_lists_the_files_rota_wrote(rehearsed: Rehearsed, tmp_path: Path) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    done = await asyncio.to_thread(rota_purge, rehearsed.programme, data, "--dry-run")
+    assert f"  {rehearsed.links_file.resolve()}  (links, " in done.stdout
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_after_the_purge_the_attendance_figures_are_the_same(
+    rehearsed: Rehearsed, tmp_path: Path
+) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    done = await asyncio.to_thread(rota_purge, rehearsed.programme, data)
+    assert done.returncode == 0, done.stderr
+    assert await figures_of_stopped(rehearsed.programme, data) == rehearsed.figures
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_after_the_purge_old_links_answer_404_and_the_board_works(
+    rehearsed: Rehearsed, tmp_path: Path
+) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    done = await asyncio.to_thread(rota_purge, rehearsed.programme, data)
+    assert done.returncode == 0, done.stderr
+    running = await start_app(rehearsed.programme, data_dir=data, env=ENV, resume=True)
+    try:
+        async with httpx.AsyncClient(timeout=30) as http:
+            for token in rehearsed.tokens[:10]:
+                assert (await http.get(f"{running.base_url}/go/{token}")).status_code == 404
+            assert (await http.get(f"{running.base_url}/api/v1/state", headers=AUTH)).is_success
+        shown = {p.name for p in running.app[SERVICE].require_live().programme.participants}
+        assert not shown & set(rehearsed.secrets)
+    finally:
+        await running.stop()
+
+
+RETENTION = """
+[privacy]
+controller = "Uni A"
+contact = "privacy@example.org"
+retention_days = 1
+"""
+FAST = 2400.0  # a day in 36 s
+
+
+async def test_the_retention_timer_purges_at_rehearsal_speed(serve, tmp_path: Path) -> None:
+    """The small day ends at 10:30; one day later, 30 event minutes from now, it is purged."""
+    programme = write_event(tmp_path, BASE_TOML + RETENTION)
+    now = 90 + 24 * 60 - 30  # minutes after nine
+    running = await serve(
+        programme,
+        data_dir=tmp_path / "var",
+        speed=FAST,
+        start_at=start_so_that_now_is(now, speed=FAST),
+    )
+    store = running.app[STORE]
+    live = running.app[SERVICE].require_live()
+    token = live.token_of["a1"]
+    assert not await store.redis.exists(store.keys.purged)
+
+    async def purged() -> bool:
+        return bool(await store.redis.exists(store.keys.purged))
+
+    await eventually(purged, seconds=30, interval=0.2)
+    assert (
+        await store.redis.hlen(store.keys.tokens) == 0
+        or token not in (await store.tokens()).values()
+    )
+    async with httpx.AsyncClient() as http:
+
+        async def gone() -> bool:  # once the leader has reloaded what it purged
+            return (await http.get(f"{running.base_url}/go/{token}")).status_code == 404
+
+        await eventually(gone, seconds=10)
+    journal = [f for _, f in await store.audit_after("0-0", 10_000) if f.get("kind") == "purge"]
+    assert journal == [{"kind": "purge", "by": "retention", "people": "8"}]
