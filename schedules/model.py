@@ -25,6 +25,8 @@ class Event:
     title: str
     timezone: str
     language: str = "en"
+    walking_minutes: int = 5  # on campus: the time to walk from room to room
+    checkin_networks: tuple[str, ...] = ()  # on-site check-in only from these (empty: any)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,9 +67,11 @@ class Rotation:
 class Room:
     id: str
     name: str
-    capacity: int
+    capacity: int  # the audience it holds: seats on campus plus online seats
     url: str = ""  # a plain link on any platform (Zoom, Teams, Meet, …); "": a Jitsi room
     jitsi_name: str = ""  # a fixed Jitsi room name; "": Rota makes a hard-to-guess one
+    onsite: str = ""  # where it is on campus ("Building A, room 2.14"); empty: online only
+    seats: int = 0  # on campus: the seats in the room (the rest of `capacity` is online)
 
     @property
     def linked(self) -> bool:
@@ -126,6 +130,7 @@ class Participant:
     keynotes: tuple[str, ...] = ()
     unavailable: frozenset[int] = frozenset()
     ntfy: str = ""
+    mode: Literal["online", "onsite"] = "online"  # onsite: on campus, in on-site rooms only
 
     @property
     def planned(self) -> bool:

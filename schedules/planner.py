@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from schedules import campus
 from schedules.context import Context, explain_infeasible, jury_duties
 from schedules.model import Programme
 from schedules.plan import (
@@ -379,10 +380,14 @@ def _apply_path(
 def plan_rotation(programme: Programme, seed: int = 0) -> Plan:
     """Plan the whole rotation, or raise PlanningError with the numbers that make it impossible."""
     ctx = Context.build(programme)
-    reasons = explain_infeasible(ctx)
-    if reasons:
-        raise PlanningError(reasons)
-    assign = _Planner(ctx, seed).run()
+    if campus.on_campus(programme):  # on-site and online seats: two rotations (campus.py)
+        ctx = campus.with_walks(ctx)
+        assign = campus.plan_pools(ctx, lambda sub: _Planner(sub, seed).run(), explain_infeasible)
+    else:
+        reasons = explain_infeasible(ctx)
+        if reasons:
+            raise PlanningError(reasons)
+        assign = _Planner(ctx, seed).run()
     plan = build_plan(ctx, assign, seed=seed, version=1)
     return replace(plan, stats=quality(programme, plan))
 

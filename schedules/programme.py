@@ -229,7 +229,14 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         return None
     sections = {k: v for k, v in data.items() if k in SECTIONS and k not in CORE}
     return Programme(
-        event=Event(event_id, event.get("title", event_id), tz_name, event.get("language", "en")),
+        event=Event(
+            event_id,
+            event.get("title", event_id),
+            tz_name,
+            event.get("language", "en"),
+            event.get("walking_minutes", 5),
+            tuple(event.get("checkin_networks", ())),
+        ),
         rotation=rotation,
         rooms=tuple(rooms),
         teams=tuple(teams),
@@ -350,15 +357,7 @@ def _rooms(r: _Reader) -> list[Room]:
             continue
         if room_id:
             seen[room_id] = line_of(r.lines, (*path, "id"))
-            rooms.append(
-                Room(
-                    room_id,
-                    values.get("name", room_id),
-                    values.get("capacity", 0),
-                    values.get("url", ""),
-                    values.get("jitsi_name", ""),
-                )
-            )
+            rooms.append(_room(room_id, values))
     _check_shared_links(r, rooms)
     return rooms
 
@@ -379,6 +378,17 @@ def _check_shared_links(r: _Reader, rooms: list[Room]) -> None:
             )
         else:
             first[room.url] = i
+
+
+def _room(room_id: str, values: dict[str, Any]) -> Room:
+    """`capacity` counts an on-site room's seats; with an online link, `online_capacity`
+    (default: as many again) adds its online seats."""
+    name, capacity = values.get("name", room_id), values.get("capacity", 0)
+    url, jitsi_name = values.get("url", ""), values.get("jitsi_name", "")
+    if not values.get("onsite"):
+        return Room(room_id, name, capacity, url, jitsi_name)
+    online = values.get("online_capacity", capacity) if url else 0
+    return Room(room_id, name, capacity + online, url, jitsi_name, values["onsite"], capacity)
 
 
 def _teams(r: _Reader) -> list[Team]:

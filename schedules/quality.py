@@ -6,6 +6,7 @@ from collections import Counter
 from statistics import mean
 from typing import Any
 
+from schedules import campus
 from schedules.context import Context, absence, jury_possible
 from schedules.model import Programme
 from schedules.plan import Plan
@@ -59,6 +60,7 @@ def violations(programme: Programme, plan: Plan) -> list[str]:
         for team, times in counts.items():
             if times > 1:
                 found.append(f"{pid} sees team {team} {times} times")
+    found.extend(campus.violations(programme, plan))
     ctx = Context.build(programme, tuple(t.id for t in plan.teams))
     need = programme.rotation.jury_per_team
     if need and jury_possible(ctx):

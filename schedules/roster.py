@@ -28,9 +28,11 @@ COLUMNS = (
     "keynotes",
     "unavailable",
     "ntfy",
+    "mode",
 )
 REQUIRED = ("id", "name", "role")
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+MODES = ("online", "onsite")
 NTFY_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -209,6 +211,10 @@ def _person(
     if ntfy and not NTFY_TOPIC.match(ntfy):
         error(f"{pid!r}: ntfy topic {ntfy!r} may hold only letters, digits, - and _")
         ntfy = ""
+    mode = cells.get("mode", "").lower() or "online"
+    if mode not in MODES:
+        error(f"{pid!r}: unknown mode {mode!r} (use online or onsite)")
+        mode = "online"
     return Participant(
         id=pid,
         name=cells.get("name", "") or pid,
@@ -223,4 +229,5 @@ def _person(
         keynotes=tuple(k for k in chosen if k in keynotes),
         unavailable=frozenset(unavailable),
         ntfy=ntfy,
+        mode="onsite" if mode == "onsite" else "online",
     )

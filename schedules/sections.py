@@ -8,6 +8,7 @@ values in it with their lines, and the package that uses the section reads the c
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator, Mapping
 from email.utils import parseaddr
 from pathlib import Path
@@ -27,6 +28,18 @@ LANGUAGES = (
 )  # the pages' languages (schedules.model re-exports)
 ID = Field(str, required=True)
 
+
+def _checkin_networks(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    for network in values["checkin_networks"]:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            yield (
+                "checkin_networks",
+                f'`checkin_networks`: {network!r} is not a network like "10.0.0.0/8"',
+            )
+
+
 EVENT = Table(
     "event",
     {
@@ -35,8 +48,13 @@ EVENT = Table(
         "timezone": Field(str, required=True),
         "language": Field(str, default="en", choices=LANGUAGES),
         "roster": Field(str),
+        "walking_minutes": Field(  # on campus: the time to walk between rooms (schedules/campus)
+            int, default=5, minimum=0, maximum=120, bound="`{key}` must be 0 to 120, not {value}"
+        ),
+        "checkin_networks": Field(list, default=[], items=str),
     },
     required=True,
+    rules=(_checkin_networks,),
 )
 
 ROTATION = Table(
@@ -96,6 +114,19 @@ def _room_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[s
             )
 
 
+def _onsite_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    """An on-site room's `capacity` counts its seats; online seats need an online link."""
+    if "onsite" in values and not values["onsite"].strip():
+        yield "onsite", '`onsite` names where the room is, e.g. "Building A, room 2.14"'
+    if values.get("onsite") and "capacity" not in values:
+        yield "", "an on-site room needs `capacity`: its seats"
+    if "online_capacity" in values and not (values.get("onsite") and values.get("url")):
+        yield (
+            "online_capacity",
+            "`online_capacity` counts the online seats of an on-site room with a `url`",
+        )
+
+
 ROOMS = Table(
     "rooms",
     {
@@ -106,9 +137,13 @@ ROOMS = Table(
         ),
         "url": Field(str, default=""),  # a plain link on any platform instead of a Jitsi room
         "jitsi_name": Field(str, default=""),  # a fixed Jitsi room name instead of a made one
+        "onsite": Field(str),  # where the room is on campus (schedules/campus.py)
+        "online_capacity": Field(
+            int, minimum=1, bound="room {id!r} needs an online_capacity above 0"
+        ),
     },
     array=True,
-    rules=(_room_rules,),
+    rules=(_room_rules, _onsite_rules),
 )
 
 TEAMS = Table(

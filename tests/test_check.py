@@ -254,6 +254,30 @@ TOML = [
         "[[notify]]",
     ),
     Case(
+        "`checkin_networks`: '10.0.0.0/33' is not a network like \"10.0.0.0/8\"",
+        'roster = "roster.csv"',
+        'roster = "roster.csv"\ncheckin_networks = ["10.0.0.0/33"]',
+        "checkin_networks",
+    ),
+    Case(
+        "`walking_minutes` must be 0 to 120, not -1",
+        'roster = "roster.csv"',
+        'roster = "roster.csv"\nwalking_minutes = -1',
+        "walking_minutes",
+    ),
+    Case(
+        '`onsite` names where the room is, e.g. "Building A, room 2.14"',
+        'name = "Room 2"',
+        'name = "Room 2"\nonsite = " "',
+        "onsite",
+    ),
+    Case(
+        "`online_capacity` counts the online seats of an on-site room with a `url`",
+        'name = "Room 2"',
+        'name = "Room 2"\nonsite = "Aula"\nonline_capacity = 5',
+        "online_capacity",
+    ),
+    Case(
         "`events` must be a list of texts, not 3",
         "",
         '[[notify]]\nkind = "ntfy"\nevents = ["round.*", 3]',
@@ -453,4 +477,15 @@ def test_a_keynote_room_too_small_for_everyone_is_a_warning(tmp_path: Path) -> N
     assert [str(p) for p in problems] == [
         f"{tmp_path / 'programme.toml'}:{line}: warning: keynote 'closing' expects 8 people "
         "but room 'aula' holds 5"
+    ]
+
+
+def test_the_roster_mode_is_online_or_onsite(tmp_path: Path) -> None:
+    csv = BASE_CSV.replace("keynotes,unavailable", "keynotes,unavailable,mode").replace(
+        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,on campus"
+    )
+    errors = _only_error(tmp_path, BASE_TOML, csv, {})
+    line = line_of(csv, "a3,")
+    assert errors == [
+        f"{tmp_path / 'roster.csv'}:{line}: 'a3': unknown mode 'on campus' (use online or onsite)"
     ]
