@@ -51,7 +51,18 @@ from orchestrator.streams.pages import Hub
 from orchestrator.streams.pubsub import Listener
 from orchestrator.tasks import cancel_all, supervised
 from orchestrator.transitions import Conductor
-from orchestrator.web import api, board, go, notify, ops, participant, results, scores, webhooks
+from orchestrator.web import (
+    api,
+    board,
+    checkin,
+    go,
+    notify,
+    ops,
+    participant,
+    results,
+    scores,
+    webhooks,
+)
 from orchestrator.web.edge import harden
 from schedules.model import Programme
 from schedules.programme import load_programme
@@ -207,6 +218,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
             *api.routes(),
             *webhooks.routes(),
             *board.routes(),
+            *checkin.routes(),
             *notify.routes(),
             *scores.routes(),
             *results.routes(),

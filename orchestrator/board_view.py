@@ -4,12 +4,13 @@ tested without a browser and is the same in every process."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any, TypeVar
 
+from orchestrator.checkin import door_tile
 from orchestrator.live import Live
 from schedules.evidence import Mark, summarise
 from schedules.plan import RoomSlot
@@ -59,9 +60,11 @@ def snapshot(
     feed: Feed,
     delivery_failures: int = 0,
     marks: Sequence[Mark] = (),
+    flagged: Mapping[tuple[str, str], int] | None = None,
 ) -> dict[str, Any]:
     """`present`: who the webhooks put in each room now; `marks`: the other presence sources
-    (sent, confirmed, checked-in), summarised per room with them."""
+    (sent, confirmed, checked-in), summarised per room with them; `flagged`: (slot, room) ->
+    check-ins at a door by people not planned there (shown apart, never as attendance)."""
     wall = live.clock.wall_time
     tz = live.programme.event.tz
 
@@ -165,6 +168,7 @@ def snapshot(
                 "next_round": following.index if following else None,
                 "next_expected": next_audience.get(slot.room) if following else None,
                 "alerts": tile_alerts,
+                **door_tile(live.programme, room, slot.audience, item.key, marks, flagged or {}),
             }
         )
 
@@ -364,6 +368,12 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
         failed = f": {fields['error']}" if outcome == "failed" and fields.get("error") else ""
         return (
             f"E-mail ({what}) to {_person(live, fields.get('participant', ''))}: {outcome}{failed}"
+        )
+    if kind == "checkin.flagged":
+        where = live.programme.room_name(fields.get("room", ""))
+        return (
+            f"{_person(live, fields.get('participant', ''))} checked in at {where}, where "
+            "they are not planned now (not counted as attendance)"
         )
     if kind == RUN_KIND:
         speed = float(fields.get("speed", "1") or 1)

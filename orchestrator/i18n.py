@@ -841,3 +841,99 @@ LINK_WORDS: dict[str, dict[str, str]] = {
 }
 for _language, _words in LINK_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)
+
+# On-site rooms: the walk on the participant page; the door screen and the phone's check-in.
+CAMPUS_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "walk": "On campus: {place}, about {minutes} min on foot",
+        "door_scan": "Scan to check in",
+        "door_new_code": "A new code every {seconds} s",
+        "checkin_title": "Check-in",
+        "checkin_ok": "You are checked in: {room}.",
+        "checkin_elsewhere": "Recorded, but you are expected elsewhere now: {place}.",
+        "checkin_nothing": "Recorded, but nothing is planned for you here now.",
+        "checkin_expired": "This code has expired. Scan the code on the screen again.",
+        "checkin_forged": "This is not a check-in code of this event.",
+        "checkin_network": "Check-in works only from the event's own network (the Wi-Fi in "
+        "the building).",
+        "checkin_no_session": "Open your personal link on this phone first (it is in your "
+        "invitation e-mail), then scan the code again.",
+    },
+    "de": {
+        "walk": "Vor Ort: {place}, etwa {minutes} Min. zu Fuß",
+        "door_scan": "Zum Einchecken scannen",
+        "door_new_code": "Alle {seconds} s ein neuer Code",
+        "checkin_title": "Check-in",
+        "checkin_ok": "Sie sind eingecheckt: {room}.",
+        "checkin_elsewhere": "Erfasst, aber Sie werden jetzt woanders erwartet: {place}.",
+        "checkin_nothing": "Erfasst, aber hier ist jetzt nichts für Sie geplant.",
+        "checkin_expired": "Dieser Code ist abgelaufen. Scannen Sie den Code auf dem "
+        "Bildschirm erneut.",
+        "checkin_forged": "Das ist kein Check-in-Code dieser Veranstaltung.",
+        "checkin_network": "Einchecken geht nur aus dem Netz der Veranstaltung (dem WLAN im "
+        "Gebäude).",
+        "checkin_no_session": "Öffnen Sie zuerst Ihren persönlichen Link auf diesem Handy "
+        "(er steht in Ihrer Einladungs-E-Mail) und scannen Sie den Code dann erneut.",
+    },
+    "fr": {
+        "walk": "Sur place : {place}, environ {minutes} min à pied",
+        "door_scan": "Scannez pour vous enregistrer",
+        "door_new_code": "Un nouveau code toutes les {seconds} s",
+        "checkin_title": "Enregistrement",
+        "checkin_ok": "Vous êtes enregistré·e : {room}.",
+        "checkin_elsewhere": "Enregistré, mais vous êtes attendu·e ailleurs : {place}.",
+        "checkin_nothing": "Enregistré, mais rien n'est prévu pour vous ici maintenant.",
+        "checkin_expired": "Ce code a expiré. Scannez à nouveau le code affiché à l'écran.",
+        "checkin_forged": "Ce n'est pas un code d'enregistrement de cet événement.",
+        "checkin_network": "L'enregistrement ne fonctionne que depuis le réseau de "
+        "l'événement (le Wi-Fi du bâtiment).",
+        "checkin_no_session": "Ouvrez d'abord votre lien personnel sur ce téléphone (il est "
+        "dans votre e-mail d'invitation), puis scannez à nouveau le code.",
+    },
+    "fi": {
+        "walk": "Paikan päällä: {place}, noin {minutes} min kävellen",
+        "door_scan": "Skannaa ja ilmoittaudu",
+        "door_new_code": "Uusi koodi {seconds} s välein",
+        "checkin_title": "Ilmoittautuminen",
+        "checkin_ok": "Olet ilmoittautunut: {room}.",
+        "checkin_elsewhere": "Kirjattu, mutta sinua odotetaan nyt muualla: {place}.",
+        "checkin_nothing": "Kirjattu, mutta sinulle ei ole nyt ohjelmaa täällä.",
+        "checkin_expired": "Koodi on vanhentunut. Skannaa näytön koodi uudelleen.",
+        "checkin_forged": "Tämä ei ole tämän tapahtuman ilmoittautumiskoodi.",
+        "checkin_network": "Ilmoittautuminen toimii vain tapahtuman verkosta (rakennuksen Wi-Fi).",
+        "checkin_no_session": "Avaa ensin henkilökohtainen linkkisi tällä puhelimella (se on "
+        "kutsusähköpostissasi) ja skannaa koodi sitten uudelleen.",
+    },
+    "pt": {
+        "walk": "No campus: {place}, cerca de {minutes} min a pé",
+        "door_scan": "Digitalize para fazer o check-in",
+        "door_new_code": "Um novo código a cada {seconds} s",
+        "checkin_title": "Check-in",
+        "checkin_ok": "Check-in feito: {room}.",
+        "checkin_elsewhere": "Registado, mas é esperado/a noutro sítio agora: {place}.",
+        "checkin_nothing": "Registado, mas não tem nada agendado aqui neste momento.",
+        "checkin_expired": "Este código expirou. Digitalize de novo o código do ecrã.",
+        "checkin_forged": "Este não é um código de check-in deste evento.",
+        "checkin_network": "O check-in só funciona a partir da rede do evento (o Wi-Fi do "
+        "edifício).",
+        "checkin_no_session": "Abra primeiro o seu link pessoal neste telemóvel (está no "
+        "e-mail de convite) e depois digitalize de novo o código.",
+    },
+    "nl": {
+        "walk": "Op de campus: {place}, ongeveer {minutes} min lopen",
+        "door_scan": "Scan om in te checken",
+        "door_new_code": "Elke {seconds} s een nieuwe code",
+        "checkin_title": "Inchecken",
+        "checkin_ok": "Je bent ingecheckt: {room}.",
+        "checkin_elsewhere": "Vastgelegd, maar je wordt nu ergens anders verwacht: {place}.",
+        "checkin_nothing": "Vastgelegd, maar hier staat nu niets voor je gepland.",
+        "checkin_expired": "Deze code is verlopen. Scan de code op het scherm opnieuw.",
+        "checkin_forged": "Dit is geen incheckcode van dit evenement.",
+        "checkin_network": "Inchecken kan alleen via het netwerk van het evenement (de wifi "
+        "in het gebouw).",
+        "checkin_no_session": "Open eerst je persoonlijke link op deze telefoon (die staat in "
+        "je uitnodigingsmail) en scan de code daarna opnieuw.",
+    },
+}
+for _language, _words in CAMPUS_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from orchestrator.i18n import translator
 from rooms.links import JitsiConfig, Person, mint, room_url
 from rooms.names import room_name
+from schedules.campus import campus_address
 from schedules.clock import ClockState
 from schedules.model import Participant, Programme
 from schedules.plan import Plan
@@ -202,7 +203,8 @@ class Live:
 
     def _redirect(self, token: str, participant: str, at: datetime) -> Redirect:
         place = self.where(participant, at).now
-        if place is None:
+        person = self.programme.participant_by_id[participant]
+        if place is None or campus_address(self.programme, person, place.room):  # on foot
             return Redirect(self.page_url(token), "page", _click_prefix(participant, "page"))
         return Redirect(
             self.join_url(place, participant), place.kind, _click_prefix(participant, place.room)

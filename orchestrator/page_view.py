@@ -22,6 +22,7 @@ from orchestrator.presence.sources import CONFIRM_AFTER, reports_presence
 from orchestrator.storage.store import stream_order
 from rooms.links import embed_room
 from schedules.agenda import agenda
+from schedules.campus import campus_address
 from schedules.whereabouts import Place
 
 
@@ -78,6 +79,9 @@ def place_json(
 ) -> dict[str, Any]:
     team = live.programme.team_by_id.get(place.team)
     keynote = live.programme.keynote_by_id.get(place.keynote)
+    person = live.programme.participant_by_id[participant]
+    onsite = campus_address(live.programme, person, place.room)  # walk there, no video
+    minutes = live.programme.event.walking_minutes
     return {
         "kind": place.kind,
         "room": place.room,
@@ -100,7 +104,9 @@ def place_json(
         "confirm_wall": None
         if reports_presence(live, place.room)
         else live.clock.wall_time(place.start + CONFIRM_AFTER).isoformat(),
-        "jitsi_room": embed_room(live.jitsi, live.room_names[place.room]),
+        "jitsi_room": "" if onsite else embed_room(live.jitsi, live.room_names[place.room]),
+        "onsite": onsite,
+        "walk": translator(words.language)("walk", place=onsite, minutes=minutes) if onsite else "",
         "jwt": live.jwt(place, participant),
         "label": live.describe(place, participant),
     }
@@ -199,7 +205,7 @@ def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> lis
             {
                 "when": words.span(start, end),
                 "what": what,
-                "where": item.room_name,
+                "where": item.where,
                 "link": item.link,
                 "project": item.project,
                 "past": end <= at,

@@ -90,6 +90,7 @@ class Settings:
     auth_window_seconds: float = 300.0
     client_timeout: float = 10.0  # to send a request's headers, or its body; idle keep-alive
     environ: dict[str, str] = field(default_factory=dict, repr=False)  # for [[notify]] secrets
+    checkin_seconds: float = 15.0  # a door screen's check-in code changes this often
     worker: str = ""  # "2/4" in a process started by `rota serve --workers 4`
 
     @property

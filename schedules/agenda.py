@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from schedules.campus import campus_address
 from schedules.model import Programme
 from schedules.plan import Plan
 
@@ -28,6 +29,12 @@ class AgendaItem:
     reason: str = ""
     plenary: bool = False  # a keynote for everyone: its title says what it is
     link: str = ""  # the room's plain link on another platform (Zoom, Teams, …), if it has one
+    onsite: str = ""  # on campus for this person: where the room is ("Building A, room 2.14")
+
+    @property
+    def where(self) -> str:
+        """The room, and on campus where it is."""
+        return f"{self.room_name}, {self.onsite}" if self.onsite else self.room_name
 
     @property
     def summary(self) -> str:
@@ -51,6 +58,7 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
         slot = plan.room_in_round(participant, rnd.index)
         if slot is not None and not _at_keynote(plan, keynote_ids, rnd.start, rnd.end):
             team = teams.get(slot.team)
+            here = campus_address(programme, person, slot.room)  # on campus: walk, no link
             kind: Kind = "presenting" if person.role == "presenter" else "audience"
             items.append(
                 AgendaItem(
@@ -63,7 +71,8 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
                     slot.team,
                     team.name if team else slot.team,
                     team.project if team else "",
-                    link=_link(programme, slot.room),
+                    link="" if here else _link(programme, slot.room),
+                    onsite=here,
                 )
             )
         elif rnd.index in away and not away[rnd.index].startswith("keynote"):
@@ -72,6 +81,7 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
             )
     for keynote in plan.keynotes_of(participant):
         details = programme.keynote_by_id.get(keynote.id)
+        there = campus_address(programme, person, keynote.room)
         items.append(
             AgendaItem(
                 "keynote",
@@ -83,7 +93,8 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
                 keynote=keynote.id,
                 title=details.title if details else keynote.id,
                 plenary=details.plenary if details else False,
-                link=_link(programme, keynote.room),
+                link="" if there else _link(programme, keynote.room),
+                onsite=there,
             )
         )
     return sorted(items, key=lambda i: (i.start, i.kind != "keynote"))

@@ -126,7 +126,10 @@ def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "
         details = [f"{item.team_name}: {item.project}"] if item.project else []
         if item.link:  # a room on another platform: the room's own link, for everyone to see
             details.append(f"{item.room_name}: {item.link}")
-        if link:
+        if item.onsite:  # on campus: the place, not a video link
+            event.add("location", item.where)
+            details = [item.where, *details, *([link] if link else [])]
+        elif link:
             event.add("url", link)
             event.add("location", link)
             details = [item.room_name, *details, link]

@@ -81,8 +81,8 @@ class Room:
     @property
     def reports_presence(self) -> bool:
         """Whether the platform says who is in the room (Jitsi webhooks); elsewhere people
-        confirm their presence themselves ("I'm here")."""
-        return not self.linked
+        confirm their presence themselves ("I'm here"), or check in at the door on campus."""
+        return not (self.linked or self.onsite)
 
 
 @dataclass(frozen=True)

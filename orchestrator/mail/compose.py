@@ -16,6 +16,7 @@ from orchestrator.i18n import translator
 from orchestrator.links_table import personal_urls
 from orchestrator.live import Live
 from orchestrator.mail.config import MailConfig
+from schedules.campus import campus_address
 from schedules.exports import agenda_ics
 from schedules.model import Participant
 
@@ -59,6 +60,8 @@ def first_item(live: Live, person: Participant, language: str) -> First | None:
     tz = live.programme.tz_of(person)
     local = place.start.astimezone(tz)
     name = live.programme.room_name(place.room)
+    if address := campus_address(live.programme, person, place.room):
+        name = f"{name}, {address}"
     if place.kind == "keynote":
         keynote = live.programme.keynote_by_id.get(place.keynote)
         name = f"{keynote.title} ({name})" if keynote else name

@@ -66,6 +66,11 @@
     if (t.next_round !== null) {
       figures.push(["Round " + t.next_round + " expected", count(t.next_expected), "next-expected"]);
     }
+    if (t.onsite) { // on campus: who checked in at the door (and who did so unplanned)
+      figures.push(["Checked in", t.checked_in + " / " + t.onsite_expected
+        + (t.checked_in_unplanned ? " (+" + t.checked_in_unplanned + " not planned here)" : ""),
+        "checked-in"]);
+    }
     figures.forEach(function (f) {
       var div = el("div", f[2]);
       div.appendChild(el("dt", "", f[0]));
@@ -73,6 +78,15 @@
       dl.appendChild(div);
     });
     li.appendChild(dl);
+    if (t.onsite) {
+      var place = el("p", "onsite", t.onsite + " · ");
+      var door = el("a", "door-link", "Door screen (QR check-in)");
+      door.href = t.checkin;
+      door.target = "_blank";
+      door.rel = "noopener";
+      place.appendChild(door);
+      li.appendChild(place);
+    }
     if (t.alerts.length) {
       var ul = el("ul", "tile-alerts");
       t.alerts.forEach(function (a) { ul.appendChild(el("li", a.severity, a.message)); });

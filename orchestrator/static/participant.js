@@ -295,9 +295,13 @@
     show("now-project", Boolean(n && n.project));
     text("now-until", view.until);
     show("now-until", Boolean(view.until));
+    text("now-walk", n && n.walk ? n.walk : ""); // on campus: where to walk, no video
+    show("now-walk", Boolean(n && n.walk));
+    text("next-walk", x && x.walk ? x.walk : "");
+    show("next-walk", Boolean(x && x.walk));
     var join = byId("join");
     if (join) {
-      show("join-line", Boolean(n) && !isLink(n)); // a link room has its own big button
+      show("join-line", Boolean(n) && !isLink(n) && !n.onsite); // a link room: its own button
       if (n) {
         join.textContent = fill(attr("join"), { room: n.room_name });
         join.href = n.join;

@@ -151,6 +151,14 @@ class Keys:
         return self._k("room-salt")
 
     @property
+    def checkin_secret(self) -> str:  # the HMAC key of the door screens' check-in codes
+        return self._k("checkin-secret")
+
+    @property
+    def checkins_flagged(self) -> str:  # hash: "slot|room|person" -> {"at", "expected"} (JSON)
+        return self._k("checkins-flagged")
+
+    @property
     def scores(self) -> str:  # hash: "juror|team" -> the juror's latest score's JSON
         return self._k("scores")
 

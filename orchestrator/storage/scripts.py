@@ -109,3 +109,10 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', '1000000', '*', 'kind', 'presence',
            'mark', ARGV[1], 'participant', ARGV[3], 'source', ARGV[4])
 return 1
 """
+
+# A flagged check-in is kept once per slot, room and person; its audit entry with the first.
+CHECKIN = """
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))
+return 1
+"""

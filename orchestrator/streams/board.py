@@ -16,6 +16,7 @@ from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
 from orchestrator.scoring_view import scoring_panel
 from orchestrator.service import Service
+from orchestrator.storage.checkins import FLAGGED_KIND, CheckinStore
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.streams.pages import Client, stamped
 
@@ -50,8 +51,11 @@ class BoardHub:
         self._last = ""
         self._wake = asyncio.Event()
         self.scored: set[tuple[str, str]] | None = None  # (juror, team); None: not read yet
+        self.flagged: dict[tuple[str, str], set[str]] = {}  # check-ins not planned there
+        self._flagged_read = False
         watch.listeners.append(self._journal)
         watch.listeners.append(self._scores)
+        watch.listeners.append(self._checkins)
 
     def state(self) -> dict[str, Any]:
         live = self.service.require_live()
@@ -64,6 +68,7 @@ class BoardHub:
             feed,
             self.delivery_failures,
             self.watch.marks(live),
+            {k: len(people) for k, people in self.flagged.items()},
         )
         if live.programme.scoring is not None and self.scored is not None:
             panel = scoring_panel(live, self.scored, now)
@@ -78,6 +83,20 @@ class BoardHub:
             stored = await ScoreStore(self.watch.store).scores()
             self.scored = {(s.juror, s.team) for s in stored}
 
+    async def load_checkins(self) -> None:
+        """The flagged door check-ins, read once; then the audit stream's entries keep them."""
+        if not self._flagged_read:
+            self._flagged_read = True
+            for check in await CheckinStore(self.watch.store).flagged():
+                self.flagged.setdefault((check.item, check.room), set()).add(check.participant)
+
+    def _checkins(self, entries: list[JournalEntry]) -> None:
+        for entry in entries:
+            fields = entry.fields
+            if self._flagged_read and fields.get("kind") == FLAGGED_KIND:
+                key = (fields.get("item", ""), fields.get("room", ""))
+                self.flagged.setdefault(key, set()).add(fields.get("participant", ""))
+
     def _scores(self, entries: list[JournalEntry]) -> None:
         if self.scored is None:
             return
@@ -91,6 +110,7 @@ class BoardHub:
         self.watch.attach()
         try:
             await self.load_scores()
+            await self.load_checkins()
             await self.watch.poll()
             if last_event_id:
                 missed = await self.watch.journal_since(last_event_id)

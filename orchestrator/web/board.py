@@ -141,6 +141,7 @@ async def events(request: web.Request, session: Session) -> web.StreamResponse:
 async def state(request: web.Request, session: Session) -> web.Response:
     board = request.app[BOARD]
     await board.load_scores()
+    await board.load_checkins()
     await board.watch.poll()  # nobody may be watching: catch up first
     return web.json_response(board.state(), headers={"Cache-Control": "no-store"})
 

@@ -7,6 +7,7 @@ from babel.dates import format_date
 
 from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
 from orchestrator.board_view import presenter_room
+from orchestrator.checkin import door_rooms
 from orchestrator.errors import NotFound
 from orchestrator.i18n import resolve, translator
 from orchestrator.live import Live
@@ -14,6 +15,7 @@ from orchestrator.page_view import fresh_broadcasts, page_view
 from orchestrator.presence.sources import confirm
 from orchestrator.streams.sse import stream
 from orchestrator.web.body import read_json
+from orchestrator.web.checkin import remember_person
 from orchestrator.web.pages import SECURITY_HEADERS, csp, not_found
 from orchestrator.web.scores import NO_STORE, audience_said, json_only, scoring_section
 from rooms.links import external_api, origin
@@ -67,7 +69,7 @@ async def page(request: web.Request) -> web.Response:
             rehearsal_speed=None if live.clock.is_real else live.clock.speed,
         )
     )
-    return web.Response(
+    response = web.Response(
         text=html,
         content_type="text/html",
         headers={
@@ -76,6 +78,9 @@ async def page(request: web.Request) -> web.Response:
             **SECURITY_HEADERS,
         },
     )
+    if door_rooms(live.programme):  # this phone may then check in at the doors on campus
+        remember_person(request, response, token)
+    return response
 
 
 async def events(request: web.Request) -> web.StreamResponse:
