@@ -30,6 +30,7 @@ from orchestrator.storage.sessions import Session
 from orchestrator.web.board import HEADERS, signed_in
 from orchestrator.web.clients import client_address
 from orchestrator.web.pages import SECURITY_HEADERS
+from schedules.campus import campus_address
 from schedules.evidence import Mark
 
 PERSON_COOKIE = "rota_person"
@@ -135,7 +136,9 @@ async def scan(request: web.Request) -> web.Response:
     if where.planned:
         return _page(request, 200, language, "ok", t("checkin_ok", room=room_name), page)
     if where.place:
-        message = t("checkin_elsewhere", place=programme.room_name(where.place))
+        address = campus_address(programme, person, where.place)
+        place = programme.room_name(where.place) + (f", {address}" if address else "")
+        message = t("checkin_elsewhere", place=place)
         return _page(request, 200, language, "elsewhere", message, page)
     return _page(request, 200, language, "nothing", t("checkin_nothing"), page)
 
