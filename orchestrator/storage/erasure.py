@@ -213,6 +213,7 @@ async def stored_keys(store: Store) -> Stored:
         keys.feedback: found.hashes,
         keys.mail: found.hashes,
         keys.presence: found.hashes,
+        keys.checkins_flagged: found.hashes,
     }
     plan = re.compile(re.escape(keys.plan(0)[:-1]) + r"\d+$")
     archive = re.compile(re.escape(keys.prefix) + r"archive:\d+:")
