@@ -99,7 +99,7 @@ def place_json(
         "start_text": words.when(place.start, dated),
         "end_text": words.when(place.end),
         "join": live.join_url(place, participant),
-        "link": live.link_of(place.room),  # a room on another platform: opened, not embedded
+        "link": "" if onsite else live.link_of(place.room),  # opened, not embedded
         # "I'm here" where the platform does not report presence, offered a minute in
         "confirm_wall": None
         if reports_presence(live, place.room)
