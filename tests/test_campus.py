@@ -106,6 +106,21 @@ def test_impossible_campus_days_say_why(onsite_rooms, onsite, reason) -> None:
     assert any(reason in r for r in caught.value.reasons), caught.value.reasons
 
 
+def walking_day(walking: int, offset: int) -> Programme:
+    """Five rounds from 09:00 (Berlin), 30 min each, in three on-site rooms; two people on
+    campus attend an online keynote of 30 min, `offset` minutes after 09:00."""
+    return campus_day(
+        onsite_rooms={0: (6, 0, ""), 1: (6, 0, ""), 2: (6, 0, "")},
+        onsite_people=2,
+        online_people=0,
+        teams=3,
+        rounds=5,
+        walking=walking,
+        keynotes=[(offset, 30)],
+        keynote_of_onsite=True,
+    )
+
+
 @pytest.mark.parametrize(
     ("walking", "offset", "free"),
     [
@@ -116,32 +131,12 @@ def test_impossible_campus_days_say_why(onsite_rooms, onsite, reason) -> None:
     ],
 )
 def test_rounds_next_to_an_online_keynote_are_left_for_walking(walking, offset, free) -> None:
-    """Rounds start at 09:00 (Berlin) and last 30 min; the on-site person attends an online
-    keynote `offset` minutes after 09:00."""
-    day = campus_day(
-        onsite_rooms={0: (6, 0, ""), 1: (6, 0, ""), 2: (6, 0, "")},
-        onsite_people=2,
-        online_people=0,
-        teams=3,
-        rounds=5,
-        walking=walking,
-        keynotes=[(offset, 30)],
-        keynote_of_onsite=True,
-    )
+    day = walking_day(walking, offset)
     assert set(campus.walks(day, day.participant_by_id["c0"])) == free
 
 
 def test_the_planner_leaves_the_walk_free() -> None:
-    day = campus_day(
-        onsite_rooms={0: (6, 0, ""), 1: (6, 0, ""), 2: (6, 0, "")},
-        onsite_people=2,
-        online_people=0,
-        teams=3,
-        rounds=5,
-        walking=10,
-        keynotes=[(60, 30)],
-        keynote_of_onsite=True,
-    )
+    day = walking_day(10, 60)
     plan = plan_rotation(day)
     assert violations(day, plan) == []
     away = {u.round: u.reason for u in plan.unassigned if u.participant == "c0"}
@@ -150,16 +145,7 @@ def test_the_planner_leaves_the_walk_free() -> None:
 
 
 def test_a_keynote_on_campus_needs_no_walk_off_campus() -> None:
-    day = campus_day(
-        onsite_rooms={0: (6, 0, ""), 1: (6, 0, "")},
-        onsite_people=2,
-        online_people=0,
-        teams=2,
-        rounds=4,
-        walking=10,
-        keynotes=[(60, 30)],
-        keynote_of_onsite=True,
-    )
+    day = walking_day(10, 60)
     hall = Room("hall0", "Hall", 50, onsite="Aula", seats=50)
     day = replace(day, rooms=(*day.rooms, hall))
     assert campus.walks(day, day.participant_by_id["c0"]) == {}
