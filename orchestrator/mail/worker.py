@@ -4,7 +4,6 @@ armed by the leader with the day's other timed jobs (orchestrator/transitions.py
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -79,8 +78,7 @@ class MailWorker:
         self.postman = Postman(config, self.records, backoff_scale)
 
     async def enqueue(self, jobs: list[dict[str, Any]]) -> int:
-        if jobs:
-            await self.store.redis.rpush(self.store.keys.mail_queue, *map(json.dumps, jobs))
+        await self.records.mail.enqueue(jobs)
         return len(jobs)
 
     async def invite(self, only: list[str] | None, resend: bool) -> int:
@@ -103,10 +101,9 @@ class MailWorker:
 
     async def run(self) -> None:
         while True:
-            found = await self.store.redis.blpop([self.store.keys.mail_queue], timeout=1)
-            if found is None:
+            job = await self.records.mail.take(wait=1)
+            if job is None:
                 continue
-            job = json.loads(found[1])
             live = self.service.require_live()
             work = job_for(live, self.config, live.base_url, job)
             if work is None:

@@ -1,6 +1,6 @@
 """Every Lua script Rota runs in Redis, each written once. A script makes a check and its
 writes one atomic step; the store objects register them (storage/store.py,
-storage/notifications.py)."""
+storage/notifications.py, storage/mail.py)."""
 
 # The lease is "instance:fence"; taking it bumps the fencing counter.
 ACQUIRE = """
@@ -75,6 +75,21 @@ return stored
 QUEUE_IDLE = """
 if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) return 1 end
 return 0
+"""
+
+# Claim a mail record for sending: not when it was sent (unless resending) and not while
+# another sender's claim is fresh.
+CLAIM_MAIL = """
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current then
+  local record = cjson.decode(current)
+  if record['status'] == 'sent' and ARGV[3] ~= '1' then return 0 end
+  if record['status'] == 'sending' and tonumber(record['claimed']) > tonumber(ARGV[4]) then
+    return 0
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
 """
 
 # A stream's entries from ARGV[2] on replaced by the ones given (id, field count, fields…),
