@@ -31,6 +31,27 @@ from schedules.timeline import Boundary
 log = logging.getLogger(__name__)
 
 
+def arm_at(
+    scheduler: AsyncIOScheduler,
+    job_id: str,
+    wall: datetime,
+    func: Callable[..., Awaitable[Any]],
+    args: list[Any],
+) -> None:
+    """One job at a wall-clock moment, replacing the job of that id (arming again moves it);
+    a moment passed while the loop was busy still runs, late and once."""
+    scheduler.add_job(
+        func,
+        "date",
+        run_date=wall,
+        args=args,
+        id=job_id,
+        replace_existing=True,
+        misfire_grace_time=None,
+        coalesce=True,
+    )
+
+
 def transition_data(live: Live, boundary: Boundary) -> dict[str, Any]:
     """The body of the transition as published and sent to the outbox."""
     data: dict[str, Any] = {
@@ -163,15 +184,12 @@ class Conductor:
             if due:
                 await self.fire_in_order(due, late=True)
             for at, ids in instants.items():
-                self.scheduler.add_job(
+                arm_at(
+                    self.scheduler,
+                    f"at:{at.isoformat()}",
+                    live.clock.wall_time(at),
                     self.fire_in_order,
-                    "date",
-                    run_date=live.clock.wall_time(at),
-                    args=[ids],
-                    id=f"at:{at.isoformat()}",
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                    coalesce=True,
+                    [ids],
                 )
             for armer in self.armers:
                 await armer(self.scheduler, live)

@@ -18,6 +18,7 @@ from orchestrator.mail.postman import Job, Postman
 from orchestrator.mail.records import MailRecords
 from orchestrator.service import Service
 from orchestrator.storage.store import Store
+from orchestrator.transitions import arm_at
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +131,12 @@ class MailWorker:
                 for pid, ahead in people
             ]
             if at > now:
-                scheduler.add_job(
+                arm_at(
+                    scheduler,
+                    f"mail-reminders:{at.isoformat()}",
+                    live.clock.wall_time(at),
                     self.enqueue,
-                    "date",
-                    run_date=live.clock.wall_time(at),
-                    args=[jobs],
-                    id=f"mail-reminders:{at.isoformat()}",
-                    replace_existing=True,
-                    misfire_grace_time=None,
-                    coalesce=True,
+                    [jobs],
                 )
         sent = {r.key for r in await self.records.all() if r.status == "sent"}
         late = []
