@@ -6,6 +6,7 @@
     ├── Unauthorised     401  no or wrong credentials (a `WWW-Authenticate` challenge)
     ├── Forbidden        403  credentials fine, this request is not allowed (cross-site)
     ├── NotFound         404  no such participant, keynote, round, subscriber, delivery
+    ├── TooSlow          408  the request's body did not arrive in time (the connection closes)
     ├── Conflict         409  the thing is in a state where this does not apply
     ├── TooMany          429  slow down; `Retry-After` when known
     ├── Unavailable      503  not now (not started, Redis away); `Retry-After` when known
@@ -82,6 +83,10 @@ class Forbidden(RotaError):
 
 class NotFound(RotaError):
     status = 404
+
+
+class TooSlow(RotaError):
+    status = 408
 
 
 class Conflict(RotaError):

@@ -18,7 +18,7 @@ from aiohttp import web, web_response
 from aiohttp.http_exceptions import HttpProcessingError
 
 from orchestrator.appkeys import SETTINGS
-from orchestrator.errors import Handler
+from orchestrator.errors import Handler, TooSlow, response
 from orchestrator.settings import Settings
 from orchestrator.web.pages import SECURITY_HEADERS, csp
 
@@ -52,11 +52,9 @@ async def body_deadline(request: web.Request, handler: Handler) -> web.StreamRes
         except TimeoutError:
             if not deadline.expired():
                 raise
-    response = web.json_response(
-        {"error": f"the request body did not arrive within {seconds:g} s"}, status=408
-    )
-    response.force_close()
-    return response
+    answer = response(TooSlow(f"the request body did not arrive within {seconds:g} s"))
+    answer.force_close()
+    return answer
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
