@@ -6,6 +6,7 @@ board saying which source saw whom."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from schedules.programme import check_programme, load_programme
 from tests.browser_kit import example_with
 from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, eventually
-from tests.test_board import board_client
+from tests.standin_jitsi import JaasStandIn
+from tests.test_board import SECRET, board_client
 from tests.test_participant_browser import start_so_that_now_is
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,10 +168,11 @@ async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
         assert seen["link"] > 0 and seen["jitsi"] > 0  # a mixed round, both kinds used
 
 
-async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0):  # type: ignore[no-untyped-def]
+async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0, **options):  # type: ignore[no-untyped-def]
     running = await serve(
         mixed_example(tmp_path),
         redis_url=redis_url,
+        **options,
         speed=speed,
         start_at=start_so_that_now_is(10, speed),  # 09:10: a minute and more into round 1
     )
@@ -387,3 +390,65 @@ def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
         assert tiles[room]["live_audience"] is None
         assert tiles[room]["presenters_present"] is None
         assert tiles[room]["link"] == LINKS[room]
+
+
+async def test_the_state_api_gives_link_rooms_no_false_zero(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    """With webhooks stored for a Jitsi room, a link room's `live_count` stays null and its
+    `presence` says who was sent."""
+    running, live, linked, _ = await _in_round_one(
+        serve, redis_url, tmp_path, env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET}
+    )
+    jaas = JaasStandIn(http, running.base_url, SECRET)
+    created = jaas.envelope("ROOM_CREATED", live.room_names["r1"], time.time(), {})
+    assert (await jaas.post(created)).status_code == 200
+    room = next(p.room for p in live.days[linked[0]] if p.round == 1)
+    await http.get(f"{running.base_url}/go/{live.token_of[linked[0]]}")
+    state = (await http.get(f"{running.base_url}/api/v1/state", headers=AUTH)).json()
+    rooms = {r["room"]: r for r in state["rooms"]}
+    assert rooms[room]["live_count"] is None and rooms[room]["presenters_present"] is None
+    assert rooms[room]["presence"]["text"] == "1 sent"
+    assert rooms["r1"]["live_count"] == 0  # a Jitsi room with the feed on: a real 0
+
+
+async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
+    """`rota attendance` on a stopped event's folder: the rows' strongest source, and the
+    keynote's presence by source (JSON; on stderr beside the CSV)."""
+    import asyncio
+    import subprocess
+    import sys
+
+    from tests.conftest import start_app
+
+    path = mixed_example(tmp_path / "event", {"keynote": "https://rooms.example.org/hall"})
+    data = tmp_path / "var"
+    running = await start_app(
+        path, data_dir=data, speed=1.0, start_at=start_so_that_now_is(65, 1.0)
+    )
+    live: Live = running.app[SERVICE].require_live()
+    planned = next(k for k in live.plan.keynotes if k.id == "k1")
+    listener = planned.audience[0]
+    await http.get(f"{running.base_url}/go/{live.token_of[listener]}")
+    assert (
+        await http.post(f"{running.base_url}/p/{live.token_of[listener]}/here", json={})
+    ).status_code == 200
+    await running.stop()  # the clicks are flushed on the way out
+    rota = str(Path(sys.executable).parent / "rota")
+    command = [rota, "attendance", str(path), "--keynote", "k1", "--data-dir", str(data)]
+    as_json = await asyncio.to_thread(
+        subprocess.run, [*command, "--format", "json"], capture_output=True, text=True, timeout=60
+    )
+    assert as_json.returncode == 0, as_json.stderr
+    import json
+
+    report = json.loads(as_json.stdout)
+    assert report["presence"]["text"] == "1 confirmed, 1 sent"
+    row = next(r for r in report["rows"] if r["participant"] == listener)
+    assert row["evidence"] == "confirmed"
+    assert row["status"] == "unknown"  # k1 counts webhooks only: a confirmation is not enough
+    as_csv = await asyncio.to_thread(
+        subprocess.run, command, capture_output=True, text=True, timeout=60
+    )
+    assert as_csv.returncode == 0
+    assert "presence: 1 confirmed, 1 sent" in as_csv.stderr

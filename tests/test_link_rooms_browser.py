@@ -16,7 +16,7 @@ from aiohttp import web
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.live import Live
-from tests.browser_kit import chromium, jitsi_standin
+from tests.browser_kit import axe_violations, chromium, describe_violations, jitsi_standin
 from tests.conftest import eventually, free_port
 from tests.test_link_rooms import mixed_example
 from tests.test_page_day_browser import watch_errors
@@ -100,6 +100,7 @@ async def test_link_rooms_open_in_one_named_tab_and_jitsi_rooms_are_embedded(
         assert await page.locator("#link-name").inner_text() == live.programme.room_name(first.room)
         assert await page.locator("#video").is_hidden()  # nothing embedded
         assert await page.locator("#join-line").is_hidden()  # the big button instead
+        assert describe_violations(await axe_violations(page)) == []
 
         await page.locator("#open-room").click()
         await eventually(lambda: len(popups) == 1, seconds=5)

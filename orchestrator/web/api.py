@@ -10,6 +10,7 @@ from aiohttp import web
 from orchestrator import actions
 from orchestrator.api_models import Invite, Replan, Replanned, Revoked, parse
 from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
+from orchestrator.board_view import presence
 from orchestrator.errors import Conflict, NotFound, Refused
 from orchestrator.links_table import FORMATS, link_rows
 from orchestrator.mail.worker import MailWorker
@@ -24,6 +25,7 @@ from orchestrator.presence.attendance import (
     rows_csv,
     rows_json,
 )
+from orchestrator.presence.sources import reports_presence, sent
 from orchestrator.privacy import export_person
 from orchestrator.service import change_from_request
 from orchestrator.streams.pages import whereabouts_json
@@ -39,21 +41,27 @@ async def state(request: web.Request) -> web.Response:
     current = live.timeline.current(now)
     shown = current.round or (len(live.plan.rounds) if current.kind == "after" else 1)
     live_round = live.timeline.rounds[shown - 1]
-    stored = in_event_time(live, await request.app[STORE].room_events())
+    store = request.app[STORE]
+    stored = in_event_time(live, await store.room_events())
     present = live_counts(live, stored.events, now)
     counted = bool(stored.events)  # without a presence feed a count is unknown (null), not 0
+    await request.app[CLICKS].flush()
+    marks = [*sent(live, await store.clicks()), *await store.marks()]
     rooms = []
     for slot in live.plan.round(shown).rooms:
         members = set(next(t.members for t in live.plan.teams if t.id == slot.team))
-        here = present.get(slot.room, set())
+        # a room on a plain link reports nobody: its count is unknown, never 0
+        reported = counted and reports_presence(live, slot.room)
+        here = present.get(slot.room, set()) if reported else set()
         rooms.append(
             {
                 "room": slot.room,
                 "team": slot.team,
                 "round": shown,
                 "expected_audience": len(slot.audience),
-                "live_count": len(here - members) if counted else None,
-                "presenters_present": bool(here & members) if counted else None,
+                "live_count": len(here - members) if reported else None,
+                "presenters_present": bool(here & members) if reported else None,
+                "presence": presence(marks, here, slot.room, live_round.key, members),
                 "starts": live_round.start.isoformat(),
                 "ends": live_round.end.isoformat(),
             }
@@ -61,6 +69,8 @@ async def state(request: web.Request) -> web.Response:
     keynotes = []
     for k in live.timeline.keynotes:
         planned = next(p for p in live.plan.keynotes if p.id == k.id)
+        reported = counted and k.running(now) and reports_presence(live, planned.room)
+        in_room = present.get(planned.room, set()) if reported else set()
         keynotes.append(
             {
                 "id": k.id,
@@ -70,9 +80,8 @@ async def state(request: web.Request) -> web.Response:
                 "running": k.running(now),
                 "expected_audience": len(planned.audience),
                 # the room may be shared: only while this keynote runs is it its audience
-                "live_count": len(present.get(planned.room, set()))
-                if counted and k.running(now)
-                else None,
+                "live_count": len(in_room) if reported else None,
+                "presence": presence(marks, in_room, planned.room, k.key),
             }
         )
     return web.json_response(
