@@ -452,3 +452,35 @@ async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
     )
     assert as_csv.returncode == 0
     assert "presence: 1 confirmed, 1 sent" in as_csv.stderr
+
+
+def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
+    from orchestrator.mail.compose import compose
+    from orchestrator.mail.config import MailConfig
+    from rooms.links import JitsiConfig
+    from schedules.clock import ClockState
+    from schedules.planner import plan_rotation
+
+    programme = load_programme(mixed_example(tmp_path))
+    plan = plan_rotation(programme, seed=0)
+    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
+    live = Live.build(
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", JitsiConfig()
+    )
+    config = MailConfig("127.0.0.1", 25, "none", "Rota <rota@example.org>")
+    linked = next(
+        p for p in programme.participants if any(pl.room == "r7" for pl in live.days[p.id])
+    )
+    elsewhere = next(
+        p
+        for p in programme.participants
+        if p.role == "audience" and not any(pl.room in LINKS for pl in live.days[p.id])
+    )
+    now = datetime.now(UTC)
+    mail = compose("invitation", live, linked, "https://rota.example.org", config, now)
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert f"Room 7: {LINKS['r7']}" in text
+    assert f'<a href="{LINKS["r7"]}">' in html
+    other = compose("invitation", live, elsewhere, "https://rota.example.org", config, now)
+    assert "rooms.example.org" not in other.get_body(("plain",)).get_content()
