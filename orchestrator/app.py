@@ -31,7 +31,6 @@ from orchestrator.appkeys import (
     TEMPLATES,
 )
 from orchestrator.clicks import ClickRecorder
-from orchestrator.errors import errors_as_json
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
 from orchestrator.metrics import Metrics
@@ -63,7 +62,7 @@ from orchestrator.web import (
     scores,
     webhooks,
 )
-from orchestrator.web.edge import harden
+from orchestrator.web.edge import guard_routes, harden
 from schedules.model import Programme
 from schedules.programme import load_programme
 
@@ -193,7 +192,7 @@ async def _close_streams(app: web.Application) -> None:
 
 
 def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024, middlewares=[errors_as_json])
+    app = web.Application(client_max_size=1024 * 1024)
     app[SETTINGS] = settings
     app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
     app[METRICS] = Metrics()
@@ -206,23 +205,25 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
     app.on_shutdown.append(_close_streams)
     harden(app)
     app.add_routes(
-        [
-            web.get("/go/{token}", go.go),
-            web.get("/p/{token}", participant.page),
-            web.get("/p/{token}/events", participant.events),
-            web.get("/p/{token}/agenda.ics", participant.calendar),
-            web.post("/p/{token}/here", participant.here),
-            web.get("/p/{token}/privacy", participant.privacy),
-            web.get("/healthz", ops.healthz),
-            web.get("/metrics", ops.metrics),
-            *api.routes(),
-            *webhooks.routes(),
-            *board.routes(),
-            *checkin.routes(),
-            *notify.routes(),
-            *scores.routes(),
-            *results.routes(),
-            web.static("/static", STATIC),
-        ]
+        guard_routes(
+            [
+                web.get("/go/{token}", go.go),
+                web.get("/p/{token}", participant.page),
+                web.get("/p/{token}/events", participant.events),
+                web.get("/p/{token}/agenda.ics", participant.calendar),
+                web.post("/p/{token}/here", participant.here),
+                web.get("/p/{token}/privacy", participant.privacy),
+                web.get("/healthz", ops.healthz),
+                web.get("/metrics", ops.metrics),
+                *api.routes(),
+                *webhooks.routes(),
+                *board.routes(),
+                *checkin.routes(),
+                *notify.routes(),
+                *scores.routes(),
+                *results.routes(),
+                web.static("/static", STATIC),
+            ]
+        )
     )
     return app

@@ -1,4 +1,4 @@
-"""Rota's error model: what went wrong, said once, mapped to HTTP in one middleware.
+"""Rota's error model: what went wrong, said once, mapped to HTTP in one place (`answer`).
 
     RotaError                 anything Rota refuses or cannot do (500 if it ever escapes)
     ├── Refused          400  the request is understood but not acceptable; the reason says why
@@ -22,7 +22,10 @@ The pure packages keep their own results, mapped here too: `schedules` raises `C
 and `PlanningError` (a change that cannot apply: 400) and `ScoreRefused` (with its own
 status: 400, 403, 404 or 409), `rooms` raises `MalformedWebhook` (400)
 and `WebhookRejected` (401). Every error answer is JSON `{"error": reason}`; the reason is
-written for the person who sent the request and never carries Python internals."""
+written for the person who sent the request and never carries Python internals.
+
+`web/edge.guard` wraps every route's handler (`guard_routes`, in `create_app`) and turns the
+errors in `MAPPED` into answers here; `/go`, the hot path, answers its own (see web/go.py)."""
 
 from __future__ import annotations
 
@@ -143,27 +146,25 @@ def response(error: RotaError) -> web.Response:
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+# what `answer` turns into an HTTP answer; anything else is a bug (a 500, logged by aiohttp)
+MAPPED = (
+    RedisConnectionError,
+    RedisTimeoutError,
+    RotaError,
+    ClockError,
+    PlanningError,
+    MalformedWebhook,
+    WebhookRejected,
+    ScoreRefused,
+)
 
-@web.middleware
-async def errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The one place an error becomes an HTTP answer."""
-    try:
-        return await handler(request)
-    except (RedisConnectionError, RedisTimeoutError) as exc:
+
+def answer(request: web.Request, exc: Exception) -> web.Response:
+    """The one place an error becomes an HTTP answer (`exc` is one of `MAPPED`)."""
+    error = from_domain(exc)
+    assert error is not None
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
         log.debug("%s %s: redis unavailable (%s)", request.method, request.path, exc)
-        error = from_domain(exc)
-        assert error is not None
-        return response(error)
-    except (
-        RotaError,
-        ClockError,
-        PlanningError,
-        MalformedWebhook,
-        WebhookRejected,
-        ScoreRefused,
-    ) as exc:
-        error = from_domain(exc)
-        assert error is not None
-        if error.status >= 500:
-            log.error("%s %s: %s", request.method, request.path, error.reason)
-        return response(error)
+    elif error.status >= 500:
+        log.error("%s %s: %s", request.method, request.path, error.reason)
+    return response(error)

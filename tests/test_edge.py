@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator.app import create_app
 from orchestrator.appkeys import SERVICE
-from tests.conftest import AUTH
+from orchestrator.settings import Settings
+from orchestrator.web.edge import UNGUARDED
+from tests.conftest import AUTH, EXAMPLE
 
 pytestmark = pytest.mark.slow
 SLOW = 200  # connections trickling a request one byte at a time
@@ -132,6 +135,8 @@ async def test_a_normal_request_after_an_idle_pause_is_answered(serve, redis_url
 
 
 PATHS = {
+    "redirect": ("/go/{token}", {}),
+    "no such link": ("/go/not-a-token", {}),
     "page": ("/p/{token}", {}),
     "calendar": ("/p/{token}/agenda.ics", {}),
     "json": ("/api/v1/state", AUTH),
@@ -155,6 +160,32 @@ async def test_every_answer_has_nosniff_a_csp_and_no_versions(serve, http, redis
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Server"] == "Rota"
+
+
+def test_every_route_is_guarded_but_go() -> None:
+    """Errors become JSON answers and bodies have a deadline because each handler is wrapped
+    (web/edge.guard_routes); a route added without it would answer 500s."""
+    app = create_app(Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": "x" * 32}))
+    bare = {
+        route.resource.canonical
+        for route in app.router.routes()
+        if route.resource is not None
+        and not route.resource.canonical.startswith("/static")
+        and not hasattr(route.handler, "__wrapped__")
+    }
+    assert bare == {"/go/{token}"}
+    assert len(UNGUARDED) == 1
+
+
+async def test_go_before_the_event_is_loaded_is_a_503(serve, http, redis_url) -> None:
+    """/go answers its own one error, as the error model would (it is not wrapped)."""
+    running = await serve(redis_url=redis_url)
+    token = a_token(running)
+    running.app[SERVICE].live = None
+    response = await http.get(f"{running.base_url}/go/{token}")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.json() == {"error": "the event has not started yet"}
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
 async def test_a_malformed_request_names_no_versions(serve, redis_url) -> None:

@@ -25,6 +25,11 @@ def csp(jitsi_origin: str = "") -> str:
     )
 
 
+CSP = "Content-Security-Policy"
+# An answer that sets its own CSP sets SECURITY_HEADERS too (web/edge.py relies on it).
+DEFAULT_SECURITY = {**SECURITY_HEADERS, CSP: csp()}
+
+
 def not_found(request: web.Request, language: str = "en") -> web.Response:
     t = translator(language)
     html = request.app[TEMPLATES].get_template("not_found.html").render(t=t)
@@ -32,5 +37,5 @@ def not_found(request: web.Request, language: str = "en") -> web.Response:
         status=404,
         text=html,
         content_type="text/html",
-        headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+        headers={"Cache-Control": "no-store", **DEFAULT_SECURITY},
     )
