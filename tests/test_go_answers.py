@@ -3,15 +3,19 @@ what `json.dumps` of the entries would write (the hot path builds neither)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import redis.asyncio as aioredis
 
-from orchestrator.clicks import ClickRecorder
+from orchestrator.clicks import ClickRecorder, _json_wall
 from orchestrator.live import Live, _click_prefix
 from orchestrator.metrics import Metrics
+from orchestrator.storage.keys import Keys
+from orchestrator.storage.store import Store
 from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.planner import plan_rotation
@@ -68,6 +72,25 @@ def test_click_entries_are_what_json_dumps_writes() -> None:
         [{"participant": pid, "to": to, "wall": round(wall, 3)} for pid, to, wall in entries]
     )
     assert ClickRecorder.encode(batch) == expected
+
+
+@pytest.mark.parametrize(
+    "wall", [1764088000.0, 1764088000.5, 1764088000.1005, 1764088000.9999, 1764088000.0004, 0.25]
+)
+def test_click_walls_are_what_json_dumps_writes(wall: float) -> None:
+    assert _json_wall(wall) == json.dumps(round(wall, 3))
+
+
+async def test_flushes_at_the_same_time_write_each_click_once(redis_url: str) -> None:
+    """The background loop and the attendance report (api.py) may flush at once."""
+    client = aioredis.Redis.from_url(redis_url)
+    clicks = ClickRecorder(Store(client, Keys("flushes")), Metrics())
+    for n in range(1200):
+        clicks.record((_click_prefix(f"p{n}", "r1"), 1764088000.0 + n))
+    await asyncio.gather(clicks.flush(), clicks.flush())
+    stored = await clicks.store.clicks()
+    await client.aclose()
+    assert sorted(c["participant"] for c in stored) == sorted(f"p{n}" for n in range(1200))
 
 
 def test_redirect_counts_are_exposed_as_a_counter() -> None:

@@ -37,7 +37,7 @@ async def go(request: web.Request) -> web.StreamResponse:
         counts["unknown"] += 1
         return not_found(request)
     counts[redirect.target] += 1
-    app[CLICKS].record(redirect.click, wall)
+    app[CLICKS].record((redirect.click, wall))
     headers = HEADERS.copy()
     headers[hdrs.LOCATION] = redirect.location
     return web.Response(status=302, headers=headers)
