@@ -146,6 +146,20 @@ def tree_cpu_seconds(pid: int) -> float:
     return sum(times.get(p, 0.0) for p in family)
 
 
+def settle(pid: int, share: float = 0.05, within: float = 90.0) -> float:
+    """Wait until `pid`'s process tree uses under `share` of a core over a second: Rota works
+    out every person's answer for the next time segment a few seconds after it starts (once
+    per segment, see orchestrator/answers.py), which would otherwise fall into the first run.
+    Returns the seconds waited."""
+    began = time.monotonic()
+    while time.monotonic() - began < within:
+        before = tree_cpu_seconds(pid)
+        time.sleep(1.0)
+        if tree_cpu_seconds(pid) - before < share:
+            break
+    return time.monotonic() - began
+
+
 @dataclass
 class Series:
     """Runs of several targets, alternated, and what to print about them."""

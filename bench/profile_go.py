@@ -4,7 +4,8 @@ bare aiohttp handler of bench/redirects.py under the same load, for comparison.
     .venv/bin/python bench/profile_go.py [--seconds 8] [--top 12]
     .venv/bin/python bench/profile_go.py --top-of RAW [REQUESTS]   # re-read a saved profile
 
-Event: `rota example --teams 50 --audience 6000`, round 1 running. For each server in turn,
+Event: `rota example --teams 50 --audience 6000`, round 1 running; Rota is profiled once it
+is idle (its warm-up of the next segment's answers done). For each server in turn,
 wrk (one thread, 64 connections) walks the real tokens while py-spy records the server at
 200 Hz. Printed per server: the functions with the most samples of their own ("self") and
 Rota's functions with everything they call ("inclusive"), each as a share of the samples and
@@ -23,7 +24,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from loadgen import Run, header, wrk
+from loadgen import Run, header, settle, wrk
 from support import BIN, example_event, start_rota, stop, tokens, wait_up
 
 PORT, BARE_PORT = 8781, 8782
@@ -145,6 +146,7 @@ def main() -> None:
     try:
         wait_up(f"http://127.0.0.1:{PORT}/healthz", healthy=True, seconds=120)
         wait_up(f"http://127.0.0.1:{BARE_PORT}/go/x", healthy=True)
+        settle(rota.pid)  # the warm-up of the next segment's answers done
         paths = work / "paths.txt"
         paths.write_text("".join(f"/go/{t}\n" for t in tokens(PORT)))
         measured = {}

@@ -8,7 +8,9 @@ the same headers. wrk (one thread, 64 keep-alive connections) walks the list of 
 tokens (`bench/lua/paths.lua`); the targets are measured alternately, `--rounds` times each:
 bare and Rota on the default asyncio loop, then both again on uvloop. Then a burst (issue 3):
 5,000 different tokens, one new connection each, spread over one second from the start of
-round 1 (raw asyncio streams: a latency figure, not a throughput one). Targets (issue 14):
+round 1 (raw asyncio streams: a latency figure, not a throughput one). Each Rota is measured
+once it is idle (its warm-up of the next segment's answers done: `loadgen.settle`), and round
+1 starts after the runs (10 minutes later with `--no-burst`). Targets (issue 14):
 Rota ≥ 0.85× the bare handler on the default loop, p99 under 20 ms, no errors.
 """
 
@@ -25,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from loadgen import Series, header, wrk
+from loadgen import Series, header, settle, wrk
 from support import example_event, percentile, start_rota, stop, tokens, wait_up
 
 BARE, ROTA = "bare aiohttp 302", "rota /go/{token}"
@@ -142,7 +144,10 @@ def main() -> None:
     programme = example_event(work / "event", 50, 6000)
     targets = [(loop, who) for loop in args.loops for who in ("bare", "rota")]
     sustained = len(targets) * args.rounds * (args.seconds + 0.5)
-    boundary = datetime.now(UTC) + timedelta(seconds=30 + sustained)
+    # round 1 starts after the runs (a boundary inside them would start the warm-up of the
+    # next segment's answers there); without the burst, well after
+    lead = 600 if args.no_burst else 60
+    boundary = datetime.now(UTC) + timedelta(seconds=lead + sustained)
     start_at = boundary.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None).isoformat()
     servers: list[subprocess.Popen[bytes]] = []
     pids: dict[tuple[str, str], int] = {}
@@ -168,6 +173,7 @@ def main() -> None:
             rota_port, bare_port = PORTS[loop]
             wait_up(f"http://127.0.0.1:{rota_port}/healthz", healthy=True)
             wait_up(f"http://127.0.0.1:{bare_port}/go/x", healthy=True)
+            settle(pids[loop, "rota"])  # the warm-up of the next segment done
         paths = {}
         for loop in args.loops:  # each Rota has its own Redis, so its own tokens
             people = tokens(PORTS[loop][0])

@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from loadgen import Run, Series, header, wrk
+from loadgen import Run, Series, header, settle, wrk
 from support import example_event, start_rota, stop, tokens, wait_up
 
 PORTS = {1: 8761, 2: 8762}
@@ -65,6 +65,8 @@ def main() -> None:
             paths[count].write_text("".join(f"/go/{t}\n" for t in tokens(port)))
         if len(PORTS) > 1:  # the second worker starts after the first: let it come up
             wait_up(f"http://127.0.0.1:{PORTS[2]}/healthz", healthy=True)
+        for server in servers.values():
+            settle(server.pid)  # the warm-up of the next segment's answers done
         series = Series("workers")
 
         def measure(target: str) -> Run:
