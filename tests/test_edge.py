@@ -162,6 +162,22 @@ async def test_every_answer_has_nosniff_a_csp_and_no_versions(serve, http, redis
     assert response.headers["Server"] == "Rota"
 
 
+async def test_a_body_drained_after_an_early_answer_logs_no_error(serve, redis_url, caplog) -> None:
+    """Refused (401) before its body arrived; the rest comes after the answer and is drained:
+    the body's deadline is over by then and must not be moved (it used to log a traceback)."""
+    running = await serve(redis_url=redis_url)
+    reader, writer = await asyncio.open_connection(*_host_port(running.base_url))
+    head, body = BODY_UNREAD
+    writer.write(head + body[:10])
+    assert b" 401 " in await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    writer.write(body[10:])
+    await writer.drain()
+    await asyncio.sleep(0.3)
+    writer.close()
+    await writer.wait_closed()
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+
+
 def test_every_route_is_guarded_but_go() -> None:
     """Errors become JSON answers and bodies have a deadline because each handler is wrapped
     (web/edge.guard_routes); a route added without it would answer 500s."""

@@ -87,12 +87,22 @@ def guard_routes(routes: Iterable[web.AbstractRouteDef]) -> list[web.AbstractRou
 async def _within_deadline(request: web.Request, handler: Handler) -> web.StreamResponse:
     seconds = request.app[SETTINGS].client_timeout
     async with asyncio.timeout(seconds) as deadline:
-        request.content.on_eof(lambda: deadline.reschedule(None))
+
+        def arrived() -> None:
+            # a handler that answered before the body ended (a 401, say) has left this block
+            # when aiohttp drains the rest: the deadline is over then
+            if not done and not deadline.expired():
+                deadline.reschedule(None)
+
+        done = False
+        request.content.on_eof(arrived)
         try:
             return await handler(request)
         except TimeoutError:
             if not deadline.expired():
                 raise
+        finally:
+            done = True
     late = response(TooSlow(f"the request body did not arrive within {seconds:g} s"))
     late.force_close()
     return late
