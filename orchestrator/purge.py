@@ -32,7 +32,7 @@ from orchestrator.storage.erasure import (
     erased_seats,
     stored_keys,
 )
-from orchestrator.storage.store import Store
+from orchestrator.storage.store import Store, received_at
 from schedules.model import Participant
 from schedules.retention import privacy_policy
 
@@ -252,7 +252,9 @@ async def purge(
 
 class Purger:
     """The leader's retention timer: armed with the day's transitions, at the event's end
-    plus `retention_days` on the run's clock (a rehearsal's too, at its speed); runs once."""
+    plus `retention_days` on the run's clock (a rehearsal's only with `--purge-in-rehearsal`,
+    then at its speed); runs once, also late (a restart after the date). A run that began
+    after that date (an old programme served anew) only says so."""
 
     def __init__(self, service: Service, store: Store, is_leader: Any) -> None:
         self.service = service
@@ -265,6 +267,16 @@ class Purger:
         if policy is None or await self.store.redis.exists(self.store.keys.purged):
             return
         due = live.clock.wall_time(policy.purge_at(live.timeline.ends))
+        if not live.clock.is_real and not self.service.settings.purge_in_rehearsal:
+            return  # the tokens are the real day's too: a rehearsal purges only when asked
+        first = answers.stream(await self.store.redis.xrange(self.store.keys.audit, count=1))
+        if first and due.timestamp() < received_at(first[0][0]):
+            log.warning(  # an old programme served anew: nothing of its day was live here
+                "the retention time of this event was over (%s) before this run began: "
+                "nothing is purged by itself; run `rota purge` (docs/privacy.md)",
+                due.isoformat(timespec="seconds"),
+            )
+            return
         scheduler.add_job(
             self.run,
             "date",

@@ -82,6 +82,7 @@ class Settings:
     notify_backoff_scale: float = 1.0  # multiplies the retry back-off (tests shorten it)
     mail_backoff_scale: float = 1.0  # the same for e-mail retries
     mail_in_rehearsal: bool = False  # reminders and change notes also during a rehearsal
+    purge_in_rehearsal: bool = False  # the retention timer also runs during a rehearsal
     notify_max_attempts: int = 7  # then a delivery is a dead letter
     notify_timeout: float = 10.0  # seconds for one delivery attempt
     # X-Forwarded-For is believed only from these (ROTA_TRUSTED_PROXIES / --trusted-proxy)

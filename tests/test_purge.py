@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -236,14 +237,15 @@ FAST = 2400.0  # a day in 36 s
 
 
 async def test_the_retention_timer_purges_at_rehearsal_speed(serve, tmp_path: Path) -> None:
-    """The small day ends at 10:30; one day later, 30 event minutes from now, it is purged."""
+    """The small day ends at 10:30; a day later, 120 event minutes (3 s) from now: purged."""
     programme = write_event(tmp_path, BASE_TOML + RETENTION)
-    now = 90 + 24 * 60 - 30  # minutes after nine
+    now = 90 + 24 * 60 - 120  # minutes after nine
     running = await serve(
         programme,
         data_dir=tmp_path / "var",
         speed=FAST,
         start_at=start_so_that_now_is(now, speed=FAST),
+        purge_in_rehearsal=True,
     )
     store = running.app[STORE]
     live = running.app[SERVICE].require_live()
@@ -266,3 +268,62 @@ async def test_the_retention_timer_purges_at_rehearsal_speed(serve, tmp_path: Pa
         await eventually(gone, seconds=10)
     journal = [f for _, f in await store.audit_after("0-0", 10_000) if f.get("kind") == "purge"]
     assert journal == [{"kind": "purge", "by": "retention", "people": "8"}]
+
+
+async def test_a_rehearsal_purges_only_when_asked(serve, tmp_path: Path) -> None:
+    """Its tokens are the real day's too: past the retention time, nothing is purged."""
+    programme = write_event(tmp_path, BASE_TOML + RETENTION)
+    now = 90 + 24 * 60 - 120  # minutes after nine: the purge is due in 3 s (120 event minutes)
+    running = await serve(
+        programme,
+        data_dir=tmp_path / "var",
+        speed=FAST,
+        start_at=start_so_that_now_is(now, speed=FAST),
+    )
+    store = running.app[STORE]
+    live = running.app[SERVICE].require_live()
+    due = live.timeline.ends + timedelta(days=1)
+
+    def past_due() -> bool:
+        return live.event_now() > due + timedelta(minutes=30)
+
+    await eventually(past_due)
+    await asyncio.sleep(0.5)  # a purge would have started by now
+    assert not await store.redis.exists(store.keys.purged)
+    assert await store.redis.hlen(store.keys.tokens) == 8
+
+
+async def test_an_old_programme_served_anew_is_not_purged_by_itself(
+    serve, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its day (2025) and retention were over before this run began: only a warning."""
+    programme = write_event(tmp_path, BASE_TOML + RETENTION)
+    running = await serve(programme, data_dir=tmp_path / "var")
+    store = running.app[STORE]
+
+    async def armed() -> bool:
+        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
+
+    await eventually(armed)
+    await asyncio.sleep(0.5)  # a purge due at once would have started by now
+    assert not await store.redis.exists(store.keys.purged)
+    assert "nothing is purged by itself; run `rota purge`" in caplog.text
+
+
+async def test_with_an_external_redis_the_operator_is_told_about_its_persistence(
+    serve, redis_url: str, tmp_path: Path
+) -> None:
+    programme = write_event(tmp_path, BASE_TOML + RETENTION)
+    running = await serve(programme, redis_url=redis_url, speed=60.0, start_at="now")
+    await running.stop()
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [ROTA, "purge", str(programme), "--redis", redis_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "disk: the append-only file was rewritten" in done.stdout  # the test Redis has one
+    assert "note: this Redis is not Rota's own" in done.stdout

@@ -116,6 +116,12 @@ from orchestrator.serving import log_with_event, serve_event
     is_flag=True,
     help="A rehearsal sends e-mail reminders and change notes too (to try [mail] out).",
 )
+@click.option(
+    "--purge-in-rehearsal",
+    is_flag=True,
+    help="A rehearsal purges everyone's personal data too once [privacy] retention_days after "
+    "its end are over, at its speed (to try it out: it deletes the real day's links too).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 @click.pass_context
 def serve(
@@ -140,6 +146,7 @@ def serve(
     workers: str,
     worker: str | None,
     mail_in_rehearsal: bool,
+    purge_in_rehearsal: bool,
     verbose: bool,
 ) -> None:
     """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API.
@@ -195,6 +202,7 @@ def serve(
         trusted_proxies=trusted_proxies,
         client_timeout=client_timeout,
         mail_in_rehearsal=mail_in_rehearsal,
+        purge_in_rehearsal=purge_in_rehearsal,
     )
 
 
