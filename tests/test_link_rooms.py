@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -128,7 +128,7 @@ def test_the_bundled_mixed_day_is_valid_and_mixed() -> None:
 
 # -- the running event ---------------------------------------------------------------------
 
-SPEED = 360.0  # a 30-minute round lasts 5 s
+SPEED = 180.0  # a 30-minute round lasts 10 s; its first 18 minutes (6 s) answer alike
 
 
 def _kind(location: str) -> str:
@@ -148,10 +148,12 @@ async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
     people = [p.id for p in live.programme.participants if p.role == "audience"]
     for index in (1, 2):
         item = live.timeline.rounds[index - 1]
-        middle = item.start + (item.end - item.start) / 2
-        wait = live.clock.wall_time(middle).timestamp() - datetime.now(UTC).timestamp()
+        # 10 minutes in: 18 more (6 s, on a busy machine too) before /go sends on
+        settled = item.start + timedelta(minutes=10)
+        wait = live.clock.wall_time(settled).timestamp() - datetime.now(UTC).timestamp()
         if wait > 0:
-            await eventually(lambda m=middle: live.event_now() >= m, seconds=wait + 2)
+            await eventually(lambda m=settled: live.event_now() >= m, seconds=wait + 2)
+        assert live.event_now() < item.end - timedelta(minutes=5), "too late to ask /go"
         seen: dict[str, int] = {"link": 0, "jitsi": 0}
         for pid in people:
             place = next((p for p in live.days[pid] if p.round == index), None)
@@ -367,8 +369,6 @@ def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> 
 def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
     """With the Jitsi feed live, a Jitsi room nobody is in raises its alerts; a room on a link
     reports nobody, so its webhook counts are unknown (None), never 0, and raise no alert."""
-    from datetime import timedelta
-
     from orchestrator.board_view import Feed, snapshot
     from rooms.links import JitsiConfig
     from schedules.clock import ClockState
