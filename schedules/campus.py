@@ -8,7 +8,8 @@ seats for the people with `mode = onsite`, one over the online seats for everyon
 person is in one of the two all day, so "nobody sees a team twice" holds across both; each is
 planned by the ordinary planner on a reduced `Context`, and the two assignments are merged.
 Rounds next to a keynote reached by a change of place (campus ↔ online) shorter than
-`walking_minutes` are left free for the walk.
+`walking_minutes` are left free for the walk; so are the rounds of an on-site person beyond
+the number of teams on campus.
 """
 
 from __future__ import annotations
@@ -96,14 +97,27 @@ def walks(programme: Programme, person: Participant) -> dict[int, str]:
 
 
 def with_walks(ctx: Context) -> Context:
-    """The context with the rounds kept free for walking marked unavailable."""
+    """The context with the rounds kept free for walking marked unavailable, and, for people
+    on campus who are there in more rounds than teams present on campus, the rounds beyond
+    (rotated from person to person, so the on-site rooms stay evenly filled): nobody sees a
+    team twice."""
     available = ctx.available.copy()
     reasons = dict(ctx.reasons)
+    on_site_teams = len(pools(ctx)[0].teams)
+    turn = 0
     for i, person in enumerate(ctx.people):
         for index, reason in walks(ctx.programme, person).items():
             if available[i, index - 1]:
                 available[i, index - 1] = False
                 reasons[(i, index - 1)] = reason
+        rounds = [int(r) for r in np.flatnonzero(available[i])]
+        surplus = len(rounds) - on_site_teams
+        if person.mode == "onsite" and on_site_teams and surplus > 0:
+            for j in range(surplus):  # round robin over everyone's free rounds
+                r = rounds[(turn + j) % len(rounds)]
+                available[i, r] = False
+                reasons[(i, r)] = "free: every team on campus seen"
+            turn += surplus
     return replace(ctx, available=available, reasons=reasons)
 
 

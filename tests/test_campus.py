@@ -183,3 +183,20 @@ def test_plans_keep_campus_people_on_campus(
     for person in day.participants:
         if person.mode == "onsite":
             assert all(day.room_by_id[r].onsite for r in rooms_of(plan, person.id))
+
+
+def test_rounds_beyond_the_teams_on_campus_are_free() -> None:
+    """Two teams on campus, four rounds: each on-site person sees both, and is free twice."""
+    day = campus_day(
+        onsite_rooms={0: (6, 0, ""), 1: (6, 0, "")}, onsite_people=6, online_people=0, rounds=4
+    )
+    plan = plan_rotation(day)
+    assert violations(day, plan) == []
+    for i in range(6):
+        assert sorted(rooms_of(plan, f"c{i}")) == ["r0", "r1"]
+        free = [u for u in plan.unassigned if u.participant == f"c{i}"]
+        assert [u.reason for u in free] == ["free: every team on campus seen"] * 2
+    per_round = [
+        sum(pid.startswith("c") for s in r.rooms for pid in s.audience) for r in plan.rounds
+    ]
+    assert per_round == [3, 3, 3, 3]  # the free rounds rotate: the rooms stay evenly filled

@@ -119,8 +119,9 @@ def test_two_rooms_on_one_link_are_a_warning(tmp_path: Path) -> None:
 def test_the_bundled_mixed_day_is_valid_and_mixed() -> None:
     programme, problems = check_programme(ROOT / "examples" / "mixed-day" / "programme.toml", {})
     assert programme is not None and problems == []
-    linked = {r.id for r in programme.rooms if r.linked}
+    linked = {r.id for r in programme.rooms if r.linked and not r.onsite}
     assert linked == {"r7", "r8"}
+    assert [(r.id, r.url != "") for r in programme.rooms if r.onsite] == [("r6", True)]
     assert {t.room for t in programme.teams} > linked  # Jitsi rooms and link rooms, mixed
     assert programme.keynote_by_id["k1"].evidence == ("confirmed", "checked-in", "webhook")
     assert programme.keynote_by_id["k2"].evidence == ("webhook",)  # the default
