@@ -77,6 +77,27 @@ def pools(ctx: Context) -> tuple[Pool, Pool]:
     )
 
 
+def seat_check(ctx: Context) -> Callable[[np.ndarray, int, int], bool] | None:
+    """For replanning on the day: whether person `i` may take a seat with team `t`, given a
+    round's column of the assignment (on-site people on campus seats only, online people on
+    online seats only, each kind counted apart); None when nobody is on campus."""
+    if not on_campus(ctx.programme):
+        return None
+    onsite_pool, online_pool = pools(ctx)
+    seats = {
+        True: dict(zip(onsite_pool.teams, onsite_pool.seats, strict=True)),
+        False: dict(zip(online_pool.teams, online_pool.seats, strict=True)),
+    }
+    on_site = np.array([p.mode == "onsite" for p in ctx.people], dtype=bool)
+
+    def fits(column: np.ndarray, i: int, t: int) -> bool:
+        mine = bool(on_site[i])
+        taken = int(((column == t) & (on_site == mine)).sum())
+        return taken < seats[mine].get(t, 0)
+
+    return fits
+
+
 def walks(programme: Programme, person: Participant) -> dict[int, str]:
     """Rounds (1-based) the person must leave free to walk to or from a keynote that is not
     where their rounds are (campus ↔ online) when the gap is shorter than the walking time."""

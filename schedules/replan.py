@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from schedules import campus
 from schedules.context import Context
 from schedules.model import Participant, Programme, Team
 from schedules.plan import Plan, PlannedRound
@@ -157,12 +158,17 @@ def _seat(ctx: Context, assign: np.ndarray, active: np.ndarray, i: int, r: int) 
     def seen(person: int) -> set[int]:
         return {int(t) for t in assign[person] if t >= 0}
 
+    fits = campus.seat_check(ctx)  # on campus: on-site and online seats apart
+
     def open_for(person: int) -> list[int]:
         taken = seen(person)
         return [
             t
             for t in range(teams)
-            if active[t, r] and counts[t] < ctx.capacity[t] and t not in taken
+            if active[t, r]
+            and counts[t] < ctx.capacity[t]
+            and t not in taken
+            and (fits is None or fits(assign[:, r], person, t))
         ]
 
     candidates = open_for(i)
@@ -181,6 +187,8 @@ def _seat(ctx: Context, assign: np.ndarray, active: np.ndarray, i: int, r: int) 
         (t for t in range(teams) if active[t, r] and t not in mine), key=lambda t: counts[t]
     ):
         for other in np.flatnonzero(assign[:, r] == full):
+            if fits is not None and ctx.people[other].mode != ctx.people[i].mode:
+                continue  # their seat is of the other kind
             for target in open_for(int(other)):
                 assign[other, r] = target
                 assign[i, r] = full

@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schedules import campus
-from schedules.model import Event, Programme, Room
+from schedules.model import Event, Participant, Programme, Room
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
+from schedules.replan import LateArrival, TeamDropout, replan
 from tests.programmes import make_programme
 
 
@@ -200,3 +201,27 @@ def test_rounds_beyond_the_teams_on_campus_are_free() -> None:
         sum(pid.startswith("c") for s in r.rooms for pid in s.audience) for r in plan.rounds
     ]
     assert per_round == [3, 3, 3, 3]  # the free rounds rotate: the rooms stay evenly filled
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        LateArrival(Participant("c99", "Late on campus", "audience", mode="onsite")),
+        TeamDropout("t0"),
+    ],
+    ids=["late-arrival-on-campus", "onsite-team-drops-out"],
+)
+def test_replanning_keeps_campus_people_on_campus(change) -> None:
+    day = campus_day(
+        onsite_rooms={0: (6, 8, "https://m.example.org/0"), 1: (6, 0, ""), 2: (6, 0, "")},
+        onsite_people=8,
+        online_people=2,  # online rooms nearly empty: the emptiest seats are not on campus
+        teams=5,
+        rounds=2,
+    )
+    result = replan(plan_rotation(day), change, frozen_before=2, programme=day)
+    assert violations(result.programme, result.plan) == []
+    for person in result.programme.participants:
+        if person.mode == "onsite":
+            rooms = rooms_of(result.plan, person.id)
+            assert all(result.programme.room_by_id[r].onsite for r in rooms), person.id
