@@ -16,6 +16,7 @@ from orchestrator.storage.erasure import without_erased
 from orchestrator.storage.store import Store, digest
 from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
+from schedules.campus import move_problem
 from schedules.clock import ClockState
 from schedules.model import Participant, Programme
 from schedules.plan import Plan, RoomSlot
@@ -245,6 +246,8 @@ class Service:
         capacity = live.programme.room_by_id[room].capacity
         if participant not in target.audience and len(target.audience) >= capacity:
             raise Refused(f"room {room!r} is full ({capacity} seats) in round {round_index}")
+        if problem := move_problem(live.programme, person, room, target.audience):
+            raise Refused(f"{problem} in round {round_index}")
         seen = {
             s.team
             for r in live.plan.rounds

@@ -14,7 +14,7 @@ the number of teams on campus.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -96,6 +96,26 @@ def seat_check(ctx: Context) -> Callable[[np.ndarray, int, int], bool] | None:
         return taken < seats[mine].get(t, 0)
 
     return fits
+
+
+def move_problem(
+    programme: Programme, person: Participant, room_id: str, audience: Sequence[str]
+) -> str:
+    """Why an organiser cannot move `person` into `room_id` (its audience now `audience`)
+    for want of a seat of their kind, or ""."""
+    room = programme.room_by_id[room_id]
+    if not on_campus(programme):
+        return ""
+    people = programme.participant_by_id
+    onsite = person.mode == "onsite"
+    kind = sum(1 for p in audience if p in people and (people[p].mode == "onsite") == onsite)
+    seats = room.seats if onsite and room.onsite else (0 if onsite else online_seats(room))
+    where = "on campus" if onsite else "online"
+    if not seats:
+        return f"{person.id} takes part {where} and room {room_id!r} has no seats {where}"
+    if person.id not in audience and kind >= seats:
+        return f"room {room_id!r} is full {where} ({seats} seats)"
+    return ""
 
 
 def walks(programme: Programme, person: Participant) -> dict[int, str]:

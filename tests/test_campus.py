@@ -225,3 +225,23 @@ def test_replanning_keeps_campus_people_on_campus(change) -> None:
         if person.mode == "onsite":
             rooms = rooms_of(result.plan, person.id)
             assert all(result.programme.room_by_id[r].onsite for r in rooms), person.id
+
+
+@pytest.mark.parametrize(
+    ("person", "room", "audience", "problem"),
+    [
+        ("c0", "r0", [], ""),
+        ("c0", "r3", [], "c0 takes part on campus and room 'r3' has no seats on campus"),
+        ("o0", "r1", [], "o0 takes part online and room 'r1' has no seats online"),
+        ("o0", "r0", [], ""),  # r0 has a link: online seats
+        ("c0", "r0", ["c1", "c2"], "room 'r0' is full on campus (2 seats)"),
+        ("o0", "r0", ["c1", "c2"], ""),  # the campus seats are full, the online ones are not
+    ],
+)
+def test_an_organiser_move_needs_a_seat_of_the_persons_kind(person, room, audience, problem):  # type: ignore[no-untyped-def]
+    day = campus_day(
+        onsite_rooms={0: (2, 5, "https://m.example.org/0"), 1: (4, 0, "")},
+        onsite_people=3,
+        online_people=1,
+    )
+    assert campus.move_problem(day, day.participant_by_id[person], room, audience) == problem
