@@ -22,7 +22,7 @@ from tests.test_link_rooms import mixed_example
 from tests.test_page_day_browser import watch_errors
 from tests.test_participant_browser import calls, start_so_that_now_is
 
-SPEED = 180.0  # a 30-minute round lasts 10 s
+SPEED = 120.0  # a 30-minute round lasts 15 s
 
 
 @asynccontextmanager
@@ -121,9 +121,9 @@ async def test_link_rooms_open_in_one_named_tab_and_jitsi_rooms_are_embedded(
         ]
 
         # the page stays open and counts down to the move, then asks for the click again
-        await page.locator("#moving").wait_for(state="visible", timeout=15_000)
+        assert (await page.locator("#next-in").inner_text()).strip()  # the countdown runs
         await eventually(
-            lambda: _opened(page, "no", live.programme.room_name(second.room)), seconds=15
+            lambda: _opened(page, "no", live.programme.room_name(second.room)), seconds=25
         )
         await page.locator("#open-room").click()
         await tab.wait_for_url(links[second.room], timeout=5_000)
