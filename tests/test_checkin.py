@@ -20,7 +20,7 @@ from orchestrator.checkin import (
     network_allowed,
     window_of,
 )
-from orchestrator.storage.checkins import CheckinStore
+from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
 from tests.browser_kit import chromium, example_with
@@ -248,6 +248,20 @@ async def test_a_check_in_elsewhere_is_recorded_and_flagged(
     await hub.load_checkins()
     tile = next(t for t in hub.state()["tiles"] if t["room"] == "r2")
     assert (tile["checked_in"], tile["checked_in_unplanned"]) == (0, 1)  # not attendance
+
+
+async def test_a_new_run_forgets_the_last_runs_flagged_check_ins(
+    serve, redis_url, tmp_path: Path
+) -> None:
+    """A rehearsal's flag must not survive into the next run: there the same person's check-in
+    elsewhere would be taken as already kept and get no journal line."""
+    running = await campus(serve, redis_url, tmp_path)
+    checkins = CheckinStore(running.app[STORE])
+    flagged = Flagged("round-1", "r2", "p1", "2025-03-27T08:05:00+00:00", "r1")
+    assert await checkins.flag(flagged)
+    await running.app[STORE].reset_run()
+    assert await checkins.flagged() == []
+    assert await checkins.flag(flagged)  # kept anew, with its journal line
 
 
 async def test_the_door_screen_is_for_organisers(serve, http, redis_url, tmp_path: Path) -> None:

@@ -135,6 +135,7 @@ class Keys:
             self.state,
             self.room_events,
             self.presence,
+            self.checkins_flagged,  # a rehearsal's flag would swallow the day's journal line
             self.purged,
             self.audit,
             self.broadcasts,
