@@ -846,6 +846,7 @@ for _language, _words in LINK_WORDS.items():
 CAMPUS_WORDS: dict[str, dict[str, str]] = {
     "en": {
         "walk": "On campus: {place}, about {minutes} min on foot",
+        "walk_scan": "At the door, scan the code on the screen with your phone to check in.",
         "door_scan": "Scan to check in",
         "door_new_code": "A new code every {seconds} s",
         "checkin_title": "Check-in",
@@ -861,6 +862,8 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
     },
     "de": {
         "walk": "Vor Ort: {place}, etwa {minutes} Min. zu Fuß",
+        "walk_scan": "Scannen Sie an der Tür den Code auf dem Bildschirm mit Ihrem Handy, "
+        "um einzuchecken.",
         "door_scan": "Zum Einchecken scannen",
         "door_new_code": "Alle {seconds} s ein neuer Code",
         "checkin_title": "Check-in",
@@ -877,6 +880,8 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
     },
     "fr": {
         "walk": "Sur place : {place}, environ {minutes} min à pied",
+        "walk_scan": "À la porte, scannez le code affiché à l'écran avec votre téléphone "
+        "pour vous enregistrer.",
         "door_scan": "Scannez pour vous enregistrer",
         "door_new_code": "Un nouveau code toutes les {seconds} s",
         "checkin_title": "Enregistrement",
@@ -892,6 +897,7 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
     },
     "fi": {
         "walk": "Paikan päällä: {place}, noin {minutes} min kävellen",
+        "walk_scan": "Skannaa ovella näytön koodi puhelimellasi ilmoittautuaksesi.",
         "door_scan": "Skannaa ja ilmoittaudu",
         "door_new_code": "Uusi koodi {seconds} s välein",
         "checkin_title": "Ilmoittautuminen",
@@ -906,6 +912,7 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
     },
     "pt": {
         "walk": "No campus: {place}, cerca de {minutes} min a pé",
+        "walk_scan": "À porta, digitalize com o telemóvel o código no ecrã para fazer o check-in.",
         "door_scan": "Digitalize para fazer o check-in",
         "door_new_code": "Um novo código a cada {seconds} s",
         "checkin_title": "Check-in",
@@ -921,6 +928,7 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
     },
     "nl": {
         "walk": "Op de campus: {place}, ongeveer {minutes} min lopen",
+        "walk_scan": "Scan bij de deur met je telefoon de code op het scherm om in te checken.",
         "door_scan": "Scan om in te checken",
         "door_new_code": "Elke {seconds} s een nieuwe code",
         "checkin_title": "Inchecken",

@@ -74,6 +74,14 @@ class Words:
         return f"{self.when(start)}–{self.time(end)}"
 
 
+def walk_text(language: str, onsite: str, minutes: int) -> str:
+    """Where to walk, and what to do at the door: scan its code to be counted there."""
+    if not onsite:
+        return ""
+    t = translator(language)
+    return f"{t('walk', place=onsite, minutes=minutes)}. {t('walk_scan')}"
+
+
 def place_json(
     live: Live, place: Place, participant: str, words: Words, dated: bool = False
 ) -> dict[str, Any]:
@@ -106,7 +114,7 @@ def place_json(
         else live.clock.wall_time(place.start + CONFIRM_AFTER).isoformat(),
         "jitsi_room": "" if onsite else embed_room(live.jitsi, live.room_names[place.room]),
         "onsite": onsite,
-        "walk": translator(words.language)("walk", place=onsite, minutes=minutes) if onsite else "",
+        "walk": walk_text(words.language, onsite, minutes),
         "jwt": live.jwt(place, participant),
         "label": live.describe(place, participant),
     }

@@ -5,7 +5,9 @@ from a screenshot by a phone (a second browser context), the board's count."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from orchestrator.checkin import (
     network_allowed,
     window_of,
 )
+from orchestrator.i18n import translator
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
@@ -262,6 +265,20 @@ async def test_a_new_run_forgets_the_last_runs_flagged_check_ins(
     await running.app[STORE].reset_run()
     assert await checkins.flagged() == []
     assert await checkins.flag(flagged)  # kept anew, with its journal line
+
+
+async def test_the_page_says_where_to_walk_and_to_scan_the_code_at_the_door(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    running = await campus(serve, redis_url, tmp_path)
+    live = running.app[SERVICE].require_live()
+    page = await http.get(f"{running.base_url}/p/{live.token_of[in_room_now(live, 'r1')]}")
+    assert page.status_code == 200
+    [language] = re.findall(r'<html lang="(\w+)">', page.text)
+    t = translator(language)
+    minutes = live.programme.event.walking_minutes
+    walk = f"{t('walk', place=ONSITE['r1'], minutes=minutes)}. {t('walk_scan')}"
+    assert html.escape(walk) in page.text
 
 
 async def test_the_door_screen_is_for_organisers(serve, http, redis_url, tmp_path: Path) -> None:
