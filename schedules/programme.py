@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from schedules.campus import online_seats
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
 from schedules.model import (
     Event,
@@ -220,6 +221,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         if participants or not roster.problems:  # an unreadable roster says so once, no more
             _check_people(r, roster_path, roster, teams, keynotes, rotation)
             _check_keynote_rooms(r, rooms, keynotes, participants)
+            _check_stranded_teams(r, rooms, teams, participants)
         if scoring is not None and not any(p.role == "jury" for p in participants):
             r.report(("scoring",), "[scoring] is set but the roster has no jury members", "warning")
     elif "event" in data:
@@ -534,6 +536,27 @@ def _check_keynote_rooms(
                 ("keynotes", index[keynote.id], "room"),
                 f"keynote {keynote.id!r} expects {plural(expected, 'person', 'people')} but "
                 f"room {keynote.room!r} holds {capacity[keynote.room]}",
+                "warning",
+            )
+
+
+def _check_stranded_teams(
+    r: _Reader, rooms: list[Room], teams: list[Team], people: tuple[Participant, ...]
+) -> None:
+    """A team in a room that is only on campus is seen only by people with `mode = onsite`:
+    with none of them (but its own) it would present to an empty room, jury and all."""
+    campus_only = {room.id for room in rooms if room.onsite and not online_seats(room)}
+    index = {room.get("id"): i for i, room in enumerate(_entries(r.data, ROOMS))}
+    for team in teams:
+        if team.room in campus_only and not any(
+            p.mode == "onsite" and p.team != team.id for p in people
+        ):
+            r.report(
+                ("rooms", index[team.room], "onsite"),
+                f"team {team.id!r} presents in room {team.room!r}, which is only on campus, "
+                "but nobody else in the roster comes to campus (`mode = onsite`): it would "
+                "have no audience and no jury all day. Give the people who come `mode = "
+                "onsite` in the roster, or give the room a `url` for online seats",
                 "warning",
             )
 

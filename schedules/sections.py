@@ -89,6 +89,11 @@ JITSI_ONLY = ("jitsi_name",)  # room options that only a Jitsi room can have
 def room_link_problem(url: str) -> str:
     """Why a room's `url` cannot be a room on some platform, or "": people follow it from
     `/go` and a page opens it, so it must be https and name a host."""
+    if any(char.isspace() or not char.isprintable() for char in url):
+        return (
+            "a room's link may not hold spaces or control characters, which no browser would "
+            f"follow as written: remove them (url = {url!r})"
+        )
     parts = urlsplit(url)
     if parts.scheme != "https":
         return f"a room's link must start with https:// (url = {url!r})"

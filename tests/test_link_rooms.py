@@ -64,6 +64,18 @@ CASES = [
     ),
     ("`url` must be text, not 5", ROOM_R1 + "\nurl = 5", "url ="),
     (
+        "a room's link may not hold spaces or control characters, which no browser would "
+        "follow as written: remove them (url = 'https://zoom.us/j/555 1234')",
+        ROOM_R1 + '\nurl = "https://zoom.us/j/555 1234"',
+        "url =",
+    ),
+    (
+        "a room's link may not hold spaces or control characters, which no browser would "
+        "follow as written: remove them (url = 'https://zoom.us/j/555\\t1234')",
+        ROOM_R1 + '\nurl = "https://zoom.us/j/555\\t1234"',
+        "url =",
+    ),
+    (
         "`jitsi_name` is a Jitsi option, but this room is a plain link (`url`): Rota sends "
         "people to the link as it is; keep one of the two",
         ROOM_R1 + '\nurl = "https://zoom.us/j/1"\njitsi_name = "our-room"',
@@ -485,3 +497,41 @@ def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
     assert f'<a href="{LINKS["r7"]}">' in html
     other = compose("invitation", live, elsewhere, "https://rota.example.org", config, now)
     assert "rooms.example.org" not in other.get_body(("plain",)).get_content()
+
+
+STRANDED = (
+    "team 't1' presents in room 'r1', which is only on campus, but nobody else in the roster "
+    "comes to campus (`mode = onsite`): it would have no audience and no jury all day. Give the "
+    "people who come `mode = onsite` in the roster, or give the room a `url` for online seats"
+)
+
+
+@pytest.mark.parametrize(
+    ("room", "onsite_person", "warned"),
+    [
+        ('onsite = "Building A, room 2.14"', "", True),
+        ('onsite = "Building A, room 2.14"', "p1", True),  # its own presenter is no audience
+        ('onsite = "Building A, room 2.14"', "a1", False),
+        (
+            'onsite = "Building A, room 2.14"\nurl = "https://zoom.us/j/1"\nonline_capacity = 5',
+            "",
+            False,
+        ),
+    ],
+    ids=["nobody-on-campus", "only-its-presenter", "someone-comes", "online-seats"],
+)
+def test_a_team_nobody_can_reach_is_warned_about(
+    tmp_path: Path, room: str, onsite_person: str, warned: bool
+) -> None:
+    toml = BASE_TOML.replace(ROOM_R1, ROOM_R1 + "\n" + room, 1)
+    rows = BASE_CSV.splitlines()
+    rows = [rows[0] + ",mode"] + [
+        row + (",onsite" if row.startswith(onsite_person + ",") and onsite_person else ",")
+        for row in rows[1:]
+    ]
+    path = write_event(tmp_path, toml=toml, csv="\n".join(rows) + "\n")
+    programme, problems = check_programme(path, {})
+    assert programme is not None, [str(p) for p in problems]
+    line = line_of(toml, "onsite =")
+    expected = [f"{path}:{line}: warning: {STRANDED}"] if warned else []
+    assert [str(p) for p in problems if "campus" in p.message] == expected
