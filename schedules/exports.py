@@ -64,9 +64,11 @@ def plan_table(programme: Programme, plan: Plan) -> str:
     stats = plan.stats
     lines += [
         "",
-        "audience per room  "
-        + "  ".join(f"r{r['round']}: {r['min']}/{r['mean']}/{r['max']}" for r in stats["rounds"])
-        + "  (min/mean/max)",
+        "audience per round "  # each round's rooms: min/mean/max of their audiences
+        + "; ".join(
+            f"round {r['round']}: {r['min']}/{r['mean']}/{r['max']}" for r in stats["rounds"]
+        )
+        + "  (min/mean/max over its rooms)",
     ]
     below = [
         f"round {r['round']}: {', '.join(r['below_min_audience'])}"

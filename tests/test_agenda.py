@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
 from tests.builders import BASE_TOML, write_event
+from tests.conftest import EXAMPLE
 
 
 def _events(data: bytes) -> list[icalendar.Event]:
@@ -82,3 +84,13 @@ def test_table_and_csv_exports(tmp_path: Path) -> None:
     seated = sum(len(s.audience) for r in plan.rounds for s in r.rooms)
     keynote = sum(len(k.audience) for k in plan.keynotes)
     assert len(rows) == 1 + seated + keynote
+
+
+def test_the_table_labels_its_per_round_audience_figures_as_rounds() -> None:
+    """The figures are per round (min/mean/max over its rooms): labelled r1… they read as
+    rooms, and the example has more rooms than rounds."""
+    programme = load_programme(EXAMPLE)
+    plan = plan_rotation(programme)
+    [line] = [x for x in plan_table(programme, plan).splitlines() if x.startswith("audience")]
+    labels = re.findall(r"(\w+ ?\d+): \d", line)
+    assert labels == [f"round {r.index}" for r in plan.rounds]
