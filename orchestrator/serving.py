@@ -79,17 +79,9 @@ def serve_event(
     # Under --workers every worker binds it with SO_REUSEPORT and the kernel spreads clients.
     sockets = _listen(settings.host, settings.port, reuse_port=bool(settings.worker))
     log_with_event(f"{programme.event.id} {settings.worker}".strip(), verbose)
-    logging.getLogger("orchestrator.cli").info(
-        "%s on %s:%s (pid %s, %s event loop)",
-        f"worker {settings.worker}" if settings.worker else "serving",
-        settings.host,
-        settings.port,
-        os.getpid(),
-        loop_name,
-    )
     app = create_app(settings, programme)
 
-    async def tell(app: web.Application) -> None:
+    def tell() -> None:
         live = app[SERVICE].require_live()
         chosen = app[SETTINGS]
         click.echo(f"\nRota is serving {programme.event.title!r} at {chosen.base_url}")
@@ -130,8 +122,19 @@ def serve_event(
             click.echo("  simulated people join and leave the rooms (a rehearsal feature)")
         click.echo("")
 
-    if not settings.worker or settings.worker.startswith("1/"):  # one banner per group
-        app.on_startup.append(tell)
+    def listening(_aiohttp_says: str) -> None:
+        """aiohttp's `print`, called once every site listens: only then do we say so (said
+        at startup, a first curl was refused for the seconds Redis and the plan took)."""
+        logging.getLogger("orchestrator.cli").info(
+            "%s on %s:%s (pid %s, %s event loop)",
+            f"worker {settings.worker}" if settings.worker else "serving",
+            settings.host,
+            settings.port,
+            os.getpid(),
+            loop_name,
+        )
+        if not settings.worker or settings.worker.startswith("1/"):  # one banner per group
+            tell()
 
     # A deep listen backlog: at a boundary thousands of people click at once, each on a new
     # connection; aiohttp's default of 128 turns that into one-second SYN retries.
@@ -139,7 +142,7 @@ def serve_event(
         web.run_app(
             app,
             sock=sockets,
-            print=None,
+            print=listening,
             shutdown_timeout=5,
             backlog=4096,
             loop=event_loop,

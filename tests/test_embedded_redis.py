@@ -104,3 +104,15 @@ def test_a_second_rota_on_the_same_folder_is_refused_in_one_line(
     assert f"another Rota (pid {first.process.pid}) already runs its Redis in" in log
     assert "Traceback" not in log
     assert httpx.get(f"{first.base_url}/healthz", timeout=5).status_code == 200
+
+
+def test_serving_on_is_said_once_the_port_takes_connections(rota_process, tmp_path: Path) -> None:
+    """An operator curls as soon as the log says so: it must not be refused."""
+    started = rota_process("--data-dir", str(tmp_path / "var"), "--start-at", "now", ready=False)
+    deadline = time.monotonic() + 60
+    while "serving on" not in started.log.read_text() and time.monotonic() < deadline:
+        assert started.process.poll() is None, started.log.read_text()
+        time.sleep(0.005)
+    answer = httpx.get(f"{started.base_url}/healthz", timeout=10)  # not "connection refused"
+    assert answer.status_code == 200
+    assert started.log.read_text().count("serving on") == 1
