@@ -176,3 +176,19 @@ def movable(live, index: int) -> tuple[str, str]:  # type: ignore[no-untyped-def
                 if other.team not in seen and len(other.audience) < capacity:
                     return person, other.room
     raise AssertionError("nobody can be moved in this plan")
+
+
+async def test_after_the_day_the_tiles_do_not_say_nobody_seen_yet(
+    serve, redis_url, tmp_path: Path
+) -> None:
+    programme = example_with(tmp_path, 'domain = "meet.example.org"')  # Jitsi rooms
+    running = await serve(
+        programme, redis_url=redis_url, speed=30.0, start_at=start_so_that_now_is(12 * 60)
+    )
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await log_in(page, running.base_url)
+        await page.locator("#clock-title", has_text="The day is over").wait_for(timeout=10_000)
+        shown = await page.locator("#tiles .presence dd").all_inner_texts()
+        assert shown, "no presence figures on the tiles"
+        assert set(shown) == {"ended: nobody in the room now"}

@@ -30,7 +30,10 @@
 
   // presence by its source, strongest first ("12 confirmed, 15 sent"); a plain link
   // reports nobody by itself, so its people are counted as sent, confirmed, checked in
-  function presenceText(p) { return p && p.text ? p.text : "nobody seen yet"; }
+  function presenceText(p, phase) { // once a slot has ended, nobody is in its room any more
+    if (p && p.text) { return p.text; }
+    return phase === "ended" ? "ended: nobody in the room now" : "nobody seen yet";
+  }
   function linkLine(url) {
     var p = el("p", "room-link", "Link: ");
     var a = el("a", "", url);
@@ -62,7 +65,7 @@
       ["Audience", count(t.live_audience) + " / " + t.expected_audience, "live-audience"],
       ["Presenters", count(t.presenters_present) + " / " + t.presenters_expected, "presenters"],
       ["Wrong room", count(t.wrong_room), "wrong-room"],
-      ["Presence", presenceText(t.presence), "presence"]];
+      ["Presence", presenceText(t.presence, t.phase), "presence"]];
     if (t.next_round !== null) {
       figures.push(["Round " + t.next_round + " expected", count(t.next_expected), "next-expected"]);
     }
@@ -118,7 +121,7 @@
     dl.appendChild(div);
     var seen = el("div", "presence");
     seen.appendChild(el("dt", "", "Presence"));
-    seen.appendChild(el("dd", "", presenceText(k.presence)));
+    seen.appendChild(el("dd", "", presenceText(k.presence, k.phase)));
     dl.appendChild(seen);
     li.appendChild(dl);
     if (k.link) { li.appendChild(linkLine(k.link)); }
