@@ -11,6 +11,7 @@ from pathlib import Path
 from orchestrator.appkeys import SERVICE
 from tests.browser_kit import chromium, example_with
 from tests.conftest import AUTH, eventually
+from tests.conftest import EXAMPLE as EXAMPLE_PATH
 from tests.standin_jitsi import JaasStandIn
 from tests.test_board_browser import ENV, SECRET, log_in
 from tests.test_participant_browser import start_so_that_now_is
@@ -192,3 +193,25 @@ async def test_after_the_day_the_tiles_do_not_say_nobody_seen_yet(
         shown = await page.locator("#tiles .presence dd").all_inner_texts()
         assert shown, "no presence figures on the tiles"
         assert set(shown) == {"ended: nobody in the room now"}
+
+
+async def test_the_strip_is_legible_on_a_phone(serve, redis_url, tmp_path: Path) -> None:
+    """At 390 px the strip scrolls sideways: every round's label whole, the now-line in view."""
+    running = await serve(EXAMPLE_PATH, redis_url=redis_url, start_at=start_so_that_now_is(15))
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 390, "height": 900})
+        await log_in(page, running.base_url)
+        await page.locator("#strip .block.round").first.wait_for(timeout=10_000)
+        labels = page.locator("#strip .block.round .label")
+        cut = await labels.evaluate_all(
+            "ls => ls.filter(l => l.scrollWidth > l.clientWidth).map(l => l.textContent)"
+        )
+        await page.locator("#strip").screenshot(path=str(tmp_path / "strip-390.png"))
+        assert cut == [], "round labels cut short"
+        assert await page.locator("#now-line").is_visible()
+        box = await page.locator("#strip").bounding_box()
+        line = await page.locator("#now-line").bounding_box()
+        assert box and line and box["x"] <= line["x"] <= box["x"] + box["width"]
+        await page.set_viewport_size({"width": 1366, "height": 900})  # a board: no scrolling
+        await page.locator("#strip").screenshot(path=str(tmp_path / "strip-1366.png"))
+        assert await page.locator("#strip").evaluate("s => s.scrollWidth <= s.clientWidth")

@@ -136,7 +136,11 @@
     var lanes = { round: el("div", "lane rounds"), "break": null, keynote: el("div", "lane keynotes") };
     lanes["break"] = lanes.round;
     var nowMs = Date.now() + offset;
-    box.replaceChildren(lanes.round, lanes.keynote);
+    // a track at least as wide as a board's strip: on a phone the strip scrolls sideways
+    // (to the now-line) instead of squeezing 30 minutes into "R.."
+    var track = el("div", "strip-track");
+    track.append(lanes.round, lanes.keynote);
+    box.replaceChildren(track);
     strip.items.forEach(function (item) {
       var lane = lanes[item.kind] || lanes.keynote;
       var phase = nowMs >= Date.parse(item.end_wall) ? " past"
@@ -156,8 +160,11 @@
     var line = el("div", "now-line");
     line.id = "now-line";
     line.appendChild(el("span", "", state.clock.local_time));
-    box.appendChild(line);
+    track.appendChild(line);
     placeNowLine();
+    if (box.scrollWidth > box.clientWidth) { // the now-line a third in from the left
+      box.scrollLeft = line.offsetLeft - box.clientWidth / 3;
+    }
   }
   function placeNowLine() {
     var line = document.getElementById("now-line");
