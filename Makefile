@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test bench lint clean screenshots
 
+# uv (from PyPI) installs the same packages in seconds where pip takes over a minute; pip
+# does it when uv cannot be had
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]' \
+	  || { $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[dev]'; }
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -21,11 +23,15 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-# the lint (ruff and mypy --strict on schedules/, rooms/, orchestrator/) runs before the tests
+# the lint (ruff and mypy --strict on schedules/, rooms/, orchestrator/) runs before the tests;
+# the tests on two workers (most of their time is waiting: rehearsals, processes, browsers),
+# one test file at a time per worker and every browser test on the same worker
+# (tests/conftest.py); PYTEST_WORKERS=0 runs them in one process
+PYTEST_WORKERS ?= 2
 test: lint $(AXE)
 	@sh scripts/ensure-chromium
 	@sh scripts/ensure-nginx
-	$(BIN)/pytest
+	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 
 screenshots: $(STAMP)
 	@sh scripts/ensure-chromium

@@ -264,3 +264,15 @@ async def eventually(check, seconds: float = 10, interval: float = 0.05):  # typ
             return last
         await asyncio.sleep(interval)
     raise AssertionError(f"condition not met within {seconds} s (last: {last!r})")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`make test` runs two pytest-xdist workers (`--dist loadgroup`): each test file stays on
+    one worker (its module-scoped fixtures are set up once), and the Chromium tests, whose
+    countdowns are timed, all run on the same worker, one browser at a time. Before xdist's
+    own hook, which reads these marks."""
+    for item in items:
+        module = getattr(item, "module", None)
+        group = "browser" if hasattr(module, "chromium") else item.path.name
+        item.add_marker(pytest.mark.xdist_group(group))
