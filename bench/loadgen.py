@@ -146,17 +146,17 @@ def tree_cpu_seconds(pid: int) -> float:
     return sum(times.get(p, 0.0) for p in family)
 
 
-def settle(pid: int, share: float = 0.05, within: float = 90.0) -> float:
-    """Wait until `pid`'s process tree uses under `share` of a core over a second: Rota works
-    out every person's answer for the next time segment a few seconds after it starts (once
-    per segment, see orchestrator/answers.py), which would otherwise fall into the first run.
-    Returns the seconds waited."""
+def settle(pid: int, share: float = 0.05, quiet: int = 7, within: float = 120.0) -> float:
+    """Wait until `pid`'s process tree has used under `share` of a core in each of `quiet`
+    seconds in a row: Rota works out every person's answers for the current time segment at
+    start and for the next one 5 s later (orchestrator/answers.py), which would otherwise
+    fall into the first run. Returns the seconds waited."""
     began = time.monotonic()
-    while time.monotonic() - began < within:
+    calm = 0
+    while calm < quiet and time.monotonic() - began < within:
         before = tree_cpu_seconds(pid)
         time.sleep(1.0)
-        if tree_cpu_seconds(pid) - before < share:
-            break
+        calm = calm + 1 if tree_cpu_seconds(pid) - before < share else 0
     return time.monotonic() - began
 
 
