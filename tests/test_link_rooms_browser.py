@@ -105,7 +105,7 @@ async def test_link_rooms_open_in_one_named_tab_and_jitsi_rooms_are_embedded(
         await page.locator("#open-room").click()
         await eventually(lambda: len(popups) == 1, seconds=5)
         tab = popups[0]
-        await tab.wait_for_url(links[first.room], timeout=5_000)
+        await tab.wait_for_url(links[first.room], timeout=15_000)
         assert await tab.evaluate("() => window.name") == "rota-room"
         assert await page.locator("#open-room").get_attribute("data-opened") == "yes"
 
@@ -126,7 +126,7 @@ async def test_link_rooms_open_in_one_named_tab_and_jitsi_rooms_are_embedded(
             lambda: _opened(page, "no", live.programme.room_name(second.room)), seconds=25
         )
         await page.locator("#open-room").click()
-        await tab.wait_for_url(links[second.room], timeout=5_000)
+        await tab.wait_for_url(links[second.room], timeout=15_000)
         await page.wait_for_timeout(300)
         assert len(popups) == 1  # the same named tab, reused
         assert [p for p in context.pages if p is not page] == [tab]
