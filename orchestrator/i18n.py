@@ -659,8 +659,9 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
         "privacy_contact": "Contact:",
         "privacy_purpose": "Why it is kept:",
         "privacy_stored": "What is stored: your name, e-mail address and institution, your "
-        "personal link, when you joined and left the video rooms, the links you followed and, "
-        "on the jury or in the audience, the scores and comments you gave.",
+        "personal link, when you joined and left the video rooms, your “I'm here” presses "
+        "and door check-ins, the links you followed and, on the jury or in the audience, the "
+        "scores and comments you gave.",
         "privacy_retention": "It is deleted {days} days after the event ends (on {date}). "
         "What remains are counts that name nobody.",
         "privacy_rights": "You may ask for a copy of your data or for its erasure at any time.",
@@ -676,8 +677,9 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
         "privacy_contact": "Kontakt:",
         "privacy_purpose": "Wozu sie gespeichert werden:",
         "privacy_stored": "Was gespeichert wird: Ihr Name, Ihre E-Mail-Adresse und Hochschule, "
-        "Ihr persönlicher Link, wann Sie die Videoräume betreten und verlassen haben, die "
-        "Links, denen Sie gefolgt sind, und, in der Jury oder im Publikum, Ihre Bewertungen "
+        "Ihr persönlicher Link, wann Sie die Videoräume betreten und verlassen haben, Ihre "
+        "„Ich bin da“-Klicks und Check-ins an der Tür, die Links, denen Sie gefolgt sind, "
+        "und, in der Jury oder im Publikum, Ihre Bewertungen "
         "und Kommentare.",
         "privacy_retention": "Sie werden {days} Tage nach dem Ende der Veranstaltung gelöscht "
         "(am {date}). Es bleiben nur Zahlen, die niemanden nennen.",
@@ -696,7 +698,8 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
         "privacy_purpose": "Miksi niitä säilytetään:",
         "privacy_stored": "Mitä tallennetaan: nimesi, sähköpostiosoitteesi ja oppilaitoksesi, "
         "henkilökohtainen linkkisi, milloin liityit videohuoneisiin ja poistuit niistä, "
-        "avaamasi linkit sekä tuomaristossa tai yleisössä antamasi arviot ja kommentit.",
+        "”Olen paikalla” -painalluksesi ja sisäänkirjautumisesi ovella, avaamasi linkit sekä "
+        "tuomaristossa tai yleisössä antamasi arviot ja kommentit.",
         "privacy_retention": "Ne poistetaan {days} päivää tapahtuman päättymisen jälkeen "
         "({date}). Jäljelle jää vain lukumääriä, joista ketään ei voi tunnistaa.",
         "privacy_rights": "Voit milloin tahansa pyytää kopion tiedoistasi tai niiden poistamista.",
@@ -713,7 +716,8 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
         "privacy_purpose": "Pourquoi elles sont conservées :",
         "privacy_stored": "Ce qui est enregistré : votre nom, votre adresse e-mail et votre "
         "établissement, votre lien personnel, quand vous êtes entré dans les salles vidéo et "
-        "les avez quittées, les liens que vous avez suivis et, dans le jury ou le public, les "
+        "les avez quittées, vos clics sur « Je suis là » et vos enregistrements à la porte, "
+        "les liens que vous avez suivis et, dans le jury ou le public, les "
         "notes et commentaires que vous avez donnés.",
         "privacy_retention": "Elles sont effacées {days} jours après la fin de l'événement "
         "(le {date}). Il ne reste que des chiffres qui ne nomment personne.",
@@ -731,8 +735,9 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
         "privacy_contact": "Contact:",
         "privacy_purpose": "Waarom ze worden bewaard:",
         "privacy_stored": "Wat wordt opgeslagen: je naam, e-mailadres en instelling, je "
-        "persoonlijke link, wanneer je de videoruimtes binnenkwam en verliet, de links die je "
-        "volgde en, in de jury of het publiek, de beoordelingen en opmerkingen die je gaf.",
+        "persoonlijke link, wanneer je de videoruimtes binnenkwam en verliet, je klikken op "
+        "‘Ik ben er’ en check-ins bij de deur, de links die je volgde en, in de jury of het "
+        "publiek, de beoordelingen en opmerkingen die je gaf.",
         "privacy_retention": "Ze worden {days} dagen na het einde van het evenement gewist "
         "(op {date}). Wat overblijft zijn aantallen die niemand noemen.",
         "privacy_rights": "Je kunt altijd een kopie van je gegevens of het wissen ervan vragen.",
@@ -748,7 +753,8 @@ PRIVACY_WORDS: dict[str, dict[str, str]] = {
         "privacy_contact": "Contacto:",
         "privacy_purpose": "Porque são guardados:",
         "privacy_stored": "O que é guardado: o seu nome, endereço de e-mail e instituição, o "
-        "seu link pessoal, quando entrou e saiu das salas de vídeo, os links que seguiu e, no "
+        "seu link pessoal, quando entrou e saiu das salas de vídeo, os seus cliques em "
+        "“Estou aqui” e check-ins à porta, os links que seguiu e, no "
         "júri ou no público, as avaliações e comentários que deu.",
         "privacy_retention": "São apagados {days} dias depois do fim do evento (a {date}). "
         "Ficam apenas contagens que não identificam ninguém.",
