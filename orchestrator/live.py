@@ -89,6 +89,8 @@ class Live:
         jitsi: JitsiConfig,
     ) -> Live:
         timeline = Timeline.build(plan, clock)
+        seats = {p.id for p in programme.participants if p.anonymous}
+        tokens = {p: t for p, t in tokens.items() if p not in seats}  # a seat has no link
         rooms = {r.id for r in programme.rooms} | {k.room for k in programme.keynotes}
         fixed = {r.id: r.jitsi_name for r in programme.rooms if r.jitsi_name}
         names = {

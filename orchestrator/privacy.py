@@ -23,6 +23,7 @@ from orchestrator.presence.attendance import (
     round_report,
     rows_json,
 )
+from orchestrator.storage.checkins import CheckinStore
 from orchestrator.storage.erasure import Person, anonymous_seat, erase_records
 from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.scores import ScoreStore
@@ -98,6 +99,11 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
             {"slot": m.item, "room": m.room, "source": m.source, "at": _iso(m.at)}
             for m in marks
             if m.person == pid
+        ],
+        "checkins_flagged": [  # at a door of a room the plan did not have them in
+            {"slot": f.item, "room": f.room, "at": f.at, "expected": f.expected}
+            for f in await CheckinStore(store).flagged()
+            if f.participant == pid
         ],
         "room_events": [
             {"received": _iso(received), **own}

@@ -49,6 +49,8 @@ EXTERNAL_NOTE = (
     "purge is kept (docs/privacy.md)"
 )
 
+NOTHING_LEFT = "nothing: no record names a person (anonymous seats are nobody)"
+
 
 @dataclass
 class PurgeReport:
@@ -60,6 +62,8 @@ class PurgeReport:
     def lines(self) -> list[str]:
         head = "would remove (dry run: nothing changed):" if self.dry_run else "removed:"
         out = [head, *(f"  {n:>6}  {kind}" for kind, n in self.counts.items())]
+        if not self.counts:
+            out.append(f"  {NOTHING_LEFT}")
         if self.exports:
             out.append("files Rota wrote with personal data (delete them yourself):")
             out += [
@@ -112,44 +116,59 @@ async def _people(live: Live, store: Store) -> list[tuple[Person, Participant | 
     return people
 
 
-def _named(raw: bytes, keys: tuple[str, ...]) -> bool:
+def _named(raw: bytes, keys: tuple[str, ...], seats: frozenset[str] = frozenset()) -> bool:
+    """Whether a record's fields name someone (an anonymous seat's id names nobody)."""
     try:
         data = json.loads(raw)
     except ValueError:
         return False
-    return isinstance(data, dict) and any(data.get(k) for k in keys)
+    return isinstance(data, dict) and any(data.get(k) and data[k] not in seats for k in keys)
+
+
+def _whose(field: str, at: int) -> str:
+    """The person in a hash field such as "juror|team" or "slot|room|person|source"."""
+    parts = field.split("|")
+    return parts[at] if len(parts) > at else ""
 
 
 async def survey(store: Store, people: int) -> dict[str, int]:
-    """How many records of each kind the purge removes or makes anonymous."""
+    """How many records of each kind the purge removes or makes anonymous (records that
+    name only anonymous seats are already anonymous: a purged event has nothing left)."""
     keys, r = store.keys, store.redis
     found = await stored_keys(store)
+    seats = frozenset(seat.id for seat in (await erased_seats(store)).values())
     counts: Counter[str] = Counter()
     counts["people: names, e-mail addresses, institutions"] = people
-    counts["personal tokens (current and replaced)"] = int(await r.hlen(keys.tokens)) + int(
+    tokens = [pid for pid in answers.fields(await r.hgetall(keys.tokens)) if pid not in seats]
+    counts["personal tokens (current and replaced)"] = len(tokens) + int(
         await r.scard(keys.revoked)
     )
     for key in found.streams:
         for _, entry in answers.stream(await r.xrange(key)):
             if key.endswith(":room-events"):
                 counts["room events naming a person"] += _named(
-                    entry.get(b"event", b"{}"), ("person", "name", "email")
+                    entry.get(b"event", b"{}"), ("person", "name", "email"), seats
                 )
             elif entry.get(b"kind") == b"go":
-                counts["clicks on personal links"] += len(json.loads(entry.get(b"clicks", b"[]")))
-            elif entry.get(b"participant"):
+                clicks = json.loads(entry.get(b"clicks", b"[]"))
+                counts["clicks on personal links"] += sum(
+                    c.get("participant") not in seats for c in clicks
+                )
+            elif entry.get(b"participant", b"").decode() not in seats | {""}:
                 counts["journal entries naming a person (moves, marks)"] += 1
     for key in found.hashes:
         values = answers.fields(await r.hgetall(key))
         if key.endswith(":mail"):
             counts["mail records"] += len(values)
         elif key.endswith(":scores") or key.endswith(":feedback"):
-            counts["scores and ratings (their jurors' and raters' ids)"] += len(values)
+            counts["scores and ratings (their jurors' and raters' ids)"] += sum(
+                _whose(f, 0) not in seats for f in values
+            )
             counts["comments"] += sum(
                 _named(v.encode(), ("comment", "line")) for v in values.values()
             )
         elif key.endswith(":presence"):
-            counts["presence marks"] += len(values)
+            counts["presence marks"] += sum(_whose(f, 2) not in seats for f in values)
     counts["mails not yet sent"] = int(await r.llen(keys.mail_queue))
     counts["late arrivals' details"] = int(await r.hlen(keys.extra_participants))
     jobs = [v for v in await r.mget(found.jobs) if isinstance(v, bytes)] if found.jobs else []

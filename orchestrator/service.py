@@ -37,6 +37,11 @@ def describe_run(clock: ClockState) -> str:
     return f"a rehearsal at {clock.speed:g}× (round 1 at {first:%H:%M} UTC on {first:%Y-%m-%d})"
 
 
+def _people(programme: Programme) -> list[str]:
+    """Who gets a personal token: everyone but erased people's anonymous seats."""
+    return [p.id for p in programme.participants if not p.anonymous]
+
+
 def run_matches(stored: ClockState, speed: float) -> bool:
     """Whether the stored run is the one asked for when no new start is given."""
     if speed == 1:
@@ -107,7 +112,7 @@ class Service:
                 plan.version,
             )
         assert plan is not None
-        await self.store.ensure_tokens([p.id for p in programme.participants])
+        await self.store.ensure_tokens(_people(programme))
         self.live = Live.build(
             programme,
             plan,
@@ -179,7 +184,7 @@ class Service:
             programme = await self._programme_with_extras()
             plan = await self.store.load_plan()
             if plan is not None and plan.version != live.plan.version:
-                await self.store.ensure_tokens([p.id for p in programme.participants])
+                await self.store.ensure_tokens(_people(programme))
                 self.live = live.rebuilt(
                     programme=programme, plan=plan, tokens=await self.store.tokens()
                 )

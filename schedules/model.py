@@ -131,6 +131,7 @@ class Participant:
     unavailable: frozenset[int] = frozenset()
     ntfy: str = ""
     mode: Literal["online", "onsite"] = "online"  # onsite: on campus, in on-site rooms only
+    anonymous: bool = False  # an erased person's seat: keeps their place, has no token or link
 
     @property
     def planned(self) -> bool:

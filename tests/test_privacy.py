@@ -15,6 +15,7 @@ from pathlib import Path
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.live import Live
 from orchestrator.mail.records import MailRecords
+from orchestrator.storage.checkins import CheckinStore, Flagged
 from tests.conftest import AUTH, EXAMPLE, eventually
 from tests.standin_jitsi import JaasStandIn
 from tests.test_participant_browser import start_so_that_now_is
@@ -224,3 +225,34 @@ async def test_rota_person_erases_in_the_stopped_folder_and_a_restart_keeps_it(
     after = restarted.app[SERVICE].require_live()
     assert first not in after.programme.participant_by_id
     assert any(p.startswith("erased-") for p in after.programme.participant_by_id)
+
+
+async def test_the_export_holds_the_persons_flagged_check_ins(serve, http, redis_url) -> None:
+    """A check-in at a door where the plan did not have them is theirs too (not attendance)."""
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    live = running.app[SERVICE].require_live()
+    first, other = (p.id for p in live.programme.participants[:2])
+    checkins = CheckinStore(running.app[STORE])
+    for pid, room in ((first, "r1"), (other, "r2")):
+        assert await checkins.flag(Flagged("round-1", room, pid, "2026-01-01T10:00:00+00:00"))
+    answer = await http.get(f"{running.base_url}/api/v1/participants/{first}/export", headers=AUTH)
+    assert answer.json()["checkins_flagged"] == [
+        {"slot": "round-1", "room": "r1", "at": "2026-01-01T10:00:00+00:00", "expected": ""}
+    ]
+
+
+async def test_an_erased_persons_seat_gets_no_token_and_no_link(serve, http, redis_url) -> None:
+    """Every process reloads the plan after an erasure: the seat that took the person's place
+    is nobody, so no token is issued for it and no export lists it."""
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    first = running.app[SERVICE].require_live().programme.participants[0].id
+    erased = await http.post(f"{running.base_url}/api/v1/participants/{first}/erase", headers=AUTH)
+    seat = erased.json()["seat"]
+
+    async def reloaded() -> bool:
+        return seat in running.app[SERVICE].require_live().programme.participant_by_id
+
+    await eventually(reloaded)
+    assert seat not in await running.app[STORE].tokens()
+    listed = await http.get(f"{running.base_url}/api/v1/participants", headers=AUTH)
+    assert seat not in {row["id"] for row in listed.json()}

@@ -22,7 +22,9 @@ import pytest
 import pytest_asyncio
 
 from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.purge import NOTHING_LEFT
 from orchestrator.storage.scores import ScoreStore
+from schedules.programme import load_programme
 from schedules.scoring import Score
 from tests.builders import BASE_TOML, write_event
 from tests.conftest import AUTH, eventually, start_app
@@ -196,6 +198,49 @@ async def test_the_purge_lists_the_files_rota_wrote(rehearsed: Rehearsed, tmp_pa
     data = copy_of(rehearsed, tmp_path)
     done = await asyncio.to_thread(rota_purge, rehearsed.programme, data, "--dry-run")
     assert f"  {rehearsed.links_file.resolve()}  (links, " in done.stdout
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_purged_event_has_nothing_left_to_purge(
+    rehearsed: Rehearsed, tmp_path: Path
+) -> None:
+    """The anonymous seats' ids (`erased-…`) name nobody: a second look finds nothing."""
+    data = copy_of(rehearsed, tmp_path)
+    assert (await asyncio.to_thread(rota_purge, rehearsed.programme, data)).returncode == 0
+    again = await asyncio.to_thread(rota_purge, rehearsed.programme, data, "--dry-run")
+    assert again.returncode == 0, again.stderr
+    listed = again.stdout.split("files Rota wrote")[0].strip().splitlines()[1:]
+    assert [line.strip() for line in listed] == [NOTHING_LEFT]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_after_the_purge_no_file_holds_an_institution(
+    rehearsed: Rehearsed, tmp_path: Path
+) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    people = load_programme(rehearsed.programme).participants
+    own_words = rehearsed.programme.read_text()  # e.g. the controller, a university too
+    institutions = sorted({p.institution for p in people if p.institution})
+    institutions = [i for i in institutions if i not in own_words]
+    assert found_on_disk(data, institutions)  # the plan's records held them
+    assert (await asyncio.to_thread(rota_purge, rehearsed.programme, data)).returncode == 0
+    assert sorted(found_on_disk(data, institutions)) == []
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_after_the_purge_no_seat_gets_a_token_or_a_link(
+    rehearsed: Rehearsed, tmp_path: Path
+) -> None:
+    data = copy_of(rehearsed, tmp_path)
+    assert (await asyncio.to_thread(rota_purge, rehearsed.programme, data)).returncode == 0
+    running = await start_app(rehearsed.programme, data_dir=data, env=ENV, resume=True)
+    try:
+        assert await running.app[STORE].tokens() == {}
+        async with httpx.AsyncClient(timeout=30) as http:
+            listed = await http.get(f"{running.base_url}/api/v1/participants", headers=AUTH)
+        assert listed.json() == []
+    finally:
+        await running.stop()
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -130,12 +130,16 @@ class Scrubber:
         if isinstance(value, list):
             return [self._ids(v) for v in value]
         if isinstance(value, dict):
-            return {self.anon.get(k, k): self._ids(v) for k, v in value.items()}
+            out = {self.anon.get(k, k): self._ids(v) for k, v in value.items()}
+            if "institution" in out and (self.everyone or value.get("id") in self.anon):
+                out["institution"] = ""  # a seat's entry says nothing about the person
+            return out
         return value
 
     def ids_in_json(self, raw: bytes) -> bytes:
-        """A plan: each id that is a whole JSON string becomes its seat's (nothing else in
-        it is personal, and its room and team names must stay)."""
+        """A plan: each id that is a whole JSON string becomes its seat's, and the people's
+        entries lose their institution (nothing else in it is personal, and its room and
+        team names must stay)."""
         return json.dumps(self._ids(json.loads(raw)), separators=(",", ":")).encode()
 
     def scrub_bytes(self, raw: bytes) -> bytes:
@@ -328,6 +332,7 @@ def seat_from_json(raw: bytes | str) -> Participant:
             "preferences": tuple(data["preferences"]),
             "keynotes": tuple(data["keynotes"]),
             "unavailable": frozenset(data["unavailable"]),
+            "anonymous": True,  # also a seat stored before the field existed
         }
     )
 
@@ -351,6 +356,7 @@ def anonymous_seat(person: Participant, anon: str) -> Participant:
         timezone="",
         language="",
         ntfy="",
+        anonymous=True,
     )
 
 

@@ -217,6 +217,7 @@ async def participants(request: web.Request) -> web.Response:
                 "link": live.link(p.id) if p.id in live.token_of else None,
             }
             for p in live.programme.participants
+            if not p.anonymous
         ]
     )
 
