@@ -137,9 +137,11 @@ def spec() -> dict[str, Any]:
         },
         "/api/v1/participants/{id}/erase": {
             "post": op(
-                "erase one participant for good; an anonymous seat keeps their place",
+                "erase one participant for good; an anonymous seat keeps their place "
+                "(409 for a seat: it is nobody)",
                 (200, ANY_OBJECT),
                 parameters=pid,
+                statuses=(409,),
             )
         },
         "/api/v1/clock/delay": {
@@ -166,9 +168,11 @@ def spec() -> dict[str, Any]:
         },
         "/api/v1/participants/{id}/revoke": {
             "post": op(
-                "replace a participant's personal link; the old one stops working",
+                "replace a participant's personal link; the old one stops working (409 for "
+                "an erased person's seat, which has none)",
                 (200, schemas.ref(m.Revoked)),
                 parameters=pid,
+                statuses=(409,),
             )
         },
         "/api/v1/broadcast": {

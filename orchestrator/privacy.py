@@ -14,7 +14,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.errors import NotFound
+from orchestrator.errors import Conflict, NotFound
 from orchestrator.live import Live
 from orchestrator.presence.attendance import (
     in_event_time,
@@ -137,6 +137,8 @@ async def erase_person(live: Live, store: Store, pid: str, by: str = "organiser"
     person = live.programme.participant_by_id.get(pid)
     if person is None:
         raise NotFound(f"unknown participant {pid!r}")
+    if person.anonymous:
+        raise Conflict(f"{pid} is already an erased person's anonymous seat")
     anon = f"erased-{secrets.token_hex(4)}"
     token = live.token_of.get(pid) or (await store.tokens()).get(pid, "")
     who = Person(pid, anon, person.name, person.email, token, person.ntfy)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.errors import NotFound, Refused, SetupError, Unavailable
+from orchestrator.errors import Conflict, NotFound, Refused, SetupError, Unavailable
 from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.erasure import without_erased
@@ -337,8 +337,11 @@ class Service:
 
     async def revoke(self, participant: str) -> str:
         live = self.require_live()
-        if participant not in live.programme.participant_by_id:
+        person = live.programme.participant_by_id.get(participant)
+        if person is None:
             raise NotFound(f"unknown participant {participant!r}")
+        if person.anonymous:
+            raise Conflict(f"{participant} is an erased person's seat: it has no link to replace")
         token = await self.store.revoke(participant)
         self.live = live.rebuilt(
             tokens=await self.store.tokens(), revoked=await self.store.revoked_tokens()

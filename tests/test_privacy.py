@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.live import Live
 from orchestrator.mail.records import MailRecords
@@ -256,3 +258,20 @@ async def test_an_erased_persons_seat_gets_no_token_and_no_link(serve, http, red
     assert seat not in await running.app[STORE].tokens()
     listed = await http.get(f"{running.base_url}/api/v1/participants", headers=AUTH)
     assert seat not in {row["id"] for row in listed.json()}
+
+
+@pytest.mark.parametrize("action", ["revoke", "erase"])
+async def test_an_erased_persons_seat_cannot_be_given_a_link_or_erased_again(
+    serve, http, redis_url, action: str
+) -> None:
+    """A seat is nobody: a new link for it (the fuzzer found a 500) or a second erasure (which
+    made a seat of a seat) is refused with the reason."""
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    first = running.app[SERVICE].require_live().programme.participants[0].id
+    erased = await http.post(f"{running.base_url}/api/v1/participants/{first}/erase", headers=AUTH)
+    seat = erased.json()["seat"]
+    answer = await http.post(
+        f"{running.base_url}/api/v1/participants/{seat}/{action}", headers=AUTH
+    )
+    assert answer.status_code == 409, answer.text
+    assert "seat" in answer.json()["error"]
