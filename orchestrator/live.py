@@ -206,8 +206,10 @@ class Live:
     def _redirect(self, token: str, participant: str, at: datetime) -> Redirect:
         place = self.where(participant, at).now
         person = self.programme.participant_by_id[participant]
-        if place is None or campus_address(self.programme, person, place.room):  # on foot
+        if place is None:
             return Redirect(self.page_url(token), "page", _click_prefix(participant, "page"))
+        if campus_address(self.programme, person, place.room):  # on foot, sent there all the same
+            return Redirect(self.page_url(token), "page", _click_prefix(participant, place.room))
         return Redirect(
             self.join_url(place, participant), place.kind, _click_prefix(participant, place.room)
         )

@@ -27,6 +27,7 @@ from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
 from tests.browser_kit import chromium, example_with
+from tests.conftest import AUTH, eventually
 from tests.test_board_browser import log_in
 from tests.test_participant_browser import start_so_that_now_is
 
@@ -279,6 +280,24 @@ async def test_the_page_says_where_to_walk_and_to_scan_the_code_at_the_door(
     minutes = live.programme.event.walking_minutes
     walk = f"{t('walk', place=ONSITE['r1'], minutes=minutes)}. {t('walk_scan')}"
     assert html.escape(walk) in page.text
+
+
+async def test_go_on_campus_leads_to_the_page_and_counts_as_sent(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    """Someone on campus who opens /go is sent to their page (where to walk); the board counts
+    them `sent` to that room, as it does online listeners (it showed more confirmed than sent)."""
+    running = await campus(serve, redis_url, tmp_path)
+    live = running.app[SERVICE].require_live()
+    walker = in_room_now(live, "r1")
+    answer = await http.get(f"{running.base_url}/go/{live.token_of[walker]}")
+    assert answer.headers["Location"] == live.page_url(live.token_of[walker])
+
+    async def sent_to_r1() -> bool:  # the clicks reach Redis within a quarter of a second
+        state = (await http.get(f"{running.base_url}/api/v1/state", headers=AUTH)).json()
+        return "1 sent" in next(r for r in state["rooms"] if r["room"] == "r1")["presence"]["text"]
+
+    assert await eventually(sent_to_r1)
 
 
 async def test_the_door_screen_is_for_organisers(serve, http, redis_url, tmp_path: Path) -> None:
