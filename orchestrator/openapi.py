@@ -185,9 +185,10 @@ def spec() -> dict[str, Any]:
         "/api/v1/replan": {
             "post": op(
                 "replan the rounds not yet begun after a late arrival, a departure, a team "
-                "dropping out or a room lost",
+                "dropping out or a room lost (409: a late arrival under an erased person's id)",
                 (200, schemas.ref(m.Replanned)),
                 body=m.Replan,
+                statuses=(409,),
             )
         },
         "/api/v1/keynotes/{id}/attendance": {

@@ -24,7 +24,7 @@ from orchestrator.presence.attendance import (
     rows_json,
 )
 from orchestrator.storage.checkins import CheckinStore
-from orchestrator.storage.erasure import Person, anonymous_seat, erase_records
+from orchestrator.storage.erasure import Person, anonymous_seat, erase_records, settle_plan
 from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.storage.store import Store, received_at
@@ -142,9 +142,9 @@ async def erase_person(live: Live, store: Store, pid: str, by: str = "organiser"
     anon = f"erased-{secrets.token_hex(4)}"
     token = live.token_of.get(pid) or (await store.tokens()).get(pid, "")
     who = Person(pid, anon, person.name, person.email, token, person.ntfy)
-    await erase_records(store, [(who, anonymous_seat(person, anon))])
-    plan = await store.load_plan()
-    version = await store.save_plan(plan, plan.version) if plan is not None else 0
+    seat = anonymous_seat(person, anon)
+    await erase_records(store, [(who, seat)])
+    version = await settle_plan(store, who, seat)
     await store.audit([{"kind": "erase", "participant": anon, "by": by}])
     await store.publish("plan-changed", version=version)
     log.info("participant %s erased; the anonymous seat %s keeps their place", pid, anon)

@@ -12,7 +12,7 @@ from typing import Any
 from orchestrator.errors import Conflict, NotFound, Refused, SetupError, Unavailable
 from orchestrator.live import Live
 from orchestrator.settings import Settings
-from orchestrator.storage.erasure import without_erased
+from orchestrator.storage.erasure import was_erased, without_erased
 from orchestrator.storage.store import Store, digest
 from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
@@ -299,6 +299,11 @@ class Service:
         frozen_before = (max(begun) + 1) if begun else 1
         if frozen_before > len(live.plan.rounds):
             raise Refused("every round has begun: nothing is left to replan")
+        if isinstance(change, LateArrival) and await was_erased(self.store, change.participant.id):
+            raise Conflict(
+                f"{change.participant.id!r} belonged to a person who was erased: "
+                "give the late arrival another id"
+            )
         # a PlanningError says why this change cannot be planned (400, orchestrator.errors)
         result = replan(live.plan, change, frozen_before=frozen_before, programme=live.programme)
         if isinstance(change, LateArrival):

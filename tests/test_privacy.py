@@ -275,3 +275,42 @@ async def test_an_erased_persons_seat_cannot_be_given_a_link_or_erased_again(
     )
     assert answer.status_code == 409, answer.text
     assert "seat" in answer.json()["error"]
+
+
+async def test_a_late_arrival_cannot_bring_an_erased_id_back(serve, http, redis_url) -> None:
+    """The programme leaves an erased id out for good; a late arrival under that id put it
+    back into the plan only, and the next move or replan answered 500 (the fuzzer found it)."""
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    live = running.app[SERVICE].require_live()
+    gone = next(p.id for p in live.programme.participants if p.role == "audience")
+    await http.post(f"{running.base_url}/api/v1/participants/{gone}/erase", headers=AUTH)
+    late = {"id": gone, "name": "Someone Else", "role": "audience"}
+    answer = await http.post(
+        f"{running.base_url}/api/v1/replan",
+        json={"change": "late_arrival", "participant": late},
+        headers=AUTH,
+    )
+    assert answer.status_code == 409, answer.text
+    assert "erased" in answer.json()["error"]
+
+
+async def test_a_plan_saved_during_an_erasure_does_not_bring_the_person_back(
+    serve, redis_url
+) -> None:
+    """A move or replan begun before an erasure may save a plan that still names the person
+    after their records were rewritten (the fuzzer's parallel requests did; the next move
+    answered 500): the erasure scrubs again before it settles the plan."""
+    from orchestrator.storage.erasure import Person, anonymous_seat, erase_records, settle_plan
+
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    live = running.app[SERVICE].require_live()
+    store = running.app[STORE]
+    person = next(p for p in live.programme.participants if p.role == "audience")
+    who = Person(person.id, "erased-0000abcd", person.name, person.email, "", person.ntfy)
+    seat = anonymous_seat(person, who.anon)
+    await erase_records(store, [(who, seat)])
+    assert await store.save_plan(live.plan, await store.plan_version())  # the late move
+    version = await settle_plan(store, who, seat)
+    for v in range(1, version + 1):
+        raw = await store.redis.get(store.keys.plan(v))
+        assert not mentions(raw.decode(), person.id), v

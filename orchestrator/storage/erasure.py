@@ -21,6 +21,7 @@ from typing import Any
 from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
+from orchestrator.errors import Conflict
 from orchestrator.storage import answers, scripts
 from orchestrator.storage.store import Store, digest
 from schedules.model import Participant, Programme
@@ -337,6 +338,13 @@ def seat_from_json(raw: bytes | str) -> Participant:
     )
 
 
+async def was_erased(store: Store, pid: str) -> bool:
+    """Whether `pid` is the id of someone erased (the programme leaves them out for good, so
+    a late arrival may not bring the id back)."""
+    field = erased_field(await store.room_salt(), pid)
+    return bool(await store.redis.hexists(store.keys.erased, field))
+
+
 async def erased_seats(store: Store) -> dict[str, Participant]:
     """Keyed digest of an erased id -> the anonymous seat that took their place."""
     raw = answers.fields(await store.redis.hgetall(store.keys.erased))
@@ -384,6 +392,27 @@ async def erase_records(
     seen = [k for k in found.webhook_seen if scrubber.names(k.encode())]
     if seen:
         await store.redis.delete(*seen)
+
+
+async def settle_plan(store: Store, who: Person, seat: Participant) -> int:
+    """Save the plan anew once no version names the person; returns its version (0: none).
+    A move or replan that began before the erasure may save a plan naming them after the
+    records were rewritten (the fuzzer's parallel requests did): then everything is scrubbed
+    again, and a change based on an older version is refused by `save_plan` afterwards."""
+    for _ in range(20):
+        version = await store.plan_version()
+        if not version:
+            return 0
+        raw = await store.redis.get(store.keys.plan(version))
+        if isinstance(raw, bytes) and json.dumps(who.id).encode() in raw:  # as a whole string
+            await erase_records(store, [(who, seat)])
+            continue
+        plan = await store.load_plan()
+        if plan is not None and plan.version == version:
+            saved = await store.save_plan(plan, version)
+            if saved:
+                return saved
+    raise Conflict("the plan kept changing during the erasure: try again")
 
 
 async def without_erased(store: Store, programme: Programme) -> Programme:
