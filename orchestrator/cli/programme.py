@@ -17,6 +17,7 @@ from orchestrator.cli.common import (
     main,
     on_stored_event,
     plan_or_exit,
+    store_options,
 )
 from schedules.example import ExampleSpec, generate
 from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
@@ -116,10 +117,7 @@ def plan(programme: Path, fmt: str, seed: int) -> None:
     help="Read the served event's plan and this person's link from its store (--data-dir or "
     "--redis); every item then carries the personal link ($ROTA_BASE_URL).",
 )
-@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
-)
+@store_options
 def agenda(
     programme: Path,
     participant: str,

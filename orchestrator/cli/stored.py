@@ -31,10 +31,7 @@ if TYPE_CHECKING:
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
-@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
-)
+@store_options
 def attendance(
     programme: Path, keynote: str, fmt: str, redis_url: str | None, data_dir: Path
 ) -> None:
@@ -131,10 +128,7 @@ def person(
     default="table",
     show_default=True,
 )
-@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
-)
+@store_options
 def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) -> None:
     """The jury's results: raw and severity-corrected totals, ranks (docs/scoring.md)."""
     import json
@@ -164,10 +158,7 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
 @main.command()
 @click.argument("programme", type=PROGRAMME)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
-@click.option("--redis", "redis_url", help="Redis URL (default: $REDIS_URL, else --data-dir).")
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False), default="var", show_default=True
-)
+@store_options
 def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.certificates import gather
