@@ -94,6 +94,15 @@ API_POSTS = [
 ]
 BOARD_ACTIONS = ["delay", "extend", "move", "broadcast"]
 HOSTILE = {"deep": (DEEP, "deeper than"), "huge number": (HUGE, "number")}
+# JaaS bodies are decoded into the fields Rota reads, skipping the rest unread, so the huge
+# number is put where it is read
+WEBHOOK_HOSTILE = {
+    "deep": (DEEP, "deeper than"),
+    "huge number": (
+        b'{"eventType": "PARTICIPANT_JOINED", "timestamp": ' + b"9" * 5000 + b"}",
+        "number",
+    ),
+}
 
 
 def _plain(response: httpx.Response, expected: str) -> None:
@@ -131,12 +140,12 @@ def _webhook_headers(path: str, body: bytes) -> dict[str, str]:
     return {"Authorization": f"Bearer {SYNC}"}
 
 
-@pytest.mark.parametrize("what", HOSTILE)
+@pytest.mark.parametrize("what", WEBHOOK_HOSTILE)
 @pytest.mark.parametrize("path", ["/webhooks/jaas", "/webhooks/jitsi/events/occupant/joined"])
 async def test_hostile_json_to_a_webhook_gets_a_plain_400(
     running: Running, path: str, what: str
 ) -> None:
-    body, expected = HOSTILE[what]
+    body, expected = WEBHOOK_HOSTILE[what]
     async with httpx.AsyncClient(timeout=10) as http:
         response = await http.post(
             f"{running.base_url}{path}", content=body, headers=_webhook_headers(path, body)

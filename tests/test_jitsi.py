@@ -15,6 +15,8 @@ from rooms.events import RoomEvent
 from rooms.links import JitsiConfig, JitsiConfigError, Person, mint, room_url
 from rooms.presence import Roster, attendance, intervals, merge
 from rooms.webhooks import (
+    JAAS_BODY,
+    JaasBody,
     MalformedWebhook,
     WebhookRejected,
     bearer_ok,
@@ -132,14 +134,14 @@ def test_the_documented_jaas_signature_verifies_at_its_time() -> None:
         verify_jaas(None, body, example["secret"], example["t"])
     several = example["header"].replace("t=1632490060,", "t=1632490060,v0=x,v1=AAAA,")
     verify_jaas(several, body, example["secret"], example["t"])  # any v1 may match
-    event = parse_jaas(json.loads(body))
+    event = parse_jaas(JAAS_BODY.decode(body))
     assert event is not None and event.person == "auth0|5f903d7a77f3b4006eb8e67d"
     assert event.moderator is True and event.room == "sampleappromanticshiftsstripas"
 
 
 def test_fixtures_normalise() -> None:
-    joined = parse_jaas(json.loads((FIXTURES / "jaas-participant-joined.json").read_bytes()))
-    left = parse_jaas(json.loads((FIXTURES / "jaas-participant-left.json").read_bytes()))
+    joined = parse_jaas(JAAS_BODY.decode((FIXTURES / "jaas-participant-joined.json").read_bytes()))
+    left = parse_jaas(JAAS_BODY.decode((FIXTURES / "jaas-participant-left.json").read_bytes()))
     assert joined is not None and left is not None
     assert (joined.kind, joined.room, joined.connection, joined.person) == (
         "joined",
@@ -150,12 +152,12 @@ def test_fixtures_normalise() -> None:
     assert joined.at == pytest.approx(1600951818.143) and joined.moderator
     assert (left.kind, left.reason) == ("left", "left")
     assert (
-        parse_jaas(json.loads((FIXTURES / "jaas-room-created.json").read_bytes())).kind
+        parse_jaas(JAAS_BODY.decode((FIXTURES / "jaas-room-created.json").read_bytes())).kind
         == "room_created"
     )
-    assert parse_jaas({"eventType": "RECORDING_STARTED"}) is None
+    assert parse_jaas(JaasBody(eventType="RECORDING_STARTED")) is None
     with pytest.raises(MalformedWebhook):
-        parse_jaas({"eventType": "PARTICIPANT_JOINED"})
+        parse_jaas(JaasBody(eventType="PARTICIPANT_JOINED"))
     occupant = parse_event_sync(
         "occupant/joined", json.loads((FIXTURES / "event-sync-occupant-joined.json").read_bytes())
     )

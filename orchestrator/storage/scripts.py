@@ -62,12 +62,12 @@ local stream = KEYS[#KEYS]
 for i = 1, #KEYS - 1 do
   if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[1]) then
     redis.call('XADD', stream, '*', 'event', ARGV[i + 1])
-    stored[i] = 1
+    stored[i] = '1'
   else
-    stored[i] = 0
+    stored[i] = '0'
   end
 end
-return stored
+return table.concat(stored)
 """
 
 # Done with a notification queue only if nothing was added meanwhile (fan-out adds and marks

@@ -287,11 +287,14 @@ class Store:
                 continue
         return sorted(found)
 
-    async def store_room_events(self, batch: list[tuple[str, str]]) -> list[bool]:
-        """Several events in one script call: one round trip; each still stored once."""
+    async def store_room_events(self, batch: list[tuple[str, bytes]]) -> list[bool]:
+        """Several events in one script call: one round trip; each still stored once. The
+        answer is one string of "1" (stored) and "0" (a duplicate), one digit per event: one
+        reply to parse instead of one per event."""
         keys = [self.keys.webhook_seen(key) for key, _ in batch] + [self.keys.room_events]
-        args: list[str | int] = [DEDUPE_SECONDS, *(event_json for _, event_json in batch)]
-        return [bool(r) for r in await self._store_many(keys=keys, args=args)]
+        args: list[bytes | int] = [DEDUPE_SECONDS, *(event_json for _, event_json in batch)]
+        answer = await self._store_many(keys=keys, args=args)
+        return [digit == 49 for digit in answer]  # b"1"
 
     async def room_events(self) -> list[tuple[float, bytes]]:
         """Every stored room event with the time it was received (its stream id)."""
