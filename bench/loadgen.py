@@ -168,8 +168,9 @@ class Series:
     runs: list[Run] = field(default_factory=list)
 
     def alternate(self, targets: Sequence[str], rounds: int, measure: Callable[[str], Run]) -> None:
-        for _ in range(rounds):
-            for target in targets:
+        """A B, then B A, …: a drift in the machine's speed over the rounds hits both."""
+        for round_ in range(rounds):
+            for target in targets if round_ % 2 == 0 else list(reversed(targets)):
                 self.runs.append(measure(target))
 
     def of(self, target: str) -> list[Run]:
@@ -184,6 +185,20 @@ class Series:
 
     def ratio(self, target: str, baseline: str) -> float:
         return self.rps(target) / self.rps(baseline)
+
+    def pair_ratios(self, target: str, baseline: str) -> list[float]:
+        """Each round's ratio of `target` to the `baseline` run next to it. On a shared
+        machine the speed of a core drifts between runs a minute apart (the bare handler
+        alone has measured 7,500 and 12,500 req/s within a minute), so the median of the
+        rounds says more than one pooled figure, and the spread shows the noise."""
+        return [t.rps / b.rps for t, b in zip(self.of(target), self.of(baseline), strict=False)]
+
+    def pairs(self, target: str, baseline: str) -> str:
+        """ "median 0.87 (rounds 0.80–0.95)"."""
+        ratios = sorted(self.pair_ratios(target, baseline))
+        middle = len(ratios) // 2
+        median = ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+        return f"median of rounds {median:.2f} ({ratios[0]:.2f}–{ratios[-1]:.2f})"
 
     def cpu_per_request(self, target: str) -> float:
         """Server CPU µs per request over all runs of `target`."""

@@ -218,6 +218,7 @@ def main() -> None:
             f"{loop}: rota {series.rps(rota):.0f} req/s, bare {series.rps(bare):.0f} req/s, "
             f"ratio {series.ratio(rota, bare):.2f}"
             + (" (target ≥ 0.85)" if loop == "asyncio" else "")
+            + f", {series.pairs(rota, bare)}"
             + f"; CPU per request bare {series.cpu_per_request(bare):.0f} µs, rota "
             f"{series.cpu_per_request(rota):.0f} µs (ratio {series.cpu_ratio(rota, bare):.2f})"
             + f"; rota p99 {series.p99(rota):.1f} ms (target < 20), errors {errors}"

@@ -34,15 +34,28 @@ from support import ROOT, start_rota, stop, wait_up
 
 SECRET = "whsec_bench0000000000000000000000"
 APP = "vpaas-magic-cookie-bench"
-ROTA_PORT, BARE_PORT = 8751, 8752
+ROTA_PORT, BARE_PORT, CHECKS_PORT = 8751, 8752, 8753
 BARE, ROTA = "bare aiohttp, read + 204", "rota /webhooks/jaas"
+CHECKS = "bare + rota's checks, no storage"
 
 
-def bare_server(port: int) -> None:
+def bare_server(port: int, checks: bool = False) -> None:
+    """The baseline; with `checks`, the same handler also does Rota's pure work on each body
+    (signature, decoding, the event and its JSON; rooms/webhooks.py) but stores nothing and
+    runs no service: the step between the two shows what the checks cost and what Rota's
+    app and its durable write add."""
     from aiohttp import web
 
+    sys.path.insert(0, str(ROOT))
+    from rooms.webhooks import JAAS_BODY, parse_jaas, verify_jaas
+
     async def hook(request: web.Request) -> web.Response:
-        await request.read()
+        body = await request.read()
+        if checks:
+            verify_jaas(request.headers.get("X-Jaas-Signature"), body, SECRET, time.time())
+            event = parse_jaas(JAAS_BODY.decode(body))
+            assert event is not None
+            event.to_json()
         return web.Response(status=204)
 
     app = web.Application(client_max_size=1024 * 1024)
@@ -109,9 +122,10 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--per-run", type=int, default=120_000, help="signed bodies per run")
     parser.add_argument("--bare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--checks", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.bare:
-        bare_server(args.bare)
+    if args.bare or args.checks:
+        bare_server(args.bare or args.checks, checks=bool(args.checks))
         return
     header(
         "Webhook intake against a bare aiohttp POST handler (wrk)",
@@ -134,18 +148,21 @@ def main() -> None:
         env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
     )
     bare = subprocess.Popen([sys.executable, __file__, "--bare", str(BARE_PORT)])
+    checks = subprocess.Popen([sys.executable, __file__, "--checks", str(CHECKS_PORT)])
+    servers = {ROTA: (rota, ROTA_PORT), BARE: (bare, BARE_PORT), CHECKS: (checks, CHECKS_PORT)}
     series = Series("webhooks")
     rota_runs: list[Run] = []
     try:
         wait_up(f"http://127.0.0.1:{ROTA_PORT}/healthz", healthy=True)
         wait_up(f"http://127.0.0.1:{BARE_PORT}/")
+        wait_up(f"http://127.0.0.1:{CHECKS_PORT}/")
         client = redis.Redis(unix_socket_path=str(work / "var" / "redis.sock"))
         stream = "rota:bip-2025:room-events"
         before = client.xlen(stream)
-        turn = {ROTA: 0, BARE: 0}
+        turn = {ROTA: 0, BARE: 0, CHECKS: 0}
 
         def measure(target: str) -> Run:
-            port = ROTA_PORT if target == ROTA else BARE_PORT
+            process, port = servers[target]
             requests = files[turn[target] % len(files)]
             turn[target] += 1
             run = wrk(
@@ -155,13 +172,13 @@ def main() -> None:
                 [str(requests), "X-Jaas-Signature"],
                 seconds=args.seconds,
                 connections=args.connections,
-                server=rota.pid if target == ROTA else bare.pid,
+                server=process.pid,
             )
             if target == ROTA:
                 rota_runs.append(run)
             return run
 
-        series.alternate([BARE, ROTA], args.rounds, measure)
+        series.alternate([BARE, CHECKS, ROTA], args.rounds, measure)
         time.sleep(1)  # the last group commit
         stored = client.xlen(stream) - before
         before = client.xlen(stream)
@@ -170,7 +187,7 @@ def main() -> None:
         burst_stored = client.xlen(stream) - before
         client.close()
     finally:
-        stop(rota, bare)
+        stop(rota, bare, checks)
 
     answered = sum(r.requests - r.errors for r in rota_runs)
     wrapped = any(r.requests > args.per_run for r in rota_runs)
@@ -179,10 +196,17 @@ def main() -> None:
     print(series.table())
     print()
     print(
-        f"ratio rota/bare: {series.ratio(ROTA, BARE):.2f} (target ≥ 0.7); CPU per request bare "
+        f"ratio rota/bare: {series.ratio(ROTA, BARE):.2f} (target ≥ 0.7), "
+        f"{series.pairs(ROTA, BARE)}; CPU per request bare "
         f"{series.cpu_per_request(BARE):.0f} µs, rota {series.cpu_per_request(ROTA):.0f} µs "
         f"(incl. redis-server; ratio {series.cpu_ratio(ROTA, BARE):.2f}); rota p99 "
         f"{series.p99(ROTA):.1f} ms"
+    )
+    print(
+        f"where it goes: bare {series.cpu_per_request(BARE):.0f} µs/req; with Rota's checks "
+        f"{series.cpu_per_request(CHECKS):.0f} µs/req ({series.ratio(CHECKS, BARE):.2f}× the "
+        f"bare throughput); Rota {series.cpu_per_request(ROTA):.0f} µs/req with its app and "
+        "the durable write"
     )
     lost = "none lost" if answered <= stored <= answered + in_flight else "MISMATCH"
     print(
