@@ -19,7 +19,7 @@ from orchestrator.errors import Unavailable, answer
 from orchestrator.web.edge import unguarded
 from orchestrator.web.pages import DEFAULT_SECURITY, not_found
 
-# copied per answer (aiohttp adds Content-Length, Date and Server to the answer's own headers)
+# aiohttp copies these into each answer's own headers (and adds Content-Length, Date, Server)
 HEADERS: CIMultiDict[str] = CIMultiDict({"Cache-Control": "no-store", **DEFAULT_SECURITY})
 
 
@@ -38,6 +38,6 @@ async def go(request: web.Request) -> web.StreamResponse:
         return not_found(request)
     counts[redirect.target] += 1
     app[CLICKS].record((redirect.click, wall))
-    headers = HEADERS.copy()
-    headers[hdrs.LOCATION] = redirect.location
-    return web.Response(status=302, headers=headers)
+    response = web.Response(status=302, headers=HEADERS)
+    response.headers[hdrs.LOCATION] = redirect.location
+    return response
