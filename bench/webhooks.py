@@ -8,9 +8,10 @@ bare aiohttp handler that reads the body and answers 204; a third target is the 
 doing Rota's pure checks as well (signature, decoding, the event and its JSON) without storing
 anything, the step between the two. wrk (one thread) posts pre-signed `PARTICIPANT_JOINED`
 bodies (`bench/lua/posts.lua`), each Rota run a fresh set with distinct keys, the targets
-alternately. Rota runs the bundled example in real time (no round boundary in the runs). Afterwards the stored events are counted: every webhook
-answered 200 must be in the stream (at most the requests still in flight when wrk stopped may
-be stored without wrk having counted their answer). Then a round start: 1,000 distinct joins
+alternately. Rota runs the bundled example in real time (no round boundary in the runs).
+Afterwards the stored events are counted: every webhook answered 200 must be in the stream
+(at most the requests still in flight when wrk stopped may be stored without wrk having
+counted their answer). Then a round start: 1,000 distinct joins
 within 5 seconds, a tenth delivered twice: each stored exactly once. Target (issue 14): at
 least 0.7× the bare handler, nothing lost.
 """
