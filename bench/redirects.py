@@ -1,6 +1,6 @@
 """`/go/{token}` throughput against a bare aiohttp handler, with wrk; then a burst at a boundary.
 
-    .venv/bin/python bench/redirects.py [--seconds 5] [--rounds 2] [--connections 64]
+    .venv/bin/python bench/redirects.py [--seconds 5] [--rounds 5] [--connections 64]
 
 Event: `rota example --teams 50 --audience 6000` (6,264 people), each server one process on
 loopback, access log off, listen backlog 4,096. The bare handler answers a constant 302 with
@@ -121,7 +121,12 @@ def run_burst(urls: list[str], at: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="rounds of A B or B A (the median of their ratios is printed)",
+    )
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--loops", nargs="+", default=["asyncio", "uvloop"])
     parser.add_argument("--no-burst", action="store_true")

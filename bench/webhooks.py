@@ -1,6 +1,6 @@
 """Signed JaaS webhooks accepted and durably stored per second, against a bare handler (wrk).
 
-    .venv/bin/python bench/webhooks.py [--seconds 5] [--rounds 2] [--connections 32]
+    .venv/bin/python bench/webhooks.py [--seconds 5] [--rounds 3] [--connections 32]
 
 Rota verifies each signature, deduplicates on `idempotencyKey` and appends the event to a Redis
 stream (embedded redis-server, `appendfsync always`) before answering 200. The baseline is a
@@ -121,7 +121,9 @@ async def round_start(url: str, joins: int = 1000, within: float = 5.0) -> dict[
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of the targets, alternating order"
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--per-run", type=int, default=120_000, help="signed bodies per run")
     parser.add_argument("--bare", type=int, help=argparse.SUPPRESS)
