@@ -271,6 +271,32 @@ async def test_participant_page_agenda_and_stream(serve, http, redis_url) -> Non
     assert data["now"]["label"].startswith("Kierros 1: ")  # the page's words, live too
 
 
+async def test_a_reconnecting_page_gets_the_broadcasts_it_missed(serve, http, redis_url) -> None:
+    """A phone that slept through a broadcast opens its stream again (EventSource reconnects
+    by itself): the broadcasts of the last minutes come after its place, each with its id."""
+    running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
+    live = live_of(running)
+    token = live.token_of[plain_audience(live)]
+    for message in ("Coffee at 10:30", "Room 3 moved"):
+        sent = await http.post(
+            f"{running.base_url}/api/v1/broadcast", headers=AUTH, json={"message": message}
+        )
+        assert sent.status_code == 201
+    events: list[tuple[str, dict[str, str]]] = []
+    async with http.stream("GET", f"{running.base_url}/p/{token}/events") as stream:
+        kind = ""
+        async with asyncio.timeout(10):
+            async for line in stream.aiter_lines():
+                if line.startswith("event: "):
+                    kind = line.removeprefix("event: ")
+                elif line.startswith("data: ") and kind == "broadcast":
+                    events.append((kind, json.loads(line.removeprefix("data: "))))
+                    if len(events) == 2:
+                        break
+    assert [e[1]["message"] for e in events] == ["Coffee at 10:30", "Room 3 moved"]
+    assert all(e[1]["id"] for e in events)  # the page shows each id once
+
+
 async def test_clicks_reach_the_audit_stream(serve, http, redis_url) -> None:
     running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
     live = live_of(running)

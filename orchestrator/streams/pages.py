@@ -75,6 +75,10 @@ def page_key(live: Live, participant: str, at: datetime) -> str:
     return json.dumps(page_view(live, participant, at))
 
 
+def broadcast_json(message: dict[str, Any]) -> str:
+    return json.dumps({"message": message.get("message", ""), "id": message.get("id")})
+
+
 def stamped(key: str) -> str:
     """The move as sent: with the server's wall time, so pages count down by its clock."""
     return f'{key[:-1]}, "server_now": "{datetime.now(UTC).isoformat()}"}}'
@@ -140,10 +144,14 @@ class Hub:
         self._wake.set()
 
     def broadcast(self, message: dict[str, Any]) -> None:
-        self._send_all(
-            "broadcast",
-            json.dumps({"message": message.get("message", ""), "id": message.get("id")}),
-        )
+        self._send_all("broadcast", broadcast_json(message))
+
+    @staticmethod
+    def replay(client: Client, recent: list[dict[str, str]]) -> None:
+        """The broadcasts a (re)connecting page may have missed while it was away, oldest
+        first; the page shows each id once, so one it already has is dropped there."""
+        for message in reversed(recent):
+            client.send("broadcast", broadcast_json(message))
 
     def _send_all(self, event: str, data: str) -> None:
         for group in list(self.clients.values()):
