@@ -12,7 +12,7 @@ import icalendar
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from orchestrator.appkeys import CLICKS, CONDUCTOR, SERVICE, STORE
+from orchestrator.appkeys import CLICKS, CONDUCTOR, HUB, SERVICE, STORE
 from orchestrator.openapi import spec
 from tests.builders import BASE_TOML, write_event
 from tests.conftest import AUTH, Running, eventually
@@ -282,6 +282,8 @@ async def test_a_reconnecting_page_gets_the_broadcasts_it_missed(serve, http, re
             f"{running.base_url}/api/v1/broadcast", headers=AUTH, json={"message": message}
         )
         assert sent.status_code == 201
+    # the hub keeps them from pub/sub (no Redis read per connecting page)
+    assert await eventually(lambda: len(running.app[HUB].recent) == 2)
     events: list[tuple[str, dict[str, str]]] = []
     async with http.stream("GET", f"{running.base_url}/p/{token}/events") as stream:
         kind = ""

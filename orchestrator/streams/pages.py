@@ -15,17 +15,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from orchestrator.board_view import presenter_room
 from orchestrator.live import Live
 from orchestrator.metrics import Metrics
-from orchestrator.page_view import Words, page_view
+from orchestrator.page_view import Words, fresh_broadcasts, page_view
 from orchestrator.page_view import place_json as page_place
 from orchestrator.presence.room_feed import Watch
 from orchestrator.service import Service
+from orchestrator.storage.store import stream_order
 from schedules.whereabouts import Place, Whereabouts
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 64  # a client this far behind is dropped; its browser reconnects
+RECENT_BROADCASTS = 50
 
 
 @dataclass(eq=False)
@@ -97,6 +101,11 @@ class Hub:
         # moves for the next moment, worked out ahead: (Live, segment, participant -> key)
         self._prepared: tuple[Live, int, dict[str, str]] | None = None
         self._wake = asyncio.Event()
+        # the newest broadcasts, (stream id, message) newest first: read from Redis once at
+        # start, then kept from pub/sub, so a connecting page's replay reads no Redis (a
+        # thousand pages reconnecting at once would otherwise make a thousand reads)
+        self.recent: list[tuple[str, str]] = []
+        self._recent_loaded = False
 
     def add(self, participant: str) -> Client:
         client = Client(participant)
@@ -107,6 +116,7 @@ class Hub:
             self.presenters.add(client)
             self.watch.attach()
             self._send_room(live, client, self.watch.occupancy(live), live.event_now())
+        self._replay(live, client)
         self.clients.setdefault(participant, weakref.WeakSet()).add(client)
         self.metrics.sse_clients.inc()
         self._wake.set()
@@ -144,14 +154,26 @@ class Hub:
         self._wake.set()
 
     def broadcast(self, message: dict[str, Any]) -> None:
+        self._remember([(str(message.get("id") or ""), str(message.get("message", "")))])
         self._send_all("broadcast", broadcast_json(message))
 
-    @staticmethod
-    def replay(client: Client, recent: list[dict[str, str]]) -> None:
+    def _remember(self, entries: list[tuple[str, str]]) -> None:
+        known = dict(self.recent)
+        known.update((i, m) for i, m in entries if i)
+        newest = sorted(known.items(), key=lambda e: stream_order(e[0]), reverse=True)
+        self.recent = newest[:RECENT_BROADCASTS]
+
+    async def load_recent(self) -> None:
+        """Once, at start (again after a failure): what was broadcast before this process."""
+        if not self._recent_loaded:
+            self._remember(await self.service.store.recent_broadcasts(RECENT_BROADCASTS))
+            self._recent_loaded = True
+
+    def _replay(self, live: Live, client: Client) -> None:
         """The broadcasts a (re)connecting page may have missed while it was away, oldest
         first; the page shows each id once, so one it already has is dropped there."""
-        for message in reversed(recent):
-            client.send("broadcast", broadcast_json(message))
+        for shown in reversed(fresh_broadcasts(live, self.recent, live.event_now())):
+            client.send("broadcast", broadcast_json(shown))
 
     def _send_all(self, event: str, data: str) -> None:
         for group in list(self.clients.values()):
@@ -202,6 +224,10 @@ class Hub:
 
     async def run(self) -> None:
         while True:
+            try:
+                await self.load_recent()
+            except (RedisError, OSError):
+                log.warning("recent broadcasts not read yet: Redis unavailable")
             self._wake.clear()
             moment = self._tick()
             timeout = 30.0

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-
 from aiohttp import web
 from babel.dates import format_date
-from redis.exceptions import RedisError
 
 from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
 from orchestrator.board_view import presenter_room
@@ -26,9 +22,6 @@ from rooms.links import external_api, origin
 from schedules.exports import agenda_ics
 from schedules.model import Participant
 from schedules.retention import privacy_policy
-
-log = logging.getLogger(__name__)
-REPLAY_SECONDS = 1.0
 
 
 def _live_and_person(request: web.Request) -> tuple[Live, Participant | None]:
@@ -92,23 +85,13 @@ async def page(request: web.Request) -> web.Response:
 
 async def events(request: web.Request) -> web.StreamResponse:
     """The page's stream: its place now, then the broadcasts it may have missed while it was
-    away (a phone that slept, a dropped connection), then every change as it happens."""
-    live, person = _live_and_person(request)
+    away (a phone that slept, a dropped connection; from the hub's memory, streams/pages.py),
+    then every change as it happens."""
+    _live, person = _live_and_person(request)
     if person is None:
         return not_found(request)
     hub = request.app[HUB]
-    client = hub.add(person.id)
-    try:  # added first, read second: a broadcast sent in between comes twice, never not
-        async with asyncio.timeout(REPLAY_SECONDS):  # the stream does not wait on Redis
-            recent = await request.app[STORE].recent_broadcasts()
-    except (RedisError, OSError, TimeoutError):
-        log.warning("broadcasts not replayed to a connecting page: Redis unavailable")
-    except BaseException:
-        hub.remove(client)
-        raise
-    else:
-        hub.replay(client, fresh_broadcasts(live, recent, live.event_now()))
-    return await stream(request, client, on_close=hub.remove)
+    return await stream(request, hub.add(person.id), on_close=hub.remove)
 
 
 async def here(request: web.Request) -> web.Response:
