@@ -34,7 +34,11 @@ from support import percentile, wait_up  # bench/support.py
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TOKEN = "bench-organiser-token-0123456789"
-CONNECT_SECONDS = {1000: 15, 5000: 35}
+# seconds from launching Rota to round 1: its start-up (generating answers and page states
+# for every person), then every client connected and its first event read, with time to
+# spare; too short, and late clients are already in their room when they connect, so they
+# never see a move (a run with 15 s for 1,000 clients showed 564 "connected")
+CONNECT_SECONDS = {1000: 45, 5000: 90}
 
 
 def bare_server(port: int, at: float) -> None:
@@ -207,6 +211,12 @@ def one_size(count: int, work: Path) -> tuple[dict, dict]:
         seated = {p for slot in plan["rounds"][0]["rooms"] for p in slot["audience"]}
         tokens = [p["token"] for p in people if p["id"] in seated][:count]
         time.sleep(1)
+        spare = boundary.timestamp() - time.time() - count / 200 * 0.05
+        if spare < 5:
+            raise SystemExit(
+                f"Rota was ready only {spare:.0f} s before the boundary with {count} clients "
+                "still to connect: raise CONNECT_SECONDS in bench/fanout.py"
+            )
         ours = measure(rota, 8751, [f"/p/{t}/events" for t in tokens], boundary.timestamp())
     finally:
         rota.terminate()

@@ -53,7 +53,7 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
     teams = programme.team_by_id
     items: list[AgendaItem] = []
     keynote_ids = {k.id for k in plan.keynotes_of(participant)}
-    away = {u.round: u.reason for u in plan.unassigned if u.participant == participant}
+    away = {u.round: u.reason for u in plan.unassigned_of(participant)}
     for rnd in plan.rounds:
         slot = plan.room_in_round(participant, rnd.index)
         if slot is not None and not _at_keynote(plan, keynote_ids, rnd.start, rnd.end):

@@ -97,6 +97,13 @@ class Plan:
                 found.setdefault(pid, []).append(keynote)
         return {pid: tuple(ks) for pid, ks in found.items()}
 
+    @cached_property
+    def _unassigned_of(self) -> dict[str, tuple[Unassigned, ...]]:
+        found: dict[str, list[Unassigned]] = {}
+        for entry in self.unassigned:
+            found.setdefault(entry.participant, []).append(entry)
+        return {pid: tuple(entries) for pid, entries in found.items()}
+
     def room_in_round(self, participant: str, round_index: int) -> RoomSlot | None:
         """The room an audience member sits in, or a presenter's own room, in a round."""
         team = self._team_of_member.get(participant)
@@ -109,6 +116,11 @@ class Plan:
 
     def keynotes_of(self, participant: str) -> tuple[PlannedKeynote, ...]:
         return self._keynotes_of.get(participant, ())
+
+    def unassigned_of(self, participant: str) -> tuple[Unassigned, ...]:
+        """The rounds in which `participant` has no seat, and why (an index: a page's agenda
+        is worked out per person, and a 5,000-person plan lists tens of thousands)."""
+        return self._unassigned_of.get(participant, ())
 
     def round(self, index: int) -> PlannedRound:
         return self.rounds[index - 1]

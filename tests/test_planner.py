@@ -47,6 +47,17 @@ def test_example_keynote_attendees_are_away_during_overlapping_rounds(example) -
         assert reasons.get(4) == "keynote k1"
 
 
+def test_unassigned_of_indexes_every_entry_by_person(example) -> None:
+    """Pages read a person's "away" rounds through the index (schedules/agenda.py)."""
+    plan = plan_rotation(example, seed=0)
+    by_index = {p.id: plan.unassigned_of(p.id) for p in example.participants}
+    by_scan = {
+        p.id: tuple(u for u in plan.unassigned if u.participant == p.id)
+        for p in example.participants
+    }
+    assert by_index == by_scan and any(by_index.values())
+
+
 def test_example_meets_jury_and_preferences(example) -> None:
     stats = plan_rotation(example, seed=0).stats
     assert stats["jury"]["teams_below"] == []

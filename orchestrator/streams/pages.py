@@ -30,6 +30,7 @@ from schedules.whereabouts import Place, Whereabouts
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 64  # a client this far behind is dropped; its browser reconnects
 RECENT_BROADCASTS = 50
+JOIN_WAKE = 0.25  # seconds: pages connecting within this share one wake-up of the hub
 
 
 @dataclass(eq=False)
@@ -99,8 +100,16 @@ class Hub:
         self.clients: dict[str, weakref.WeakSet[Client]] = {}
         self.presenters: weakref.WeakSet[Client] = weakref.WeakSet()
         # moves for the next moment, worked out ahead: (Live, segment, participant -> key)
-        self._prepared: tuple[Live, int, dict[str, str]] | None = None
+        self._prepared: tuple[Live | None, int, dict[str, str]] = (None, -1, {})
+        # this segment's page and end of stay per person: (Live, segment, participant ->
+        # (key, until))
+        self._current: tuple[Live | None, int, dict[str, tuple[str, datetime | None]]] = (
+            None,
+            -1,
+            {},
+        )
         self._wake = asyncio.Event()
+        self._waking: asyncio.TimerHandle | None = None
         # the newest broadcasts, (stream id, message) newest first: read from Redis once at
         # start, then kept from pub/sub, so a connecting page's replay reads no Redis (a
         # thousand pages reconnecting at once would otherwise make a thousand reads)
@@ -119,7 +128,7 @@ class Hub:
         self._replay(live, client)
         self.clients.setdefault(participant, weakref.WeakSet()).add(client)
         self.metrics.sse_clients.inc()
-        self._wake.set()
+        self._wake_soon()  # its next move is worked out ahead with everybody else's
         return client
 
     def remove(self, client: Client) -> None:
@@ -182,25 +191,34 @@ class Hub:
 
     def _tick(self) -> datetime | None:
         """Send moves to those whose place changed; return the next moment (event time) at
-        which anybody connected may move."""
+        which anybody connected may move. A person's page and the end of their stay are
+        constant within a time segment, so each is worked out once per segment (or taken
+        from `_prepare`'s table): a wake-up costs a look-up per connected person, not a page
+        each (with 5,000 pages connecting, every connection woke the hub, and working out
+        every page at each wake-up made connecting quadratic)."""
         live = self.service.require_live()
         now = live.event_now()
-        ready: dict[str, str] = {}
+        segment = live.segment(now)
+        if self._current[0] is not live or self._current[1] != segment:
+            self._current = (live, segment, {})
+        current = self._current[2]
         prepared = self._prepared
-        if prepared is not None and prepared[0] is live and prepared[1] == live.segment(now):
-            ready = prepared[2]
+        ready = prepared[2] if prepared[0] is live and prepared[1] == segment else {}
         soonest: datetime | None = None
         for participant, group in list(self.clients.items()):
             if not group:
                 continue
-            key = ready.get(participant) or page_key(live, participant, now)
+            known = current.get(participant)
+            if known is None:
+                key = ready.get(participant) or page_key(live, participant, now)
+                known = current[participant] = (key, live.stay(participant, now).until)
+            key, until = known
             sent = ""
             for client in list(group):
                 if client.last != key:
                     client.last = key
                     sent = sent or stamped(key)
                     client.send("move", sent)
-            until = live.stay(participant, now).until
             if until is not None and (soonest is None or until < soonest):
                 soonest = until
         if self.presenters:
@@ -211,16 +229,29 @@ class Hub:
 
     async def _prepare(self, at: datetime) -> None:
         """Work out everybody's move for moment `at` before it comes, a slice at a time so
-        /go keeps answering meanwhile; at the boundary only the sending is left."""
+        /go keeps answering meanwhile; at the boundary only the sending is left. The table
+        is kept when a wake-up cancels this (a page connected, say): the next run adds only
+        those not in it yet."""
         live = self.service.require_live()
-        table: dict[str, str] = {}
-        for i, participant in enumerate(list(self.clients)):
+        segment = live.segment(at)
+        if self._prepared[0] is not live or self._prepared[1] != segment:
+            self._prepared = (live, segment, {})
+        table = self._prepared[2]
+        for i, participant in enumerate([p for p in self.clients if p not in table]):
             table[participant] = page_key(live, participant, at)
             if i % 100 == 99:
                 await asyncio.sleep(0)
                 if self.service.live is not live:
                     return
-        self._prepared = (live, live.segment(at), table)
+
+    def _wake_soon(self) -> None:
+        """A wake-up shortly, shared by everything that asks meanwhile (pages connecting)."""
+        if self._waking is None:
+            self._waking = asyncio.get_running_loop().call_later(JOIN_WAKE, self._woken)
+
+    def _woken(self) -> None:
+        self._waking = None
+        self._wake.set()
 
     async def run(self) -> None:
         while True:
