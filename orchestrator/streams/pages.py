@@ -13,7 +13,7 @@ import logging
 import weakref
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from redis.exceptions import RedisError
 
@@ -31,6 +31,29 @@ log = logging.getLogger(__name__)
 QUEUE_LIMIT = 64  # a client this far behind is dropped; its browser reconnects
 RECENT_BROADCASTS = 50
 JOIN_WAKE = 0.25  # seconds: pages connecting within this share one wake-up of the hub
+
+
+V = TypeVar("V")
+
+
+@dataclass
+class SegmentTable(Generic[V]):
+    """Per person, something that holds for one Live and one time segment: every plan,
+    clock or token change makes a new Live, and a new segment may change any page."""
+
+    live: Live | None = None
+    segment: int = -1
+    table: dict[str, V] = field(default_factory=dict)
+
+    def of(self, live: Live, segment: int) -> dict[str, V]:
+        """The table for `live` and `segment`, emptied first when it held another's."""
+        if self.live is not live or self.segment != segment:
+            self.live, self.segment, self.table = live, segment, {}
+        return self.table
+
+    def get(self, live: Live, segment: int) -> dict[str, V]:
+        """The table if it is for `live` and `segment`, else an empty one (left as it is)."""
+        return self.table if self.live is live and self.segment == segment else {}
 
 
 @dataclass(eq=False)
@@ -99,15 +122,10 @@ class Hub:
         self.feed_configured = feed_configured
         self.clients: dict[str, weakref.WeakSet[Client]] = {}
         self.presenters: weakref.WeakSet[Client] = weakref.WeakSet()
-        # moves for the next moment, worked out ahead: (Live, segment, participant -> key)
-        self._prepared: tuple[Live | None, int, dict[str, str]] = (None, -1, {})
-        # this segment's page and end of stay per person: (Live, segment, participant ->
-        # (key, until))
-        self._current: tuple[Live | None, int, dict[str, tuple[str, datetime | None]]] = (
-            None,
-            -1,
-            {},
-        )
+        # moves for the next moment, worked out ahead: participant -> key
+        self._prepared: SegmentTable[str] = SegmentTable()
+        # this segment's page and end of stay: participant -> (key, until)
+        self._current: SegmentTable[tuple[str, datetime | None]] = SegmentTable()
         self._wake = asyncio.Event()
         self._waking: asyncio.TimerHandle | None = None
         # the newest broadcasts, (stream id, message) newest first: read from Redis once at
@@ -199,11 +217,8 @@ class Hub:
         live = self.service.require_live()
         now = live.event_now()
         segment = live.segment(now)
-        if self._current[0] is not live or self._current[1] != segment:
-            self._current = (live, segment, {})
-        current = self._current[2]
-        prepared = self._prepared
-        ready = prepared[2] if prepared[0] is live and prepared[1] == segment else {}
+        current = self._current.of(live, segment)
+        ready = self._prepared.get(live, segment)
         soonest: datetime | None = None
         for participant, group in list(self.clients.items()):
             if not group:
@@ -233,10 +248,7 @@ class Hub:
         is kept when a wake-up cancels this (a page connected, say): the next run adds only
         those not in it yet."""
         live = self.service.require_live()
-        segment = live.segment(at)
-        if self._prepared[0] is not live or self._prepared[1] != segment:
-            self._prepared = (live, segment, {})
-        table = self._prepared[2]
+        table = self._prepared.of(live, live.segment(at))
         for i, participant in enumerate([p for p in self.clients if p not in table]):
             table[participant] = page_key(live, participant, at)
             if i % 100 == 99:
