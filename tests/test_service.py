@@ -271,6 +271,37 @@ async def test_participant_page_agenda_and_stream(serve, http, redis_url) -> Non
     assert data["now"]["label"].startswith("Kierros 1: ")  # the page's words, live too
 
 
+async def test_a_connected_page_hears_of_a_move_within_the_segment(serve, http, redis_url) -> None:
+    """The hub keeps each page for its time segment (streams/pages.py); an organiser's move
+    makes a new plan, and the connected page gets the changed agenda without waiting for
+    the next boundary."""
+    running = await serve(redis_url=redis_url, speed=1.0, start_at="now")
+    live = live_of(running)
+    pid = plain_audience(live)
+    seen = {live.plan.room_in_round(pid, r.index).team for r in live.plan.rounds}
+    fresh = next(s for s in live.plan.round(6).rooms if s.team not in seen)
+    project = live.programme.team_by_id[fresh.team].project
+    moves: list[dict[str, object]] = []
+    url = f"{running.base_url}/p/{live.token_of[pid]}/events"
+    async with http.stream("GET", url) as stream, asyncio.timeout(15):
+        kind = ""
+        async for line in stream.aiter_lines():
+            if line.startswith("event: "):
+                kind = line.removeprefix("event: ")
+            elif line.startswith("data: ") and kind == "move":
+                moves.append(json.loads(line.removeprefix("data: ")))
+                if len(moves) == 2:
+                    break
+                moved = await http.post(
+                    f"{running.base_url}/api/v1/participants/{pid}/move",
+                    headers=AUTH,
+                    json={"round": 6, "room": fresh.room},
+                )
+                assert moved.status_code == 200, moved.text
+    assert project not in [row["project"] for row in moves[0]["agenda"]]
+    assert project in [row["project"] for row in moves[1]["agenda"]]
+
+
 async def test_a_reconnecting_page_gets_the_broadcasts_it_missed(serve, http, redis_url) -> None:
     """A phone that slept through a broadcast opens its stream again (EventSource reconnects
     by itself): the broadcasts of the last minutes come after its place, each with its id."""
