@@ -4,15 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean screenshots
+.PHONY: run test bench lint lock clean screenshots
 
-# uv (from PyPI) installs the same packages in seconds where pip takes over a minute; pip
-# does it when uv cannot be had
-$(STAMP): pyproject.toml
+# Installed from the lock (uv.lock), so a fresh clone gets exactly what was tested: uv itself
+# at a pinned version from PyPI, then `uv sync --locked` (it refuses a lock that no longer
+# matches pyproject.toml). `make lock` upgrades every dependency on purpose.
+UV_VERSION := 0.13.10
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv
+$(STAMP): pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]' \
-	  || { $(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[dev]'; }
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(UV) sync --locked --inexact --extra dev --quiet
 	touch $(STAMP)
+
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv==$(UV_VERSION); }
+	$(UV) lock --upgrade
+	@echo "uv.lock upgraded: run make test, then commit it"
 
 run: $(STAMP)
 	$(BIN)/rota demo

@@ -377,7 +377,7 @@ class Subscription:
 
     async def _close(self) -> None:
         with contextlib.suppress(RedisError, OSError):
-            await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            await self._pubsub.aclose()
 
     async def next(self, wait: float) -> dict[str, Any] | None:
         """The next message published on the channel, or None after `wait` seconds."""
