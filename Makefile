@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint lock clean screenshots
+.PHONY: run test bench lint lock clean screenshots catalogs
 
 # Installed from the lock (uv.lock), so a fresh clone gets exactly what was tested: uv itself
 # at a pinned version from PyPI, then `uv sync --locked` (it refuses a lock that no longer
@@ -22,7 +22,16 @@ lock:
 	$(UV) lock --upgrade
 	@echo "uv.lock upgraded: run make test, then commit it"
 
-run: $(STAMP)
+# The translations: orchestrator/locale/<lang>/LC_MESSAGES/rota.po compiled into .mo files
+# (generated, not committed). The compiler refuses a catalog with a missing message, a
+# placeholder that differs from the English or a missing plural form, with its file:line.
+PO := $(wildcard orchestrator/locale/*/LC_MESSAGES/rota.po)
+MO := $(PO:.po=.mo)
+$(MO) &: $(PO) orchestrator/locale/rota.pot $(STAMP)
+	$(BIN)/python -m orchestrator.catalogs compile
+catalogs: $(MO)
+
+run: $(STAMP) $(MO)
 	$(BIN)/rota demo
 
 AXE := tests/browser/node_modules/axe-core/axe.min.js
@@ -36,12 +45,12 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 # one test file at a time per worker and every browser test on the same worker
 # (tests/conftest.py); PYTEST_WORKERS=0 runs them in one process
 PYTEST_WORKERS ?= 2
-test: lint $(AXE)
+test: lint $(MO) $(AXE)
 	@sh scripts/ensure-chromium
 	@sh scripts/ensure-nginx
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 
-screenshots: $(STAMP)
+screenshots: $(STAMP) $(MO)
 	@sh scripts/ensure-chromium
 	$(BIN)/python scripts/screenshots.py docs/img
 
