@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -11,6 +12,9 @@ from schedules.model import Programme
 from schedules.plan import Plan
 
 Kind = Literal["presenting", "audience", "keynote", "away"]
+# a translator: a message key and its values -> the text in the person's language (the
+# orchestrator's catalogs, orchestrator.i18n.translator); this package stays pure
+Words = Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -36,16 +40,16 @@ class AgendaItem:
         """The room, and on campus where it is."""
         return f"{self.room_name}, {self.onsite}" if self.onsite else self.room_name
 
-    @property
-    def summary(self) -> str:
+    def summary(self, t: Words) -> str:
+        """The item in a line, in the person's language ("Ronda 1: Sala 8 — Equipa Azul")."""
         if self.kind == "keynote":
-            return self.title if self.plenary else f"Keynote: {self.title}"
+            return self.title if self.plenary else f"{t('keynote')}: {self.title}"
+        heading = t("round", n=self.round)
         if self.kind == "away":
-            return f"Round {self.round}: {self.reason}"
-        verb = "Presenting in" if self.kind == "presenting" else "Round"
+            return f"{heading}: {t('away')}"
         if self.kind == "presenting":
-            return f"Round {self.round}: {verb} {self.room_name} ({self.team_name})"
-        return f"Round {self.round}: {self.room_name} — {self.team_name}"
+            return f"{heading}: {t('presenting', room=self.room_name)} ({self.team_name})"
+        return f"{heading}: {self.room_name} — {self.team_name}"
 
 
 def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaItem]:

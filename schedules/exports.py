@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 
-from schedules.agenda import AgendaItem, agenda
+from schedules.agenda import AgendaItem, Words, agenda
 from schedules.model import Programme
 from schedules.plan import Plan
 
@@ -102,11 +102,17 @@ def plan_table(programme: Programme, plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
-def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "") -> bytes:
-    """The person's rounds and keynotes, in their own time zone. With their personal `link`,
-    every item carries it as URL and LOCATION (one click from the calendar to the right
-    room). UIDs are stable and SEQUENCE is the plan's version, so a re-sent agenda updates
-    the calendar's entries instead of adding new ones."""
+ALARM_MINUTES = 10  # each entry's reminder, before it begins
+
+
+def agenda_ics(
+    programme: Programme, plan: Plan, participant: str, link: str = "", *, t: Words
+) -> bytes:
+    """The person's rounds and keynotes, in their own time zone and language (`t`: their
+    translator): summaries, descriptions and a reminder ALARM_MINUTES before each. With their
+    personal `link`, every item carries it as URL and LOCATION (one click from the calendar
+    to the right room). UIDs are stable and SEQUENCE is the plan's version, so a re-sent
+    agenda updates the calendar's entries instead of adding new ones."""
     person = programme.participant_by_id[participant]
     tz = programme.tz_of(person)
     calendar = icalendar.Calendar()
@@ -124,17 +130,19 @@ def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "
         event.add("dtstamp", stamp)
         event.add("dtstart", item.start.astimezone(tz))
         event.add("dtend", item.end.astimezone(tz))
-        event.add("summary", item.summary)
+        summary = item.summary(t)
+        event.add("summary", summary)
         details = [f"{item.team_name}: {item.project}"] if item.project else []
         if item.link:  # a room on another platform: the room's own link, for everyone to see
             details.append(f"{item.room_name}: {item.link}")
+        own = [t("ics_link", link=link)] if link else []
         if item.onsite:  # on campus: the place, not a video link
             event.add("location", item.where)
-            details = [item.where, *details, *([link] if link else [])]
+            details = [item.where, *details, *own]
         elif link:
             event.add("url", link)
             event.add("location", link)
-            details = [item.room_name, *details, link]
+            details = [item.room_name, *details, *own]
         elif item.link:
             event.add("url", item.link)
             event.add("location", item.link)
@@ -142,6 +150,11 @@ def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "
             event.add("location", item.room_name)
         if details:
             event.add("description", "\n".join(details))
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("trigger", timedelta(minutes=-ALARM_MINUTES))
+        alarm.add("description", t("ics_alarm", what=summary, minutes=ALARM_MINUTES))
+        event.add_component(alarm)
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

@@ -9,11 +9,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from orchestrator.i18n import translator
 from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
 from tests.builders import BASE_TOML, write_event
 from tests.conftest import EXAMPLE
+
+EN = translator("en")  # the agenda's words in English
 
 
 def _events(data: bytes) -> list[icalendar.Event]:
@@ -24,8 +27,8 @@ def _events(data: bytes) -> list[icalendar.Event]:
 def test_helsinki_and_lisbon_people_see_their_own_time(tmp_path: Path) -> None:
     programme = load_programme(write_event(tmp_path))
     plan = plan_rotation(programme)
-    helsinki = _events(agenda_ics(programme, plan, "a2"))  # Europe/Helsinki, at keynote k1
-    lisbon = _events(agenda_ics(programme, plan, "a1"))  # Europe/Lisbon
+    helsinki = _events(agenda_ics(programme, plan, "a2", t=EN))  # Europe/Helsinki, at keynote k1
+    lisbon = _events(agenda_ics(programme, plan, "a1", t=EN))  # Europe/Lisbon
     first_h = helsinki[0].decoded("dtstart")
     first_l = lisbon[0].decoded("dtstart")
     assert str(first_h.tzinfo) == "Europe/Helsinki"
@@ -49,7 +52,7 @@ def test_agenda_across_a_daylight_saving_change(tmp_path: Path) -> None:
     )
     programme = load_programme(write_event(tmp_path, toml=toml))
     plan = plan_rotation(programme)
-    events = _events(agenda_ics(programme, plan, "a3"))  # the event's zone, away in round 2
+    events = _events(agenda_ics(programme, plan, "a3", t=EN))  # the event's zone, away in round 2
     starts = [e.decoded("dtstart") for e in events]
     assert [(s.hour, s.minute) for s in starts] == [(1, 0), (3, 30)]
     # 45 minutes a round in real time: round 3 starts 90 minutes after round 1 (subtract in
@@ -58,7 +61,7 @@ def test_agenda_across_a_daylight_saving_change(tmp_path: Path) -> None:
     assert (starts[1].astimezone(utc) - starts[0].astimezone(utc)).total_seconds() == 90 * 60
     assert starts[1].utcoffset().total_seconds() == 7200
     assert starts[0].utcoffset().total_seconds() == 3600
-    lisbon = _events(agenda_ics(programme, plan, "a1"))
+    lisbon = _events(agenda_ics(programme, plan, "a1", t=EN))
     first = lisbon[0].decoded("dtstart")
     assert first.astimezone(ZoneInfo("UTC")) == datetime(2025, 3, 30, 0, 0, tzinfo=ZoneInfo("UTC"))
     assert (first.hour, first.minute) == (0, 0)
@@ -67,9 +70,9 @@ def test_agenda_across_a_daylight_saving_change(tmp_path: Path) -> None:
 def test_presenter_agenda_names_their_own_room(tmp_path: Path) -> None:
     programme = load_programme(write_event(tmp_path))
     plan = plan_rotation(programme)
-    events = _events(agenda_ics(programme, plan, "p1"))
+    events = _events(agenda_ics(programme, plan, "p1", t=EN))
     assert [str(e["summary"]) for e in events] == [
-        f"Round {n}: Presenting in Room 1 (Team One)" for n in (1, 2, 3)
+        f"Round {n}: You present in Room 1 (Team One)" for n in (1, 2, 3)
     ]
     assert str(events[0]["description"]) == "Team One: Project one"
 
@@ -94,3 +97,22 @@ def test_the_table_labels_its_per_round_audience_figures_as_rounds() -> None:
     [line] = [x for x in plan_table(programme, plan).splitlines() if x.startswith("audience")]
     labels = re.findall(r"(\w+ ?\d+): \d", line)
     assert labels == [f"round {r.index}" for r in plan.rounds]
+
+
+def test_a_portuguese_persons_calendar_is_in_portuguese(tmp_path: Path) -> None:
+    """`rota agenda` for Ana (language pt in the roster): summaries, the keynote, the alarms."""
+    from click.testing import CliRunner
+
+    from orchestrator.cli import main
+
+    path = write_event(tmp_path)
+    done = CliRunner().invoke(main, ["agenda", str(path), "--participant", "a1"])
+    assert done.exit_code == 0, done.output
+    events = _events(done.output.encode())
+    summaries = [str(e["summary"]) for e in events]
+    assert summaries and all(s.startswith(("Ronda ", "Palestra: ")) for s in summaries)
+    assert summaries[0].startswith("Ronda 1: Room ")
+    alarms = [a for e in events for a in e.walk("VALARM")]
+    assert len(alarms) == len(events)
+    assert str(alarms[0]["description"]) == f"{summaries[0]} começa dentro de 10 minutos"
+    assert alarms[0].decoded("trigger").total_seconds() == -600

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import SERVICE
+from orchestrator.i18n import translator
 from orchestrator.live import Live
 from schedules.evidence import item_key
 from schedules.programme import check_programme, load_programme
@@ -22,6 +23,8 @@ from tests.conftest import AUTH, eventually
 from tests.standin_jitsi import JaasStandIn
 from tests.test_board import SECRET, board_client
 from tests.test_participant_browser import start_so_that_now_is
+
+EN = translator("en")  # the agenda's words in English
 
 ROOT = Path(__file__).resolve().parents[1]
 LINKS = {"r7": "https://rooms.example.org/seven", "r8": "https://rooms.example.org/eight"}
@@ -343,7 +346,7 @@ def test_the_agenda_and_its_calendar_show_the_link(tmp_path: Path) -> None:
         for p in programme.participants
         if any(s.room == "r7" and p.id in s.audience for r in plan.rounds for s in r.rooms)
     )
-    text = agenda_ics(programme, plan, pid).decode()
+    text = agenda_ics(programme, plan, pid, t=EN).decode()
     unfolded = text.replace("\r\n ", "")
     assert f"LOCATION:{LINKS['r7']}" in unfolded
     assert f"Room 7: {LINKS['r7']}" in unfolded

@@ -23,6 +23,8 @@ from schedules.whereabouts import places, whereabouts
 from tests.builders import BASE_TOML, write_event
 from tests.conftest import AUTH, EXAMPLE, Running
 
+EN = translator("en")  # the agenda's words in English
+
 SPEED = 60.0
 
 
@@ -40,11 +42,11 @@ def test_every_agenda_lists_the_closing_keynote() -> None:
     plan = plan_rotation(programme)
     presenter = plan.teams[0].members[0]
     items = agenda(programme, plan, presenter)
-    assert [i.summary for i in items[-2:]] == [
+    assert [i.summary(EN) for i in items[-2:]] == [
         "Closing lecture: social work after the platforms",
         "Award ceremony",
     ]
-    calendar = icalendar.Calendar.from_ical(agenda_ics(programme, plan, presenter))
+    calendar = icalendar.Calendar.from_ical(agenda_ics(programme, plan, presenter, t=EN))
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
     assert "Closing lecture: social work after the platforms" in summaries
 

@@ -19,8 +19,10 @@ from orchestrator.cli.common import (
     plan_or_exit,
     store_options,
 )
+from schedules.agenda import Words
 from schedules.example import ExampleSpec, generate
 from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
+from schedules.model import Programme
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.programme import check_programme, planning_problems
@@ -139,7 +141,9 @@ def agenda(
 
         async def stored(live: Live, store: Store) -> bytes:
             link = personal_urls(chosen, live.token_of[participant])[0]
-            return agenda_ics(live.programme, live.plan, participant, link)
+            return agenda_ics(
+                live.programme, live.plan, participant, link, t=_words(live.programme, participant)
+            )
 
         data = on_stored_event(loaded, redis_url, data_dir, stored)
     else:
@@ -147,11 +151,18 @@ def agenda(
         if participant not in loaded.participant_by_id:
             click.echo(f"unknown participant {participant!r}", err=True)
             sys.exit(1)
-        data = agenda_ics(loaded, result, participant)
+        data = agenda_ics(loaded, result, participant, t=_words(loaded, participant))
     if out:
         out.write_bytes(data)
     else:
         click.echo(data.decode(), nl=False)
+
+
+def _words(programme: Programme, participant: str) -> Words:
+    """The participant's translator: their agenda in their language."""
+    from orchestrator.i18n import translator
+
+    return translator(programme.language_of(programme.participant_by_id[participant]))
 
 
 @main.command()

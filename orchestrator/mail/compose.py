@@ -159,7 +159,7 @@ def compose(
         _HTML.render(lang=language, subject=subject, event=event, **words), subtype="html"
     )
     message.add_attachment(
-        agenda_ics(live.programme, live.plan, person.id, link),
+        agenda_ics(live.programme, live.plan, person.id, link, t=t),
         maintype="text",
         subtype="calendar",
         filename=f"{live.programme.event.id}.ics",

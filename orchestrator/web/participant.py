@@ -112,7 +112,13 @@ async def calendar(request: web.Request) -> web.Response:
     live, person = _live_and_person(request)
     if person is None:
         return not_found(request)
-    body = agenda_ics(live.programme, live.plan, person.id, live.link(person.id))
+    body = agenda_ics(
+        live.programme,
+        live.plan,
+        person.id,
+        live.link(person.id),
+        t=translator(live.programme.language_of(person)),
+    )
     return web.Response(
         body=body,
         content_type="text/calendar",
