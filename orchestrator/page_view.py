@@ -157,8 +157,8 @@ def page_view(live: Live, participant: str, at: datetime) -> dict[str, Any]:
     until = ""
     if now is not None:
         until = t("until", time=words.when(now.end))
-    elif following is not None and move is not None:
-        until = t("nothing_until", time=words.when(move))
+    elif following is not None and move is not None:  # before the day: when it begins
+        until = t("day_begins_at" if phase == "before" else "nothing_until", time=words.when(move))
     return {
         "phase": phase,
         "language": words.language,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -50,7 +49,9 @@ def example_with_mail(folder: Path, section: str, small: bool = False) -> Path:
     else:
         source = ROOT / "examples" / "bip-2025"
         toml = (source / "programme.toml").read_text(encoding="utf-8")
-        shutil.copy(source / "roster.csv", folder / "roster.csv")
+        # one person in Brussels writes French (the bundled roster has none)
+        roster = (source / "roster.csv").read_text(encoding="utf-8")
+        (folder / "roster.csv").write_text(roster.replace(",nl,", ",fr,", 1), encoding="utf-8")
     (folder / "programme.toml").write_text(toml + "\n" + section, encoding="utf-8")
     return folder / "programme.toml"
 
@@ -159,6 +160,64 @@ async def test_each_invitation_is_in_the_persons_language_with_their_first_place
         html = message.get_body(("html",)).get_content()
         assert live.link(person.id).replace(live.base_url, "") in html
     assert len(languages) >= 4  # the roster speaks de, en, fi, fr, pt
+
+
+SNAPSHOTS = ROOT / "tests" / "fixtures" / "phrasing"
+
+
+def neutral_text(live: Live, person_id: str, text: str) -> str:
+    """The invitation's words with what varies between runs (links, names, places) replaced."""
+    person = live.programme.participant_by_id[person_id]
+    text = re.sub(r"https?://\S+", "<url>", text.replace("\r\n", "\n"))
+    text = text.replace(person.name, "<name>")
+    first = first_item(live, person, live.programme.language_of(person))
+    if first is not None:
+        text = text.replace(first.place, "<place>").replace(first.date, "<date>")
+        text = text.replace(first.time, "<time>").replace(first.zone, "<zone>")
+    return text
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("language", ["pt", "fr", "de"])
+async def test_an_invitation_says_it_without_presuming_the_readers_gender(
+    invited_once, language: str
+) -> None:
+    """The reviewed wording (tests/fixtures/phrasing/invitation.<lang>.txt): second person or
+    neutral turns ("Com o seu link pessoal, entra…", not "leva-o"; "nous vous invitons", not
+    "invité·e"). A changed catalog text shows here as a diff to review."""
+    running, inbox, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    mails = by_recipient(inbox.messages())
+    person = next(
+        p
+        for p in live.programme.participants
+        if live.programme.language_of(p) == language and p.email
+    )
+    text = neutral_text(live, person.id, body_text(mails[person.email]))
+    snapshot = SNAPSHOTS / f"invitation.{language}.txt"
+    if os.environ.get("ROTA_UPDATE_SNAPSHOTS"):
+        snapshot.write_text(text, encoding="utf-8")
+    assert text == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_portuguese_invitations_calendar_is_in_portuguese(invited_once) -> None:
+    running, inbox, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    mails = by_recipient(inbox.messages())
+    person = next(
+        p
+        for p in live.programme.participants
+        if live.programme.language_of(p) == "pt" and live.days[p.id] and p.email
+    )
+    events = calendar_of(mails[person.email]).walk("VEVENT")
+    summaries = [str(e["SUMMARY"]) for e in events]
+    assert summaries[0].startswith("Ronda 1: ")
+    assert not any(s.startswith(("Round ", "Keynote: ")) for s in summaries)
+    description = str(events[0]["DESCRIPTION"])
+    assert f"O seu link pessoal: {live.link(person.id)}" in description
+    alarm = next(iter(events[0].walk("VALARM")))
+    assert str(alarm["DESCRIPTION"]) == f"{summaries[0]} começa dentro de 10 minutos"
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -163,7 +163,7 @@ def compose(
         maintype="text",
         subtype="calendar",
         filename=f"{live.programme.event.id}.ics",
-        params={"method": "PUBLISH"},
+        params={"method": "PUBLISH", "charset": "utf-8"},  # else read as ASCII
     )
     message["Content-Language"] = language  # after the content: set_content clears Content-*
     return message
