@@ -19,7 +19,7 @@ from typing import Any
 from babel.dates import format_date
 from fpdf import FPDF
 
-from orchestrator.i18n import translator
+from orchestrator.i18n import babel_locale, translator
 from orchestrator.live import Live
 from orchestrator.presence.attendance import in_event_time, keynote_report
 from orchestrator.storage.scores import ScoreStore
@@ -72,7 +72,7 @@ def _frame(pdf: FPDF) -> None:
 
 def event_date(moment: datetime, language: str) -> str:
     """The day as people write it in the language ("27. März 2025", "27 de março de 2025")."""
-    return str(format_date(moment, format="long", locale=language))
+    return str(format_date(moment, format="long", locale=babel_locale(language)))
 
 
 def award_certificate(

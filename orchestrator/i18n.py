@@ -35,6 +35,17 @@ def resolve(language: str) -> str:
     return language if language in MESSAGES else "en"
 
 
+# Babel's locale for each language, where the language alone would pick another country's
+# conventions: Rota's Portuguese is Portugal's ("dentro de 3 dias", not Brazil's "em 3 dias")
+BABEL_LOCALES = {"pt": "pt_PT"}
+
+
+def babel_locale(language: str) -> str:
+    """The locale dates, times and relative times are written in for `language`."""
+    chosen = resolve(language)
+    return BABEL_LOCALES.get(chosen, chosen)
+
+
 def translator(language: str) -> Callable[..., str]:
     """`t(key, **values)`: the key's text in `language` with the values filled in."""
     chosen = words(resolve(language))

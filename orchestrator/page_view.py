@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time
 
-from orchestrator.i18n import resolve, translator
+from orchestrator.i18n import babel_locale, resolve, translator
 from orchestrator.live import Live
 from orchestrator.presence.sources import CONFIRM_AFTER, reports_presence
 from orchestrator.storage.store import stream_order
@@ -28,12 +28,12 @@ from schedules.whereabouts import Place
 
 @lru_cache(maxsize=8192)
 def _clock(moment: datetime, zone: str, language: str) -> str:
-    return format_time(moment, "short", tzinfo=ZoneInfo(zone), locale=language)
+    return format_time(moment, "short", tzinfo=ZoneInfo(zone), locale=babel_locale(language))
 
 
 @lru_cache(maxsize=2048)
 def _day(day: date, language: str) -> str:
-    return format_skeleton("MMMEd", day, locale=language)
+    return format_skeleton("MMMEd", day, locale=babel_locale(language))
 
 
 @dataclass(frozen=True)

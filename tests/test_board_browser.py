@@ -159,3 +159,20 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
             if app is not None:
                 with contextlib.suppress(Exception):
                     await app.stop()
+
+
+async def test_a_far_boundary_is_counted_in_days(serve, redis_url, tmp_path: Path) -> None:
+    """107 days ahead the board says "… in 107 days", not "in 2576:41:41"."""
+    programme = example_with(tmp_path, 'domain = "meet.example.org"')
+    running = await serve(
+        programme,
+        redis_url=redis_url,
+        speed=1.0,
+        start_at=start_so_that_now_is(-(107 * 24 * 60 + 30), 1.0),
+    )
+    async with chromium() as browser:
+        page = await browser.new_page()
+        await log_in(page, running.base_url)
+        line = page.locator("#next-boundary")
+        await line.locator(".countdown").wait_for()
+        assert (await line.inner_text()).endswith(" in 107 days")

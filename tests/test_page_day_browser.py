@@ -137,6 +137,33 @@ async def test_before_the_day(serve, redis_url, tmp_path: Path) -> None:
         assert errors == []
 
 
+async def test_a_portuguese_page_107_days_before_the_day(serve, redis_url, tmp_path: Path) -> None:
+    """ "dentro de 107 dias", not "dentro de 2576 h 44 min"; the day's start is "Início: …",
+    not "até às …" (which means until)."""
+    async with jitsi_standin() as domain, chromium() as browser:
+        programme = example_with(tmp_path, f'domain = "{domain}"\nscheme = "http"')
+        running = await serve(
+            programme,
+            redis_url=redis_url,
+            speed=1.0,
+            start_at=start_so_that_now_is(-(107 * 24 * 60 + 30), 1.0),
+        )
+        live = running.app[SERVICE].require_live()
+        pid = next(
+            p.id
+            for p in live.programme.participants
+            if live.programme.language_of(p) == "pt" and live.days[p.id]
+        )
+        words = Words.of(live, pid, live.event_now())
+        page, errors = await _open(browser, f"{running.base_url}/p/{live.token_of[pid]}")
+        first = live.days[pid][0]
+        assert await page.locator("#next-in").inner_text() == "dentro de 107 dias"
+        assert await page.locator("#now-until").inner_text() == (
+            f"Início: {words.when(first.start, True)}"
+        )
+        assert errors == []
+
+
 async def test_after_the_day(serve, redis_url, tmp_path: Path) -> None:
     async with jitsi_standin() as domain, chromium() as browser:
         programme = example_with(tmp_path, f'domain = "{domain}"\nscheme = "http"')

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import jinja2
 from babel.dates import format_date
 
-from orchestrator.i18n import translator
+from orchestrator.i18n import babel_locale, translator
 from orchestrator.links_table import personal_urls
 from orchestrator.live import Live
 from orchestrator.mail.config import MailConfig
@@ -68,7 +68,12 @@ def first_item(live: Live, person: Participant, language: str) -> First | None:
     else:
         team = live.programme.team_by_id.get(place.team)
         name = f"{name} — {team.name}" if team else name
-    return First(name, format_date(local.date(), "long", locale=language), f"{local:%H:%M}", tz.key)
+    return First(
+        name,
+        format_date(local.date(), "long", locale=babel_locale(language)),
+        f"{local:%H:%M}",
+        tz.key,
+    )
 
 
 def linked_rooms(live: Live, participant: str) -> list[tuple[str, str]]:

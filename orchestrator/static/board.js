@@ -17,12 +17,13 @@
   }
 
 
+  // far away in words ("in 107 days", "3 hr 20 min": static/relative.js), the last hour as m:ss
+  var relative = window.RotaTime.make(JSON.parse(document.currentScript.getAttribute("data-relative")));
   function left(iso) {
     var s = Math.round((Date.parse(iso) - (Date.now() + offset)) / 1000);
     if (s <= 0) { return "0:00"; }
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-    var mm = (h ? String(m).padStart(2, "0") : String(m)) + ":" + String(r).padStart(2, "0");
-    return h ? h + ":" + mm : mm;
+    if (s >= 3600) { return relative.span(s); }
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
 
   // without a presence feed nothing is known: say so, never 0

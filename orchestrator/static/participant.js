@@ -51,13 +51,9 @@
   function now() { return Date.now() + offset; }
   function secondsTo(iso) { return iso ? Math.round((Date.parse(iso) - now()) / 1000) : null; }
   function mmss(s) { s = Math.max(0, s); return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0"); }
-  function inTime(s) {
-    // "in 45 s", "in 30 min", "in 2 h 5 min", in the person's language
-    var span = s < 60 ? s + " s"
-      : (s < 3600 ? Math.ceil(s / 60) + " min"
-        : Math.floor(s / 3600) + " h" + (Math.ceil(s % 3600 / 60) ? " " + Math.ceil(s % 3600 / 60) + " min" : ""));
-    return fill(attr("in"), { time: span });
-  }
+  // "in 45 sec", "in 3 hr 20 min", "in 107 days", in the person's language (static/relative.js)
+  var relative = window.RotaTime.make(JSON.parse(attr("relative")));
+  function inTime(s) { return relative.relative(s); }
   // an embedded Jitsi room; a link room is opened in its own tab instead
   function inRoom(place) { return place && place.jitsi_room && !place.link; }
   function isLink(place) { return Boolean(place && place.link); }

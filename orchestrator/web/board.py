@@ -12,6 +12,7 @@ from aiohttp import web
 from orchestrator.actions import ACTIONS
 from orchestrator.appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
 from orchestrator.errors import Forbidden, NotFound, Refused, Unauthorised
+from orchestrator.relative_time import relative_words
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
@@ -64,6 +65,7 @@ async def page(request: web.Request) -> web.Response:
         ),
         rounds=len(live.timeline.rounds),
         scoring=live.programme.scoring is not None,
+        relative_words=relative_words("en"),  # the board speaks English
     )
 
 

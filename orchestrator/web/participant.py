@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from aiohttp import web
 from babel.dates import format_date
 
@@ -9,10 +12,11 @@ from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
 from orchestrator.board_view import presenter_room
 from orchestrator.checkin import door_rooms
 from orchestrator.errors import NotFound
-from orchestrator.i18n import resolve, translator
+from orchestrator.i18n import babel_locale, resolve, translator
 from orchestrator.live import Live
 from orchestrator.page_view import fresh_broadcasts, page_view
 from orchestrator.presence.sources import confirm
+from orchestrator.relative_time import relative, relative_words
 from orchestrator.streams.sse import stream
 from orchestrator.web.body import read_json
 from orchestrator.web.checkin import remember_person
@@ -53,6 +57,8 @@ async def page(request: web.Request) -> web.Response:
         .get_template("participant.html")
         .render(
             t=translator(view["language"]),
+            relative_words=relative_words(view["language"]),
+            next_in=_next_in(view),
             lang=view["language"],
             person=person,
             event=live.programme.event,
@@ -108,6 +114,16 @@ async def here(request: web.Request) -> web.Response:
     )
 
 
+def _next_in(view: dict[str, Any]) -> str:
+    """ "in 107 days" before the next place, as the page's script then counts it down (real
+    seconds, a rehearsal's too: the wall time)."""
+    following = view.get("next")
+    if not following:
+        return ""
+    seconds = (datetime.fromisoformat(following["start_wall"]) - datetime.now(UTC)).total_seconds()
+    return relative(seconds, view["language"]) if seconds > 0 else ""
+
+
 async def calendar(request: web.Request) -> web.Response:
     live, person = _live_and_person(request)
     if person is None:
@@ -147,7 +163,9 @@ async def privacy(request: web.Request) -> web.Response:
             event=live.programme.event,
             token=request.match_info["token"],
             policy=policy,
-            purge_date=format_date(purge.date(), "long", locale=language) if purge else "",
+            purge_date=format_date(purge.date(), "long", locale=babel_locale(language))
+            if purge
+            else "",
         )
     )
     return web.Response(
