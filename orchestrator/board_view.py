@@ -329,27 +329,55 @@ def boundary_label(live: Live, boundary_id: str, words: dict[str, str] = BOUNDAR
 RUN_KIND = "run.started"  # the audit entry that opens a run: the journal starts there
 
 
+BY = {"board": " from the board", "api": " through the API"}  # where an action came from
+MAIL_NOUNS = {  # a mail kind: one, many
+    "invitation": ("invitation", "invitations"),
+    "reminder": ("reminder", "reminders"),
+    "changed": ("“agenda changed” e-mail", "“agenda changed” e-mails"),
+}
+
+
+def _mail_kind(fields: Mapping[str, str]) -> str:
+    return fields.get("mail", "").split("@")[0].split("-v")[0].split(":")[0]
+
+
+def _nouns(kind: str) -> tuple[str, str]:
+    return MAIL_NOUNS.get(kind, (f"e-mail ({kind.replace('-', ' ')})", f"e-mails ({kind})"))
+
+
+def _count(n: int, nouns: tuple[str, str]) -> str:
+    return f"{n} {nouns[0] if n == 1 else nouns[1]}"
+
+
 def journal_text(live: Live, fields: dict[str, str]) -> str:
-    """An audit entry in plain words, as the board's journal shows it."""
+    """An audit entry in plain words, as the board's journal shows it: what happened, not
+    the button that was pressed."""
     kind = fields.get("kind", "")
-    by = f" ({fields['by']})" if fields.get("by") not in (None, "", "organiser") else ""
+    by = BY.get(fields.get("by", ""), "")
     if kind == "transition":
         text = boundary_label(live, fields.get("id", ""), HAPPENED_WORDS)
         if fields.get("status") == "skipped":
             text += " (skipped: its moment had passed)"
         return text
     if kind == "clock.delay":
-        return f"Delay {_signed(fields.get('minutes', '0'))} min{by}"
+        minutes = _minutes(fields.get("minutes", "0"))
+        moved = "put back" if not minutes.startswith("-") else "brought forward"
+        return f"The rest of the day {moved} by {minutes.lstrip('+-')} min{by}"
     if kind == "clock.extend":
-        return f"Round extended by {_signed(fields.get('minutes', '0'))} min{by}"
+        minutes = _minutes(fields.get("minutes", "0")).lstrip("+")
+        return f"The running round extended by {minutes} min; what follows starts later{by}"
     if kind == "broadcast":
-        return f"Broadcast: {fields.get('message', '')}"
+        people = fields.get("people", "")
+        to = f" to {_count(int(people), ('person', 'people'))}" if people.isdigit() else ""
+        return f"Broadcast sent{to}{by}: “{fields.get('message', '')}”"
     if kind == "move":
         who = _person(live, fields.get("participant", ""))
         room = live.programme.room_name(fields.get("room", ""))
-        return f"Moved {who} to {room} in round {fields.get('round', '?')}{by}"
+        return f"{who} moved to {room} for round {fields.get('round', '?')}{by}"
     if kind == "replan":
-        return f"Replanned ({fields.get('change', '')}): {fields.get('moved', '0')} people moved"
+        people = fields.get("moved", "0")
+        count = _count(int(people), ("person", "people")) if people.isdigit() else people
+        return f"Replanned ({fields.get('change', '')}): {count} moved"
     if kind == "revoke":
         return f"New link for {_person(live, fields.get('participant', ''))}; the old one is void"
     if kind == "score":
@@ -363,12 +391,12 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
             n.name for n in names if n
         )
     if kind == "mail":
-        what = fields.get("mail", "").split("@")[0].split("-v")[0].replace("-", " ")
-        outcome = fields.get("outcome", "")
-        failed = f": {fields['error']}" if outcome == "failed" and fields.get("error") else ""
-        return (
-            f"E-mail ({what}) to {_person(live, fields.get('participant', ''))}: {outcome}{failed}"
-        )
+        noun = _nouns(_mail_kind(fields))[0]
+        who = _person(live, fields.get("participant", ""))
+        if fields.get("outcome") == "failed":
+            error = f": {fields['error']}" if fields.get("error") else ""
+            return f"{noun[0].upper()}{noun[1:]} to {who} failed{error}"
+        return f"{noun[0].upper()}{noun[1:]} {fields.get('outcome', '')} to {who}"
     if kind == "checkin.flagged":
         where = live.programme.room_name(fields.get("room", ""))
         return (
@@ -379,6 +407,49 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
     return kind or "?"
+
+
+def journal_group(fields: Mapping[str, str]) -> str:
+    """Entries that come in bursts and are read as one line (80 invitations): their group."""
+    return f"mail:{_mail_kind(fields)}" if fields.get("kind") == "mail" else ""
+
+
+def group_text(group: str, entries: Sequence[Mapping[str, str]]) -> str:
+    """ "80 invitations sent, 2 failed": the burst's outcomes, the most frequent first."""
+    nouns = _nouns(group.partition(":")[2])
+    outcomes: dict[str, int] = {}
+    for fields in entries:
+        outcome = fields.get("outcome", "") or "?"
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    ordered = sorted(outcomes.items(), key=lambda o: (o[0] != "sent", -o[1]))
+    first, *rest = ordered
+    return ", ".join([f"{_count(first[1], nouns)} {first[0]}", *(f"{n} {o}" for o, n in rest)])
+
+
+def fold_journal(
+    live: Live, entries: Sequence[tuple[str, dict[str, str], float]]
+) -> list[dict[str, Any]]:
+    """Journal lines from (id, fields, wall seconds): a run of entries of one group becomes
+    one line with the count in words, its entries kept as `items` for the board's "show".
+    A line's `id` is its first entry's, `last` its latest's (a board replaces the line it
+    has with that id)."""
+    lines: list[dict[str, Any]] = []
+    members: list[Mapping[str, str]] = []
+    for entry_id, fields, at in entries:
+        item = {**journal_line(live, fields, at), "id": entry_id}
+        group = journal_group(fields)
+        top = lines[-1] if lines else None
+        if group and top is not None and top.get("group") == group:
+            members.append(fields)
+            top["items"].append(item)
+            top.update(last=entry_id, text=group_text(group, members))
+            continue
+        members = [fields]
+        lines.append({**item, "last": entry_id, "group": group, "items": [item] if group else []})
+    for line in lines:
+        if line["group"] and len(line["items"]) == 1:  # a single e-mail: its own words
+            line["text"] = line["items"][0]["text"]
+    return lines
 
 
 def journal_line(live: Live, fields: dict[str, str], wall_seconds: float) -> dict[str, str]:
@@ -401,7 +472,7 @@ def current_run(entries: list[T], kind_of: Callable[[T], str]) -> list[T]:
     return entries
 
 
-def _signed(minutes: str) -> str:
+def _minutes(minutes: str) -> str:
     try:
         value = float(minutes)
     except ValueError:

@@ -366,7 +366,15 @@ class Service:
     async def broadcast(self, message: str, by: str = "organiser") -> str:
         entry_id = await self.store.add_broadcast(message, datetime.now(UTC).isoformat())
         await self.store.audit(
-            [{"kind": "broadcast", "message": message, "id": entry_id, "by": by}]
+            [
+                {
+                    "kind": "broadcast",
+                    "message": message,
+                    "id": entry_id,
+                    "by": by,
+                    "people": str(len(self.require_live().token_of)),  # every personal page
+                }
+            ]
         )
         await self._announce("broadcast", message=message, id=entry_id)
         return entry_id

@@ -97,7 +97,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
         await page.locator("#confirm").wait_for(state="visible")
         await page.click("#confirm-ok")
         await page.locator(
-            "#journal li", has_text="Broadcast: Coffee <script>x</script> in 5"
+            "#journal li", has_text="from the board: “Coffee <script>x</script> in 5”"
         ).wait_for(timeout=5_000)
         # the page says what was done and empties the message: a second click sends nothing
         assert await page.text_content("#action-result") == "Done: Send this message to everyone."
@@ -138,7 +138,7 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
                     f"{first.base_url}/api/v1/broadcast", json={"message": "before"}
                 )
                 assert sent.status_code == 201
-                await page.locator("#journal li", has_text="Broadcast: before").wait_for(
+                await page.locator("#journal li", has_text="through the API: “before”").wait_for(
                     timeout=5_000
                 )
                 await first.stop()
@@ -153,7 +153,10 @@ async def test_board_resumes_after_a_restart(redis_url, tmp_path: Path) -> None:
                 )
                 await page.locator("#status.live").wait_for(timeout=5_000)
                 # nothing twice: the entry from before the restart is shown once
-                assert await page.locator("#journal li", has_text="Broadcast: before").count() == 1
+                assert (
+                    await page.locator("#journal li", has_text="through the API: “before”").count()
+                    == 1
+                )
     finally:
         for app in (restarted, other, first):
             if app is not None:

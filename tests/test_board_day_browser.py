@@ -52,10 +52,14 @@ async def test_the_journal_after_a_second_run(serve, http, redis_url, tmp_path: 
             f"{second.base_url}/api/v1/broadcast", json={"message": "today"}, headers=AUTH
         )
         assert now.status_code == 201
-        entry = page.locator("#journal li", has_text="Broadcast: today")
+        entry = page.locator("#journal li", has_text="“today”")
         await entry.wait_for(timeout=5_000)
-        # "09:05 Broadcast: today": the event's clock, plain words, the stream id as its id
-        assert re.fullmatch(r"09:0\d Broadcast: today", (await entry.inner_text()).strip())
+        # "09:05 Broadcast sent to 100 people through the API: “today”": the event's clock,
+        # what happened in plain words, the stream id as its id
+        assert re.fullmatch(
+            r"09:0\d Broadcast sent to \d+ people through the API: “today”",
+            (await entry.inner_text()).strip(),
+        )
         assert re.fullmatch(r"\d+-\d+", await entry.get_attribute("data-id") or "")
         ids = [await li.get_attribute("data-id") for li in await page.locator("#journal li").all()]
         assert len(ids) == len(set(ids))
@@ -154,7 +158,8 @@ async def test_two_keynotes_in_one_room_and_a_move_by_name(
         assert question == f"Move {names[person]} to {room_name} in round 4?"
         await page.click("#confirm-ok")
         await page.locator(
-            "#journal li", has_text=f"Moved {names[person]} to {room_name} in round 4 (board)"
+            "#journal li",
+            has_text=f"{names[person]} moved to {room_name} for round 4 from the board",
         ).wait_for(timeout=5_000)
         moved = running.app[SERVICE].require_live().plan.room_in_round(person, 4)
         assert moved is not None and moved.room == target

@@ -11,6 +11,7 @@ import pytest
 from orchestrator.board_view import (
     Feed,
     current_run,
+    fold_journal,
     journal_line,
     journal_text,
     presenter_room,
@@ -142,15 +143,48 @@ def test_strip_shows_a_delay_as_a_break_and_a_shift(live: Live) -> None:
             {"kind": "transition", "id": "round.warning:2", "status": "skipped"},
             "Round 2: 2-minute warning sent (skipped: its moment had passed)",
         ),
-        ({"kind": "clock.delay", "minutes": "5.0", "by": "board"}, "Delay +5 min (board)"),
-        ({"kind": "clock.extend", "minutes": "3", "by": "organiser"}, "Round extended by +3 min"),
         (
-            {"kind": "broadcast", "message": "Coffee <b>now</b>", "id": "1-0"},
-            "Broadcast: Coffee <b>now</b>",
+            {"kind": "clock.delay", "minutes": "5.0", "by": "board"},
+            "The rest of the day put back by 5 min from the board",
+        ),
+        (
+            {"kind": "clock.delay", "minutes": "-2", "by": "api"},
+            "The rest of the day brought forward by 2 min through the API",
+        ),
+        (
+            {"kind": "clock.extend", "minutes": "3", "by": "organiser"},
+            "The running round extended by 3 min; what follows starts later",
+        ),
+        (
+            {"kind": "broadcast", "message": "Coffee <b>now</b>", "id": "1-0", "people": "80"},
+            "Broadcast sent to 80 people: “Coffee <b>now</b>”",
         ),
         (
             {"kind": "move", "participant": "emma-schmidt", "round": "3", "room": "r2"},
-            "Moved Emma Schmidt to Room 2 in round 3",
+            "Emma Schmidt moved to Room 2 for round 3",
+        ),
+        (
+            {
+                "kind": "mail",
+                "mail": "invitation",
+                "participant": "emma-schmidt",
+                "outcome": "sent",
+            },
+            "Invitation sent to Emma Schmidt",
+        ),
+        (
+            {
+                "kind": "mail",
+                "mail": "reminder",
+                "participant": "emma-schmidt",
+                "outcome": "failed",
+                "error": "550 no such user",
+            },
+            "Reminder to Emma Schmidt failed: 550 no such user",
+        ),
+        (
+            {"kind": "replan", "change": "departure", "moved": "1"},
+            "Replanned (departure): 1 person moved",
         ),
         ({"kind": "run.started", "speed": "60"}, "Rehearsal started (×60)"),
         ({"kind": "run.started", "speed": "1"}, "The day started"),
@@ -163,6 +197,36 @@ def test_journal_in_plain_words(live: Live, fields: dict[str, str], text: str) -
 def test_journal_time_is_on_the_event_clock(live: Live) -> None:
     line = journal_line(live, {"kind": "transition", "id": "round.started:3"}, at(60).timestamp())
     assert (line["time"], line["text"]) == ("10:00", "Round 3 started")
+
+
+def mails(kind: str, outcomes: list[str]) -> list[tuple[str, dict[str, str], float]]:
+    return [
+        (f"{i}-0", {"kind": "mail", "mail": kind, "participant": "emma-schmidt", "outcome": o}, 0.0)
+        for i, o in enumerate(outcomes)
+    ]
+
+
+def test_a_burst_of_invitations_is_one_line_with_its_entries(live: Live) -> None:
+    burst = mails("invitation", ["sent"] * 40 + ["failed"] + ["sent"] * 40 + ["failed"])
+    [line] = fold_journal(live, burst)
+    assert line["text"] == "80 invitations sent, 2 failed"
+    assert (line["id"], line["last"], len(line["items"])) == ("0-0", "81-0", 82)
+    assert line["items"][40]["text"] == "Invitation to Emma Schmidt failed"
+
+
+def test_other_entries_between_make_separate_lines(live: Live) -> None:
+    first = mails("invitation", ["sent", "sent"])
+    broadcast = ("5-0", {"kind": "broadcast", "message": "Hi", "people": "3"}, 0.0)
+    later = [
+        (f"6-{i}", fields, at) for i, (_, fields, at) in enumerate(mails("reminder", ["sent"]))
+    ]
+    lines = fold_journal(live, [*first, broadcast, *later])
+    assert [line["text"] for line in lines] == [
+        "2 invitations sent",
+        "Broadcast sent to 3 people: “Hi”",
+        "Reminder sent to Emma Schmidt",  # one e-mail alone says whose
+    ]
+    assert [len(line["items"]) for line in lines] == [2, 0, 1]
 
 
 def test_journal_starts_again_with_a_new_run() -> None:

@@ -6,6 +6,7 @@ recipient failed while the others go out; reminders once each at rehearsal speed
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import sys
@@ -29,6 +30,7 @@ from schedules.programme import check_programme
 from tests.builders import BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, ROOT, eventually, start_app
 from tests.mailbox import Inbox, body_text, mail_server
+from tests.test_board import board_client
 
 ROTA = str(Path(sys.executable).parent / "rota")
 FAST = {"mail_backoff_scale": 0.01, "lease_seconds": 1.0}
@@ -490,3 +492,26 @@ async def test_a_move_sends_the_person_a_short_agenda_changed_mail(
         assert any(str(i["SEQUENCE"]) == "2" for i in items)  # the new plan's version
     finally:
         await running.stop()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_boards_journal_says_the_invitations_in_one_line(invited_once) -> None:
+    """Not 100 lines of "E-mail (invitation) to …: sent": one line that counts them, its
+    entries kept for "show"."""
+    running, *_ = invited_once
+    live: Live = running.app[SERVICE].require_live()
+    people = [p for p in live.programme.participants if p.email]
+    async with (
+        board_client(running.base_url) as client,
+        client.stream("GET", "/board/events") as stream,
+    ):
+        lines = []
+        async for row in stream.aiter_lines():
+            if row.startswith("data: ") and '"last"' in row:
+                lines.append(json.loads(row[6:]))
+            if row.startswith("event: state"):
+                break
+    [mail] = [line for line in lines if line["group"] == "mail:invitation"]
+    assert mail["text"] == f"{len(people)} invitations sent"
+    assert len(mail["items"]) == len(people)
+    assert mail["items"][0]["text"].startswith("Invitation sent to ")

@@ -249,17 +249,39 @@
       document.dispatchEvent(new CustomEvent("rota:board-state", { detail: state }));
     });
     source.addEventListener("log", function (event) {
-      var e = JSON.parse(event.data); // {id: stream id, time: event clock, text, kind}
-      if (seen[e.id]) { return; }
-      seen[e.id] = true;
-      lastId = e.id;
+      // {id: its first entry's stream id, last: its latest's, time, text, kind, items}: a
+      // burst of e-mails is one line ("80 invitations sent, 2 failed — show"), sent again
+      // with the same id as it grows
+      var e = JSON.parse(event.data);
+      if (seen[e.last]) { return; }
+      seen[e.last] = true;
+      lastId = e.last;
       var journal = document.getElementById("journal");
       if (e.kind === "run.started") { journal.replaceChildren(); } // a new run, a new journal
       var li = el("li", "");
       li.appendChild(el("time", "", e.time));
       li.appendChild(document.createTextNode(" " + e.text));
+      if (e.items && e.items.length > 1) {
+        var more = el("details", "journal-items");
+        more.appendChild(el("summary", "", "show"));
+        var list = el("ol", "");
+        e.items.forEach(function (item) {
+          var row = el("li", "");
+          row.appendChild(el("time", "", item.time));
+          row.appendChild(document.createTextNode(" " + item.text));
+          list.appendChild(row);
+        });
+        more.appendChild(list);
+        li.appendChild(document.createTextNode(" — "));
+        li.appendChild(more);
+      }
       li.setAttribute("data-id", e.id);
-      journal.prepend(li);
+      var had = journal.querySelector(':scope > li[data-id="' + e.id + '"]');
+      if (had) {
+        var open = had.querySelector("details") && had.querySelector("details").open;
+        if (open) { li.querySelector("details").open = true; }
+        had.replaceWith(li);
+      } else { journal.prepend(li); }
     });
   }
 

@@ -10,7 +10,7 @@ import json
 import weakref
 from typing import Any
 
-from orchestrator.board_view import Feed, current_run, journal_line, snapshot
+from orchestrator.board_view import Feed, current_run, fold_journal, snapshot
 from orchestrator.live import Live
 from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
@@ -20,12 +20,13 @@ from orchestrator.storage.checkins import FLAGGED_KIND, CheckinStore
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.streams.pages import Client, stamped
 
-RECENT = 30  # journal entries a fresh board starts with
+RECENT = 30  # journal lines a fresh board starts with (a burst of e-mails is one line)
 
 
-def journal_json(live: Live, entry: JournalEntry) -> str:
-    """The stream id is the entry's id (and its SSE id); the words come from board_view."""
-    return json.dumps({**journal_line(live, entry.fields, entry.at), "id": entry.id})
+def journal_lines(live: Live, entries: list[JournalEntry]) -> list[dict[str, Any]]:
+    """The entries as the journal's lines, bursts folded into one (board_view.fold_journal);
+    a line's SSE id is its latest entry's, so a board that reconnects resumes after it."""
+    return fold_journal(live, [(e.id, e.fields, e.at) for e in entries])
 
 
 def _kind(entry: JournalEntry) -> str:
@@ -120,8 +121,11 @@ class BoardHub:
             self.watch.detach()
             raise
         live = self.service.require_live()
-        for entry in current_run(missed, _kind)[-200:]:
-            client.send("log", journal_json(live, entry), entry.id)
+        if not last_event_id:  # a fresh board: its bursts counted over all this process keeps
+            missed = list(self.watch.journal)
+        lines = journal_lines(live, current_run(missed, _kind))
+        for line in lines[-RECENT if not last_event_id else -200 :]:
+            client.send("log", json.dumps(line), line["last"])
         client.send("state", stamped(json.dumps(self.state())))
         self.clients.add(client)
         self.metrics.sse_clients.inc()
@@ -143,10 +147,16 @@ class BoardHub:
         self._wake.set()
 
     def _journal(self, entries: list[JournalEntry]) -> None:
+        """New entries: the lines they made or changed (a burst's line again, counted on)."""
+        if not self.clients:
+            return
         live = self.service.require_live()
+        fresh = {e.id for e in entries}
+        lines = journal_lines(live, current_run(list(self.watch.journal), _kind))
+        changed = [(json.dumps(line), line["last"]) for line in lines if line["last"] in fresh]
         for client in list(self.clients):
-            for entry in entries:
-                client.send("log", journal_json(live, entry), entry.id)
+            for body, last in changed:
+                client.send("log", body, last)
 
     def _tick(self) -> None:
         if not self.clients:
