@@ -458,6 +458,91 @@ PRIVACY = Table(
 )
 
 
+# --- [certificates] (read by orchestrator/certificates.py) ----------------------------------
+
+MAX_LOGOS = 3
+MAX_SIGNATURES = 3
+MAX_IMAGE_BYTES = 2_000_000  # a logo, signature or emblem: a print-quality PNG is far smaller
+SIGNATURE_KEYS = ("name", "title", "image")
+
+
+def image_problem(name: str, context: Context) -> str:
+    """Why the image file `name` (beside the programme) cannot go on a certificate, or ""."""
+    path = key_path(name, context)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        return f"cannot read {path}: {exc.strerror}"
+    if size > MAX_IMAGE_BYTES:
+        return f"{path} is {size // 1000} kB: at most {MAX_IMAGE_BYTES // 1_000_000} MB"
+    text = head.lstrip().lower()
+    if not (
+        head.startswith(b"\x89PNG\r\n\x1a\n")
+        or head.startswith(b"\xff\xd8\xff")
+        or (text.startswith((b"<svg", b"<?xml")) and b"<svg" in head.lower())
+    ):
+        return f"{path} is not a PNG, JPEG or SVG image"
+    return ""
+
+
+def _certificate_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    logos = values["logos"]
+    if len(logos) > MAX_LOGOS:
+        yield "logos", f"at most {MAX_LOGOS} logos, not {len(logos)}"
+    for problem in [image_problem(name, context) for name in logos]:
+        if problem and context.base is not None:
+            yield "logos", f"logo: {problem}"
+    signatures = values["signatures"]
+    if len(signatures) > MAX_SIGNATURES:
+        yield "signatures", f"at most {MAX_SIGNATURES} signature lines, not {len(signatures)}"
+    for i, signature in enumerate(signatures, start=1):
+        unknown = sorted(set(signature) - set(SIGNATURE_KEYS))
+        if unknown:
+            yield "signatures", f"signature {i}: unknown key {unknown[0]!r} (name, title, image)"
+        if not isinstance(signature.get("name"), str) or not signature["name"].strip():
+            yield "signatures", f"signature {i} needs a `name` (who signs)"
+        for key in ("title", "image"):
+            if key in signature and not isinstance(signature[key], str):
+                yield "signatures", f"signature {i}: `{key}` must be text"
+        image = signature.get("image")
+        problem = image_problem(image, context) if isinstance(image, str) and image else ""
+        if problem and context.base is not None:
+            yield "signatures", f"signature {i}: {problem}"
+    if values["funding"] and not values["emblem"]:
+        yield (
+            "funding",
+            "a funding line goes with its emblem: set `emblem` to the funder's emblem file "
+            "(docs/certificates.md says where the EU's official one is)",
+        )
+    problem = image_problem(values["emblem"], context) if values["emblem"] else ""
+    if problem and context.base is not None:
+        yield "emblem", f"emblem: {problem}"
+
+
+CERTIFICATES = Table(
+    "certificates",
+    {
+        "issuer": Field(str, required=True),  # who issues them: the institution or project
+        "place": Field(str, default=""),  # where they are issued ("Lisboa")
+        "logos": Field(list, default=[], items=str),  # image files beside the programme
+        "signatures": Field(list, default=[], items=dict),  # {name, title, image}
+        "funding": Field(str, default=""),  # "Co-funded by the European Union"
+        "emblem": Field(str, default=""),  # the funder's emblem, supplied by the organiser
+        "attendance_minutes": Field(
+            int,
+            default=0,
+            minimum=0,
+            maximum=1440,
+            bound="`attendance_minutes` is the minutes a person must attend in all, 0 to "
+            "1440, not {value}",
+        ),
+    },
+    rules=(_certificate_rules,),
+)
+
+
 SECTIONS: dict[str, Table] = {
     t.name: t
     for t in (
@@ -472,6 +557,7 @@ SECTIONS: dict[str, Table] = {
         SCORING,
         AWARDS,
         PRIVACY,
+        CERTIFICATES,
     )
 }
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from orchestrator.certificates import (
+    Look,
+    Seen,
+    Signature,
     attendance_certificate,
     award_certificate,
     event_date,
     feedback_sheet,
 )
+from orchestrator.i18n import translator
 from schedules.scoring import Award
 
 
@@ -54,30 +59,58 @@ def test_an_award_certificate_names_the_award_the_team_and_its_members() -> None
     assert language_of(pdf) == "en"
 
 
+ROUNDS = [
+    Seen("Round 1: Team Azul (Room 8)", 28, "webhook"),
+    Seen("Round 2: Team Oulu", 30, "confirmed"),
+]
+KEYNOTES = [
+    Seen("Entrepreneurial thinking — Dr. Ana Sá", 40, "webhook"),
+    Seen("Data ethics", 45, "sent"),
+]
+
+
 @pytest.mark.parametrize(
-    ("language", "title", "name"),
+    ("language", "title", "name", "total"),
     [
-        ("fi", "Osallistumistodistus", "Äino Mäkelä"),
-        ("pt", "Certificado de participação", "João Gonçalves"),
-        ("de", "Teilnahmebescheinigung", "Jürgen Groß"),
-        ("fr", "Attestation de participation", "Hélène Lefèvre"),
-        ("nl", "Aanwezigheidsattest", "Ĳsbrand van 't Hoff"),
+        ("fi", "Osallistumistodistus", "Äino Mäkelä", "Yhteensä: 143 min (vaaditaan: 0 min)"),
+        (
+            "pt",
+            "Certificado de participação",
+            "João Gonçalves",
+            "No total: 143 min (mínimo: 0 min)",
+        ),
+        (
+            "de",
+            "Teilnahmebescheinigung",
+            "Jürgen Groß",
+            "Insgesamt: 143 Min. (erforderlich: 0 Min.)",
+        ),
+        (
+            "fr",
+            "Attestation de participation",
+            "Hélène Lefèvre",
+            "Au total : 143 min (requis : 0 min)",
+        ),
+        ("nl", "Aanwezigheidsattest", "Ĳsbrand van 't Hoff", "In totaal: 143 min (vereist: 0 min)"),
     ],
 )
 def test_an_attendance_certificate_is_in_the_person_s_language(
-    language: str, title: str, name: str
+    language: str, title: str, name: str, total: str
 ) -> None:
     pdf = attendance_certificate(
         "Students' day",
-        event_date(__import__("datetime").datetime(2025, 3, 27), language),
+        event_date(datetime(2025, 3, 27), language),
         language,
         name,
         "Laurea",
-        [("Entrepreneurial thinking", "Dr. Ana Sá"), ("Data ethics", "")],
+        KEYNOTES,
+        ROUNDS,
     )
     text = text_of(pdf)
     assert title in text and name in text
-    assert "Entrepreneurial thinking" in text and "Data ethics" in text
+    assert "Entrepreneurial thinking — Dr. Ana Sá" in text and "Data ethics" in text
+    assert "Round 1: Team Azul (Room 8)" in text
+    assert total in text
     assert language_of(pdf) == language
 
 
@@ -188,6 +221,8 @@ async def test_certificates_from_a_served_day(serve, http, redis_url, tmp_path) 
     pdf = archive.read(attendance[0])
     assert person.name in text_of(pdf)
     assert language_of(pdf) == live.programme.language_of(person)
+    t = translator(live.programme.language_of(person))
+    assert t("cert_keynotes") in text_of(pdf) and t("cert_source_webhook") in text_of(pdf)
     sheet = text_of(archive.read(f"feedback-{team.id}.pdf"))
     assert "<b>Bold</b> and clear" in sheet and juror.name not in sheet
 
@@ -203,3 +238,212 @@ async def test_certificates_from_a_served_day(serve, http, redis_url, tmp_path) 
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
+
+
+def png(path: Path, size: tuple[int, int], colour: tuple[int, int, int]) -> Path:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, colour)
+    ImageDraw.Draw(image).ellipse((size[0] // 4, size[1] // 4, size[0] // 2, size[1] // 2), "gold")
+    image.save(path)
+    return path
+
+
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40">'
+    '<rect width="120" height="40" fill="#5b3a8c"/><circle cx="20" cy="20" r="12" fill="#fff"/>'
+    "</svg>"
+)
+
+
+def a_look(folder: Path) -> Look:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "faculty.svg").write_text(SVG, encoding="utf-8")
+    return Look(
+        issuer="Universidade de Lisboa, Faculdade de Ciências Sociais",
+        place="Lisboa",
+        logos=(
+            png(folder / "university.png", (300, 100), (0, 60, 120)),
+            folder / "faculty.svg",
+            png(folder / "project.png", (100, 100), (200, 30, 30)),
+        ),
+        signatures=(
+            Signature(
+                "Prof. Maria Sá", "Coordenadora", png(folder / "sig.png", (200, 60), (250,) * 3)
+            ),
+            Signature("Dr. Jürgen Groß", "Projektleitung"),
+        ),
+        funding="Co-funded by the European Union",
+        emblem=png(folder / "emblem.png", (300, 200), (0, 51, 153)),
+        attendance_minutes=120,
+    )
+
+
+def test_a_certificate_with_logos_signatures_and_the_funding_line(tmp_path: Path) -> None:
+    """Read back with pypdf (the texts, five images: three logos, a signature, the emblem),
+    and rendered by poppler (pdftoppm) into a picture that is not blank."""
+    import subprocess
+
+    from pypdf import PdfReader
+
+    look = a_look(tmp_path / "files")
+    pdf = attendance_certificate(
+        "Digitalisation in Social Work",
+        event_date(datetime(2026, 3, 25), "pt"),
+        "pt",
+        "Sofia Almeida",
+        "Universidade de Lisboa",
+        KEYNOTES,
+        ROUNDS,
+        look,
+    )
+    text = text_of(pdf)
+    for expected in (
+        "Universidade de Lisboa, Faculdade de Ciências Sociais",
+        "Lisboa, 25 de março de 2026",
+        "Prof. Maria Sá",
+        "Coordenadora",
+        "Dr. Jürgen Groß",
+        "Co-funded by the European Union",
+        "No total: 143 min (mínimo: 120 min)",
+        "Rondas de apresentações",
+        "na sala de vídeo",
+        "presença confirmada",
+    ):
+        assert expected in text, expected
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    raster = [image.name for image in page.images]  # the SVG logo is drawn, not an image
+    assert len(raster) == 4, raster
+    fonts = [f for f in page["/Resources"]["/Font"].values()]
+    assert all(
+        "/FontFile2" in f.get_object()["/DescendantFonts"][0]["/FontDescriptor"] for f in fonts
+    )
+    (tmp_path / "certificate.pdf").write_bytes(pdf)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-singlefile",
+            str(tmp_path / "certificate.pdf"),
+            str(tmp_path / "certificate"),
+        ],
+        check=True,
+    )
+    from PIL import Image
+
+    picture = Image.open(tmp_path / "certificate.png").convert("L")
+    assert picture.size[1] > picture.size[0]  # portrait A4
+    colours = picture.getcolors(maxcolors=1 << 16) or []
+    assert len(colours) > 20  # logos, text, lines: not a blank page
+
+
+def test_an_award_certificate_names_its_jury(tmp_path: Path) -> None:
+    pdf = award_certificate(
+        "Students' day",
+        "27 March 2025",
+        "en",
+        AWARD,
+        "Team Helsinki",
+        "",
+        ["Äino Mäkelä"],
+        ["Prof. Maria Sá", "Dr. Jürgen Groß"],
+        a_look(tmp_path),
+    )
+    text = text_of(pdf)
+    assert "The jury: Prof. Maria Sá, Dr. Jürgen Groß" in text
+    assert "Lisboa, 27 March 2025" in text and "Co-funded by the European Union" in text
+
+
+GOOD_SECTION = """
+[certificates]
+issuer = "Universidade de Lisboa"
+place = "Lisboa"
+logos = ["university.png", "faculty.svg"]
+signatures = [{ name = "Prof. Maria Sá", title = "Coordenadora", image = "sig.png" }]
+funding = "Co-funded by the European Union"
+emblem = "emblem.png"
+attendance_minutes = 120
+"""
+
+BAD_SECTIONS = {
+    "not an image": (
+        ('logos = ["university.png", "faculty.svg"]', 'logos = ["notes.txt"]'),
+        "logos = ",
+        "is not a PNG, JPEG or SVG image",
+    ),
+    "huge": (
+        ('logos = ["university.png", "faculty.svg"]', 'logos = ["huge.png"]'),
+        "logos = ",
+        "at most 2 MB",
+    ),
+    "four logos": (
+        (
+            'logos = ["university.png", "faculty.svg"]',
+            'logos = ["a.png", "b.png", "c.png", "d.png"]',
+        ),
+        "logos = ",
+        "at most 3 logos, not 4",
+    ),
+    "missing emblem file": (
+        ('emblem = "emblem.png"', 'emblem = "eu-emblem.png"'),
+        "emblem = ",
+        "cannot read",
+    ),
+    "funding without emblem": (
+        ('emblem = "emblem.png"\n', ""),
+        "funding = ",
+        "a funding line goes with its emblem",
+    ),
+    "threshold out of range": (
+        ("attendance_minutes = 120", "attendance_minutes = 5000"),
+        "attendance_minutes = ",
+        "`attendance_minutes` is the minutes a person must attend in all, 0 to 1440, not 5000",
+    ),
+    "signature without a name": (
+        ('{ name = "Prof. Maria Sá", title', "{ title"),
+        "signatures = ",
+        "signature 1 needs a `name`",
+    ),
+}
+
+
+def certificate_files(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("university.png", "sig.png", "emblem.png", "a.png", "b.png", "c.png", "d.png"):
+        png(folder / name, (60, 30), (0, 51, 153))
+    (folder / "faculty.svg").write_text(SVG, encoding="utf-8")
+    (folder / "notes.txt").write_text("not a picture", encoding="utf-8")
+    (folder / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(2_100_000))
+
+
+def test_a_good_certificates_section_passes_check(tmp_path: Path) -> None:
+    from schedules.programme import check_programme
+    from tests.builders import BASE_TOML, write_event
+
+    certificate_files(tmp_path)
+    programme, problems = check_programme(write_event(tmp_path, toml=BASE_TOML + GOOD_SECTION))
+    assert [str(p) for p in problems if p.severity == "error"] == []
+    assert programme is not None
+    look = Look.of(programme)
+    assert (look.issuer, look.attendance_minutes, len(look.logos)) == (
+        "Universidade de Lisboa",
+        120,
+        2,
+    )
+    assert look.emblem == tmp_path / "emblem.png"
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SECTIONS))
+def test_rota_check_refuses_a_bad_certificates_section(tmp_path: Path, case: str) -> None:
+    from schedules.programme import check_programme
+    from tests.builders import BASE_TOML, line_of, write_event
+
+    (old, new), needle, said = BAD_SECTIONS[case]
+    certificate_files(tmp_path)
+    toml = BASE_TOML + GOOD_SECTION.replace(old, new)
+    _, problems = check_programme(write_event(tmp_path, toml=toml))
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1 and said in errors[0].message, [str(p) for p in problems]
+    assert errors[0].line == line_of(toml, needle)
