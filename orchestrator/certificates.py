@@ -286,10 +286,10 @@ def _closing(pdf: FPDF, day: str, look: Look) -> None:
                 pdf.set_xy(x, y + 21)
                 pdf.set_font(FAMILY, "", 8)
                 pdf.cell(width, 4, signature.title, align="C")
-    if funded and look.emblem is not None:
-        y = pdf.h - 30
-        info = pdf.image(str(look.emblem), x=20, y=y, h=12)
-        pdf.set_xy(20 + float(info.rendered_width) + 4, y + 1)
+    if funded and look.emblem is not None:  # as tall as the logos: the emblem's rules
+        y = pdf.h - 34
+        info = pdf.image(str(look.emblem), x=20, y=y, h=16)
+        pdf.set_xy(20 + float(info.rendered_width) + 4, y + 3)
         pdf.set_font(FAMILY, "", 9)
         pdf.multi_cell(
             (left - 24 - float(info.rendered_width)) if landscape else 0, 5, look.funding
