@@ -417,7 +417,7 @@ def _seen(live: Live, language: str, attended: Attendance) -> tuple[list[Seen], 
     keynotes = []
     for keynote_id, minutes, source in attended.keynotes:
         keynote = programme.keynote_by_id[keynote_id]
-        title = keynote.title + (f" — {keynote.speaker}" if keynote.speaker else "")
+        title = keynote.title_in(language) + (f" — {keynote.speaker}" if keynote.speaker else "")
         keynotes.append(Seen(title, minutes, source))
     return rounds, keynotes
 

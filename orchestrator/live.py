@@ -293,9 +293,10 @@ class Live:
         room = self.programme.room_name(place.room)
         if place.kind == "keynote":
             keynote = self.programme.keynote_by_id[place.keynote]
+            title = keynote.title_in(self.programme.language_of(person) if person else "en")
             if keynote.plenary:
-                return f"{keynote.title} — {room}"
-            return f"{t('keynote')}: {keynote.title} — {room}"
+                return f"{title} — {room}"
+            return f"{t('keynote')}: {title} — {room}"
         team = self.programme.team_by_id.get(place.team)
         return f"{t('round', n=place.round)}: {room} — {team.name if team else place.team}"
 

@@ -99,7 +99,7 @@ def place_json(
         "team_name": team.name if team else "",
         "project": team.project if team else "",
         "keynote": place.keynote,
-        "title": keynote.title if keynote else "",
+        "title": keynote.title_in(words.language) if keynote else "",
         "start": place.start.isoformat(),
         "end": place.end.isoformat(),
         "start_wall": live.clock.wall_time(place.start).isoformat(),

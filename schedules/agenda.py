@@ -95,7 +95,7 @@ def agenda(programme: Programme, plan: Plan, participant: str) -> list[AgendaIte
                 keynote.room,
                 programme.room_name(keynote.room),
                 keynote=keynote.id,
-                title=details.title if details else keynote.id,
+                title=details.title_in(programme.language_of(person)) if details else keynote.id,
                 plenary=details.plenary if details else False,
                 link="" if there else _link(programme, keynote.room),
                 onsite=there,

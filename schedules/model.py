@@ -104,6 +104,11 @@ class Keynote:
     threshold: float = 0.75
     audience: Literal["registered", "everyone"] = "registered"  # everyone: every person attends
     evidence: tuple[Source, ...] = DEFAULT_EVIDENCE  # presence sources that count (threshold)
+    titles: tuple[tuple[str, str], ...] = ()  # (language, title): `titles = { pt = "…" }`
+
+    def title_in(self, language: str) -> str:
+        """The title in `language` when the programme gives one, else the title."""
+        return dict(self.titles).get(language, self.title)
 
     @property
     def end(self) -> datetime:

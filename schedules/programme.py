@@ -472,6 +472,7 @@ def _keynotes(
             values["threshold"],
             values["audience"],
             tuple(s for s in SOURCES if s in values["evidence"]) or DEFAULT_EVIDENCE,
+            tuple(sorted((k, str(v)) for k, v in values["titles"].items())),
         )
         _keynote_clashes(r, (*path, "start"), keynote, keynotes, rotation, tz)
         seen[keynote_id] = line_of(r.lines, (*path, "id"))

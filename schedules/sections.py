@@ -166,6 +166,14 @@ AUDIENCES = ("registered", "everyone")
 
 
 def _keynote_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    for language, title in values["titles"].items():
+        if language not in LANGUAGES:
+            yield (
+                "titles",
+                f"`titles`: {language!r} is not a language Rota speaks ({', '.join(LANGUAGES)})",
+            )
+        elif not isinstance(title, str) or not title.strip():
+            yield "titles", f"`titles`: the {language} title must be text"
     evidence = values["evidence"]
     wrong = [v for v in evidence if v not in SOURCES]
     if wrong:
@@ -184,6 +192,7 @@ KEYNOTES = Table(
     {
         "id": ID,
         "title": Field(str),
+        "titles": Field(dict, default={}),  # the title in other languages: { pt = "…" }
         "speaker": Field(str, default=""),
         "start": Field(TIME, required=True),
         "minutes": Field(

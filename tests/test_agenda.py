@@ -116,3 +116,25 @@ def test_a_portuguese_persons_calendar_is_in_portuguese(tmp_path: Path) -> None:
     assert len(alarms) == len(events)
     assert str(alarms[0]["description"]) == f"{summaries[0]} começa dentro de 10 minutos"
     assert alarms[0].decoded("trigger").total_seconds() == -600
+
+
+def test_a_keynote_title_in_the_persons_language(tmp_path: Path) -> None:
+    """Aki (fi) sees the keynote under its Finnish title; the title stays for everyone else."""
+    toml = BASE_TOML.replace('title = "Opening"', 'title = "Opening"\ntitles = { fi = "Avaus" }')
+    programme = load_programme(write_event(tmp_path, toml=toml))
+    plan = plan_rotation(programme)
+    fi = translator("fi")
+    summaries = [str(e["summary"]) for e in _events(agenda_ics(programme, plan, "a2", t=fi))]
+    assert "Pääpuhe: Avaus" in summaries
+    assert programme.keynote_by_id["k1"].title_in("de") == "Opening"
+
+
+def test_a_title_in_a_language_rota_does_not_speak_is_refused(tmp_path: Path) -> None:
+    from schedules.programme import check_programme
+    from tests.builders import line_of
+
+    toml = BASE_TOML.replace('title = "Opening"', 'title = "Opening"\ntitles = { xx = "?" }')
+    _, problems = check_programme(write_event(tmp_path, toml=toml))
+    [error] = [p for p in problems if p.severity == "error"]
+    assert "'xx' is not a language Rota speaks" in error.message
+    assert error.line == line_of(toml, "titles = ")

@@ -41,14 +41,16 @@ def test_every_agenda_lists_the_closing_keynote() -> None:
     programme = load_programme(EXAMPLE)
     plan = plan_rotation(programme)
     presenter = plan.teams[0].members[0]
+    assert programme.language_of(programme.participant_by_id[presenter]) == "de"
     items = agenda(programme, plan, presenter)
+    # the plenaries by their titles in the person's language (`titles` in the programme)
     assert [i.summary(EN) for i in items[-2:]] == [
-        "Closing lecture: social work after the platforms",
-        "Award ceremony",
+        "Abschlussvortrag: Soziale Arbeit nach den Plattformen",
+        "Preisverleihung",
     ]
     calendar = icalendar.Calendar.from_ical(agenda_ics(programme, plan, presenter, t=EN))
     summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
-    assert "Closing lecture: social work after the platforms" in summaries
+    assert "Abschlussvortrag: Soziale Arbeit nach den Plattformen" in summaries
 
 
 async def test_go_sends_a_presenter_to_the_closing_keynote(serve, http, redis_url) -> None:

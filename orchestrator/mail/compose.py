@@ -64,7 +64,7 @@ def first_item(live: Live, person: Participant, language: str) -> First | None:
         name = f"{name}, {address}"
     if place.kind == "keynote":
         keynote = live.programme.keynote_by_id.get(place.keynote)
-        name = f"{keynote.title} ({name})" if keynote else name
+        name = f"{keynote.title_in(language)} ({name})" if keynote else name
     else:
         team = live.programme.team_by_id.get(place.team)
         name = f"{name} — {team.name}" if team else name
