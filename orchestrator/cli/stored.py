@@ -159,6 +159,44 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
 @click.argument("programme", type=PROGRAMME)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @store_options
+def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
+    """The day in pictures: OUT/index.html with its charts (SVG), each chart's numbers as a
+    table and a CSV, and index.pdf when Chromium is installed (docs/operations.md)."""
+    import shutil
+    import subprocess
+
+    from orchestrator import report as day_report
+
+    loaded = load_or_exit(programme)
+    charts = on_stored_event(loaded, redis_url, data_dir, day_report.gather)
+    index = day_report.write(loaded.event.title, charts, out)
+    made = [index.name, *(f"{c.id}.csv" for c in charts)]
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser:  # the same page as a PDF, to attach to a report
+        pdf = out / "index.pdf"
+        subprocess.run(
+            [
+                browser,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={pdf}",
+                index.resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        if pdf.exists():
+            made.append(pdf.name)
+    click.echo(f"wrote {', '.join(made)} to {out}")
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
+@store_options
 def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.certificates import gather
