@@ -349,7 +349,8 @@
   // -- presenters -----------------------------------------------------------------------
   function presenterTick() {
     var left = secondsTo(room.phase === "upcoming" ? room.start_wall : room.end_wall);
-    text("p-left", room.phase === "ended" ? "—" : mmss(left));
+    // far away in words ("107 dias"), the last hour as m:ss
+    text("p-left", room.phase === "ended" ? "—" : (left >= 3600 ? relative.span(left) : mmss(left)));
     var wrap = byId("p-wrapup");
     if (!wrap) { return; }
     var toEnd = secondsTo(room.end_wall);
