@@ -27,10 +27,10 @@ from schedules.programme import check_programme, planning_problems
 from schedules.schema import plural
 
 if TYPE_CHECKING:
-    from schedules.model import Programme
-    from schedules.problems import Problem
     from orchestrator.live import Live
     from orchestrator.storage.store import Store
+    from schedules.model import Programme
+    from schedules.problems import Problem
 
 
 @main.command()
