@@ -189,3 +189,68 @@ def test_the_caddyfile_is_valid_for_a_real_domain(tmp_path: Path) -> None:
     assert done.returncode == 0 and "Valid configuration" in done.stdout + done.stderr, (
         done.stdout + done.stderr
     )
+
+
+# --- bad input: one sentence naming what to fix, nothing started --------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "said"),
+    [
+        (
+            ["--base-url", "https://rota example.org"],
+            {},
+            "'rota example.org' is not a host name like rota.example.org",
+        ),
+        (
+            [],
+            {
+                "ROTA_BASE_URL": "https://rota_day.example.org",
+                "ROTA_DOMAIN": "rota_day.example.org",
+            },
+            "is not a host name like rota.example.org) (ROTA_DOMAIN in docker/.env)",
+        ),
+        (
+            ["--base-url", "http://rota.example.org", "--trusted-proxy", "127.0.0.1"],
+            {},
+            "behind the proxy on the real day people's links must be https:// "
+            "(set ROTA_BASE_URL=https://rota.example.org)",
+        ),
+        (
+            ["--host", "0.0.0.0"],
+            {"ROTA_BASE_URL": "http://rota.example.org", "ROTA_TRUSTED_PROXIES": "172.30.80.10"},
+            "must be https://",
+        ),
+    ],
+    ids=["not a host name", "ROTA_DOMAIN not a host name", "http behind the proxy", "from env"],
+)
+def test_serve_refuses_a_bad_public_address(
+    tmp_path: Path, args: list[str], env: dict[str, str], said: str
+) -> None:
+    from click.testing import CliRunner
+
+    from orchestrator.cli import main
+    from tests.conftest import EXAMPLE
+
+    data = tmp_path / "var"
+    result = CliRunner().invoke(
+        main, ["serve", str(EXAMPLE), "--data-dir", str(data), *args], env=env
+    )
+    assert result.exit_code in (1, 2), result.output
+    assert said in result.output and len(result.output.strip().splitlines()) == 1, result.output
+    assert not data.exists()  # nothing started, nothing stored
+
+
+def test_check_refuses_a_base_url_that_is_not_a_host(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from orchestrator.cli import main
+    from tests.conftest import EXAMPLE
+
+    env = {"ROTA_BASE_URL": "https://rota..example.org"}
+    result = CliRunner().invoke(main, ["check", str(EXAMPLE)], env=env)
+    assert result.exit_code == 1
+    assert "environment: the base URL 'https://rota..example.org' does not name a host" in (
+        result.output
+    )
+    assert "set ROTA_BASE_URL to the name people will use." in result.output
