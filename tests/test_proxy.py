@@ -111,11 +111,9 @@ def wait_until_up(
         time.sleep(0.1)
 
 
-def start_nginx(folder: Path, port: int, upstreams: list[int]) -> tuple[subprocess.Popen, Path]:
-    binary = nginx_binary()
-    if binary is None:
-        missing("nginx", "ensure-nginx")
-    assert binary is not None
+def start_nginx(
+    binary: str, folder: Path, port: int, upstreams: list[int]
+) -> tuple[subprocess.Popen, Path]:
     config = folder / "nginx.conf"
     config.write_text(derived_config(SHIPPED.read_text(), port, upstreams, folder))
     log = folder / "error.log"
@@ -123,11 +121,9 @@ def start_nginx(folder: Path, port: int, upstreams: list[int]) -> tuple[subproce
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT), log
 
 
-def start_caddy(folder: Path, port: int, upstreams: list[int]) -> tuple[subprocess.Popen, Path]:
-    binary = caddy_binary()
-    if binary is None:
-        missing("caddy", "ensure-caddy")
-    assert binary is not None
+def start_caddy(
+    binary: str, folder: Path, port: int, upstreams: list[int]
+) -> tuple[subprocess.Popen, Path]:
     config = folder / "Caddyfile"
     config.write_text(derived_caddyfile(CADDYFILE.read_text(), port, folder))
     log = folder / "caddy.log"
@@ -162,8 +158,10 @@ def proxied(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Proxied]:
     kind = str(request.param)
-    if (nginx_binary() if kind == "nginx" else caddy_binary()) is None:
+    binary = nginx_binary() if kind == "nginx" else caddy_binary()
+    if binary is None:
         missing(kind, f"ensure-{kind}")
+    assert binary is not None
     folder = tmp_path_factory.mktemp(kind)
     redis_server.flush()
     port = free_port()
@@ -176,7 +174,7 @@ def proxied(
     processes.append(launch_rota(*common, "--resume", folder=folder))
     upstreams = [int(p.base_url.rsplit(":", 1)[1]) for p in processes]
     start = start_caddy if kind == "caddy" else start_nginx
-    proxy, log = start(folder, port, upstreams)
+    proxy, log = start(binary, folder, port, upstreams)
     try:
         verify: ssl.SSLContext | bool = caddy_ca(folder) if kind == "caddy" else True
         wait_until_up(base_url, proxy, log, verify)
