@@ -283,7 +283,8 @@ async def test_reports_and_the_board_say_which_source_saw_whom(
     assert report.status_code == 200, report.text
     rows = {r["participant"]: r for r in report.json()["rows"]}
     assert (rows[confirmed]["status"], rows[confirmed]["evidence"]) == ("in-room", "confirmed")
-    assert (rows[sent]["status"], rows[sent]["evidence"]) == ("unknown", "sent")
+    # the room reports nobody: following its link counts, and the row says so
+    assert (rows[sent]["status"], rows[sent]["evidence"]) == ("in-room", "sent")
     assert (rows[idle]["status"], rows[idle]["evidence"]) == ("unknown", "")
     rooms = {r["room"]: r["presence"] for r in report.json()["rooms"]}
     assert rooms[room]["text"] == "1 confirmed, 2 sent"

@@ -177,8 +177,9 @@ def round_report(
 ) -> list[dict[str, Any]]:
     """Plan against reality: for each person placed in round `index`, minutes in the assigned
     room and in other rooms, and the strongest presence source seen in the assigned room. In
-    a room that reports nobody (a plain link), a confirmation or check-in is what puts a
-    person in it; without one their status is unknown, never "absent"."""
+    a room that reports nobody (a plain link, public meet.jit.si on the real day), a click on
+    the link, a confirmation or a check-in is what puts a person in it (the row's `evidence`
+    says which); without any their status is unknown, never "absent"."""
     item = live.timeline.rounds[index - 1]
     start, end = item.start.timestamp(), item.end.timestamp()
     spans = person_intervals(live, events)
@@ -199,7 +200,9 @@ def round_report(
                 status = "in-room"
             elif here > 0:
                 status = "partial"
-            elif best.get(pid) in ("confirmed", "checked-in"):
+            elif best.get(pid) in ("confirmed", "checked-in") or (
+                best.get(pid) == "sent" and not feed
+            ):  # where the platform reports nobody, following the link counts too
                 status = "in-room"
             elif elsewhere > 0:
                 status = "elsewhere"
