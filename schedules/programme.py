@@ -17,6 +17,7 @@ from schedules.model import (
     Event,
     Keynote,
     Participant,
+    Platform,
     Programme,
     Room,
     Rotation,
@@ -359,9 +360,32 @@ def _rooms(r: _Reader) -> list[Room]:
             continue
         if room_id:
             seen[room_id] = line_of(r.lines, (*path, "id"))
-            rooms.append(_room(room_id, values))
+            rooms.append(_room(room_id, values, _platform(r, path, values)))
     _check_shared_links(r, rooms)
     return rooms
+
+
+def _platform(r: _Reader, path: KeyPath, values: dict[str, Any]) -> Platform:
+    """A room's platform: as it says, or the only one configured. With both [jitsi] and
+    [bbb] a room without a link must say which; `platform = "bbb"` needs [bbb]."""
+    both = "jitsi" in r.data and "bbb" in r.data
+    chosen = values.get("platform", "")
+    if values.get("url"):
+        return "jitsi"
+    if chosen == "bbb" and "bbb" not in r.data:
+        r.report(
+            (*path, "platform"),
+            'platform = "bbb" needs a [bbb] section with the server\'s `url`',
+        )
+    elif not chosen and both:
+        r.report(
+            path,
+            f'room {values.get("id")!r} needs `platform = "jitsi"` or `platform = "bbb"`: '
+            "the programme configures both [jitsi] and [bbb]",
+        )
+    if chosen in ("jitsi", "bbb"):
+        return "bbb" if chosen == "bbb" else "jitsi"
+    return "bbb" if "bbb" in r.data and "jitsi" not in r.data else "jitsi"
 
 
 def _check_shared_links(r: _Reader, rooms: list[Room]) -> None:
@@ -382,15 +406,24 @@ def _check_shared_links(r: _Reader, rooms: list[Room]) -> None:
             first[room.url] = i
 
 
-def _room(room_id: str, values: dict[str, Any]) -> Room:
+def _room(room_id: str, values: dict[str, Any], platform: Platform = "jitsi") -> Room:
     """`capacity` counts an on-site room's seats; with an online link, `online_capacity`
     (default: as many again) adds its online seats."""
     name, capacity = values.get("name", room_id), values.get("capacity", 0)
     url, jitsi_name = values.get("url", ""), values.get("jitsi_name", "")
     if not values.get("onsite"):
-        return Room(room_id, name, capacity, url, jitsi_name)
+        return Room(room_id, name, capacity, url, jitsi_name, platform=platform)
     online = values.get("online_capacity", capacity) if url else 0
-    return Room(room_id, name, capacity + online, url, jitsi_name, values["onsite"], capacity)
+    return Room(
+        room_id,
+        name,
+        capacity + online,
+        url,
+        jitsi_name,
+        values["onsite"],
+        capacity,
+        platform,
+    )
 
 
 def _teams(r: _Reader) -> list[Team]:
