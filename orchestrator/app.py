@@ -23,6 +23,7 @@ from orchestrator.appkeys import (
     INTAKE,
     LISTENER,
     MAIL,
+    MEETINGS,
     METRICS,
     NOTIFIER,
     SERVICE,
@@ -33,6 +34,7 @@ from orchestrator.appkeys import (
 from orchestrator.clicks import ClickRecorder
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
+from orchestrator.meetings import Meetings, Poller
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
 from orchestrator.notify.subscribers import programme_subscribers
@@ -120,10 +122,10 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     store = app[STORE]
     settings = app[SETTINGS]
     watch = Watch(service, store)
-    hub = Hub(service, metrics, watch, settings.feed_configured)
-    board = app[BOARD] = BoardHub(
-        service, watch, metrics, settings.feed_configured, settings.feed_silence_seconds
-    )
+    # BigBlueButton reports presence itself: the leader asks it (orchestrator/meetings.py)
+    feed = settings.feed_configured or service.bbb is not None
+    hub = Hub(service, metrics, watch, feed)
+    board = app[BOARD] = BoardHub(service, watch, metrics, feed, settings.feed_silence_seconds)
     clicks = ClickRecorder(store, metrics)
     conductor = Conductor(service, store, metrics)
     listener = Listener(service, store, conductor, hub, board)
@@ -163,6 +165,17 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "notifier": notifier.run,
         "watch": lambda: watch.run(on_change=refresh_both),
     }
+    if service.bbb is not None:
+        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[HTTP])
+        meetings.on_problem.append(board.refresh)
+        poller = Poller(
+            service.require_live,
+            meetings,
+            intake.store_event,
+            lambda: conductor.leader,
+            settings.bbb_poll_seconds,
+        )
+        loops["bbb"] = poller.run
     if settings.simulate_presence:
         secret = settings.jaas_webhook_secret.reveal()
         simulator = Simulator(service, settings.base_url, secret, settings.seed)
@@ -208,6 +221,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         guard_routes(
             [
                 web.get("/go/{token}", go.go),
+                web.get("/left", participant.left),
                 web.get("/p/{token}", participant.page),
                 web.get("/p/{token}/events", participant.events),
                 web.get("/p/{token}/agenda.ics", participant.calendar),

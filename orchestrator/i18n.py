@@ -951,3 +951,40 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
 }
 for _language, _words in CAMPUS_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)
+
+
+# BigBlueButton rooms: the page people land on when they leave a meeting (its logoutURL).
+BBB_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "left_title": "You have left the room",
+        "left": "Your personal page, in your other tab, shows where you go next. You may "
+        "close this tab.",
+    },
+    "de": {
+        "left_title": "Sie haben den Raum verlassen",
+        "left": "Ihre persönliche Seite im anderen Tab zeigt, wohin es als Nächstes geht. "
+        "Sie können diesen Tab schließen.",
+    },
+    "fr": {
+        "left_title": "Vous avez quitté la salle",
+        "left": "Votre page personnelle, dans votre autre onglet, indique où aller ensuite. "
+        "Vous pouvez fermer cet onglet.",
+    },
+    "fi": {
+        "left_title": "Poistuit huoneesta",
+        "left": "Henkilökohtainen sivusi toisessa välilehdessä näyttää, minne menet "
+        "seuraavaksi. Voit sulkea tämän välilehden.",
+    },
+    "pt": {
+        "left_title": "Saiu da sala",
+        "left": "A sua página pessoal, no outro separador, mostra para onde ir a seguir. "
+        "Pode fechar este separador.",
+    },
+    "nl": {
+        "left_title": "U hebt de ruimte verlaten",
+        "left": "Uw persoonlijke pagina, in uw andere tabblad, toont waar u hierna heen gaat. "
+        "U kunt dit tabblad sluiten.",
+    },
+}
+for _language, _words in BBB_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)

@@ -14,6 +14,7 @@ from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.erasure import was_erased, without_erased
 from orchestrator.storage.store import Store, digest
+from rooms.bbb import BbbConfig
 from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
 from schedules.campus import move_problem
@@ -24,6 +25,7 @@ from schedules.planner import plan_rotation
 from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
 from schedules.roster import COLUMNS
+from schedules.sections import BBB_SECRET_ENV
 from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,9 @@ class Service:
             {"ROTA_JITSI_SECRET": settings.jitsi_secret.reveal()},
             base=programme.source.parent if programme.source else None,
         )
+        self.bbb = BbbConfig.from_section(
+            programme.sections.get("bbb"), {BBB_SECRET_ENV: settings.bbb_secret.reveal()}
+        )
 
     # -- start-up ------------------------------------------------------------------------
     async def start(self, toml: bytes, roster: bytes) -> Live:
@@ -123,6 +128,7 @@ class Service:
             self.settings.lead_minutes,
             self.settings.base_url,
             self.jitsi,
+            self.bbb,
         )
         return self.live
 

@@ -48,6 +48,20 @@ class BbbError(Exception):
         self.key = key
 
 
+HINTS = {
+    "checksumError": "Check ROTA_BBB_SECRET (the server's `bbb-conf --secret`) and [bbb] checksum",
+    "unreachable": "Check [bbb] url and that the server is up",
+    "not-xml": "Check [bbb] url: it should end in /bigbluebutton/",
+    "unsafe-xml": "The server's answer was refused as unsafe",
+    "too-large": "The server's answer was refused as too large",
+}
+
+
+def hint(key: str) -> str:
+    """What an organiser can do about a failed call."""
+    return HINTS.get(key, "Check [bbb] url" if key.startswith("http-") else "")
+
+
 @dataclass(frozen=True)
 class BbbConfig:
     url: str  # the server's base, ending in "/" (".../bigbluebutton/")

@@ -83,6 +83,23 @@ async def page(request: web.Request) -> web.Response:
     return response
 
 
+async def left(request: web.Request) -> web.Response:
+    """Where BigBlueButton sends people who leave a meeting (its `logoutURL`, one per
+    meeting, so it cannot name the person): their own page is still open in the other tab."""
+    live = request.app[SERVICE].require_live()
+    language = resolve(live.programme.event.language)
+    html = (
+        request.app[TEMPLATES]
+        .get_template("left.html")
+        .render(t=translator(language), lang=language)
+    )
+    return web.Response(
+        text=html,
+        content_type="text/html",
+        headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+    )
+
+
 async def events(request: web.Request) -> web.StreamResponse:
     """The page's stream: its place now, then the broadcasts it may have missed while it was
     away (a phone that slept, a dropped connection; from the hub's memory, streams/pages.py),
