@@ -241,10 +241,9 @@ class BbbStandIn:
     def _expire(self) -> None:
         now = time.monotonic()
         for key, meeting in list(self.meetings.items()):
-            if not meeting.joined_once and now - meeting.created > meeting.expire_after:
-                del self.meetings[key]
-            # meetingExpireWhenLastUserLeftInMinutes, default 1 (create)
-            elif meeting.emptied and not meeting.users and now - meeting.emptied > self.minute:
+            if (not meeting.joined_once and now - meeting.created > meeting.expire_after) or (
+                meeting.emptied and not meeting.users and now - meeting.emptied > self.minute
+            ):
                 del self.meetings[key]
 
     def _failed(self, key: str, message: str) -> web.Response:
