@@ -239,6 +239,8 @@ class BbbStandIn:
         )
 
     def _expire(self) -> None:
+        """create: meetingExpireIfNoUserJoinedInMinutes (never joined) and
+        meetingExpireWhenLastUserLeftInMinutes (default 1: emptied)."""
         now = time.monotonic()
         for key, meeting in list(self.meetings.items()):
             if (not meeting.joined_once and now - meeting.created > meeting.expire_after) or (
