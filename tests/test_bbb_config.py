@@ -3,16 +3,24 @@ secret only from the environment and never in an error."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from orchestrator.cli import main
 
 from rooms.bbb import BbbConfig, BbbConfigError
 from schedules.programme import check_programme
 from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.standin_bbb import BbbStandIn
 
 SECRET = "bbb-shared-secret-0123456789abcdef"
-ENV = {"ROTA_BBB_SECRET": SECRET}
+BBB_ENV = "ROTA_BBB_SECRET"
+ENV = {BBB_ENV: SECRET}
 BBB = '[bbb]\nurl = "https://bbb.example.org/bigbluebutton/"\n'
 
 
@@ -141,3 +149,35 @@ def test_the_config_error_never_shows_the_secret() -> None:
     with pytest.raises(BbbConfigError) as caught:
         BbbConfig.from_section({"url": "ftp://x", "secret": SECRET}, ENV)
     assert SECRET not in str(caught.value)
+
+
+@pytest.fixture
+def standin() -> Iterator[BbbStandIn]:
+    """The stand-in on a loop of its own (the CLI runs its own asyncio.run)."""
+    loop = asyncio.new_event_loop()
+    server = BbbStandIn(SECRET)
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(5)
+    yield server
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(5)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(5)
+    loop.close()
+
+
+@pytest.mark.parametrize(("secret", "ok"), [(SECRET, True), ("a-wrong-secret-0123456789", False)])
+def test_check_online_proves_the_url_and_secret(
+    tmp_path: Path, standin: BbbStandIn, secret: str, ok: bool
+) -> None:
+    toml = BASE_TOML + f'\n[bbb]\nurl = "{standin.base_url}"\n'
+    result = CliRunner().invoke(
+        main, ["check", "--online", str(write_event(tmp_path, toml))], env={BBB_ENV: secret}
+    )
+    assert result.exit_code == (0 if ok else 1), result.output
+    if ok:
+        assert "a test meeting was created and ended (checksum sha256)" in result.output
+        assert [c for c, _ in standin.calls] == ["create", "end"] and not standin.meetings
+    else:
+        assert "(checksumError). Check ROTA_BBB_SECRET" in result.output
+    assert secret not in result.output

@@ -34,11 +34,17 @@ if TYPE_CHECKING:
 @main.command()
 @click.argument("programme", type=PROGRAMME)
 @click.option("--seed", type=int, default=0, show_default=True, help="As for `rota plan`.")
-def check(programme: Path, seed: int) -> None:
-    """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi] and
-    [[notify]] secrets and Rota's own settings from the environment, a rotation that can be
-    planned); print every problem as file:line: message. Exit 0 only when `rota serve` would
-    accept it."""
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also call the video servers once: with [bbb], create and end a test meeting on "
+    "the BigBlueButton server (proves the url and ROTA_BBB_SECRET before the day).",
+)
+def check(programme: Path, seed: int, online: bool) -> None:
+    """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi],
+    [bbb] and [[notify]] secrets and Rota's own settings from the environment, a rotation
+    that can be planned); print every problem as file:line: message. Exit 0 only when `rota
+    serve` would accept it."""
     from orchestrator.errors import SetupError
     from orchestrator.settings import Settings
 
@@ -67,6 +73,15 @@ def check(programme: Path, seed: int) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
+    if online and "bbb" in result.sections:
+        import asyncio
+
+        from orchestrator.cli.bbb import prove
+
+        line, ok = asyncio.run(prove(result))
+        click.echo(line, err=not ok)
+        if not ok:
+            sys.exit(1)
     if "privacy" not in result.sections:
         click.echo(
             "note: no [privacy] section: participant pages tell people to ask the organisers how "
