@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-
 from rooms.bbb import BbbConfig, BbbConfigError
 from schedules.programme import check_programme
 from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
