@@ -194,6 +194,7 @@
       moving.hidden = true;
     }
     linkTick();
+    bbbSync();
     if (view && view.next) {
       var toNext = secondsTo(view.next.start_wall);
       text("next-in", toNext > 0 ? inTime(toNext) : "");
@@ -221,6 +222,21 @@
     if (move && !move.stayed) { declined = placeId(move.place); }
     tick();
   });
+
+  // -- a BigBlueButton room with `[bbb] embed = true`: a frame on /go, which signs a fresh
+  // join for this person each time; it follows view.now (a new place, a new frame) --------
+  var bbbShown = "";
+  function bbbSync() {
+    var place = view && view.now && view.now.bbb_embed ? view.now : null;
+    var id = place ? place.room + "@" + place.start : "";
+    if (id === bbbShown) { return; }
+    bbbShown = id;
+    var frameNode = byId("bbb-frame");
+    if (!frameNode) { return; }
+    frameNode.src = place ? place.bbb_embed : "about:blank";
+    show("bbb", Boolean(place));
+    document.body.setAttribute("data-bbb-room", place ? place.room : "");
+  }
 
   // -- a room on a plain link: one named tab, one click per move ------------------------
   var openButton = byId("open-room");

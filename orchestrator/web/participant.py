@@ -74,13 +74,18 @@ async def page(request: web.Request) -> web.Response:
         content_type="text/html",
         headers={
             "Cache-Control": "no-store",
-            "Content-Security-Policy": csp(origin(live.jitsi)),
+            "Content-Security-Policy": csp(origin(live.jitsi), bbb_frames(live)),
             **SECURITY_HEADERS,
         },
     )
     if door_rooms(live.programme):  # this phone may then check in at the doors on campus
         remember_person(request, response, token)
     return response
+
+
+def bbb_frames(live: Live) -> str:
+    """The BigBlueButton server may be framed only with `[bbb] embed = true`."""
+    return live.bbb.origin if live.bbb is not None and live.bbb.embed else ""
 
 
 async def left(request: web.Request) -> web.Response:
