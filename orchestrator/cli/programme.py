@@ -63,6 +63,14 @@ def check(programme: Path, seed: int, online: bool) -> None:
     except SetupError as exc:
         click.echo(f"environment: {exc}", err=True)
         errors += 1
+    if online and not errors and result is not None and "bbb" in result.sections:
+        import asyncio
+
+        from orchestrator.cli.bbb import prove
+
+        line, ok = asyncio.run(prove(result))
+        click.echo(line, err=not ok)
+        errors += not ok
     if errors:
         click.echo(f"{plural(errors, 'error')}, {warnings}", err=True)
         sys.exit(1)
@@ -73,15 +81,7 @@ def check(programme: Path, seed: int, online: bool) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
-    if online and "bbb" in result.sections:
-        import asyncio
 
-        from orchestrator.cli.bbb import prove
-
-        line, ok = asyncio.run(prove(result))
-        click.echo(line, err=not ok)
-        if not ok:
-            sys.exit(1)
     if "privacy" not in result.sections:
         click.echo(
             "note: no [privacy] section: participant pages tell people to ask the organisers how "
