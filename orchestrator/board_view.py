@@ -34,6 +34,9 @@ class Feed:
         return self.configured and self.seconds_since is not None
 
 
+GUEST = "guest:"  # rooms/presence.py: someone in a room who is not on the roster
+
+
 def _alert(kind: str, severity: str, message: str, room: str = "") -> dict[str, str]:
     return {"kind": kind, "severity": severity, "message": message, "room": room}
 
@@ -102,7 +105,9 @@ def snapshot(
         # and raise no alert (its presence comes from the other sources)
         reported = counted and room.reports_presence
         members = members_of.get(slot.team, set())
-        here = present.get(slot.room, set())
+        everyone_here = present.get(slot.room, set())
+        guests_here = {p for p in everyone_here if p.startswith(GUEST)}  # not on the roster
+        here = everyone_here - guests_here
         audience_here = here - members
         presenters_here = here & members
         wrong_here = sorted(
@@ -155,6 +160,7 @@ def snapshot(
                 "wrapup_wall": wall(item.end - WRAPUP).isoformat(),
                 "expected_audience": len(slot.audience),
                 "live_audience": len(audience_here) if reported else None,
+                "guests": len(guests_here) if reported else None,
                 "presenters_expected": len(members),
                 "presenters_present": len(presenters_here) if reported else None,
                 "wrong_room": len(wrong_here) if reported else None,
@@ -180,8 +186,10 @@ def snapshot(
         # only while it runs is whoever is in its room its audience: rooms can be shared
         declared = live.programme.room_by_id.get(planned.room)
         reported = counted and keynote_running and (declared is None or declared.reports_presence)
-        attending = len(present.get(planned.room, set())) if reported else None
         in_room = present.get(planned.room, set()) if reported else set()
+        guests = {p for p in in_room if p.startswith(GUEST)}  # shown apart, never counted
+        in_room = in_room - guests
+        attending = len(in_room) if reported else None
         keynotes.append(
             {
                 "id": k.id,
@@ -199,6 +207,7 @@ def snapshot(
                 "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
                 "expected_audience": len(planned.audience),
                 "live_audience": attending,
+                "guests": len(guests) if reported else None,
                 "everyone": details.plenary,
             }
         )

@@ -17,6 +17,7 @@ import pytest
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.live import Live
+from rooms.bbb import join_url
 from tests.conftest import AUTH, eventually
 from tests.standin_bbb import BbbStandIn
 from tests.test_board import board_client
@@ -130,6 +131,16 @@ async def test_attendees_give_the_board_and_the_keynote_attendance(
         answer = await http.get(f"{running.base_url}/go/{live.token_of[pid]}")
         assert (await bbb.open_join(answer.headers["Location"]))[0] == "SUCCESS"
     joined_at = live.event_now()
+    assert live.bbb is not None  # someone let in from Greenlight, not through Rota: a guest
+    guest = join_url(
+        live.bbb,
+        meeting,
+        full_name=live.programme.participant_by_id[leaves].name,  # a roster name, even
+        user_id="gl-4711",
+        role="VIEWER",
+        create_time=bbb.meetings[meeting].create_time,
+    )
+    assert (await bbb.open_join(guest))[0] == "SUCCESS"
     async with board_client(running.base_url) as client:
 
         async def attending(n: int) -> bool:
@@ -147,6 +158,9 @@ async def test_attendees_give_the_board_and_the_keynote_attendance(
     rows = {r["participant"]: r for r in report.json()["rows"]}
     for pid in stays:
         assert rows[pid]["status"] == "attended" and rows[pid]["evidence"] == "webhook"
+    assert [r["status"] for r in rows.values() if r["participant"].startswith("guest:")] == [
+        "guest"
+    ]
     minutes = (left_at - joined_at) / timedelta(minutes=1)
     assert rows[leaves]["status"] != "attended"
     assert abs(rows[leaves]["minutes"] - minutes) <= 2, (rows[leaves]["minutes"], minutes)
