@@ -147,6 +147,11 @@ class Meetings:
         )
 
 
+def hook_url(live: Live) -> str:
+    """Where bbb-webhooks posts: its checksum covers this URL exactly as registered."""
+    return f"{live.base_url}/webhooks/bbb"
+
+
 def line(live_room: str, error: BbbError) -> str:
     return f"BigBlueButton, {live_room}: {error}. {hint(error.key)}".strip()
 
@@ -206,6 +211,8 @@ class Poller:
             if state.needs_create and used:
                 state.create_time = await self.meetings.create_time(live, room)
                 state.needs_create = False
+                if self.meetings.config.webhooks:
+                    await self._hook(live, meeting)
             else:
                 await self._attendance(meeting, state, wall)
         except BbbError as exc:
@@ -221,6 +228,18 @@ class Poller:
             return
         state.failures, state.due = 0, 0.0
         self.meetings.solved(room)
+
+    async def _hook(self, live: Live, meeting: Meeting) -> None:
+        """bbb-webhooks for this meeting run (hooks are per server, so a meeting created
+        again is registered again); without them polling alone carries presence."""
+        try:
+            await self.meetings.client.hook(meeting.meeting_id, hook_url(live))
+        except BbbError as exc:
+            log.warning(
+                "BigBlueButton, %s: no webhook registered (%s); polling carries on",
+                meeting.name,
+                exc.key,
+            )
 
     async def _attendance(self, meeting: Meeting, state: _Watched, wall: float) -> None:
         info = await self.meetings.client.meeting_info(meeting.meeting_id)

@@ -68,6 +68,7 @@ class BbbConfig:
     secret: str = field(repr=False)
     checksum: Algorithm = "sha256"
     embed: bool = False
+    webhooks: bool = False  # register bbb-webhooks callbacks per meeting (rooms/bbb_hooks.py)
 
     def __repr__(self) -> str:  # never show the secret
         return f"BbbConfig(url={self.url!r}, checksum={self.checksum!r}, embed={self.embed!r})"
@@ -88,6 +89,7 @@ class BbbConfig:
             secret=environ[BBB_SECRET_ENV].strip(),
             checksum=next(a for a in ALGORITHMS if a == checksum),
             embed=bool(section.get("embed", False)),
+            webhooks=bool(section.get("webhooks", False)),
         )
 
     @property
@@ -203,6 +205,10 @@ class BbbClient:
 
     async def meeting_info(self, meeting_id: str) -> Answer:
         return await self.call("getMeetingInfo", [("meetingID", meeting_id)])
+
+    async def hook(self, meeting_id: str, callback_url: str) -> None:
+        """Ask bbb-webhooks to post this meeting's events to `callback_url` (idempotent)."""
+        await self.call("hooks/create", [("callbackURL", callback_url), ("meetingID", meeting_id)])
 
     async def end(self, meeting_id: str) -> None:
         await self.call("end", [("meetingID", meeting_id)])

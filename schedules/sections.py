@@ -336,6 +336,7 @@ BBB = Table(
         "url": Field(str, required=True),
         "checksum": Field(str, default="sha256", choices=BBB_CHECKSUMS),
         "embed": Field(bool, default=False),  # only for a server that allows session-less joins
+        "webhooks": Field(bool, default=False),  # bbb-webhooks installed: joins pushed too
         "secret": Field(str),  # refused by the rule with a reason (the environment holds it)
     },
     rules=(_bbb_rules,),

@@ -18,6 +18,13 @@ Any difference between it and the documentation is a bug here. Quoted:
   `invalidMeetingIdentifier` (join) or `notFound` (getMeetingInfo).
 - getMeetingInfo: `<attendees><attendee><userID>…<fullName>…<role>…` (example response).
 
+bbb-webhooks (bigbluebutton/bbb-webhooks): `hooks/create?callbackURL=…&meetingID=…`, signed
+like any call with the method `hooks/create` (src/out/webhooks/utils.js, checksumAPI); each
+join and leave then POSTs `domain=…&event=[<json>]&timestamp=<ms>` (keys in that order) to the
+callback URL with `?checksum=` sha1(callbackURL + body + secret) appended
+(src/out/webhooks/callback-emitter.js); the event as in example/events/mapped-events.json
+(`user-joined`/`user-left`, `internal-meeting-id` = sha1(meetingID)-createTime).
+
 The test-only part: a join URL is "opened" with `open_join` (what a browser following it would
 do), `leave` takes the person out, `expire_now` ends an empty meeting as BBB's timer would.
 `mode` makes the server misbehave: "html" (a proxy's error page), "bomb" (an XML entity bomb),
@@ -25,12 +32,15 @@ do), `leave` takes the person out, `expire_now` ends an empty meeting as BBB's t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 from xml.sax.saxutils import escape
 
+import aiohttp
 from aiohttp import web
 
 ALGORITHMS = {40: "sha1", 64: "sha256", 96: "sha384", 128: "sha512"}
@@ -71,6 +81,9 @@ class BbbStandIn:
         self.algorithms: list[str] = []  # the algorithm of each accepted checksum
         self.refusals: list[str] = []  # messageKeys answered
         self.mode = ""
+        self.hooks: dict[str, str] = {}  # meeting id -> callback URL
+        self.posted: list[tuple[str, int]] = []  # (event id, the receiver's status)
+        self._tasks: set[asyncio.Task[None]] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._clock = 0
@@ -79,6 +92,7 @@ class BbbStandIn:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_get("/bigbluebutton/api/{call}", self._api)
+        app.router.add_get("/bigbluebutton/api/hooks/{call}", self._api)
         app.router.add_get("/bigbluebutton/api", self._version)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -89,6 +103,7 @@ class BbbStandIn:
         return self.base_url
 
     async def stop(self) -> None:
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -122,7 +137,7 @@ class BbbStandIn:
         if self.mode == "huge":
             body = b"<response><returncode>SUCCESS</returncode><x>" + b"a" * (3 << 20)
             return web.Response(body=body + b"</x></response>", content_type="text/xml")
-        call = request.match_info["call"]
+        call = request.path.removeprefix("/bigbluebutton/api/")
         raw_query = request.raw_path.partition("?")[2]  # as sent: never re-decoded first
         checked = self._check(call, raw_query)
         if isinstance(checked, str):
@@ -136,6 +151,7 @@ class BbbStandIn:
             "isMeetingRunning": self._running,
             "getMeetings": self._meetings,
             "end": self._end,
+            "hooks/create": self._hook,
         }.get(call)
         if handler is None:
             return self._failed("unsupportedRequest", "This request is not supported.")
@@ -190,6 +206,7 @@ class BbbStandIn:
         user_id = params.get("userID") or f"w_{len(meeting.users)}"
         meeting.users[user_id] = User(user_id, params["fullName"], role)
         meeting.joined_once, meeting.emptied = True, 0.0
+        self._announce(meeting, meeting.users[user_id], "user-joined")
         return self._xml(
             "<returncode>SUCCESS</returncode><messageKey>successfullyJoined</messageKey>"
             f"<meeting_id>{escape(meeting.meeting_id)}</meeting_id>"
@@ -230,6 +247,65 @@ class BbbStandIn:
             for m in self.meetings.values()
         )
         return self._xml(f"<returncode>SUCCESS</returncode><meetings>{listed}</meetings>")
+
+    def _hook(self, params: dict[str, str]) -> web.Response:
+        if not params.get("callbackURL"):
+            return self._failed("missingParamCallbackURL", "You must specify a callbackURL")
+        self.hooks[params.get("meetingID", "")] = params["callbackURL"]
+        return self._xml("<returncode>SUCCESS</returncode><hookID>1</hookID>")
+
+    def _announce(self, meeting: Meeting, user: User, kind: str) -> None:
+        url = self.hooks.get(meeting.meeting_id)
+        if url is None:
+            return
+        internal = hashlib.sha1(meeting.meeting_id.encode()).hexdigest()
+        event = {
+            "data": {
+                "type": "event",
+                "id": kind,
+                "attributes": {
+                    "meeting": {
+                        "internal-meeting-id": f"{internal}-{meeting.create_time}",
+                        "external-meeting-id": meeting.meeting_id,
+                    },
+                    "user": {
+                        "internal-user-id": f"w_{user.user_id}",
+                        "external-user-id": user.user_id,
+                        "name": user.full_name,
+                        "role": user.role,
+                        "presenter": False,
+                        "guest": False,
+                    },
+                },
+                "event": {"ts": int(time.time() * 1000)},
+            }
+        }
+        task = asyncio.ensure_future(self.post_callback(url, [event]))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def post_callback(
+        self, url: str, events: list[dict[str, object]], checksum: str | None = None
+    ) -> int:
+        """One callback as bbb-webhooks sends it; `checksum` forges another."""
+        body = urlencode(
+            {
+                "domain": "bbb.example.org",
+                "event": json.dumps(events, separators=(",", ":")),
+                "timestamp": str(int(time.time() * 1000)),
+            }
+        )
+        digest = hashlib.sha1(f"{url}{body}{self.secret}".encode()).hexdigest()
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(
+                f"{url}?checksum={checksum or digest}",
+                data=body.encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            ) as answer,
+        ):
+            self.posted.append((str(events[0]["data"]["id"]), answer.status))  # type: ignore[index]
+            return answer.status
 
     def _end(self, params: dict[str, str]) -> web.Response:
         if self.meetings.pop(params.get("meetingID", ""), None) is None:
@@ -278,7 +354,7 @@ class BbbStandIn:
 
     def leave(self, meeting_id: str, user_id: str) -> None:
         meeting = self.meetings[meeting_id]
-        del meeting.users[user_id]
+        self._announce(meeting, meeting.users.pop(user_id), "user-left")
         if not meeting.users:
             meeting.emptied = time.monotonic()
 

@@ -15,10 +15,12 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from orchestrator.appkeys import INTAKE, METRICS, SERVICE, SETTINGS
-from orchestrator.errors import Refused, RotaError, Unauthorised, from_domain
+from orchestrator.errors import NotFound, Refused, RotaError, Unauthorised, from_domain
+from orchestrator.meetings import hook_url
 from orchestrator.presence.attendance import time_window
 from orchestrator.web.body import decode, decode_as, read_bytes
 from orchestrator.web.pages import DEFAULT_SECURITY
+from rooms.bbb_hooks import parse_callback, verify_callback
 from rooms.events import RoomEvent, UnusableEvent, check_times
 from rooms.webhooks import (
     JAAS_BODY,
@@ -109,8 +111,35 @@ async def event_sync(request: web.Request) -> web.Response:
     return web.json_response({"stored": stored, "duplicates": len(events) - stored})
 
 
+@counted("bbb")
+async def bbb(request: web.Request) -> web.Response:
+    """bbb-webhooks: the checksum over the registered URL, the raw body and the secret (or
+    the bearer), then joins and leaves stored like the poller's, deduplicated with them."""
+    service = request.app[SERVICE]
+    live = service.require_live()
+    if service.bbb is None or not service.bbb.webhooks:
+        raise NotFound("no BigBlueButton webhooks configured ([bbb] webhooks = true)")
+    body = await read_bytes(request)
+    verify_callback(
+        hook_url(live),
+        body,
+        service.bbb.secret,
+        request.query.get("checksum", ""),
+        request.headers.get("Authorization"),
+    )
+    events = parse_callback(body)
+    _check_times(request, events, time.time())
+    intake = request.app[INTAKE]
+    stored = 0
+    for event in events:
+        stored += await intake.store_event(event.key, event.to_json())
+    request.app[METRICS].webhooks.labels(source="bbb", outcome="stored").inc(stored)
+    return web.json_response({"stored": stored, "duplicates": len(events) - stored})
+
+
 def routes() -> list[web.RouteDef]:
     return [
+        web.post("/webhooks/bbb", bbb),
         web.post("/webhooks/jaas", jaas),
         web.post(
             "/webhooks/jitsi/events/{what:room|occupant}/{change:created|destroyed|joined|left}",
