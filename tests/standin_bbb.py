@@ -43,6 +43,7 @@ from xml.sax.saxutils import escape
 import aiohttp
 from aiohttp import web
 
+SECRET = "bbb-shared-secret-0123456789abcdef"  # the tests' shared secret
 ALGORITHMS = {40: "sha1", 64: "sha256", 96: "sha384", 128: "sha512"}
 BOMB = (
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'

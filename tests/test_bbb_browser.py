@@ -5,43 +5,22 @@ userID, and the page's security policy frames the server only when embedding is 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from orchestrator.appkeys import SERVICE
-from orchestrator.live import Live
 from tests.browser_kit import chromium
 from tests.conftest import eventually
 from tests.standin_bbb import BbbStandIn
-from tests.test_bbb_rooms import SECRET, bbb_example
-from tests.test_participant_browser import start_so_that_now_is
-
-
-@pytest.fixture
-async def bbb() -> AsyncIterator[BbbStandIn]:
-    standin = BbbStandIn(SECRET)
-    await standin.start()
-    yield standin
-    await standin.stop()
+from tests.test_bbb_rooms import serve_bbb
 
 
 @pytest.mark.parametrize("embed", [False, True], ids=["tab", "embedded"])
 async def test_the_page_takes_the_person_into_their_bbb_room(
     serve, redis_url, tmp_path: Path, bbb: BbbStandIn, embed: bool
 ) -> None:
-    path = bbb_example(tmp_path, bbb.base_url)
-    if embed:
-        path.write_text(path.read_text(encoding="utf-8") + "embed = true\n", encoding="utf-8")
-    running = await serve(
-        path,
-        redis_url=redis_url,
-        env={"ROTA_BBB_SECRET": SECRET},
-        speed=1.0,
-        start_at=start_so_that_now_is(10, 1.0),
-    )
-    live: Live = running.app[SERVICE].require_live()
+    extra = "embed = true\n" if embed else ""
+    running, live = await serve_bbb(serve, redis_url, tmp_path, bbb, 1.0, 10, extra=extra)
     slot = next(s for s in live.plan.round(1).rooms if s.room == "r1")
     pid, meeting = slot.audience[0], live.room_names["r1"]
     async with chromium() as browser:

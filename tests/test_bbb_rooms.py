@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,12 +18,11 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.live import Live
 from rooms.bbb import join_url
 from tests.conftest import AUTH, eventually
-from tests.standin_bbb import BbbStandIn
+from tests.standin_bbb import SECRET, BbbStandIn
 from tests.test_board import board_client
 from tests.test_link_rooms import LINKS, mixed_example
 from tests.test_participant_browser import start_so_that_now_is
 
-SECRET = "bbb-shared-secret-0123456789abcdef"
 BBB_ROOMS = ("r1", "r2", "r3", "r4", "keynote")
 JITSI_ROOMS = ("r5", "r6", "aula")
 
@@ -46,17 +44,14 @@ def bbb_example(folder: Path, url: str) -> Path:
     return path
 
 
-@pytest.fixture
-async def bbb() -> AsyncIterator[BbbStandIn]:
-    standin = BbbStandIn(SECRET)
-    await standin.start()
-    yield standin
-    await standin.stop()
-
-
-async def _serve(serve, redis_url, tmp_path, bbb, speed, minute, secret=SECRET, url=""):  # type: ignore[no-untyped-def]
+async def serve_bbb(
+    serve, redis_url, tmp_path, bbb, speed, minute, secret=SECRET, url="", extra=""
+):  # type: ignore[no-untyped-def]
+    """Served at `minute` past nine; `extra` goes at the end of [bbb]."""
+    path = bbb_example(tmp_path, url or bbb.base_url)
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     running = await serve(
-        bbb_example(tmp_path, url or bbb.base_url),
+        path,
         redis_url=redis_url,
         env={"ROTA_BBB_SECRET": secret},
         speed=speed,
@@ -78,7 +73,7 @@ SPEED = 360.0  # a 30-minute round lasts 5 s; its first 28 minutes answer alike
 async def test_go_gives_each_person_a_join_the_server_accepts_every_round(
     serve, http, redis_url, tmp_path: Path, bbb: BbbStandIn
 ) -> None:
-    running, live = await _serve(serve, redis_url, tmp_path, bbb, SPEED, 5)
+    running, live = await serve_bbb(serve, redis_url, tmp_path, bbb, SPEED, 5)
     for index in (1, 2):
         item = live.timeline.rounds[index - 1]
         settled = item.start + timedelta(minutes=5)
@@ -120,7 +115,7 @@ async def test_attendees_give_the_board_and_the_keynote_attendance(
     serve, http, redis_url, tmp_path: Path, bbb: BbbStandIn
 ) -> None:
     speed = 360.0
-    running, live = await _serve(serve, redis_url, tmp_path, bbb, speed, 58)  # 09:58
+    running, live = await serve_bbb(serve, redis_url, tmp_path, bbb, speed, 58)  # 09:58
     k1 = next(k for k in live.plan.keynotes if k.id == "k1")
     meeting = live.room_names["keynote"]
     item = live.timeline.keynote("k1")
@@ -169,7 +164,7 @@ async def test_attendees_give_the_board_and_the_keynote_attendance(
 async def test_a_vanished_meeting_is_created_again(
     serve, http, redis_url, tmp_path: Path, bbb: BbbStandIn
 ) -> None:
-    running, live = await _serve(serve, redis_url, tmp_path, bbb, 1.0, 10)
+    running, live = await serve_bbb(serve, redis_url, tmp_path, bbb, 1.0, 10)
     slot = next(s for s in live.plan.round(1).rooms if s.room in BBB_ROOMS)
     meeting, pid = live.room_names[slot.room], slot.audience[0]
     await eventually(lambda: meeting in bbb.meetings, seconds=3)  # created just in time
@@ -222,7 +217,7 @@ async def test_a_refusing_server_is_a_line_on_the_board_and_go_still_answers(
     url = "http://127.0.0.1:9/bigbluebutton/" if fault == "down" else ""
     bbb.mode = fault if fault in ("html", "bomb", "huge") else ""
     caplog.set_level(logging.INFO)
-    running, live = await _serve(serve, redis_url, tmp_path, bbb, 1.0, 10, secret, url)
+    running, live = await serve_bbb(serve, redis_url, tmp_path, bbb, 1.0, 10, secret, url)
     slot = next(s for s in live.plan.round(1).rooms if s.room in BBB_ROOMS)
     token = live.token_of[slot.audience[0]]
     answer = await http.get(f"{running.base_url}/go/{token}")

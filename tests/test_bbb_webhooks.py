@@ -5,7 +5,6 @@ count each person once."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -15,31 +14,14 @@ from rooms.events import RoomEvent
 from rooms.presence import Roster, intervals
 from tests.conftest import eventually
 from tests.standin_bbb import BbbStandIn
-from tests.test_bbb_rooms import BBB_ROOMS, SECRET, bbb_example
+from tests.test_bbb_rooms import BBB_ROOMS, serve_bbb
 from tests.test_board import board_client
-from tests.test_participant_browser import start_so_that_now_is
-
-
-@pytest.fixture
-async def bbb() -> AsyncIterator[BbbStandIn]:
-    standin = BbbStandIn(SECRET)
-    await standin.start()
-    yield standin
-    await standin.stop()
 
 
 async def _running(serve, redis_url, tmp_path: Path, bbb: BbbStandIn):  # type: ignore[no-untyped-def]
-    path = bbb_example(tmp_path, bbb.base_url)
-    path.write_text(path.read_text(encoding="utf-8") + "webhooks = true\n", encoding="utf-8")
-    running = await serve(
-        path,
-        redis_url=redis_url,
-        env={"ROTA_BBB_SECRET": SECRET},
-        speed=1.0,
-        start_at=start_so_that_now_is(10, 1.0),
-        bbb_poll_seconds=0.1,
+    running, live = await serve_bbb(
+        serve, redis_url, tmp_path, bbb, 1.0, 10, extra="webhooks = true\n"
     )
-    live = running.app[SERVICE].require_live()
     slot = next(s for s in live.plan.round(1).rooms if s.room in BBB_ROOMS)
     meeting = live.room_names[slot.room]
     await eventually(lambda: meeting in bbb.hooks, seconds=3)

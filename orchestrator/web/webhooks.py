@@ -101,13 +101,17 @@ async def event_sync(request: web.Request) -> web.Response:
         raise Unauthorised("wrong or missing bearer token")
     body = await read_bytes(request)
     path = f"{request.match_info['what']}/{request.match_info['change']}"
-    events = parse_event_sync(path, decode(body))
+    return await _store_all(request, "event_sync", parse_event_sync(path, decode(body)))
+
+
+async def _store_all(request: web.Request, source: str, events: list[RoomEvent]) -> web.Response:
+    """Times checked, then each event stored once; the answer counts the duplicates."""
     _check_times(request, events, time.time())
     intake = request.app[INTAKE]
     stored = 0
     for event in events:
         stored += await intake.store_event(event.key, event.to_json())
-    request.app[METRICS].webhooks.labels(source="event_sync", outcome="stored").inc(stored)
+    request.app[METRICS].webhooks.labels(source=source, outcome="stored").inc(stored)
     return web.json_response({"stored": stored, "duplicates": len(events) - stored})
 
 
@@ -127,14 +131,7 @@ async def bbb(request: web.Request) -> web.Response:
         request.query.get("checksum", ""),
         request.headers.get("Authorization"),
     )
-    events = parse_callback(body)
-    _check_times(request, events, time.time())
-    intake = request.app[INTAKE]
-    stored = 0
-    for event in events:
-        stored += await intake.store_event(event.key, event.to_json())
-    request.app[METRICS].webhooks.labels(source="bbb", outcome="stored").inc(stored)
-    return web.json_response({"stored": stored, "duplicates": len(events) - stored})
+    return await _store_all(request, "bbb", parse_callback(body))
 
 
 def routes() -> list[web.RouteDef]:
