@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_kit import chromium
+from tests.browser_kit import axe_violations, chromium, describe_violations
 from tests.conftest import eventually
 from tests.standin_bbb import BbbStandIn
 from tests.test_bbb_rooms import serve_bbb
@@ -42,3 +42,4 @@ async def test_the_page_takes_the_person_into_their_bbb_room(
             assert await tab.evaluate("window.name") == "rota-room"
         await eventually(lambda: bbb.attendees(meeting) == {pid: "VIEWER"}, seconds=5)
         assert errors == []
+        assert describe_violations(await axe_violations(page)) == []
