@@ -458,7 +458,7 @@ def presenter_room(
     following = next((r for r in rounds if r.start > now and r.index != item.index), None)
     next_slot = slot_in(following.index) if following else None
     room = slot.room if slot else (next_slot.room if next_slot else "")
-    here = present.get(room, set()) - set(team.members)
+    here = {p for p in present.get(room, set()) - set(team.members) if not p.startswith(GUEST)}
     own = [r for r in rounds if slot_in(r.index) is not None]
     return {
         "team": team.id,
