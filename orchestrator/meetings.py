@@ -11,8 +11,8 @@ is harmless; a createTime is trusted for `ttl` seconds, then asked for again.
 The leader polls `getMeetingInfo` for each meeting in use, at most one call per meeting per
 interval, backing off on errors; joins and leaves between two looks become room events
 (`source = "bbb"`), stored like webhooks, so boards, presenter pages and attendance read
-them with no change. A problem is one line per room for the board and the log, and never
-holds the secret."""
+them with no change. A problem is one line for the board and the log (one for the whole
+server when the server itself is at fault, else one per room), and never holds the secret."""
 
 from __future__ import annotations
 
@@ -89,7 +89,7 @@ class Meetings:
         self.ttl = ttl
         self._known: dict[str, tuple[str, float]] = {}  # meeting id -> (createTime, when)
         self._pending: dict[str, asyncio.Future[str]] = {}
-        self.problems: dict[str, str] = {}  # room id -> the board's line
+        self.problems: dict[str, str] = {}  # room id ("": the server) -> the board's line
         self.on_problem: list[Callable[[], None]] = []
 
     def note(self, meeting_id: str, create_time: str) -> None:
@@ -98,14 +98,20 @@ class Meetings:
     def forget(self, meeting_id: str) -> None:
         self._known.pop(meeting_id, None)
 
-    def problem(self, room: str, line: str) -> None:
-        if self.problems.get(room) != line:
-            self.problems[room] = line
+    def problem(self, room: str, name: str, error: BbbError) -> str:
+        """Record the board's line for a failed call, and return it for the log."""
+        where = "" if server_wide(error.key) else room
+        shown = line(name if where else "", error)
+        if self.problems.get(where) != shown:
+            self.problems[where] = shown
             for listener in self.on_problem:
                 listener()
+        return shown
 
     def solved(self, room: str) -> None:
-        if self.problems.pop(room, None) is not None:
+        """A call for `room` succeeded: its line, and the server's, are gone."""
+        gone = [self.problems.pop(key, None) for key in (room, "")]
+        if any(g is not None for g in gone):
             for listener in self.on_problem:
                 listener()
 
@@ -126,7 +132,7 @@ class Meetings:
         try:
             created = await self.client.create(meeting)
         except BbbError as exc:
-            self.problem(meeting.room, line(live_room=meeting.name, error=exc))
+            self.problem(meeting.room, meeting.name, exc)
             raise
         self.note(meeting.meeting_id, created)
         self.solved(meeting.room)
@@ -152,8 +158,17 @@ def hook_url(live: Live) -> str:
     return f"{live.base_url}/webhooks/bbb"
 
 
-def line(live_room: str, error: BbbError) -> str:
-    return f"BigBlueButton, {live_room}: {error}. {hint(error.key)}".strip()
+SERVER_WIDE = frozenset({"checksumError", "unreachable", "not-xml", "unsafe-xml", "too-large"})
+
+
+def server_wide(key: str) -> bool:
+    """A fault of the server or of Rota's settings for it, not of one meeting."""
+    return key in SERVER_WIDE or key.startswith("http-")
+
+
+def line(room_name: str, error: BbbError) -> str:
+    where = f" (meeting for {room_name})" if room_name else ""
+    return f"{error}{where}. {hint(error.key)}".strip()
 
 
 @dataclass
@@ -222,8 +237,7 @@ class Poller:
             state.failures += 1
             wait = min(self.interval * 2**state.failures, self.longest)
             state.due = time.monotonic() + wait
-            shown = line(meeting.name, exc)
-            self.meetings.problem(room, shown)
+            shown = self.meetings.problem(room, meeting.name, exc)
             log.warning("%s (asking again in %g s)", shown, wait)
             return
         state.failures, state.due = 0, 0.0
