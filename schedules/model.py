@@ -132,6 +132,7 @@ class Participant:
     ntfy: str = ""
     mode: Literal["online", "onsite"] = "online"  # onsite: on campus, in on-site rooms only
     anonymous: bool = False  # an erased person's seat: keeps their place, has no token or link
+    own: tuple[tuple[str, str], ...] = ()  # the roster's other columns: (header, value), kept
 
     @property
     def planned(self) -> bool:

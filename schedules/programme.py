@@ -24,10 +24,11 @@ from schedules.model import (
     utc,
 )
 from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
-from schedules.roster import Roster, load_roster
+from schedules.columns import KeynoteRef
+from schedules.roster import Roster, RosterConfig, load_roster
 from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
 from schedules.scoring import read_awards, read_scoring
-from schedules.sections import EVENT, KEYNOTES, ROOMS, ROTATION, SECTIONS, TEAMS
+from schedules.sections import EVENT, KEYNOTES, ROOMS, ROSTER, ROTATION, SECTIONS, TEAMS
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
 
@@ -52,6 +53,7 @@ class _Reader:
     context: Context = field(default_factory=Context)
     problems: list[Problem] = field(default_factory=list)
     misnamed: set[str] = field(default_factory=set)  # sections an unknown one was likely meant as
+    roster: Roster | None = None  # as read, with how each value was read (`rota roster`)
 
     def report(self, path: KeyPath, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.file, line_of(self.lines, path), message, severity))
@@ -215,7 +217,11 @@ def _build(r: _Reader, path: Path) -> Programme | None:
             keynotes=_declared(data, KEYNOTES),
             broken=_declared(data, TEAMS, valid=False) + _declared(data, KEYNOTES, valid=False),
             rounds=rotation.rounds if rotation else None,
+            team_names=_team_names(data),
+            keynote_refs=_keynote_refs(data),
+            config=_roster_config(r),
         )
+        r.roster = roster
         r.problems.extend(roster.problems)
         participants = roster.participants
         if participants or not roster.problems:  # an unreadable roster says so once, no more
@@ -249,6 +255,57 @@ def _build(r: _Reader, path: Path) -> Programme | None:
         roster=roster_path,
         scoring=scoring,
         awards=awards,
+    )
+
+
+def _team_names(data: dict[str, Any]) -> dict[str, str]:
+    names = {}
+    for table in _entries(data, TEAMS):
+        team_id, name = table.get("id"), table.get("name")
+        if isinstance(team_id, str) and team_id:
+            names[team_id] = name if isinstance(name, str) else team_id
+    return names
+
+
+def _keynote_refs(data: dict[str, Any]) -> list[KeynoteRef]:
+    """Each keynote's id, title and local start time, by which a roster's column names it."""
+    refs = []
+    for table in _entries(data, KEYNOTES):
+        keynote_id, title, start = table.get("id"), table.get("title"), table.get("start")
+        if not isinstance(keynote_id, str) or not keynote_id:
+            continue
+        try:
+            moment = start if isinstance(start, datetime) else datetime.fromisoformat(str(start))
+        except ValueError:
+            moment = None
+        refs.append(
+            KeynoteRef(
+                keynote_id,
+                title if isinstance(title, str) else "",
+                moment.strftime("%H:%M") if moment else "",
+            )
+        )
+    return refs
+
+
+def _roster_config(r: _Reader) -> RosterConfig:
+    """`[roster]` as checked by its schema (a wrong part is reported there and left out)."""
+    if not isinstance(r.data.get("roster"), dict):
+        return RosterConfig()
+    _, problems = validate(ROSTER, r.data["roster"], r.context)
+    values = r.data["roster"]
+    wrong = {key for key, _ in problems}
+    columns = values.get("columns", {}) if "columns" not in wrong else {}
+    meanings = values.get("values", {}) if "values" not in wrong else {}
+    sheet = values.get("sheet", "") if "sheet" not in wrong else ""
+    return RosterConfig(
+        sheet if isinstance(sheet, str) else "",
+        {k: v for k, v in columns.items() if isinstance(v, str)}
+        if isinstance(columns, dict)
+        else {},
+        {k: v for k, v in meanings.items() if isinstance(v, dict)}
+        if isinstance(meanings, dict)
+        else {},
     )
 
 
@@ -589,7 +646,7 @@ def _check_people(
                 if a.start < b.end and b.start < a.end:
                     r.problems.append(
                         Problem(
-                            str(roster_path),
+                            roster.where or str(roster_path),
                             roster.lines.get(person.id, 1),
                             f"{person.id!r} attends keynotes {a.id!r} and {b.id!r}, which overlap",
                         )
@@ -600,7 +657,7 @@ def _check_people(
                 if clash:
                     r.problems.append(
                         Problem(
-                            str(roster_path),
+                            roster.where or str(roster_path),
                             roster.lines.get(person.id, 1),
                             f"presenter {person.id!r} attends keynote {keynote.id!r}, "
                             f"which overlaps rounds {', '.join(map(str, clash))} "

@@ -126,7 +126,7 @@ def country_zones(code: str) -> tuple[str, ...]:
     (Germany: Europe/Berlin, not also Europe/Busingen)."""
     zones: dict[str, list[str]] = get_global("territory_zones")
     kept: dict[tuple[timedelta | None, ...], str] = {}
-    for zone in zones.get(code, ()):
+    for zone in sorted(zones.get(code, ()), key=_main_first):
         try:
             tz = ZoneInfo(zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -256,3 +256,9 @@ def split_list(value: str) -> list[str]:
     if re.search(r"[,;\n]", value):
         return [part.strip() for part in re.split(r"[,;\n]", value) if part.strip()]
     return value.split()
+
+
+def _main_first(zone: str) -> tuple[bool, int, str]:
+    """Of zones that keep the same time, the one named: European first (these are European
+    events: Madrid, not Ceuta), then the shortest (Berlin, not Busingen)."""
+    return (not zone.startswith("Europe/"), len(zone), zone)

@@ -328,22 +328,18 @@ ROSTER = [
         "language,prefrences",
         "id,name",
     ),
-    Case(
-        "unknown column 'remarks' (to keep a column of your own, start its name with #)",
-        "unavailable",
-        "unavailable,remarks",
-        "id,name",
-    ),
     Case("'a3': malformed e-mail 'not-an-email'", "a3@example.org", "not-an-email", "a3,"),
     Case(
-        "'a1': unknown time zone 'Europe/Atlantis'",
+        "'a1': unknown time zone 'Europe/Atlantis' (write an IANA zone like \"Europe/Berlin\", "
+        "a large city or a country)",
         "Uni A,PT,Europe/Lisbon",
         "Uni A,PT,Europe/Atlantis",
         "a1,",
     ),
     Case("duplicate participant id 'a1' (first at line 5)", "a2,Aki", "a1,Aki", "a1,Aki"),
     Case(
-        "'a3': unknown role 'speaker' (use audience, presenter, jury, organiser)",
+        "'a3': unknown role 'speaker' (use audience, presenter, jury, organiser, or say what "
+        'it means in [roster] values = {role = {"speaker" = "audience"}})',
         "a3@example.org,audience",
         "a3@example.org,speaker",
         "a3,",
@@ -355,8 +351,8 @@ ROSTER = [
         "a3,",
     ),
     Case("presenter 'p3' has no team", "presenter,t3", "presenter,", "p3,"),
-    Case("unknown column 'rolle' (did you mean 'role'?)", "role,", "rolle,", "id,name"),
-    Case("missing column `role`", ",role,", ",", "id,name"),
+    Case("unknown column 'emial' (did you mean 'email'?)", "email,", "emial,", "id,name"),
+    Case("missing column `name` (or `First name` and `Last name`)", "id,name,", "id,", "id,"),
 ]
 
 
@@ -369,10 +365,15 @@ def test_roster_message(tmp_path: Path, case: Case) -> None:
     assert errors == [f"{tmp_path / 'roster.csv'}:{line}: {case.message}"]
 
 
-def test_a_column_of_ones_own_is_kept_quietly(tmp_path: Path) -> None:
-    csv = BASE_CSV.replace("unavailable", "unavailable,#notes", 1)
+@pytest.mark.parametrize("header", ["#notes", "notes"])
+def test_a_column_of_ones_own_is_kept_quietly(tmp_path: Path, header: str) -> None:
+    """With `#` or without: a column Rota does not read is the person's own, kept aside."""
+    csv = BASE_CSV.replace("unavailable", f"unavailable,{header}", 1).replace(
+        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,vegetarian"
+    )
     programme, problems = check_programme(write_event(tmp_path, csv=csv), {})
     assert programme is not None and problems == []
+    assert programme.participant_by_id["a3"].own == (("notes", "vegetarian"),)
 
 
 @pytest.mark.parametrize(
@@ -482,10 +483,10 @@ def test_a_keynote_room_too_small_for_everyone_is_a_warning(tmp_path: Path) -> N
 
 def test_the_roster_mode_is_online_or_onsite(tmp_path: Path) -> None:
     csv = BASE_CSV.replace("keynotes,unavailable", "keynotes,unavailable,mode").replace(
-        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,on campus"
+        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,by bike"
     )
     errors = _only_error(tmp_path, BASE_TOML, csv, {})
     line = line_of(csv, "a3,")
     assert errors == [
-        f"{tmp_path / 'roster.csv'}:{line}: 'a3': unknown mode 'on campus' (use online or onsite)"
+        f"{tmp_path / 'roster.csv'}:{line}: 'a3': unknown mode 'by bike' (use online or onsite)"
     ]
