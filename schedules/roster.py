@@ -294,8 +294,9 @@ class _RowReader:
     def guesses(self) -> list[Problem]:
         """One warning per guessed value, at its first row: nothing guessed silently."""
         return [
-            Problem(self.where, number, f'{LABELS[key]} {written!r} read as {meant} (a guess): see '
-                    f'`rota roster`, and confirm it in [roster] values = {{{key} = {{"{written}" = "{meant}"}}}}', "warning")  # fmt: skip
+            Problem(self.where, number, f'{LABELS[key]} {written!r} read as {meant} (a guess): '
+                    f'confirm it, or say otherwise, in [roster] values = {{{key} = {{"{written}" = '
+                    f'"{meant}"}}}} (`rota roster` shows every reading)', "warning")  # fmt: skip
             for (key, written), (number, meant) in self.first_guess.items()
         ]
 
