@@ -54,6 +54,7 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     misnamed: set[str] = field(default_factory=set)  # sections an unknown one was likely meant as
     roster: Roster | None = None  # as read, with how each value was read (`rota roster`)
+    roster_path: Path | None = None
 
     def report(self, path: KeyPath, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.file, line_of(self.lines, path), message, severity))
@@ -100,31 +101,64 @@ def check_programme(
     """Read and validate; returns the programme (None when there are errors) and all problems.
     With `environ`, what the sections need from the environment (secrets named by
     `ROTA_JITSI_SECRET`, `secret_env`, …) is checked too, as `rota serve` needs it."""
-    path = Path(path)
+    _, programme, problems = _read(Path(path), environ)
+    return programme, problems
+
+
+@dataclass(frozen=True)
+class RosterInspection:
+    """The roster as read, for `rota roster`: how each value was read, its problems, and how
+    many problems the rest of the programme has."""
+
+    roster: Roster | None
+    keynotes: list[KeynoteRef]
+    others: list[Problem]
+    path: Path | None = None
+
+
+def inspect_roster(path: str | Path) -> RosterInspection:
+    reader, _, problems = _read(Path(path), None)
+    roster = reader.roster if reader else None
+    own = set(roster.problems) if roster else set()
+    return RosterInspection(
+        roster,
+        _keynote_refs(reader.data) if reader else [],
+        [p for p in problems if p not in own],
+        reader.roster_path if reader else None,
+    )
+
+
+def _read(
+    path: Path, environ: Mapping[str, str] | None
+) -> tuple[_Reader | None, Programme | None, list[Problem]]:
     name = str(path)
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(name, 1, f"cannot read the programme: {exc.strerror or exc}")]
+        return None, None, [Problem(name, 1, f"cannot read the programme: {exc.strerror or exc}")]
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                name,
-                1,
-                f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x} at "
-                f"offset {exc.start}); save the file as UTF-8",
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    name,
+                    1,
+                    f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x} at "
+                    f"offset {exc.start}); save the file as UTF-8",
+                )
+            ],
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_toml_problem(name, exc)]
+        return None, None, [_toml_problem(name, exc)]
     reader = _Reader(name, data, key_lines(text), Context(environ, path.parent))
     programme = _build(reader, path)
     errors = [p for p in reader.problems if p.severity == "error"]
-    return (None if errors else programme), sorted(reader.problems)
+    return reader, (None if errors else programme), sorted(reader.problems)
 
 
 def load_programme(path: str | Path, environ: Mapping[str, str] | None = None) -> Programme:
@@ -221,7 +255,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
             keynote_refs=_keynote_refs(data),
             config=_roster_config(r),
         )
-        r.roster = roster
+        r.roster, r.roster_path = roster, roster_path
         r.problems.extend(roster.problems)
         participants = roster.participants
         if participants or not roster.problems:  # an unreadable roster says so once, no more

@@ -64,14 +64,12 @@ class Reading:
     columns: list[Column] = field(default_factory=list)
     ids_from: str = ""  # "email" when ids were made from the e-mail
     role_rule: bool = False  # no role column: presenters are those with a team
-    values: dict[tuple[str, str], Counter[str]] = field(default_factory=dict)
-    how: dict[tuple[str, str], str] = field(default_factory=dict)  # "by city", "a guess", …
+    # (field, as written) -> (what it became, how: "by city", "a guess", …) -> how many times
+    values: dict[tuple[str, str], Counter[tuple[str, str]]] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)  # the rows read as people
 
     def saw(self, key: str, written: str, meant: str, how: str = "") -> None:
-        self.values.setdefault((key, written), Counter())[meant] += 1
-        if how:
-            self.how.setdefault((key, written), how)
+        self.values.setdefault((key, written), Counter())[(meant, how)] += 1
 
 
 @dataclass(frozen=True)
@@ -458,7 +456,7 @@ class _RowReader:
                            "(write yes, x or 1 for those who attend; leave it empty otherwise)")  # fmt: skip
                 continue
             if value:
-                self.reading.saw(f"keynote:{column.keynote}", value, "attends" if attends else "does not attend")  # fmt: skip
+                self.reading.saw(f"keynote:{column.keynote}", value, f"attends {column.keynote}" if attends else "does not attend")  # fmt: skip
             if attends and column.keynote not in chosen:
                 chosen.append(column.keynote)
         return chosen

@@ -79,6 +79,51 @@ def check(programme: Path, seed: int) -> None:
 @main.command()
 @click.argument("programme", type=PROGRAMME)
 @click.option(
+    "--write",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the roster as read, in Rota's strict CSV, to this file (a new one).",
+)
+@click.option("--force", is_flag=True, help="With --write: replace a file already there.")
+def roster(programme: Path, out: Path | None, force: bool) -> None:
+    """Show how PROGRAMME's roster was read: every column, every distinct value and what it
+    became (guesses marked), and every problem of every row as file:sheet:row: message.
+    Exit 1 when the roster has errors. What should be read otherwise goes in [roster]."""
+    from schedules.programme import inspect_roster
+    from schedules.roster_view import preview, strict_csv
+
+    found = inspect_roster(programme)
+    if found.roster is None:
+        for problem in found.others:
+            click.echo(str(problem), err=True)
+        click.echo(
+            "the roster was not read: "
+            + ("fix the programme first" if found.others else "the programme names no `roster`"),
+            err=True,
+        )
+        sys.exit(1)
+    for line in preview(found.roster, found.keynotes, len(found.others)):
+        click.echo(line)
+    errors = [p for p in found.roster.problems if p.severity == "error"]
+    if errors:
+        sys.exit(1)
+    if out is not None:
+        itself = found.path is not None and out.resolve() == found.path.resolve()
+        if itself or (out.exists() and not force):
+            click.echo(
+                f"{out} is the roster itself: give another file"
+                if itself
+                else f"{out} is already there: give another file, or add --force to replace it",
+                err=True,
+            )
+            sys.exit(1)
+        out.write_text(strict_csv(found.roster.participants), encoding="utf-8")
+        click.echo(f"wrote {out}: {len(found.roster.participants)} people in Rota's own columns")
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "csv"]),
