@@ -112,6 +112,7 @@ class RosterInspection:
 
     roster: Roster | None
     keynotes: list[KeynoteRef]
+    problems: list[Problem]  # the roster's, those that need the programme too among them
     others: list[Problem]
     path: Path | None = None
 
@@ -119,11 +120,12 @@ class RosterInspection:
 def inspect_roster(path: str | Path) -> RosterInspection:
     reader, _, problems = _read(Path(path), None)
     roster = reader.roster if reader else None
-    own = set(roster.problems) if roster else set()
+    where = {roster.where, str(reader.roster_path)} if roster and reader else set()
     return RosterInspection(
         roster,
         _keynote_refs(reader.data) if reader else [],
-        [p for p in problems if p not in own],
+        [p for p in problems if p.file in where],
+        [p for p in problems if p.file not in where],
         reader.roster_path if reader else None,
     )
 

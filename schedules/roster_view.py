@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from schedules.columns import COLUMNS, OWN, Column, KeynoteRef
 from schedules.model import Participant
+from schedules.problems import Problem
 from schedules.roster import LABELS, Roster
 from schedules.schema import plural
 
@@ -43,7 +44,12 @@ def _label(key: str, columns: Sequence[Column]) -> str:
     return LABELS.get(key, key)
 
 
-def preview(roster: Roster, refs: Sequence[KeynoteRef] = (), others: int = 0) -> list[str]:
+def preview(
+    roster: Roster,
+    refs: Sequence[KeynoteRef] = (),
+    problems: Sequence[Problem] | None = None,
+    others: int = 0,
+) -> list[str]:
     """The preview's lines: people and rows, each column, each distinct value with what it
     became and how many times (guesses marked), then every problem, `file:sheet:row` first."""
     reading = roster.reading
@@ -76,7 +82,7 @@ def preview(roster: Roster, refs: Sequence[KeynoteRef] = (), others: int = 0) ->
                 note = f" ({how})" if how else ""
                 parts.append(f"{meant} ×{count}{note}")
             lines.append(f"  {_label(key, reading.columns)} {quoted(written)} → {', '.join(parts)}")
-    problems = sorted(roster.problems, key=lambda p: (p.line, p.message))
+    problems = sorted(roster.problems if problems is None else problems, key=_order)
     errors = sum(p.severity == "error" for p in problems)
     if problems:
         lines.append("Problems:")
@@ -86,6 +92,10 @@ def preview(roster: Roster, refs: Sequence[KeynoteRef] = (), others: int = 0) ->
         summary += f"; {plural(others, 'other problem')} in the programme (`rota check` shows them)"
     lines.append(summary)
     return lines
+
+
+def _order(problem: Problem) -> tuple[int, str]:
+    return problem.line, problem.message
 
 
 def _safe(text: str) -> str:

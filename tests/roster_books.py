@@ -62,7 +62,8 @@ def people() -> list[Person]:
     """The bundled example's 100 people: presenters are `Student`s with a team, audience
     `Student (other programme)`, `Guest` or `Student` without one, the jury `Expert (jury)` or
     `Lecturer`, organisers `Organiser`; Belgians write French or English."""
-    rows = list(csv.DictReader((BIP / "roster.csv").open(encoding="utf-8")))
+    with (BIP / "roster.csv").open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
     out: list[Person] = []
     audience = jury = 0
     for n, row in enumerate(rows):

@@ -102,9 +102,9 @@ def roster(programme: Path, out: Path | None, force: bool) -> None:
             err=True,
         )
         sys.exit(1)
-    for line in preview(found.roster, found.keynotes, len(found.others)):
+    for line in preview(found.roster, found.keynotes, found.problems, len(found.others)):
         click.echo(line)
-    errors = [p for p in found.roster.problems if p.severity == "error"]
+    errors = [p for p in found.problems if p.severity == "error"]
     if errors:
         sys.exit(1)
     if out is not None:
