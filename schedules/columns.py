@@ -31,56 +31,252 @@ FIELDS = (*COLUMNS, "first_name", "last_name")  # a name may come in two columns
 OWN = ""  # a column of the person's own, kept aside
 
 HEADER_WORDS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "participant id", "person id", "personal id", "kennung", "teilnehmer id",
-           "identifiant", "tunnus", "identificador", "code"),
-    "name": ("name", "full name", "participant name", "vollstandiger name", "nom complet",
-             "naam", "volledige naam", "nimi", "koko nimi", "nome", "nome completo", "nom"),
-    "first_name": ("first name", "firstname", "given name", "forename", "first names",
-                   "vorname", "vornamen", "prenom", "prenoms", "voornaam", "voornamen",
-                   "etunimi", "etunimet", "primeiro nome", "nome proprio", "nomes proprios"),
-    "last_name": ("last name", "lastname", "surname", "family name", "nachname", "familienname",
-                  "nom de famille", "achternaam", "familienaam", "sukunimi", "apelido",
-                  "sobrenome", "ultimo nome", "apelidos"),
-    "email": ("email", "e mail", "mail", "email address", "e mail address", "mail address",
-              "e mail adresse", "emailadresse", "courriel", "adresse e mail",
-              "adresse electronique", "adresse mail", "e mailadres", "emailadres", "mailadres",
-              "sahkoposti", "sahkopostiosoite", "correio eletronico", "correio electronico",
-              "endereco de email", "endereco de e mail"),
-    "role": ("role", "roles", "rolle", "funktion", "rol", "rooli", "papel", "funcao", "category",
-             "kategorie", "categorie", "categoria", "kategoria", "type", "participant type",
-             "status"),
-    "team": ("team", "team name", "group", "teamname", "gruppe", "equipe", "groupe", "groep",
-             "tiimi", "ryhma", "equipa", "grupo", "project team", "projektteam"),
-    "institution": ("institution", "university", "organisation", "organization", "school",
-                    "hochschule", "universitat", "einrichtung", "universite", "etablissement",
-                    "ecole", "instelling", "hogeschool", "universiteit", "oppilaitos",
-                    "korkeakoulu", "yliopisto", "organisaatio", "instituicao", "universidade",
-                    "escola", "home institution", "heimathochschule"),
+    "id": (
+        "id",
+        "participant id",
+        "person id",
+        "personal id",
+        "kennung",
+        "teilnehmer id",
+        "identifiant",
+        "tunnus",
+        "identificador",
+        "code",
+    ),
+    "name": (
+        "name",
+        "full name",
+        "participant name",
+        "vollstandiger name",
+        "nom complet",
+        "naam",
+        "volledige naam",
+        "nimi",
+        "koko nimi",
+        "nome",
+        "nome completo",
+        "nom",
+    ),
+    "first_name": (
+        "first name",
+        "firstname",
+        "given name",
+        "forename",
+        "first names",
+        "vorname",
+        "vornamen",
+        "prenom",
+        "prenoms",
+        "voornaam",
+        "voornamen",
+        "etunimi",
+        "etunimet",
+        "primeiro nome",
+        "nome proprio",
+        "nomes proprios",
+    ),
+    "last_name": (
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+        "nachname",
+        "familienname",
+        "nom de famille",
+        "achternaam",
+        "familienaam",
+        "sukunimi",
+        "apelido",
+        "sobrenome",
+        "ultimo nome",
+        "apelidos",
+    ),
+    "email": (
+        "email",
+        "e mail",
+        "mail",
+        "email address",
+        "e mail address",
+        "mail address",
+        "e mail adresse",
+        "emailadresse",
+        "courriel",
+        "adresse e mail",
+        "adresse electronique",
+        "adresse mail",
+        "e mailadres",
+        "emailadres",
+        "mailadres",
+        "sahkoposti",
+        "sahkopostiosoite",
+        "correio eletronico",
+        "correio electronico",
+        "endereco de email",
+        "endereco de e mail",
+    ),
+    "role": (
+        "role",
+        "roles",
+        "rolle",
+        "funktion",
+        "rol",
+        "rooli",
+        "papel",
+        "funcao",
+        "category",
+        "kategorie",
+        "categorie",
+        "categoria",
+        "kategoria",
+        "type",
+        "participant type",
+        "status",
+    ),
+    "team": (
+        "team",
+        "team name",
+        "group",
+        "teamname",
+        "gruppe",
+        "equipe",
+        "groupe",
+        "groep",
+        "tiimi",
+        "ryhma",
+        "equipa",
+        "grupo",
+        "project team",
+        "projektteam",
+    ),
+    "institution": (
+        "institution",
+        "university",
+        "organisation",
+        "organization",
+        "school",
+        "hochschule",
+        "universitat",
+        "einrichtung",
+        "universite",
+        "etablissement",
+        "ecole",
+        "instelling",
+        "hogeschool",
+        "universiteit",
+        "oppilaitos",
+        "korkeakoulu",
+        "yliopisto",
+        "organisaatio",
+        "instituicao",
+        "universidade",
+        "escola",
+        "home institution",
+        "heimathochschule",
+    ),
     "country": ("country", "land", "pays", "maa", "pais", "country of residence"),
-    "timezone": ("timezone", "time zone", "tz", "zeitzone", "fuseau horaire", "fuseau",
-                 "tijdzone", "aikavyohyke", "fuso horario", "city", "stadt", "ort", "wohnort",
-                 "ville", "stad", "woonplaats", "kaupunki", "paikkakunta", "cidade",
-                 "location"),
-    "language": ("language", "preferred language", "sprache", "langue", "taal", "kieli",
-                 "idioma", "lingua", "page language"),
-    "preferences": ("preferences", "preference", "wishes", "team wishes", "praferenzen",
-                    "wunsche", "preferences", "voorkeuren", "voorkeur", "toiveet",
-                    "preferencias"),
-    "keynotes": ("keynotes", "keynote", "vortrage", "conferences", "lezingen", "paapuheet",
-                 "palestras"),
-    "unavailable": ("unavailable", "unavailable rounds", "absent", "nicht verfugbar",
-                    "abwesend", "indisponible", "absent rounds", "afwezig", "poissa",
-                    "indisponivel", "ausente"),
+    "timezone": (
+        "timezone",
+        "time zone",
+        "tz",
+        "zeitzone",
+        "fuseau horaire",
+        "fuseau",
+        "tijdzone",
+        "aikavyohyke",
+        "fuso horario",
+        "city",
+        "stadt",
+        "ort",
+        "wohnort",
+        "ville",
+        "stad",
+        "woonplaats",
+        "kaupunki",
+        "paikkakunta",
+        "cidade",
+        "location",
+    ),
+    "language": (
+        "language",
+        "preferred language",
+        "sprache",
+        "langue",
+        "taal",
+        "kieli",
+        "idioma",
+        "lingua",
+        "page language",
+    ),
+    "preferences": (
+        "preferences",
+        "preference",
+        "wishes",
+        "team wishes",
+        "praferenzen",
+        "wunsche",
+        "preferences",
+        "voorkeuren",
+        "voorkeur",
+        "toiveet",
+        "preferencias",
+    ),
+    "keynotes": (
+        "keynotes",
+        "keynote",
+        "vortrage",
+        "conferences",
+        "lezingen",
+        "paapuheet",
+        "palestras",
+    ),
+    "unavailable": (
+        "unavailable",
+        "unavailable rounds",
+        "absent",
+        "nicht verfugbar",
+        "abwesend",
+        "indisponible",
+        "absent rounds",
+        "afwezig",
+        "poissa",
+        "indisponivel",
+        "ausente",
+    ),
     "ntfy": ("ntfy", "ntfy topic"),
-    "mode": ("mode", "attendance", "participation", "modus", "teilnahme", "teilnahmeart",
-             "presence", "deelname", "osallistuminen", "osallistumistapa", "modo",
-             "participacao", "on site", "onsite"),
-}  # fmt: skip
+    "mode": (
+        "mode",
+        "attendance",
+        "participation",
+        "modus",
+        "teilnahme",
+        "teilnahmeart",
+        "presence",
+        "deelname",
+        "osallistuminen",
+        "osallistumistapa",
+        "modo",
+        "participacao",
+        "on site",
+        "onsite",
+    ),
+}
 _BY_WORD = {squash(w): f for f, words in HEADER_WORDS.items() for w in words}
 _NAME_WORDS = {squash(w) for w in ("name", "nom", "naam", "nimi", "nome")}
-KEYNOTE_WORDS = ("keynote", "vortrag", "lecture", "talk", "conference", "lezing", "paapuhe",
-                 "luento", "palestra", "session")  # fmt: skip
-_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*[:.h]\s*([0-5]\d)(?!\d)|(?<!\d)([01]?\d|2[0-3])\s*h(?![a-z])")
+KEYNOTE_WORDS = (
+    "keynote",
+    "vortrag",
+    "lecture",
+    "talk",
+    "conference",
+    "lezing",
+    "paapuhe",
+    "luento",
+    "palestra",
+    "session",
+)
+_TIME = re.compile(
+    r"(?<!\d)([01]?\d|2[0-3])\s*[:.h]\s*([0-5]\d)(?!\d)|(?<!\d)([01]?\d|2[0-3])\s*h(?![a-z])"
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +304,9 @@ def field_of(header: str) -> str:
 def times_in(text: str) -> list[str]:
     found = []
     for match in _TIME.finditer(text.casefold()):
-        hour, minute = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), "00")
+        hour, minute = (
+            (match.group(1), match.group(2)) if match.group(1) else (match.group(3), "00")
+        )
         found.append(f"{int(hour):02d}:{minute}")
     return found
 
@@ -119,7 +317,9 @@ def keynote_of(header: str, keynotes: Sequence[KeynoteRef]) -> tuple[list[Keynot
     by_id = [k for k in keynotes if norm(k.id) in words or squash(k.id) == squash(header)]
     if by_id:
         return by_id, "id"
-    by_title = [k for k in keynotes if len(squash(k.title)) >= 4 and squash(k.title) in squash(header)]
+    by_title = [
+        k for k in keynotes if len(squash(k.title)) >= 4 and squash(k.title) in squash(header)
+    ]
     if by_title:
         return by_title, "title"
     times = times_in(header)
@@ -133,9 +333,7 @@ def looks_like_keynote(header: str) -> bool:
 
 def recognised(header: str, overrides: Mapping[str, str], keynotes: Sequence[KeynoteRef]) -> bool:
     """Whether a header cell is one Rota knows (to find the header row below a title)."""
-    return bool(
-        squash(header) in overrides or field_of(header) or keynote_of(header, keynotes)[0]
-    )
+    return bool(squash(header) in overrides or field_of(header) or keynote_of(header, keynotes)[0])
 
 
 def read_header(
@@ -168,8 +366,8 @@ def read_header(
             continue
         if len(found) > 1:
             problems.append(
-                f"column {header!r} fits keynotes {', '.join(k.id for k in found)} (by their {how}): "
-                f'name the one in [roster] columns = {{"{header}" = "{found[0].id}"}}'
+                f"column {header!r} fits keynotes {', '.join(k.id for k in found)} (by their "
+                f'{how}): name the one in [roster] columns = {{"{header}" = "{found[0].id}"}}'
             )
         elif looks_like_keynote(header):
             problems.append(
@@ -177,8 +375,10 @@ def read_header(
                 f"({', '.join(f'{k.id} at {k.start}' for k in keynotes) or 'none'}): name it in "
                 f'[roster] columns = {{"{header}" = "…"}}'
             )
-        elif not header.startswith("#") and (close := closest(norm(header), COLUMNS)) and (
-            _near(norm(header), close)
+        elif (
+            not header.startswith("#")
+            and (close := closest(norm(header), COLUMNS))
+            and (_near(norm(header), close))
         ):
             problems.append(f"unknown column {norm(header)!r} (did you mean {close!r}?)")
         columns.append(Column(index, header, OWN))
@@ -199,7 +399,11 @@ def _first_and_last(columns: list[Column]) -> None:
     fields = {c.field for c in columns}
     if "first_name" in fields and "last_name" not in fields:
         for i, column in enumerate(columns):
-            if column.field == "name" and column.how == "word" and squash(column.header) in _NAME_WORDS:
+            if (
+                column.field == "name"
+                and column.how == "word"
+                and squash(column.header) in _NAME_WORDS
+            ):
                 columns[i] = Column(column.index, column.header, "last_name", how="word")
 
 
@@ -216,7 +420,9 @@ def _doubles(columns: list[Column]) -> list[str]:
         elif column.header == first.header and column.field in ("name", "first_name", "last_name"):
             continue  # a merged "Name" over two columns: their values are joined
         else:
-            what = f"keynote {column.keynote!r}" if column.field == "keynote" else f"the {_label(key)}"
+            what = (
+                f"keynote {column.keynote!r}" if column.field == "keynote" else f"the {_label(key)}"
+            )
             problems.append(
                 f"columns {first.header!r} and {column.header!r} both look like {what}: say "
                 f'which one to use in [roster] columns (e.g. columns = {{"{column.header}" = ""}} '
@@ -232,5 +438,9 @@ def _doubles(columns: list[Column]) -> list[str]:
 
 
 def _label(field: str) -> str:
-    return {"email": "e-mail", "timezone": "time zone", "first_name": "first name",
-            "last_name": "last name"}.get(field, field)  # fmt: skip
+    return {
+        "email": "e-mail",
+        "timezone": "time zone",
+        "first_name": "first name",
+        "last_name": "last name",
+    }.get(field, field)

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedules.campus import online_seats
+from schedules.columns import KeynoteRef
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
 from schedules.model import (
     Event,
@@ -24,7 +25,6 @@ from schedules.model import (
     utc,
 )
 from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
-from schedules.columns import KeynoteRef
 from schedules.roster import Roster, RosterConfig, load_roster
 from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
 from schedules.scoring import read_awards, read_scoring

@@ -39,8 +39,13 @@ EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 MODES = ("online", "onsite")
 NTFY_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 VALUE_FIELDS = ("role", "team", "timezone", "language", "mode")  # what [roster] values may say
-LABELS = {"role": "Role", "team": "Team", "timezone": "Time zone", "language": "Language",
-          "mode": "Mode"}  # fmt: skip
+LABELS = {
+    "role": "Role",
+    "team": "Team",
+    "timezone": "Time zone",
+    "language": "Language",
+    "mode": "Mode",
+}
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -180,7 +185,9 @@ def read_roster(
     overrides = {squash(k): v for k, v in config.columns.items()}
     at = _header_row(grid, overrides, keynote_refs)
     if at < 0:
-        return Roster((), [Problem(where, 1, "the roster is empty: it needs a header row")], where=where)
+        return Roster(
+            (), [Problem(where, 1, "the roster is empty: it needs a header row")], where=where
+        )
     header_number = grid.rows[at][0]
     reading.header_row = header_number
     columns, messages = read_header(_texts(grid, at), overrides, keynote_refs)
@@ -189,18 +196,27 @@ def read_roster(
     problems.extend(_unknown_overrides(where, header_number, columns, config, keynote_refs))
     fields = {c.field for c in columns}
     if "name" not in fields and not {"first_name", "last_name"} & fields:
-        problems.append(Problem(where, header_number, "missing column `name` (or `First name` and `Last name`)"))  # fmt: skip
+        problems.append(
+            Problem(where, header_number, "missing column `name` (or `First name` and `Last name`)")
+        )
     if "id" not in fields:
         if "email" in fields:
             reading.ids_from = "email"
         else:
-            problems.append(Problem(where, header_number, "missing column `id` (or an e-mail column to make ids from)"))  # fmt: skip
+            problems.append(
+                Problem(
+                    where,
+                    header_number,
+                    "missing column `id` (or an e-mail column to make ids from)",
+                )
+            )
     reading.role_rule = "role" not in fields
     if any(p.severity == "error" for p in problems):
         return Roster((), problems, where=where, reading=reading)
 
-    row_reader = _RowReader(where, grid, columns, config, teams, team_names, keynote_refs,
-                            problems, reading)  # fmt: skip
+    row_reader = _RowReader(
+        where, grid, columns, config, teams, team_names, keynote_refs, problems, reading
+    )
     known_teams = dict.fromkeys(teams)  # ordered for messages, quick to look up
     people: list[Participant] = []
     lines: dict[str, int] = {}
@@ -211,9 +227,14 @@ def read_roster(
             continue
         if any(cells[width:]):
             if grid.delimiter:
-                message = f"{len(cells)} cells but the header has {width} (a stray `{grid.delimiter}`?)"  # fmt: skip
+                message = (
+                    f"{len(cells)} cells but the header has {width} (a stray `{grid.delimiter}`?)"
+                )
             else:
-                message = f"a value beyond the last column with a header ({cells[width:][0]!r}): give its column a header, or delete it"  # fmt: skip
+                message = (
+                    f"a value beyond the last column with a header ({cells[width:][0]!r}): "
+                    "give its column a header, or delete it"
+                )
             problems.append(Problem(where, number, message))
             continue
         read = row_reader.row(number, cells)
@@ -249,12 +270,29 @@ def _unknown_overrides(
     ids = [k.id for k in refs]
     for header, meant in config.columns.items():
         if squash(header) not in headers:
-            problems.append(Problem(where, line, f"[roster] columns names {header!r}, but the sheet has no such column", "warning"))  # fmt: skip
+            problems.append(
+                Problem(
+                    where,
+                    line,
+                    f"[roster] columns names {header!r}, but the sheet has no such column",
+                    "warning",
+                )
+            )
         elif meant not in (*FIELDS, OWN, *ids):
             hint = closest(meant, (*FIELDS, *ids))
             problems.append(
-                Problem(where, line, f"[roster] columns: {header!r} = {meant!r} is none of Rota's "
-                        f"columns or keynotes" + (f" (did you mean {hint!r}?)" if hint else f" (columns: {', '.join(FIELDS)}; keynotes: {listing(ids)}; \"\" for the person's own)"))  # fmt: skip
+                Problem(
+                    where,
+                    line,
+                    f"[roster] columns: {header!r} = {meant!r} is none of Rota's "
+                    f"columns or keynotes"
+                    + (
+                        f" (did you mean {hint!r}?)"
+                        if hint
+                        else f" (columns: {', '.join(FIELDS)}; keynotes: {listing(ids)}; "
+                        '"" for the person\'s own)'
+                    ),
+                )
             )
     return problems
 
@@ -292,13 +330,20 @@ class _RowReader:
     def guesses(self) -> list[Problem]:
         """One warning per guessed value, at its first row: nothing guessed silently."""
         return [
-            Problem(self.where, number, f'{LABELS[key]} {written!r} read as {meant} (a guess): '
-                    f'confirm it, or say otherwise, in [roster] values = {{{key} = {{"{written}" = '
-                    f'"{meant}"}}}} (`rota roster` shows every reading)', "warning")  # fmt: skip
+            Problem(
+                self.where,
+                number,
+                f"{LABELS[key]} {written!r} read as {meant} (a guess): "
+                f'confirm it, or say otherwise, in [roster] values = {{{key} = {{"{written}" = '
+                f'"{meant}"}}}} (`rota roster` shows every reading)',
+                "warning",
+            )
             for (key, written), (number, meant) in self.first_guess.items()
         ]
 
-    def row(self, number: int, cells: tuple[str, ...]) -> tuple[dict[str, str], tuple[tuple[str, str], ...]] | None:  # fmt: skip
+    def row(
+        self, number: int, cells: tuple[str, ...]
+    ) -> tuple[dict[str, str], tuple[tuple[str, str], ...]] | None:
         by_field: dict[str, list[str]] = {}
         keynote_cells: list[tuple[Column, str]] = []
         own: list[tuple[str, str]] = []
@@ -306,7 +351,9 @@ class _RowReader:
             value = cells[column.index] if column.index < len(cells) else ""
             why = self.grid.errors.get((number, column.index))
             if why and column.header:
-                self.error(number, f"column {column.header!r} holds {why}: correct it, or type the value")  # fmt: skip
+                self.error(
+                    number, f"column {column.header!r} holds {why}"
+                )
             if column.field == "keynote":
                 keynote_cells.append((column, value))
             elif column.field == OWN:
@@ -315,7 +362,9 @@ class _RowReader:
             elif value:
                 by_field.setdefault(column.field, []).append(value)
         get = {k: " ".join(v) for k, v in by_field.items()}
-        name = get.get("name") or " ".join(p for p in (get.get("first_name", ""), get.get("last_name", "")) if p)  # fmt: skip
+        name = get.get("name") or " ".join(
+            p for p in (get.get("first_name", ""), get.get("last_name", "")) if p
+        )
         email = get.get("email", "")
         if not name and not email:
             self.error(number, "a row with no name and no e-mail: fill them in, or delete the row")
@@ -323,7 +372,9 @@ class _RowReader:
         pid = get.get("id", "")
         if self.reading.ids_from == "email":
             if not email:
-                self.error(number, f"{name!r} has no e-mail to make an id from: add it (or an `id` column)")  # fmt: skip
+                self.error(
+                    number, f"{name!r} has no e-mail to make an id from: add it (or an `id` column)"
+                )
                 return None
             pid = email_id(email)
         strict = dict(get)
@@ -337,9 +388,13 @@ class _RowReader:
         strict["timezone"] = self.zone(number, get.get("timezone", ""), get.get("country", ""), pid)
         strict["language"] = self.language(number, get.get("language", ""), pid)
         strict["mode"] = self.mode(get.get("mode", ""))
-        strict["preferences"] = " ".join(self.team(number, t, listed=True) for t in split_list(get.get("preferences", "")))  # fmt: skip
+        strict["preferences"] = " ".join(
+            self.team(number, t, listed=True) for t in split_list(get.get("preferences", ""))
+        )
         strict["unavailable"] = " ".join(re.split(r"[\s,;]+", get.get("unavailable", ""))).strip()
-        strict["keynotes"] = " ".join(self.keynotes(number, get.get("keynotes", ""), keynote_cells, pid))  # fmt: skip
+        strict["keynotes"] = " ".join(
+            self.keynotes(number, get.get("keynotes", ""), keynote_cells, pid)
+        )
         return strict, tuple(own)
 
     def team(self, number: int, written: str, listed: bool = False) -> str:
@@ -362,8 +417,12 @@ class _RowReader:
             self.guessed("team", written, fits[0], number)
             return fits[0]
         if len(fits) > 1:
-            self.error(number, f"team {written!r} fits {len(fits)} teams ({', '.join(fits)}): write "
-                       f"the team's id or full name, or say which in [roster] values = {{team = {{\"{written}\" = \"{fits[0]}\"}}}}")  # fmt: skip
+            self.error(
+                number,
+                f"team {written!r} fits {len(fits)} teams ({', '.join(fits)}): write "
+                "the team's id or full name, or say which in [roster] values = "
+                f'{{team = {{"{written}" = "{fits[0]}"}}}}',
+            )
             return ""
         return written  # `_person` says it is unknown, listing the teams
 
@@ -381,8 +440,11 @@ class _RowReader:
             return CANONICAL[written.lower()]
         kind = role_word(written)
         if kind is None:
-            self.error(number, f"{who!r}: unknown role {written!r} (use {', '.join(ROLES)}, or say "
-                       f'what it means in [roster] values = {{role = {{"{written}" = "audience"}}}})')  # fmt: skip
+            self.error(
+                number,
+                f"{who!r}: unknown role {written!r} (use {', '.join(ROLES)}, or say "
+                f'what it means in [roster] values = {{role = {{"{written}" = "audience"}}}})',
+            )
             return None
         if kind == "student":
             role = "presenter" if has_team else "audience"
@@ -403,20 +465,30 @@ class _RowReader:
             return meant
         found = read_zone(written)
         if found.zone:
-            self.reading.saw("timezone", written, found.zone, "" if found.how == "zone" else f"by {found.how}")  # fmt: skip
+            self.reading.saw(
+                "timezone", written, found.zone, "" if found.how == "zone" else f"by {found.how}"
+            )
             return found.zone
         if found.choices:
-            self.error(number, f"{who!r}: the time zone {written!r} is a country with several "
-                       f"({', '.join(found.choices)}): write the city, or say which in [roster] "
-                       f'values = {{timezone = {{"{written}" = "{found.choices[0]}"}}}}')  # fmt: skip
+            self.error(
+                number,
+                f"{who!r}: the time zone {written!r} is a country with several "
+                f"({', '.join(found.choices)}): write the city, or say which in [roster] "
+                f'values = {{timezone = {{"{written}" = "{found.choices[0]}"}}}}',
+            )
             return ""
         hint = ""
         zones = country_zones(country_code(country)) if country else ()
         if len(zones) == 1:
-            hint = (f"; the country {country!r} has one, {zones[0]}: [roster] values = "
-                    f'{{timezone = {{"{written}" = "{zones[0]}"}}}} says so')  # fmt: skip
-        self.error(number, f"{who!r}: unknown time zone {written!r} (write an IANA zone like "
-                   f'"Europe/Berlin", a large city or a country{hint})')  # fmt: skip
+            hint = (
+                f"; the country {country!r} has one, {zones[0]}: [roster] values = "
+                f'{{timezone = {{"{written}" = "{zones[0]}"}}}} says so'
+            )
+        self.error(
+            number,
+            f"{who!r}: unknown time zone {written!r} (write an IANA zone like "
+            f'"Europe/Berlin", a large city or a country{hint})',
+        )
         return ""
 
     def language(self, number: int, written: str, who: str) -> str:
@@ -428,11 +500,21 @@ class _RowReader:
             return meant
         code = language_code(written)
         if code in LANGUAGES:
-            self.reading.saw("language", written, code, "" if written.lower() == code else "by its name")  # fmt: skip
+            self.reading.saw(
+                "language", written, code, "" if written.lower() == code else "by its name"
+            )
             return code
-        what = f"{language_name(code)} ({code}), which is not one of the pages' languages" if code else "not a language Rota knows"  # fmt: skip
-        self.error(number, f"{who!r}: the language {written!r} is {what} ({', '.join(LANGUAGES)}): "
-                   f'say which page language to use in [roster] values = {{language = {{"{written}" = "en"}}}}')  # fmt: skip
+        what = (
+            f"{language_name(code)} ({code}), which is not one of the pages' languages"
+            if code
+            else "not a language Rota knows"
+        )
+        self.error(
+            number,
+            f"{who!r}: the language {written!r} is {what} ({', '.join(LANGUAGES)}): "
+            "say which page language to use in [roster] values = "
+            f'{{language = {{"{written}" = "en"}}}}',
+        )
         return ""
 
     def mode(self, written: str) -> str:
@@ -444,7 +526,9 @@ class _RowReader:
         self.reading.saw("mode", written, meant)
         return meant
 
-    def keynotes(self, number: int, listed: str, marks: list[tuple[Column, str]], who: str) -> list[str]:  # fmt: skip
+    def keynotes(
+        self, number: int, listed: str, marks: list[tuple[Column, str]], who: str
+    ) -> list[str]:
         chosen: list[str] = []
         by_title = {squash(k.title): k.id for k in self.refs if k.title}
         for item in split_list(listed):
@@ -452,11 +536,18 @@ class _RowReader:
         for column, value in marks:
             attends = yes_no(value)
             if attends is None:
-                self.error(number, f"{who!r}: {value!r} under {column.header!r} is neither yes nor no "
-                           "(write yes, x or 1 for those who attend; leave it empty otherwise)")  # fmt: skip
+                self.error(
+                    number,
+                    f"{who!r}: {value!r} under {column.header!r} is neither yes nor no "
+                    "(write yes, x or 1 for those who attend; leave it empty otherwise)",
+                )
                 continue
             if value:
-                self.reading.saw(f"keynote:{column.keynote}", value, f"attends {column.keynote}" if attends else "does not attend")  # fmt: skip
+                self.reading.saw(
+                    f"keynote:{column.keynote}",
+                    value,
+                    f"attends {column.keynote}" if attends else "does not attend",
+                )
             if attends and column.keynote not in chosen:
                 chosen.append(column.keynote)
         return chosen

@@ -13,8 +13,12 @@ from schedules.problems import Problem
 from schedules.roster import LABELS, Roster
 from schedules.schema import plural
 
-FIELD_WORDS = {"first_name": "first name", "last_name": "last name", "email": "e-mail",
-               "timezone": "time zone"}  # fmt: skip
+FIELD_WORDS = {
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "e-mail",
+    "timezone": "time zone",
+}
 ORDER = ("role", "team", "timezone", "language", "mode")
 UNSAFE = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
 

@@ -466,18 +466,23 @@ ROSTER_VALUES = ("role", "team", "timezone", "language", "mode")
 def _roster_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
     for header, meant in values["columns"].items():
         if not isinstance(meant, str):
-            yield "columns", (
-                f"`columns`: {header!r} must name a column as text (one of Rota's columns, a "
-                f'keynote id, or "" to keep it as the person\'s own), not {meant!r}'
+            yield (
+                "columns",
+                (
+                    f"`columns`: {header!r} must name a column as text (one of Rota's columns, a "
+                    f'keynote id, or "" to keep it as the person\'s own), not {meant!r}'
+                ),
             )
     for key, table in values["values"].items():
         if key not in ROSTER_VALUES:
-            yield "values", (
-                f"`values` may say what a {one_of(ROSTER_VALUES)} means, not a {key!r}"
+            yield (
+                "values",
+                (f"`values` may say what a {one_of(ROSTER_VALUES)} means, not a {key!r}"),
             )
         elif not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
-            yield "values", (
-                f'`values.{key}` must be a table of texts, like {key} = {{"Lecturer" = "jury"}}'
+            yield (
+                "values",
+                (f'`values.{key}` must be a table of texts, like {key} = {{"Lecturer" = "jury"}}'),
             )
 
 

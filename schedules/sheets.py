@@ -15,9 +15,25 @@ from schedules.problems import Problem
 
 WORKBOOKS = (".xlsx", ".xlsm", ".ods")
 FORMULA_ERRORS = frozenset(
-    ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-     "#SPILL!", "#CALC!", "Err:502", "Err:504", "Err:508", "Err:510", "Err:511", "Err:522")
-)  # fmt: skip
+    (
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "Err:502",
+        "Err:504",
+        "Err:508",
+        "Err:510",
+        "Err:511",
+        "Err:522",
+    )
+)
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an encrypted .xlsx, or an old .xls
 ZIP = b"PK\x03\x04"
 
@@ -52,8 +68,12 @@ def read_grid(path: Path, sheet: str = "") -> tuple[Grid | None, list[Problem]]:
         return _xlsx(raw, name, sheet)
     if raw.startswith((ZIP, OLE2)):
         return None, [
-            Problem(name, 1, "this is a workbook, not CSV text: name it .xlsx or .ods (or "
-                    'export it as "CSV UTF-8")')  # fmt: skip
+            Problem(
+                name,
+                1,
+                "this is a workbook, not CSV text: name it .xlsx or .ods (or "
+                'export it as "CSV UTF-8")',
+            )
         ]
     if sheet:
         return None, [Problem(name, 1, f"[roster] sheet = {sheet!r}, but a CSV file has no sheets")]
@@ -62,23 +82,39 @@ def read_grid(path: Path, sheet: str = "") -> tuple[Grid | None, list[Problem]]:
 
 def _not_a_workbook(raw: bytes, name: str, suffix: str) -> Problem | None:
     if raw.startswith(OLE2):
-        return Problem(name, 1, "the workbook is encrypted (password-protected) or an old Excel "
-                       "97–2003 file: remove the password, or save it again as .xlsx")  # fmt: skip
+        return Problem(
+            name,
+            1,
+            "the workbook is encrypted (password-protected) or an old Excel "
+            "97–2003 file: remove the password, or save it again as .xlsx",
+        )
     if not raw.startswith(ZIP):
         kind = "an OpenDocument spreadsheet" if suffix == ".ods" else "an Excel workbook"
-        return Problem(name, 1, f"not {kind} (renamed from another kind of file?): open it in "
-                       f'your spreadsheet program and save it as {suffix}, or as "CSV UTF-8"')  # fmt: skip
+        return Problem(
+            name,
+            1,
+            f"not {kind} (renamed from another kind of file?): open it in "
+            f'your spreadsheet program and save it as {suffix}, or as "CSV UTF-8"',
+        )
     return None
 
 
 def _corrupt(name: str, suffix: str, exc: BaseException) -> Problem:
-    return Problem(name, 1, f"the workbook cannot be read ({type(exc).__name__}: it is damaged or "
-                   f"incomplete): open it in your spreadsheet program and save it again as {suffix}")  # fmt: skip
+    return Problem(
+        name,
+        1,
+        f"the workbook cannot be read ({type(exc).__name__}: it is damaged or "
+        f"incomplete): open it in your spreadsheet program and save it again as {suffix}",
+    )
 
 
 def _no_sheet(name: str, sheet: str, sheets: list[str]) -> Problem:
-    return Problem(name, 1, f"[roster] sheet = {sheet!r}, but the workbook has no such sheet "
-                   f"(sheets: {', '.join(repr(s) for s in sheets)})")  # fmt: skip
+    return Problem(
+        name,
+        1,
+        f"[roster] sheet = {sheet!r}, but the workbook has no such sheet "
+        f"(sheets: {', '.join(repr(s) for s in sheets)})",
+    )
 
 
 def shown(value: Any) -> str:
@@ -104,13 +140,17 @@ def shown(value: Any) -> str:
     return str(value).strip()
 
 
+def _formula_error(text: str) -> str:
+    return f"the formula error {text}: correct the formula, or type the value"
+
+
 def _xlsx(raw: bytes, name: str, sheet: str) -> tuple[Grid | None, list[Problem]]:
     from openpyxl import load_workbook
 
     try:  # any damage in a file from outside may surface as any error from the parser
         values = load_workbook(io.BytesIO(raw), data_only=True)
         formulas = load_workbook(io.BytesIO(raw), data_only=False)
-    except Exception as exc:  # noqa: BLE001 - reported as the file's problem
+    except Exception as exc:
         return None, [_corrupt(name, ".xlsx", exc)]
     if sheet and sheet not in values.sheetnames:
         return None, [_no_sheet(name, sheet, values.sheetnames)]
@@ -118,21 +158,20 @@ def _xlsx(raw: bytes, name: str, sheet: str) -> tuple[Grid | None, list[Problem]
     raw_ws = formulas[ws.title]
     errors: dict[tuple[int, int], str] = {}
     rows: list[tuple[int, tuple[str, ...]]] = []
-    for row in ws.iter_rows():
+    for number, row in enumerate(ws.iter_rows(min_row=1, min_col=1), start=1):
         cells: list[str] = []
-        for cell in row:
-            column = cell.column - 1 if isinstance(cell.column, int) else len(cells)
+        for column, cell in enumerate(row):
             text = shown(cell.value)
             if cell.data_type == "e" or text in FORMULA_ERRORS:
-                errors[(cell.row, column)] = f"the formula error {text}"
+                errors[(number, column)] = _formula_error(text)
                 text = ""
-            elif cell.value is None and raw_ws.cell(cell.row, column + 1).data_type == "f":
-                errors[(cell.row, column)] = (
+            elif cell.value is None and raw_ws.cell(number, column + 1).data_type == "f":
+                errors[(number, column)] = (
                     "a formula whose result was never saved (the file was written by a program, "
-                    "not a spreadsheet): open the file and save it again"
+                    "not a spreadsheet): open it in your spreadsheet program and save it again"
                 )
             cells.append(text)
-        rows.append((row[0].row if row else len(rows) + 1, tuple(cells)))
+        rows.append((number, tuple(cells)))
     merged = tuple(
         (m.min_row, m.min_col - 1, m.max_row, m.max_col - 1) for m in ws.merged_cells.ranges
     )
@@ -151,7 +190,7 @@ def _ods(path: Path, name: str, sheet: str) -> tuple[Grid | None, list[Problem]]
             return None, [Problem(name, 1, "the workbook has no sheet")]
         chosen = sheet or sheets[0]
         data = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own kinds for damaged files
+    except Exception as exc:
         return None, [_corrupt(name, ".ods", exc)]
     errors: dict[tuple[int, int], str] = {}
     rows: list[tuple[int, tuple[str, ...]]] = []
@@ -159,7 +198,7 @@ def _ods(path: Path, name: str, sheet: str) -> tuple[Grid | None, list[Problem]]
         cells = [shown(value) for value in row]
         for column, text in enumerate(cells):
             if text in FORMULA_ERRORS:
-                errors[(number, column)] = f"the formula error {text}"
+                errors[(number, column)] = _formula_error(text)
                 cells[column] = ""
         rows.append((number, tuple(cells)))
     return Grid(f"{name}:{chosen}", tuple(rows), errors), []
@@ -193,4 +232,3 @@ def _csv(raw: bytes, name: str) -> tuple[Grid | None, list[Problem]]:
     except csv.Error as exc:
         return None, [Problem(name, reader.line_num or 1, f"not readable as CSV: {exc}")]
     return Grid(name, tuple(rows), delimiter=delimiter), []
-

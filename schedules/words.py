@@ -8,9 +8,9 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Literal
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale
@@ -64,7 +64,7 @@ def language_code(value: str) -> str:
 
 def language_name(code: str) -> str:
     try:
-        return Locale("en").languages.get(code, code)
+        return str(Locale("en").languages.get(code, code))
     except (ValueError, LookupError):
         return code
 
@@ -124,7 +124,7 @@ def country_code(value: str) -> str:
 def country_zones(code: str) -> tuple[str, ...]:
     """A country's zones, those that keep the same time as one before them left out
     (Germany: Europe/Berlin, not also Europe/Busingen)."""
-    zones: dict[str, list[str]] = get_global("territory_zones")
+    zones: Mapping[str, list[str]] = get_global("territory_zones")
     kept: dict[tuple[timedelta | None, ...], str] = {}
     for zone in sorted(zones.get(code, ()), key=_main_first):
         try:
@@ -161,9 +161,13 @@ def read_zone(value: str) -> ZoneReading:
 # --- yes and no, modes ------------------------------------------------------------------------
 
 YES = frozenset(
-    "yes y x ✓ ✔ ☑ ✅ 1 true ja j oui o kylla k sim s wahr vrai waar tosi verdadeiro".split()
-)
-NO = frozenset("no n 0 false nein non nee ei nao - – falsch faux onwaar epatosi falso".split())
+    ("yes", "y", "x", "✓", "✔", "☑", "✅", "1", "true", "ja", "j", "oui", "o", "kylla", "k",
+     "sim", "s", "wahr", "vrai", "waar", "tosi", "verdadeiro")
+)  # fmt: skip
+NO = frozenset(
+    ("no", "n", "0", "false", "nein", "non", "nee", "ei", "nao", "-", "–", "falsch", "faux",
+     "onwaar", "epatosi", "falso")
+)  # fmt: skip
 
 
 def yes_no(value: str) -> bool | None:
@@ -179,11 +183,36 @@ def yes_no(value: str) -> bool | None:
     return None
 
 
-ONSITE = ("onsite", "on site", "on campus", "campus", "in person", "vor ort", "prasenz",
-          "sur place", "presentiel", "ter plaatse", "op locatie", "paikan paalla", "lahi",
-          "presencial")  # fmt: skip
-ONLINE = ("online", "remote", "virtual", "distance", "a distance", "digital", "virtuell",
-          "en ligne", "etana", "eta", "verkossa", "a distancia")  # fmt: skip
+ONSITE = (
+    "onsite",
+    "on site",
+    "on campus",
+    "campus",
+    "in person",
+    "vor ort",
+    "prasenz",
+    "sur place",
+    "presentiel",
+    "ter plaatse",
+    "op locatie",
+    "paikan paalla",
+    "lahi",
+    "presencial",
+)
+ONLINE = (
+    "online",
+    "remote",
+    "virtual",
+    "distance",
+    "a distance",
+    "digital",
+    "virtuell",
+    "en ligne",
+    "etana",
+    "eta",
+    "verkossa",
+    "a distancia",
+)
 
 
 def read_mode(value: str) -> str:
@@ -205,36 +234,167 @@ RoleWord = Literal["audience", "presenter", "jury", "organiser", "student", "unc
 # listens without one. "uncertain": audience unless the organiser says otherwise (a lecturer
 # may be on the jury), so it is shown as a guess to confirm.
 ROLE_WORDS: dict[RoleWord, tuple[str, ...]] = {
-    "jury": ("jury", "juror", "jurors", "judge", "expert", "experts", "assessor", "evaluator",
-             "reviewer", "jurymitglied", "jurorin", "gutachter", "gutachterin", "experte",
-             "expertin", "jure", "juree", "evaluateur", "evaluatrice", "jurylid", "deskundige",
-             "beoordelaar", "tuomari", "tuomaristo", "arvioija", "asiantuntija", "juri",
-             "jurado", "avaliador", "avaliadora", "especialista", "perito"),
-    "organiser": ("organiser", "organizer", "organisers", "organizers", "organisation",
-                  "organization", "staff", "coordinator", "host", "organisator",
-                  "organisatorin", "veranstalter", "veranstalterin", "organisateur",
-                  "organisatrice", "organisatie", "jarjestaja", "organizador", "organizadora",
-                  "coordenador", "coordenadora", "koordinator", "coordinateur"),
-    "presenter": ("presenter", "presenters", "presenting", "referent", "referentin",
-                  "presentateur", "presentatrice", "presentator", "esittaja", "apresentador",
-                  "apresentadora"),
-    "student": ("student", "students", "studentin", "studierende", "studierender", "etudiant",
-                "etudiante", "etudiants", "estudante", "estudantes", "aluno", "aluna",
-                "opiskelija", "opiskelijat", "leerling", "studenten"),
-    "audience": ("audience", "listener", "guest", "guests", "visitor", "attendee",
-                 "participant", "observer", "zuhorer", "zuhorerin", "gast", "besucher",
-                 "besucherin", "teilnehmer", "teilnehmerin", "publikum", "invite", "invitee",
-                 "auditeur", "auditrice", "public", "toehoorder", "deelnemer", "bezoeker",
-                 "publiek", "vieras", "kuulija", "osallistuja", "yleiso", "convidado",
-                 "convidada", "ouvinte", "participante", "publico", "visitante"),
-    "uncertain": ("lecturer", "teacher", "professor", "tutor", "supervisor", "dozent",
-                  "dozentin", "lehrende", "lehrender", "betreuer", "betreuerin", "enseignant",
-                  "enseignante", "professeur", "docent", "begeleider", "opettaja", "lehtori",
-                  "ohjaaja", "professora", "docente", "orientador", "orientadora"),
-}  # fmt: skip
+    "jury": (
+        "jury",
+        "juror",
+        "jurors",
+        "judge",
+        "expert",
+        "experts",
+        "assessor",
+        "evaluator",
+        "reviewer",
+        "jurymitglied",
+        "jurorin",
+        "gutachter",
+        "gutachterin",
+        "experte",
+        "expertin",
+        "jure",
+        "juree",
+        "evaluateur",
+        "evaluatrice",
+        "jurylid",
+        "deskundige",
+        "beoordelaar",
+        "tuomari",
+        "tuomaristo",
+        "arvioija",
+        "asiantuntija",
+        "juri",
+        "jurado",
+        "avaliador",
+        "avaliadora",
+        "especialista",
+        "perito",
+    ),
+    "organiser": (
+        "organiser",
+        "organizer",
+        "organisers",
+        "organizers",
+        "organisation",
+        "organization",
+        "staff",
+        "coordinator",
+        "host",
+        "organisator",
+        "organisatorin",
+        "veranstalter",
+        "veranstalterin",
+        "organisateur",
+        "organisatrice",
+        "organisatie",
+        "jarjestaja",
+        "organizador",
+        "organizadora",
+        "coordenador",
+        "coordenadora",
+        "koordinator",
+        "coordinateur",
+    ),
+    "presenter": (
+        "presenter",
+        "presenters",
+        "presenting",
+        "referent",
+        "referentin",
+        "presentateur",
+        "presentatrice",
+        "presentator",
+        "esittaja",
+        "apresentador",
+        "apresentadora",
+    ),
+    "student": (
+        "student",
+        "students",
+        "studentin",
+        "studierende",
+        "studierender",
+        "etudiant",
+        "etudiante",
+        "etudiants",
+        "estudante",
+        "estudantes",
+        "aluno",
+        "aluna",
+        "opiskelija",
+        "opiskelijat",
+        "leerling",
+        "studenten",
+    ),
+    "audience": (
+        "audience",
+        "listener",
+        "guest",
+        "guests",
+        "visitor",
+        "attendee",
+        "participant",
+        "observer",
+        "zuhorer",
+        "zuhorerin",
+        "gast",
+        "besucher",
+        "besucherin",
+        "teilnehmer",
+        "teilnehmerin",
+        "publikum",
+        "invite",
+        "invitee",
+        "auditeur",
+        "auditrice",
+        "public",
+        "toehoorder",
+        "deelnemer",
+        "bezoeker",
+        "publiek",
+        "vieras",
+        "kuulija",
+        "osallistuja",
+        "yleiso",
+        "convidado",
+        "convidada",
+        "ouvinte",
+        "participante",
+        "publico",
+        "visitante",
+    ),
+    "uncertain": (
+        "lecturer",
+        "teacher",
+        "professor",
+        "tutor",
+        "supervisor",
+        "dozent",
+        "dozentin",
+        "lehrende",
+        "lehrender",
+        "betreuer",
+        "betreuerin",
+        "enseignant",
+        "enseignante",
+        "professeur",
+        "docent",
+        "begeleider",
+        "opettaja",
+        "lehtori",
+        "ohjaaja",
+        "professora",
+        "docente",
+        "orientador",
+        "orientadora",
+    ),
+}
 ORDER: tuple[RoleWord, ...] = ("jury", "organiser", "presenter", "student", "uncertain", "audience")
-CANONICAL = {"audience": "audience", "presenter": "presenter", "jury": "jury",
-             "organiser": "organiser", "organizer": "organiser"}  # fmt: skip
+CANONICAL = {
+    "audience": "audience",
+    "presenter": "presenter",
+    "jury": "jury",
+    "organiser": "organiser",
+    "organizer": "organiser",
+}
 
 
 def role_word(value: str) -> RoleWord | None:

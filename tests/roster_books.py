@@ -34,9 +34,20 @@ CITY = {
 COUNTRY = {"BE": "Belgium", "DE": "Germany", "FI": "Finland", "PT": "Portugal"}
 LANGUAGE = {"de": "German", "fi": "Finnish", "pt": "Portuguese", "en": "English", "fr": "French"}
 HEADER = (
-    "Nr", "First name", "Last name", "E-mail", "Institution", "Country", "Role", "Team",
-    "Time zone", "Language", "Keynote 10:00", "Keynote 11:00", "Remarks",
-)  # fmt: skip
+    "Nr",
+    "First name",
+    "Last name",
+    "E-mail",
+    "Institution",
+    "Country",
+    "Role",
+    "Team",
+    "Time zone",
+    "Language",
+    "Keynote 10:00",
+    "Keynote 11:00",
+    "Remarks",
+)
 STRICT = "id,name,email,role,team,institution,country,timezone,language,keynotes,#Nr,#Remarks"
 
 
@@ -107,8 +118,20 @@ def strict_csv(persons: list[Person]) -> str:
     writer.writerow(STRICT.split(","))
     for nr, p in enumerate(persons, start=1):
         writer.writerow(
-            [p.id, p.name, p.email, p.role, p.team, p.institution, p.country, p.timezone,
-             p.language, " ".join(p.keynotes), nr, p.remark]  # fmt: skip
+            [
+                p.id,
+                p.name,
+                p.email,
+                p.role,
+                p.team,
+                p.institution,
+                p.country,
+                p.timezone,
+                p.language,
+                " ".join(p.keynotes),
+                nr,
+                p.remark,
+            ]
         )
     return buffer.getvalue()
 
@@ -118,10 +141,21 @@ def lecturer_rows(persons: list[Person]) -> list[list[object]]:
     for nr, p in enumerate(persons, start=1):
         first, _, last = p.name.partition(" ")
         rows.append(
-            [nr, first, last, p.email, p.institution, p.country, p.role_word,
-             TEAMS.get(p.team, ""), CITY[p.timezone], LANGUAGE[p.language],
-             "yes" if "k1" in p.keynotes else "", "yes" if "k2" in p.keynotes else "",
-             p.remark]  # fmt: skip
+            [
+                nr,
+                first,
+                last,
+                p.email,
+                p.institution,
+                p.country,
+                p.role_word,
+                TEAMS.get(p.team, ""),
+                CITY[p.timezone],
+                LANGUAGE[p.language],
+                "yes" if "k1" in p.keynotes else "",
+                "yes" if "k2" in p.keynotes else "",
+                p.remark,
+            ]
         )
     return rows
 

@@ -115,7 +115,7 @@ def test_rota_check_accepts_the_workbook_after_confirming_its_guess(lecturer_day
     assert before.exit_code == 0, before.output
     assert (
         f"{lecturer_day / 'participants.xlsx'}:Participants:35: warning: Role 'Lecturer' read "
-        'as audience (a guess): confirm it, or say otherwise, in [roster] values = {role = '
+        "as audience (a guess): confirm it, or say otherwise, in [roster] values = {role = "
         '{"Lecturer" = "audience"}} (`rota roster` shows every reading)\n'
     ) in before.output
     assert after.exit_code == 0, after.output
@@ -202,42 +202,132 @@ def test_a_csv_export_with_semicolons_and_a_byte_order_mark(tmp_path: Path) -> N
 # language as an organiser writing in that language would.
 WORDS = {
     "en": (
-        ("ID", "First name", "Last name", "E-mail", "Role", "Team", "University", "Country",
-         "City", "Language", "Preferences", "Keynote 09:30", "Unavailable"),
-        ("Student", "Guest", "Expert", "Organiser"), "yes",
-        ("Finland", "Lisbon", "Brussels"), ("Finnish", "Portuguese", "French"),
+        (
+            "ID",
+            "First name",
+            "Last name",
+            "E-mail",
+            "Role",
+            "Team",
+            "University",
+            "Country",
+            "City",
+            "Language",
+            "Preferences",
+            "Keynote 09:30",
+            "Unavailable",
+        ),
+        ("Student", "Guest", "Expert", "Organiser"),
+        "yes",
+        ("Finland", "Lisbon", "Brussels"),
+        ("Finnish", "Portuguese", "French"),
     ),
     "de": (
-        ("Kennung", "Vorname", "Nachname", "E-Mail", "Rolle", "Team", "Hochschule", "Land",
-         "Stadt", "Sprache", "Präferenzen", "Vortrag 09:30", "Abwesend"),
-        ("Studentin", "Gast", "Jurymitglied", "Organisator"), "ja",
-        ("Finnland", "Lissabon", "Brüssel"), ("Finnisch", "Portugiesisch", "Französisch"),
+        (
+            "Kennung",
+            "Vorname",
+            "Nachname",
+            "E-Mail",
+            "Rolle",
+            "Team",
+            "Hochschule",
+            "Land",
+            "Stadt",
+            "Sprache",
+            "Präferenzen",
+            "Vortrag 09:30",
+            "Abwesend",
+        ),
+        ("Studentin", "Gast", "Jurymitglied", "Organisator"),
+        "ja",
+        ("Finnland", "Lissabon", "Brüssel"),
+        ("Finnisch", "Portugiesisch", "Französisch"),
     ),
     "fr": (
-        ("Identifiant", "Prénom", "Nom", "Courriel", "Rôle", "Équipe", "Établissement", "Pays",
-         "Ville", "Langue", "Préférences", "Conférence 09h30", "Indisponible"),
-        ("Étudiant", "Invité", "Juré", "Organisateur"), "oui",
-        ("Finlande", "Lisbonne", "Bruxelles"), ("finnois", "portugais", "français"),
+        (
+            "Identifiant",
+            "Prénom",
+            "Nom",
+            "Courriel",
+            "Rôle",
+            "Équipe",
+            "Établissement",
+            "Pays",
+            "Ville",
+            "Langue",
+            "Préférences",
+            "Conférence 09h30",
+            "Indisponible",
+        ),
+        ("Étudiant", "Invité", "Juré", "Organisateur"),
+        "oui",
+        ("Finlande", "Lisbonne", "Bruxelles"),
+        ("finnois", "portugais", "français"),
     ),
     "nl": (
-        ("ID", "Voornaam", "Achternaam", "E-mailadres", "Rol", "Groep", "Instelling", "Land",
-         "Stad", "Taal", "Voorkeuren", "Lezing 09:30", "Afwezig"),
-        ("Student", "Gast", "Jurylid", "Organisator"), "x",
-        ("Finland", "Lissabon", "Brussel"), ("Fins", "Portugees", "Frans"),
+        (
+            "ID",
+            "Voornaam",
+            "Achternaam",
+            "E-mailadres",
+            "Rol",
+            "Groep",
+            "Instelling",
+            "Land",
+            "Stad",
+            "Taal",
+            "Voorkeuren",
+            "Lezing 09:30",
+            "Afwezig",
+        ),
+        ("Student", "Gast", "Jurylid", "Organisator"),
+        "x",
+        ("Finland", "Lissabon", "Brussel"),
+        ("Fins", "Portugees", "Frans"),
     ),
     "fi": (
-        ("Tunnus", "Etunimi", "Sukunimi", "Sähköposti", "Rooli", "Tiimi", "Oppilaitos", "Maa",
-         "Kaupunki", "Kieli", "Toiveet", "Pääpuhe 9.30", "Poissa"),
-        ("Opiskelija", "Vieras", "Tuomari", "Järjestäjä"), "kyllä",
-        ("Suomi", "Lissabon", "Bryssel"), ("suomi", "portugali", "ranska"),
+        (
+            "Tunnus",
+            "Etunimi",
+            "Sukunimi",
+            "Sähköposti",
+            "Rooli",
+            "Tiimi",
+            "Oppilaitos",
+            "Maa",
+            "Kaupunki",
+            "Kieli",
+            "Toiveet",
+            "Pääpuhe 9.30",
+            "Poissa",
+        ),
+        ("Opiskelija", "Vieras", "Tuomari", "Järjestäjä"),
+        "kyllä",
+        ("Suomi", "Lissabon", "Bryssel"),
+        ("suomi", "portugali", "ranska"),
     ),
     "pt": (
-        ("Identificador", "Nome próprio", "Apelido", "Correio eletrónico", "Papel", "Equipa",
-         "Instituição", "País", "Cidade", "Idioma", "Preferências", "Palestra 09:30", "Ausente"),
-        ("Estudante", "Convidado", "Júri", "Organizador"), "sim",
-        ("Finlândia", "Lisboa", "Bruxelas"), ("finlandês", "português", "francês"),
+        (
+            "Identificador",
+            "Nome próprio",
+            "Apelido",
+            "Correio eletrónico",
+            "Papel",
+            "Equipa",
+            "Instituição",
+            "País",
+            "Cidade",
+            "Idioma",
+            "Preferências",
+            "Palestra 09:30",
+            "Ausente",
+        ),
+        ("Estudante", "Convidado", "Júri", "Organizador"),
+        "sim",
+        ("Finlândia", "Lisboa", "Bruxelas"),
+        ("finlandês", "português", "francês"),
     ),
-}  # fmt: skip
+}
 TEAM_NAMES = {"t1": "Team One", "t2": "Team Two", "t3": "Team Three"}
 
 
@@ -251,10 +341,21 @@ def _in_words(language: str) -> list[list[object]]:
         pid, name, email, kind, team, inst, country, tz, lang, prefs, keys, away = line.split(",")
         first, last = name.split(" ", 1)
         rows.append(
-            [pid, first, last, email, role[kind], TEAM_NAMES.get(team, ""), inst, country,
-             zone.get(tz, ""), code.get(lang, ""),
-             ", ".join(TEAM_NAMES[t] for t in prefs.split()), yes if keys else "",
-             int(away) if away else None]  # fmt: skip
+            [
+                pid,
+                first,
+                last,
+                email,
+                role[kind],
+                TEAM_NAMES.get(team, ""),
+                inst,
+                country,
+                zone.get(tz, ""),
+                code.get(lang, ""),
+                ", ".join(TEAM_NAMES[t] for t in prefs.split()),
+                yes if keys else "",
+                int(away) if away else None,
+            ]
         )
     return rows
 
@@ -296,7 +397,7 @@ def test_the_preview_shows_every_column_and_value_and_problem(tmp_path: Path) ->
         '  "Time zone" → time zone',
         '  "Language" → language',
         "  \"Opening\" → keynote k1 'Opening' (by its title)",
-        "  \"Notes\" → the person's own (kept, not used)",
+        '  "Notes" → the person\'s own (kept, not used)',
         "  ids made from the e-mail, the same at every import "
         f"(p1@example.org → {email_id('p1@example.org')})",
         "Values:",
@@ -392,6 +493,8 @@ def _edited(edit: str) -> bytes:
     assert sheet is not None
     if edit == "formula error":
         sheet["D3"] = "#REF!"
+    elif edit == "formula never computed":
+        sheet["H3"] = '=UPPER("fi")'
     elif edit == "two e-mails":
         sheet["N1"] = "Mail"
     elif edit == "two teams":
@@ -429,8 +532,16 @@ REFUSALS = [
         "formula error",
         lambda: _edited("formula error"),
         "",
-        "{file}:Sheet:3: column 'E-mail' holds the formula error #REF!: correct it, or type the "
-        "value",
+        "{file}:Sheet:3: column 'E-mail' holds the formula error #REF!: correct the formula, or "
+        "type the value",
+    ),
+    (
+        "formula never computed",
+        lambda: _edited("formula never computed"),
+        "",
+        "{file}:Sheet:3: column 'Country' holds a formula whose result was never saved (the file "
+        "was written by a program, not a spreadsheet): open it in your spreadsheet program and "
+        "save it again",
     ),
     (
         "no such sheet",
