@@ -351,9 +351,7 @@ class _RowReader:
             value = cells[column.index] if column.index < len(cells) else ""
             why = self.grid.errors.get((number, column.index))
             if why and column.header:
-                self.error(
-                    number, f"column {column.header!r} holds {why}"
-                )
+                self.error(number, f"column {column.header!r} holds {why}")
             if column.field == "keynote":
                 keynote_cells.append((column, value))
             elif column.field == OWN:
