@@ -22,8 +22,11 @@ from schedules.programme import check_programme
 from schedules.roster import email_id
 from tests.builders import BASE_CSV, BASE_TOML, write_event
 from tests.roster_books import (
+    EXAMPLE_HEAD,
     HEADER,
+    ROOT,
     ROSTER_SECTION,
+    example_toml,
     lecturer_rows,
     lecturer_workbook,
     people,
@@ -194,6 +197,14 @@ def test_a_csv_export_with_semicolons_and_a_byte_order_mark(tmp_path: Path) -> N
     read, strict = _loaded(tmp_path / "programme.toml"), _loaded(tmp_path / "strict.toml")
     ids = {email_id(p.email): p.id for p in strict.participants}
     assert _as(read.participants, ids) == list(strict.participants)
+
+
+def test_the_bundled_spreadsheet_example_is_current_and_checks() -> None:
+    folder = ROOT / "examples" / "spreadsheet-day"
+    assert (folder / "programme.toml").read_text(encoding="utf-8") == EXAMPLE_HEAD + example_toml()
+    result = CliRunner().invoke(main, ["check", str(folder / "programme.toml")], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
 
 
 # --- the six languages --------------------------------------------------------------------
