@@ -347,11 +347,13 @@ class _RowReader:
         by_field: dict[str, list[str]] = {}
         keynote_cells: list[tuple[Column, str]] = []
         own: list[tuple[str, str]] = []
+        broken: set[str] = set()  # fields whose cell holds a formula error (said once)
         for column in self.columns:
             value = cells[column.index] if column.index < len(cells) else ""
             why = self.grid.errors.get((number, column.index))
             if why and column.header:
                 self.error(number, f"column {column.header!r} holds {why}")
+                broken.add(column.field)
             if column.field == "keynote":
                 keynote_cells.append((column, value))
             elif column.field == OWN:
@@ -369,6 +371,8 @@ class _RowReader:
             return None
         pid = get.get("id", "")
         if self.reading.ids_from == "email":
+            if not email and "email" in broken:
+                return None
             if not email:
                 self.error(
                     number, f"{name!r} has no e-mail to make an id from: add it (or an `id` column)"

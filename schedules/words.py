@@ -13,7 +13,7 @@ from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
 from schedules.sections import LANGUAGES
@@ -50,6 +50,23 @@ def _language_names() -> dict[str, str]:
     return names
 
 
+@cache
+def _own_names() -> dict[str, str]:
+    """Other languages by their own names (`Español`, `Italiano`), only to say which language
+    a roster names when it is not one of the six: read once, when first needed."""
+    names: dict[str, str] = {}
+    for code in Locale("en").languages:
+        if len(code) != 2:
+            continue
+        try:
+            own = Locale(code).languages.get(code)
+        except (UnknownLocaleError, ValueError):
+            continue
+        if own:
+            names.setdefault(squash(own), code)
+    return names
+
+
 def language_code(value: str) -> str:
     """The language `value` names (`English`, `anglais`, `Englisch`, `inglês`, `en-GB`), as
     its code, or ""; a language that is not one of the pages' six is returned all the same."""
@@ -59,7 +76,7 @@ def language_code(value: str) -> str:
     tag = re.fullmatch(r"([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*", value.strip().lower())
     if tag and tag.group(1) in LANGUAGES:
         return tag.group(1)
-    return _language_names().get(key, "")
+    return _language_names().get(key) or _own_names().get(key, "")
 
 
 def language_name(code: str) -> str:
