@@ -650,3 +650,41 @@ def _ods(path: Path, rows: list[list[object]]) -> None:
         )
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+
+
+# --- served ---------------------------------------------------------------------------------
+
+
+async def test_a_workbook_persons_erasure_leaves_nothing_of_them_stored(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    """The served day keeps the roster as read (strict CSV), not the workbook's compressed
+    bytes, so erasing a person takes their row out of it too."""
+    from orchestrator.appkeys import SERVICE, STORE
+    from tests.conftest import AUTH
+    from tests.test_participant_browser import start_so_that_now_is
+    from tests.test_privacy import _every_value
+    from tests.test_webhooks_service import ENV as SERVE_ENV
+
+    folder = ROOT / "examples" / "spreadsheet-day"
+    for name in ("programme.toml", "participants.xlsx"):
+        (tmp_path / name).write_bytes((folder / name).read_bytes())
+    running = await serve(
+        tmp_path / "programme.toml",
+        redis_url=redis_url,
+        env=SERVE_ENV,
+        speed=1.0,
+        start_at=start_so_that_now_is(10, speed=1.0),
+    )
+    live = running.app[SERVICE].require_live()
+    person = live.programme.participant_by_id[email_id("milan-dubois@example.org")]
+    assert person.role == "jury"  # [roster] honoured by serve
+    store = running.app[STORE]
+    assert person.email.encode() in await _every_value(store)
+    erased = await http.post(
+        f"{running.base_url}/api/v1/participants/{person.id}/erase", headers=AUTH
+    )
+    assert erased.status_code == 200, erased.text
+    dump = await _every_value(store)
+    for value in (person.id, person.name, person.email):
+        assert value.encode() not in dump, value
