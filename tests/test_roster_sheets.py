@@ -688,3 +688,45 @@ async def test_a_workbook_persons_erasure_leaves_nothing_of_them_stored(
     dump = await _every_value(store)
     for value in (person.id, person.name, person.email):
         assert value.encode() not in dump, value
+
+
+@pytest.mark.parametrize(
+    ("written", "fits"),
+    [
+        ("team 1", True),  # the start of "team 1 digital youth work"
+        ("team 1 digital youth work extra", True),
+        ("team 10", False),  # not "team 1" followed by a 0
+        ("team", True),
+        ("youth work", False),
+    ],
+)
+def test_a_team_fits_a_name_it_begins_at_a_words_end(written: str, fits: bool) -> None:
+    from schedules.roster import _fits
+
+    assert _fits(written, "team 1 digital youth work") is fits
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        (
+            'values = { colour = { "Blue" = "t1" } }',
+            "`values` may say what a role, team, timezone, language or mode means, not a 'colour'",
+        ),
+        (
+            'values = { role = "jury" }',
+            '`values.role` must be a table of texts, like role = {"Lecturer" = "jury"}',
+        ),
+        ('sheets = "A"', "unknown key 'sheets' in [roster] (did you mean 'sheet'?)"),
+    ],
+)
+def test_a_wrong_roster_section_is_refused_at_its_line(
+    tmp_path: Path, section: str, message: str
+) -> None:
+    toml = BASE_TOML + f"\n[roster]\n{section}\n"
+    programme, problems = check_programme(write_event(tmp_path, toml=toml), {})
+    line = toml.splitlines().index(section) + 1
+    assert programme is None
+    assert [str(p) for p in problems if p.severity == "error"] == [
+        f"{tmp_path / 'programme.toml'}:{line}: {message}"
+    ]
