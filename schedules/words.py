@@ -56,7 +56,7 @@ def _own_names() -> dict[str, str]:
     a roster names when it is not one of the six: read once, when first needed."""
     names: dict[str, str] = {}
     for code in Locale("en").languages:
-        if len(code) != 2:
+        if not isinstance(code, str) or len(code) != 2:
             continue
         try:
             own = Locale(code).languages.get(code)
