@@ -41,7 +41,6 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "identifiant",
         "tunnus",
         "identificador",
-        "code",
     ),
     "name": (
         "name",
@@ -130,7 +129,6 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
         "kategoria",
         "type",
         "participant type",
-        "status",
     ),
     "team": (
         "team",

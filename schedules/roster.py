@@ -247,13 +247,13 @@ def read_roster(
         if own:
             person = replace(person, own=own)
         if person.id in lines:
-            problems.append(
-                Problem(
-                    where,
-                    number,
-                    f"duplicate participant id {person.id!r} (first at {label} {lines[person.id]})",
-                )
+            first = f"first at {label} {lines[person.id]}"
+            message = (
+                f"the e-mail {person.email!r} is given twice ({first}): one row per person"
+                if reading.ids_from == "email"
+                else f"duplicate participant id {person.id!r} ({first})"
             )
+            problems.append(Problem(where, number, message))
             continue
         lines[person.id] = number
         reading.rows.append(number)

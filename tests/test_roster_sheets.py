@@ -510,6 +510,9 @@ def _edited(edit: str) -> bytes:
         sheet["N1"] = "Mail"
     elif edit == "two teams":
         sheet["F2"] = "Team"
+    elif edit == "e-mail twice":
+        sheet.delete_cols(1)
+        sheet["C4"] = "p2@example.org"
     elif edit == "no name, no e-mail":
         sheet.append([None, None, None, None, "Guest"])
     out = io.BytesIO()
@@ -574,6 +577,13 @@ REFUSALS = [
         "",
         "{file}:Sheet:2: team 'Team' fits 3 teams (t1, t2, t3): write the team's id or full "
         'name, or say which in [roster] values = {team = {"Team" = "t1"}}',
+    ),
+    (
+        "e-mail twice",
+        lambda: _edited("e-mail twice"),
+        "",
+        "{file}:Sheet:4: the e-mail 'p2@example.org' is given twice (first at row 3): one row "
+        "per person",
     ),
     (
         "no name, no e-mail",
