@@ -34,7 +34,7 @@ from schedules.words import (
     yes_no,
 )
 
-__all__ = ["COLUMNS", "Roster", "RosterConfig", "decode", "load_roster"]
+__all__ = ["COLUMNS", "Known", "Roster", "RosterConfig", "decode", "load_roster", "read_roster"]
 EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 MODES = ("online", "onsite")
 NTFY_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -123,16 +123,8 @@ def load_roster(
     grid, problems = read_grid(path, config.sheet)
     if grid is None:
         return Roster((), problems, where=str(path))
-    return read_roster(
-        grid,
-        teams=teams,
-        keynotes=keynotes,
-        rounds=rounds,
-        broken=broken,
-        team_names=team_names,
-        keynote_refs=keynote_refs,
-        config=config,
-    )
+    known = Known(teams, keynotes, rounds, broken, team_names, keynote_refs)
+    return read_roster(grid, known, config)
 
 
 def _header_row(grid: Grid, overrides: Mapping[str, str], refs: Sequence[KeynoteRef]) -> int:
@@ -166,19 +158,22 @@ def _texts(grid: Grid, i: int) -> list[str]:
     return texts
 
 
-def read_roster(
-    grid: Grid,
-    *,
-    teams: Sequence[str],
-    keynotes: Collection[str],
-    rounds: int | None,
-    broken: Sequence[str] = (),
-    team_names: Mapping[str, str] = _EMPTY,
-    keynote_refs: Sequence[KeynoteRef] = (),
-    config: RosterConfig | None = None,
-) -> Roster:
+@dataclass(frozen=True)
+class Known:
+    """What the programme declares that a roster's rows refer to (see `load_roster`)."""
+
+    teams: Sequence[str]
+    keynotes: Collection[str]
+    rounds: int | None
+    broken: Sequence[str] = ()
+    team_names: Mapping[str, str] = _EMPTY
+    keynote_refs: Sequence[KeynoteRef] = ()
+
+
+def read_roster(grid: Grid, known: Known, config: RosterConfig | None = None) -> Roster:
     """The people of one sheet, every problem of every row, and how each value was read."""
     config = config or RosterConfig()
+    keynote_refs = known.keynote_refs
     where = grid.where
     problems: list[Problem] = []
     reading = Reading(where)
@@ -215,9 +210,9 @@ def read_roster(
         return Roster((), problems, where=where, reading=reading)
 
     row_reader = _RowReader(
-        where, grid, columns, config, teams, team_names, keynote_refs, problems, reading
+        where, grid, columns, config, known.teams, known.team_names, keynote_refs, problems, reading
     )
-    known_teams = dict.fromkeys(teams)  # ordered for messages, quick to look up
+    known_teams = dict.fromkeys(known.teams)  # ordered for messages, quick to look up
     people: list[Participant] = []
     lines: dict[str, int] = {}
     width = len(columns)
@@ -241,7 +236,9 @@ def read_roster(
         if read is None:
             continue
         strict, own = read
-        person = _person(strict, where, number, problems, known_teams, keynotes, rounds, broken)
+        person = _person(
+            strict, where, number, problems, known_teams, known.keynotes, known.rounds, known.broken
+        )
         if person is None:
             continue
         if own:
