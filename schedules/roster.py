@@ -166,7 +166,7 @@ class Known:
     keynotes: Collection[str]
     rounds: int | None
     broken: Sequence[str] = ()
-    team_names: Mapping[str, str] = _EMPTY
+    team_names: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     keynote_refs: Sequence[KeynoteRef] = ()
 
 
