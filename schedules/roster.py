@@ -310,10 +310,11 @@ class _RowReader:
     first_guess: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
 
     def said(self, key: str, written: str) -> str | None:
-        """What `[roster] values` says `written` means, if it says."""
+        """What `[roster] values` says `written` means, if it says (and so it is shown)."""
         table = self.config.values.get(key, {})
         for word, meant in table.items():
             if squash(word) == squash(written) or word == written:
+                self.reading.saw(key, written, meant, "[roster]")
                 return meant
         return None
 
@@ -401,7 +402,6 @@ class _RowReader:
             return ""
         meant = self.said("team", written)
         if meant is not None:
-            self.reading.saw("team", written, meant, "[roster]")
             return meant
         if written in self.teams:
             self.reading.saw("team", written, written)
@@ -432,7 +432,6 @@ class _RowReader:
             return role
         meant = self.said("role", written)
         if meant is not None:
-            self.reading.saw("role", written, meant, "[roster]")
             return meant
         if written.lower() in CANONICAL:
             self.reading.saw("role", written, CANONICAL[written.lower()])
@@ -460,7 +459,6 @@ class _RowReader:
             return ""
         meant = self.said("timezone", written)
         if meant is not None:
-            self.reading.saw("timezone", written, meant, "[roster]")
             return meant
         found = read_zone(written)
         if found.zone:
@@ -495,7 +493,6 @@ class _RowReader:
             return ""
         meant = self.said("language", written)
         if meant is not None:
-            self.reading.saw("language", written, meant, "[roster]")
             return meant
         code = language_code(written)
         if code in LANGUAGES:
@@ -522,7 +519,7 @@ class _RowReader:
         meant = self.said("mode", written)
         if meant is None:
             meant = read_mode(written) or written  # `_person` names a mode it cannot read
-        self.reading.saw("mode", written, meant)
+            self.reading.saw("mode", written, meant)
         return meant
 
     def keynotes(
