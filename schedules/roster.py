@@ -217,21 +217,22 @@ def read_roster(grid: Grid, known: Known, config: RosterConfig | None = None) ->
     lines: dict[str, int] = {}
     width = len(columns)
     label = "line" if grid.delimiter else "row"
+    headerless: dict[int, int] = {}  # a sheet's column without a header -> its first value's row
     for number, cells in grid.rows[at + 1 :]:
         if not any(cells):
             continue
-        if any(cells[width:]):
-            if grid.delimiter:
-                message = (
-                    f"{len(cells)} cells but the header has {width} (a stray `{grid.delimiter}`?)"
+        if grid.delimiter and any(cells[width:]):
+            problems.append(
+                Problem(
+                    where,
+                    number,
+                    f"{len(cells)} cells but the header has {width} (a stray `{grid.delimiter}`?)",
                 )
-            else:
-                message = (
-                    f"a value beyond the last column with a header ({cells[width:][0]!r}): "
-                    "give its column a header, or delete it"
-                )
-            problems.append(Problem(where, number, message))
+            )
             continue
+        for index, cell in enumerate(cells):
+            if cell and (index >= width or not columns[index].header):
+                headerless.setdefault(index, number)
         read = row_reader.row(number, cells)
         if read is None:
             continue
@@ -256,7 +257,27 @@ def read_roster(grid: Grid, known: Known, config: RosterConfig | None = None) ->
         reading.rows.append(number)
         people.append(person)
     problems.extend(row_reader.guesses())
+    problems.extend(
+        Problem(
+            where,
+            number,
+            f"column {_letter(index)} has no header, so its values are not "
+            "read: give it a header to keep them as the person's own",
+            "warning",
+        )  # fmt: skip
+        for index, number in headerless.items()
+    )
     return Roster(tuple(people), problems, lines, where, reading)
+
+
+def _letter(index: int) -> str:
+    """A column's letter as a spreadsheet names it (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _unknown_overrides(

@@ -390,7 +390,7 @@ def test_the_preview_shows_every_column_and_value_and_problem(tmp_path: Path) ->
         ["Pat Two", "p2@example.org", "Student", "Team Two", "Finland", "English", "", ""],
         ["Pau Three", "p3@example.org", "Student", "t3", "Lisbon", "Português", "", ""],
         ["Ana Aud", "a1@example.org", "Student", "", "Lisbon", "inglês", "✓", ""],
-        ["Kim Lect", "k1@example.org", "Lecturer", "", "Portugal", "Spanish", "yes", ""],
+        ["Kim Lect", "k1@example.org", "Lecturer", "", "Portugal", "Spanish", "yes", "", "", "?"],
         [None, None, "Guest", "", "", "", "", "late"],
     ]
     path = write_event(tmp_path, toml=BASE_TOML.replace("roster.csv", "people.xlsx"))
@@ -436,8 +436,10 @@ def test_the_preview_shows_every_column_and_value_and_problem(tmp_path: Path) ->
         f"  {where}:6: warning: Role 'Lecturer' read as audience (a guess): confirm it, or say "
         'otherwise, in [roster] values = {role = {"Lecturer" = "audience"}} (`rota roster` '
         "shows every reading)",
+        f"  {where}:6: warning: column J has no header, so its values are not read: give it a "
+        "header to keep them as the person's own",
         f"  {where}:7: a row with no name and no e-mail: fill them in, or delete the row",
-        "3 errors, 1 warning",
+        "3 errors, 2 warnings",
     ]
 
 
