@@ -264,7 +264,7 @@ def read_roster(grid: Grid, known: Known, config: RosterConfig | None = None) ->
             f"column {_letter(index)} has no header, so its values are not "
             "read: give it a header to keep them as the person's own",
             "warning",
-        )  # fmt: skip
+        )
         for index, number in headerless.items()
     )
     return Roster(tuple(people), problems, lines, where, reading)
