@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,7 @@ from schedules.example import ExampleSpec, generate
 from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
-from schedules.programme import check_programme, planning_problems
+from schedules.programme import check_programme, day_over_problem, planning_problems
 from schedules.schema import plural
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ def check(programme: Path, seed: int) -> None:
             plan_rotation(result, seed=seed)
         except PlanningError as exc:
             problems = [*problems, *planning_problems(result, exc)]
+        if past := day_over_problem(result, datetime.now(UTC)):
+            problems = [*problems, past]
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = sum(p.severity == "error" for p in problems)
