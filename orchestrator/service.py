@@ -22,8 +22,8 @@ from schedules.model import Participant, Programme
 from schedules.plan import Plan, RoomSlot
 from schedules.planner import plan_rotation
 from schedules.quality import quality
-from schedules.retimed import Retimed, describe, retimed
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
+from schedules.retimed import Retimed, describe, retimed
 from schedules.roster import COLUMNS
 from schedules.timeline import delay, extend
 
@@ -139,9 +139,7 @@ class Service:
         people = tuple(p for p in programme.participants if p.id not in known)
         return replace(programme, participants=people + tuple(extra))
 
-    async def _clock(
-        self, programme: Programme, moves: list[Retimed]
-    ) -> tuple[ClockState, bool]:
+    async def _clock(self, programme: Programme, moves: list[Retimed]) -> tuple[ClockState, bool]:
         """The run to serve, and whether it is a new one. An explicit `--start-at` starts a
         new rehearsal run; otherwise the stored run is carried on only when it is the one
         asked for (the real day at speed 1, or a rehearsal at the same speed), so a rehearsal
@@ -214,9 +212,8 @@ class Service:
         ran = any(record.get("status") == "fired" for record in fired.values())
         if ran and now >= programme.starts and "event.ended" not in fired:
             return ""  # the day is running: its records are real
-        return (
-            "the programme's times changed since the stored run was made: "
-            + describe(moves, programme.event.tz)
+        return "the programme's times changed since the stored run was made: " + describe(
+            moves, programme.event.tz
         )
 
     # -- reloads (another process changed something) -----------------------------------

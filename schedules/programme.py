@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedules.campus import online_seats
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
+from schedules.localtime import ambiguity, clock_changes
 from schedules.model import (
     Event,
     Keynote,
@@ -23,7 +24,6 @@ from schedules.model import (
     Team,
     utc,
 )
-from schedules.localtime import ambiguity, clock_changes
 from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
 from schedules.roster import Roster, load_roster
 from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
