@@ -93,3 +93,10 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{needle!r} not in text")
+
+
+def upcoming(toml: str = BASE_TOML, years: int = 2) -> str:
+    """The programme moved to a day `years` ahead (a real day that has not happened yet)."""
+    from datetime import date
+
+    return toml.replace("2025-03-27", f"{date.today().year + years}-03-27")

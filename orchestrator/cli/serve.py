@@ -21,7 +21,7 @@ from orchestrator.cli.common import (
 
 if TYPE_CHECKING:
     pass
-from orchestrator.serving import log_with_event, serve_event
+from orchestrator.serving import ended_day_refusal, log_with_event, serve_event
 
 
 @main.command()
@@ -176,9 +176,13 @@ def serve(
             err=True,
         )
         sys.exit(1)
-    if real_day and worker is None:
-        _refuse_an_ended_day(programme, redis_url, data_dir, resume, fresh)
     if count > 1 and worker is None:
+        if real_day:  # a single process checks it in serve_event, once its port is bound
+            url = redis_url or os.environ.get("REDIS_URL")
+            loaded = load_or_exit(programme)
+            if refused := ended_day_refusal(loaded, programme, url, data_dir, resume, fresh):
+                click.echo(refused, err=True)
+                sys.exit(1)
         _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
         return
     serve_event(
@@ -206,38 +210,6 @@ def serve(
         mail_in_rehearsal=mail_in_rehearsal,
         purge_in_rehearsal=purge_in_rehearsal,
     )
-
-
-def _refuse_an_ended_day(
-    path: Path, redis_url: str | None, data_dir: Path, resume: bool, fresh: bool
-) -> None:
-    """The real day of a programme whose day is over would only skip every item: refused
-    before anything starts or is stored. A stored real day of these very times goes on (its
-    board, results and retention purge after the day), and `--resume` carries on any run."""
-    import asyncio
-    from datetime import UTC, datetime
-
-    from orchestrator.storage.stored_event import stored_run
-    from schedules.programme import day_over
-    from schedules.retimed import retimed
-
-    loaded = load_or_exit(path)
-    over = day_over(loaded, datetime.now(UTC))
-    if over is None:
-        return
-    if not fresh:
-        stored = asyncio.run(stored_run(loaded, redis_url or os.environ.get("REDIS_URL"), data_dir))
-        if stored is not None:
-            clock, plan = stored
-            if resume or (clock.is_real and not retimed(plan, loaded)):
-                return
-    click.echo(
-        f"rota serve: {path}: {over}, so the real day would only skip every item; nothing "
-        f"was started or stored. For the real day, correct the dates in {path}; to rehearse "
-        f"it, give a start: rota serve {path} --start-at now (--speed 60 runs it 60× faster)",
-        err=True,
-    )
-    sys.exit(1)
 
 
 # Options that start or change the run: only the first worker gets them; the others carry on
