@@ -164,16 +164,9 @@ class Service:
         elif stored is None:
             clock = ClockState.real_time()
             log.info("the real day: speed 1 at the programme's own times")
-        elif settings.fresh:
-            clock = replace(ClockState.real_time(), version=stored.version + 1)
-            await self.store.reset_run()
-            log.info(
-                "the real day from the programme's own times; the previous run (speed %g) "
-                "is archived",
-                stored.speed,
-            )
         elif settings.resume or run_matches(stored, settings.speed):
-            why = await self._stale(programme, stored, moves)
+            # (also with --fresh: a unit file that keeps it must not archive the day it serves)
+            why = "" if settings.resume else await self._stale(programme, stored, moves)
             if not why:
                 log.info("carrying on with the stored run (%s)", describe_run(stored))
                 return stored, False
@@ -183,6 +176,14 @@ class Service:
                 "%s: the day is armed again from the programme (the stored run's records "
                 "are archived, nothing is deleted; personal links stay the same)",
                 why,
+            )
+        elif settings.fresh:
+            clock = replace(ClockState.real_time(), version=stored.version + 1)
+            await self.store.reset_run()
+            log.info(
+                "the real day from the programme's own times; the previous run (speed %g) "
+                "is archived",
+                stored.speed,
             )
         else:
             raise RunMismatch(stored, settings.speed)

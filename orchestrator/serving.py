@@ -86,7 +86,6 @@ def serve_event(
             settings.redis_url,
             settings.data_dir,
             settings.resume,
-            settings.fresh,
             event_loop,
         )
         if refused:
@@ -175,7 +174,6 @@ def ended_day_refusal(
     redis_url: str | None,
     data_dir: Path,
     resume: bool,
-    fresh: bool,
     loop: asyncio.AbstractEventLoop | None = None,
 ) -> str:
     """The real day of a programme whose day is over would only skip every item: refused
@@ -191,17 +189,18 @@ def ended_day_refusal(
     over = day_over(programme, datetime.now(UTC))
     if over is None:
         return ""
-    if not fresh:
-        peek = stored_run(programme, redis_url, data_dir)
-        stored = loop.run_until_complete(peek) if loop else asyncio.run(peek)
-        if stored is not None:
-            clock, plan = stored
-            if resume or (clock.is_real and not retimed(plan, programme)):
-                return ""
+    peek = stored_run(programme, redis_url, data_dir)
+    stored = loop.run_until_complete(peek) if loop else asyncio.run(peek)
+    if stored is not None:  # (also with --fresh, which carries on such a stored real day)
+        clock, plan = stored
+        if resume or (clock.is_real and not retimed(plan, programme)):
+            return ""
+    as_is = "; or add --resume to carry on with the run stored as it is" if stored else ""
     return (
         f"rota serve: {path}: {over}, so the real day would only skip every item; nothing "
         f"was started or stored. For the real day, correct the dates in {path}; to rehearse "
         f"it, give a start: rota serve {path} --start-at now (--speed 60 runs it 60× faster)"
+        + as_is
     )
 
 

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.board_view import journal_text
 from orchestrator.cli import main
+from schedules.planner import plan_rotation
+from schedules.programme import load_programme
 from tests.builders import BASE_TOML, line_of, upcoming, write_event
 from tests.conftest import AUTH, EXAMPLE, eventually, free_port
 
@@ -149,3 +151,34 @@ async def test_a_stored_real_day_whose_date_is_corrected_is_armed_again_with_the
     for token in list(tokens.values())[:3]:
         went = await http.get(f"{again.base_url}/go/{token}")
         assert went.status_code in (200, 302, 303), went.text
+
+
+async def test_a_stored_day_marked_ended_whose_programme_lies_ahead_is_reopened(
+    serve, tmp_path: Path
+) -> None:
+    """A store left so by an older Rota: its plan already at the corrected date, but every
+    boundary skipped and the day marked ended. Served again, the day is armed again."""
+    data = tmp_path / "var"
+    path = write_event(tmp_path / "event")
+    first = await serve(path, data_dir=data)
+    store = first.app[STORE]
+
+    async def ended() -> bool:
+        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
+
+    await eventually(ended)
+    write_event(tmp_path / "event", upcoming())
+    ahead = plan_rotation(load_programme(path))
+    await store.save_plan(ahead, await store.plan_version())  # as an older Rota replanned
+    tokens = await store.tokens()
+    await first.stop()
+
+    again = await serve(path, data_dir=data)
+    store, live = again.app[STORE], again.app[SERVICE].require_live()
+    assert await store.fired() == {}
+    assert await store.tokens() == tokens
+    journal = [journal_text(live, fields) for _, fields in await store.audit_after("0-0", 100)]
+    assert journal == [
+        "The day was armed again from the programme: the stored run is marked ended, but the "
+        f"programme's day lies ahead ({live.timeline.starts.year}-03-27 09:00, Europe/Berlin)"
+    ]

@@ -100,7 +100,7 @@ def test_a_plain_serve_of_a_day_that_is_over_after_a_rehearsal_says_how_to_rehea
     data = tmp_path / "var"
     _rehearse(rota_process, data)
     plain = rota_process("--data-dir", str(data), ready=False)
-    assert plain.process.wait(30) == 1
+    assert plain.process.wait(90) == 1
     output = plain.log.read_text()
     assert "the day of this programme is over: it was 2025-03-27" in output
     assert "--start-at now" in output and "Traceback" not in output

@@ -180,7 +180,7 @@ def serve(
         if real_day:  # a single process checks it in serve_event, once its port is bound
             url = redis_url or os.environ.get("REDIS_URL")
             loaded = load_or_exit(programme)
-            if refused := ended_day_refusal(loaded, programme, url, data_dir, resume, fresh):
+            if refused := ended_day_refusal(loaded, programme, url, data_dir, resume):
                 click.echo(refused, err=True)
                 sys.exit(1)
         _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
