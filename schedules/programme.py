@@ -140,7 +140,13 @@ def load_programme(path: str | Path, environ: Mapping[str, str] | None = None) -
 
 def planning_problems(programme: Programme, error: PlanningError) -> list[Problem]:
     """The planner's explanation as problems at the [rotation] line, for `check` and `plan`."""
-    line = _line(programme, ("rotation",))
+    line = 1
+    if programme.source is not None:
+        try:
+            text = programme.source.read_text(encoding="utf-8-sig")
+        except OSError:
+            text = ""
+        line = line_of(key_lines(text), ("rotation",))
     name = str(programme.source or "programme")
     return [
         Problem(name, line, f"the rotation cannot be planned: {reason}") for reason in error.reasons
@@ -158,32 +164,6 @@ def day_over(programme: Programme, now: datetime) -> str | None:
         f"the day of this programme is over: it was {start:%Y-%m-%d} from {start:%H:%M} to "
         f"{until} ({programme.event.timezone})"
     )
-
-
-def day_over_problem(programme: Programme, now: datetime) -> Problem | None:
-    """A warning, not an error: a past programme is still fine to rehearse (`rota serve
-    --start-at now`); only the real day refuses it."""
-    over = day_over(programme, now)
-    if over is None:
-        return None
-    name = str(programme.source or "programme")
-    return Problem(
-        name,
-        _line(programme, ("rotation",)),
-        f"{over}: `rota serve` refuses it as the real day (correct the dates for that); a "
-        f"rehearsal runs any date: rota serve {name} --start-at now",
-        "warning",
-    )
-
-
-def _line(programme: Programme, path: KeyPath) -> int:
-    if programme.source is None:
-        return 1
-    try:
-        text = programme.source.read_text(encoding="utf-8-sig")
-    except OSError:
-        return 1
-    return line_of(key_lines(text), path)
 
 
 def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:

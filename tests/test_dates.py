@@ -84,7 +84,7 @@ def test_check_warns_in_one_line_of_a_day_that_is_over_and_exits_0() -> None:
     assert code == 0, output
     over = [line for line in output.splitlines() if "is over" in line]
     assert len(over) == 1
-    assert "warning: the day of this programme is over: it was 2025-03-27" in over[0]
+    assert over[0].startswith("note: the day of this programme is over: it was 2025-03-27 ")
     assert "--start-at now" in over[0]
 
 
