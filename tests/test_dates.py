@@ -18,7 +18,7 @@ from orchestrator.cli import main
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
 from tests.builders import BASE_TOML, line_of, upcoming, write_event
-from tests.conftest import AUTH, EXAMPLE, eventually, free_port
+from tests.conftest import AUTH, EXAMPLE, Running, eventually, free_port
 
 DAY = date(2025, 3, 27)  # the day of BASE_TOML and the example
 GAP = "2025-03-30T02:30"  # Europe/Berlin: the clocks jump from 02:00 to 03:00
@@ -118,6 +118,18 @@ def test_a_day_that_is_over_is_rehearsed_with_start_at_now(rota_process, tmp_pat
     assert state["event_time"].startswith("2025-03-27T08:00")  # 09:00 in Berlin, from now
 
 
+async def served_to_its_end(serve, path: Path, data: Path) -> Running:  # type: ignore[no-untyped-def]
+    """The real day of last year's date served: every boundary skipped, the day ended."""
+    running = await serve(path, data_dir=data)
+    store = running.app[STORE]
+
+    async def ended() -> bool:
+        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
+
+    await eventually(ended)
+    return running
+
+
 async def test_a_stored_real_day_whose_date_is_corrected_is_armed_again_with_the_same_links(
     serve, http: httpx.AsyncClient, tmp_path: Path
 ) -> None:
@@ -126,13 +138,8 @@ async def test_a_stored_real_day_whose_date_is_corrected_is_armed_again_with_the
     line) and every link already sent still opens."""
     data = tmp_path / "var"
     path = write_event(tmp_path / "event")
-    first = await serve(path, data_dir=data)
+    first = await served_to_its_end(serve, path, data)
     store = first.app[STORE]
-
-    async def ended() -> bool:
-        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
-
-    await eventually(ended)
     tokens = await store.tokens()
     await first.stop()
 
@@ -160,13 +167,8 @@ async def test_a_stored_day_marked_ended_whose_programme_lies_ahead_is_reopened(
     boundary skipped and the day marked ended. Served again, the day is armed again."""
     data = tmp_path / "var"
     path = write_event(tmp_path / "event")
-    first = await serve(path, data_dir=data)
+    first = await served_to_its_end(serve, path, data)
     store = first.app[STORE]
-
-    async def ended() -> bool:
-        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
-
-    await eventually(ended)
     write_event(tmp_path / "event", upcoming())
     ahead = plan_rotation(load_programme(path))
     await store.save_plan(ahead, await store.plan_version())  # as an older Rota replanned
