@@ -21,7 +21,7 @@ from orchestrator.cli.common import (
 
 if TYPE_CHECKING:
     pass
-from orchestrator.serving import log_with_event, serve_event
+from orchestrator.serving import ended_day_refusal, log_with_event, serve_event
 
 
 @main.command()
@@ -177,6 +177,12 @@ def serve(
         )
         sys.exit(1)
     if count > 1 and worker is None:
+        if real_day:  # a single process checks it in serve_event, once its port is bound
+            url = redis_url or os.environ.get("REDIS_URL")
+            loaded = load_or_exit(programme)
+            if refused := ended_day_refusal(loaded, programme, url, data_dir, resume):
+                click.echo(refused, err=True)
+                sys.exit(1)
         _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
         return
     serve_event(
