@@ -93,7 +93,11 @@ def spec() -> dict[str, Any]:
         },
         "/api/v1/plan": {"get": op("the current plan (the planner's JSON)", (200, ANY_OBJECT))},
         "/api/v1/rooms": {
-            "get": op("rooms with their video room names and URLs", (200, LIST_OF_OBJECTS))
+            "get": op(
+                "every room with how people join it: a Jitsi room's name and URL, or a link "
+                "room's own link (`kind`)",
+                (200, {"type": "array", "items": schemas.ref(m.RoomListed)}),
+            )
         },
         "/api/v1/participants": {
             "get": op(
@@ -126,7 +130,12 @@ def spec() -> dict[str, Any]:
             ),
         },
         "/api/v1/participants/{id}": {
-            "get": op("where one participant is sent now", (200, ANY_OBJECT), parameters=pid)
+            "get": op(
+                "where one participant is sent now (`link` null for an erased person's "
+                "anonymous seat, which has none; 404 for the erased id)",
+                (200, ANY_OBJECT),
+                parameters=pid,
+            )
         },
         "/api/v1/participants/{id}/export": {
             "get": op(

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from orchestrator import actions
-from orchestrator.api_models import Invite, Replan, Replanned, Revoked, parse
+from orchestrator.api_models import Invite, Replan, Replanned, Revoked, RoomListed, parse
 from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
 from orchestrator.board_view import presence
 from orchestrator.errors import Conflict, NotFound, Refused
@@ -170,18 +170,22 @@ async def plan(request: web.Request) -> web.Response:
 
 @organiser
 async def rooms(request: web.Request) -> web.Response:
+    """Every room with how people join it: a Jitsi room by its name and URL, a room on
+    another platform (Zoom, Teams, …) by its own link."""
     live = request.app[SERVICE].require_live()
     team_rooms = {t.room for t in live.programme.teams}
     listing = []
     for room_id, name in live.room_names.items():
+        link = live.link_of(room_id)
         listing.append(
-            {
-                "id": room_id,
-                "name": live.programme.room_name(room_id),
-                "kind": "team" if room_id in team_rooms else "keynote",
-                "jitsi_room": name,
-                "url": room_url(live.jitsi, name),
-            }
+            RoomListed(
+                id=room_id,
+                name=live.programme.room_name(room_id),
+                kind="link" if link else "jitsi",
+                use="team" if room_id in team_rooms else "keynote",
+                jitsi_room=None if link else name,
+                url=link or room_url(live.jitsi, name),
+            ).model_dump()
         )
     return web.json_response(listing)
 
@@ -229,9 +233,8 @@ async def participant(request: web.Request) -> web.Response:
     if pid not in live.programme.participant_by_id:
         raise NotFound(f"unknown participant {pid!r}")
     where = live.where(pid, live.event_now())
-    return web.json_response(
-        {"id": pid, "link": live.link(pid), **whereabouts_json(live, pid, where)}
-    )
+    link = live.link(pid) if pid in live.token_of else None  # an erased person's seat has none
+    return web.json_response({"id": pid, "link": link, **whereabouts_json(live, pid, where)})
 
 
 @organiser
