@@ -81,17 +81,6 @@ def base_url_or_exit(value: str) -> str:
     return value
 
 
-def is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def on_stored_event(loaded: Programme, redis_url: str | None, data_dir: Path, work: Work) -> Any:
     """Run `work(live, store)` against the event's stored state (like `rota attendance`)."""
     import asyncio

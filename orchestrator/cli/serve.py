@@ -14,7 +14,6 @@ import click
 from orchestrator.cli.common import (
     PROGRAMME,
     base_url_or_exit,
-    is_loopback,
     load_or_exit,
     load_to_serve,
     main,
@@ -22,6 +21,7 @@ from orchestrator.cli.common import (
 
 if TYPE_CHECKING:
     pass
+from orchestrator.mail.addresses import is_loopback
 from orchestrator.serving import log_with_event, serve_event
 
 

@@ -309,7 +309,8 @@ def _mailer(request: web.Request) -> MailWorker:
 @organiser
 async def send_invitations(request: web.Request) -> web.Response:
     """Queue an invitation for everyone with an e-mail address (or `only` these ids); people
-    already invited are skipped unless `resend` is true."""
+    already invited are skipped unless `resend` is true, or their invitation went out during a
+    rehearsal or with a loopback address (`outdated` counts those, sent again by themselves)."""
     mailer = _mailer(request)
     body = parse(Invite, await read_json(request) if request.can_read_body else {})
     only, resend = body.only, body.resend
@@ -317,8 +318,8 @@ async def send_invitations(request: web.Request) -> web.Response:
     unknown = [i for i in only or [] if i not in known]
     if unknown:
         raise Refused(f"unknown participant(s): {', '.join(unknown[:10])}")
-    queued = await mailer.invite(only, resend)
-    return web.json_response({"queued": queued, "resend": resend}, status=202)
+    queued, outdated = await mailer.invite(only, resend)
+    return web.json_response({"queued": queued, "resend": resend, "outdated": outdated}, status=202)
 
 
 @organiser
