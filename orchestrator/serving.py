@@ -125,7 +125,7 @@ def serve_event(
             click.echo(
                 f"  results:     {chosen.base_url}/board/results  (scores, awards, certificates)"
             )
-        if announce:
+        if announce or not live.clock.is_real:  # a rehearsal: a few pages to open
             click.echo("  participant pages (they follow the rotation by themselves):")
             for label, person in _sample_people(live):
                 token = live.token_of[person.id]
@@ -133,6 +133,7 @@ def serve_event(
             click.echo("  personal links (what people click; they redirect to the room):")
             for label, person in _sample_people(live):
                 click.echo(f"    {label:<18} {person.name:<22} {live.link(person.id)}")
+            click.echo(f"  everyone's links: {links_command(chosen)}")
         if chosen.simulate_presence:
             click.echo("  simulated people join and leave the rooms (a rehearsal feature)")
         click.echo("")
@@ -204,6 +205,24 @@ def ended_day_refusal(
     )
 
 
+def links_command(settings: Settings) -> str:
+    """The `rota links` command for this event's store, as the operator would type it (a Redis
+    URL is named by its variable: it may hold a password)."""
+    store = (
+        '--redis "$REDIS_URL"' if settings.redis_url else f"--data-dir {_quoted(settings.data_dir)}"
+    )
+    return (
+        f"rota links {_quoted(settings.programme)} --base-url {settings.base_url} {store} "
+        "--format xlsx --out links.xlsx"
+    )
+
+
+def _quoted(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
 def _listen(host: str, port: int, reuse_port: bool = False) -> list[socket.socket]:
     """Bound sockets for every address of `host`, or one sentence and exit 1 (a port in use
     is an operator's mistake, not a traceback). aiohttp listens on them with our backlog."""
@@ -241,7 +260,7 @@ def _listen(host: str, port: int, reuse_port: bool = False) -> list[socket.socke
 
 
 def _sample_people(live: Live) -> list[tuple[str, Participant]]:
-    people = live.programme.participants
+    people = [p for p in live.programme.participants if p.id in live.token_of]  # no seats
     audience = next((p for p in people if p.role == "audience" and not p.keynotes), None)
     presenter = next((p for p in people if p.role == "presenter"), None)
     keynote = next((p for p in people if p.role == "audience" and p.keynotes), None)

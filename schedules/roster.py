@@ -160,13 +160,15 @@ def _person(
     if not pid:
         error("empty participant id")
         return None
+    # a row refused for its id or role still gets every other check: all its problems at once
+    usable = True
     if not all(c.isalnum() or c in "-_." for c in pid) or not pid.isascii():
         error(f"participant id {pid!r} may hold only letters, digits, -, _ and .")
-        return None
+        usable = False
     role = cells.get("role", "").lower()
     if role not in ROLES:
         error(f"{pid!r}: unknown role {role!r} (use {', '.join(ROLES)})")
-        return None
+        usable = False
     if not cells.get("name"):
         error(f"{pid!r}: empty name")
     email = cells.get("email", "")
@@ -178,7 +180,7 @@ def _person(
             error(f"presenter {pid!r} has no team")
         elif team not in teams and not closest(team, broken):
             error(f"presenter {pid!r} belongs to unknown team {team!r} (teams: {listing(teams)})")
-    elif team:
+    elif team and role in ROLES:
         error(f"{pid!r} is {role}, so their team {team!r} is ignored", "warning")
         team = ""
     tz = cells.get("timezone", "")
@@ -215,6 +217,8 @@ def _person(
     if mode not in MODES:
         error(f"{pid!r}: unknown mode {mode!r} (use online or onsite)")
         mode = "online"
+    if not usable or role not in ROLES:  # (mypy: role is one of ROLES below)
+        return None
     return Participant(
         id=pid,
         name=cells.get("name", "") or pid,

@@ -20,6 +20,7 @@ from orchestrator.cli.common import (
     plan_or_exit,
     store_options,
 )
+from schedules.coverage import jury_problems
 from schedules.example import ExampleSpec, generate
 from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
 from schedules.planner import plan_rotation
@@ -44,7 +45,8 @@ def check(programme: Path, seed: int) -> None:
     from orchestrator.settings import Settings
 
     result, problems = check_programme(programme, os.environ)
-    if result is not None:
+    if result is not None:  # what `rota plan` refuses too
+        problems = [*problems, *jury_problems(result)]
         try:
             plan_rotation(result, seed=seed)
         except PlanningError as exc:

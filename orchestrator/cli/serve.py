@@ -14,13 +14,14 @@ import click
 from orchestrator.cli.common import (
     PROGRAMME,
     base_url_or_exit,
-    is_loopback,
     load_or_exit,
+    load_to_serve,
     main,
 )
 
 if TYPE_CHECKING:
     pass
+from orchestrator.mail.addresses import is_loopback
 from orchestrator.serving import ended_day_refusal, log_with_event, serve_event
 
 
@@ -186,7 +187,7 @@ def serve(
         _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
         return
     serve_event(
-        load_or_exit,
+        load_to_serve,
         programme,
         announce=False,
         verbose=verbose,
@@ -251,7 +252,7 @@ def _supervise(
     from orchestrator.event_loop import new_event_loop
     from orchestrator.workers import Workers
 
-    programme = load_or_exit(programme_path, dict(os.environ))  # refuse a bad programme once
+    programme = load_to_serve(programme_path, dict(os.environ))  # refuse a bad programme once
     log_with_event(programme.event.id, verbose)
     options = {p.name for p in ctx.command.params if isinstance(p, click.Option) and p.name}
     shared = options - FIRST_WORKER_ONLY - SUPERVISOR_ONLY
