@@ -376,6 +376,8 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
             "they are not planned now (not counted as attendance)"
         )
     if kind == RUN_KIND:
+        if fields.get("why"):  # a stored real day re-armed from a changed programme
+            return f"The day was armed again from the programme: {fields['why']}"
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
     return kind or "?"

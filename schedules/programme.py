@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from schedules.campus import online_seats
 from schedules.columns import KeynoteRef
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
+from schedules.localtime import ambiguity, clock_changes
 from schedules.model import (
     Event,
     Keynote,
@@ -84,6 +85,10 @@ class _Reader:
         if moment.tzinfo is None:
             if tz is None:
                 return None  # the time zone error is already reported
+            wrong = ambiguity(moment, tz)
+            if wrong is not None:  # in a daylight-saving gap or fold: no one instant
+                self.report(path, f"`{path[-1]}` = {wrong.message(moment, tz)}")
+                return None
             moment = moment.replace(tzinfo=tz)
         return utc(moment)
 
@@ -186,6 +191,19 @@ def planning_problems(programme: Programme, error: PlanningError) -> list[Proble
     ]
 
 
+def day_over(programme: Programme, now: datetime) -> str | None:
+    """None while the programme's day has not ended; else when it was, in words."""
+    if now < programme.ends:
+        return None
+    tz = programme.event.tz
+    start, end = programme.starts.astimezone(tz), programme.ends.astimezone(tz)
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return (
+        f"the day of this programme is over: it was {start:%Y-%m-%d} from {start:%H:%M} to "
+        f"{until} ({programme.event.timezone})"
+    )
+
+
 def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
     message = str(exc)
     line = getattr(exc, "lineno", None)
@@ -236,6 +254,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     rooms = _rooms(r)
     teams = _teams(r)
     keynotes = _keynotes(r, tz, teams, rotation)
+    _clock_change_notes(r, rotation, keynotes, tz)
     scoring = read_scoring(r)
     awards = read_awards(r, scoring)
     for name, schema in SECTIONS.items():
@@ -607,6 +626,33 @@ def _keynote_clashes(
                 path,
                 f"keynotes {other.id!r} and {keynote.id!r} overlap, and {plenary.id!r} is "
                 "for everyone",
+            )
+
+
+def _clock_change_notes(
+    r: _Reader, rotation: Rotation | None, keynotes: list[Keynote], tz: ZoneInfo | None
+) -> None:
+    """A round or keynote during which the clocks change lasts as planned, but its end reads
+    an hour off from what its start suggests: said once, at its line."""
+    if tz is None:
+        return
+    index = {k.get("id"): i for i, k in enumerate(_entries(r.data, KEYNOTES))}
+    items: list[tuple[str, KeyPath, datetime, datetime]] = []
+    if rotation is not None:
+        key = "starts" if "starts" in _section(r.data, ROTATION) else "start"
+        items += [(f"round {s.index}", ("rotation", key), s.start, s.end) for s in rotation.slots]
+    items += [
+        (f"keynote {k.id!r}", ("keynotes", index[k.id], "start"), k.start, k.end) for k in keynotes
+    ]
+    for name, path, start, end in items:
+        for before, after in clock_changes(start, end, tz):
+            minutes = round((end - start).total_seconds() / 60)
+            r.report(
+                path,
+                f"the clocks change during {name} ({before} becomes {after} in {tz.key}): it "
+                f"still lasts {minutes} minutes, {_hhmm(start, tz)} to {_hhmm(end, tz)} by the "
+                "clock",
+                "warning",
             )
 
 

@@ -237,9 +237,12 @@ def read_roster(grid: Grid, known: Known, config: RosterConfig | None = None) ->
         if read is None:
             continue
         strict, own = read
+        said: list[Problem] = []  # `_person` checks the whole row even when its role is refused
         person = _person(
-            strict, where, number, problems, known_teams, known.keynotes, known.rounds, known.broken
+            strict, where, number, said, known_teams, known.keynotes, known.rounds, known.broken
         )
+        refused = f"{strict['id']!r}: unknown role "  # already said, with what to write
+        problems.extend(p for p in said if not p.message.startswith(refused))
         if person is None:
             continue
         if own:
@@ -403,9 +406,7 @@ class _RowReader:
         team = self.team(number, get.get("team", ""))
         strict["team"] = team
         role = self.role(number, get.get("role", ""), bool(team), pid or name)
-        if role is None:
-            return None
-        strict["role"] = role
+        strict["role"] = get.get("role", "") if role is None else role  # refused: said above
         strict["timezone"] = self.zone(number, get.get("timezone", ""), get.get("country", ""), pid)
         strict["language"] = self.language(number, get.get("language", ""), pid)
         strict["mode"] = self.mode(get.get("mode", ""))
@@ -596,13 +597,15 @@ def _person(
     if not pid:
         error("empty participant id")
         return None
+    # a row refused for its id or role still gets every other check: all its problems at once
+    usable = True
     if not all(c.isalnum() or c in "-_." for c in pid) or not pid.isascii():
         error(f"participant id {pid!r} may hold only letters, digits, -, _ and .")
-        return None
+        usable = False
     role = cells.get("role", "").lower()
     if role not in ROLES:
         error(f"{pid!r}: unknown role {role!r} (use {', '.join(ROLES)})")
-        return None
+        usable = False
     if not cells.get("name"):
         error(f"{pid!r}: empty name")
     email = cells.get("email", "")
@@ -614,7 +617,7 @@ def _person(
             error(f"presenter {pid!r} has no team")
         elif team not in teams and not closest(team, broken):
             error(f"presenter {pid!r} belongs to unknown team {team!r} (teams: {listing(teams)})")
-    elif team:
+    elif team and role in ROLES:
         error(f"{pid!r} is {role}, so their team {team!r} is ignored", "warning")
         team = ""
     tz = cells.get("timezone", "")
@@ -651,6 +654,8 @@ def _person(
     if mode not in MODES:
         error(f"{pid!r}: unknown mode {mode!r} (use online or onsite)")
         mode = "online"
+    if not usable or role not in ROLES:  # (mypy: role is one of ROLES below)
+        return None
     return Participant(
         id=pid,
         name=cells.get("name", "") or pid,

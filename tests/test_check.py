@@ -490,3 +490,67 @@ def test_the_roster_mode_is_online_or_onsite(tmp_path: Path) -> None:
     assert errors == [
         f"{tmp_path / 'roster.csv'}:{line}: 'a3': unknown mode 'by bike' (use online or onsite)"
     ]
+
+
+JURY_CASES = [
+    (
+        "jury_per_team = 2",
+        "",
+        "jury_per_team = 2 cannot be met: the roster has 1 jury member; add jury members to the "
+        "roster or lower it to 1",
+    ),
+    (  # the one juror attends one round of three: one team seen, three needed
+        "jury_per_team = 1",
+        "Uni A,BE,Europe/Brussels,fr,,,2 3",
+        "jury_per_team = 1 cannot be met: 1 jury member can see 1 team in all (one per round "
+        "each attends), and 3 teams × 1 = 3 visits are needed; add jury members to the roster "
+        "or set it to 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("setting", "juror", "message"), JURY_CASES)
+@pytest.mark.parametrize("command", ["check", "plan"])
+def test_check_and_plan_refuse_a_jury_no_plan_can_have(
+    tmp_path: Path, command: str, setting: str, juror: str, message: str
+) -> None:
+    """`rota plan` reported "not possible with this many jury members" and `rota check` said
+    ok: both refuse it now, at the line of `jury_per_team`, with the largest value that works."""
+    toml = BASE_TOML.replace("jury_per_team = 1", setting)
+    csv = BASE_CSV.replace("Uni A,BE,Europe/Brussels,fr,,,", juror) if juror else BASE_CSV
+    path = write_event(tmp_path, toml=toml, csv=csv)
+    result = CliRunner().invoke(main, [command, str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line_of(toml, 'jury_per_team')}: {message}\n" in result.output
+
+
+def test_every_problem_of_a_row_with_an_unknown_role_is_reported(tmp_path: Path) -> None:
+    """A row refused for its role (or its id) still gets its other checks: fixing the role
+    reveals nothing new."""
+    csv = BASE_CSV.replace(
+        "a3,Ada Audience,a3@example.org,audience,,Uni C,DE,,,,,2",
+        "a 3,Ada Audience,not-an-email,speaker,,Uni C,DE,Mars/Base,xx,t9,k9,7",
+    )
+    errors = _only_error(tmp_path, BASE_TOML, csv, {})
+    line = line_of(csv, "a 3,")
+    where = f"{tmp_path / 'roster.csv'}:{line}: "
+    assert errors == [
+        where + message
+        for message in sorted(
+            [
+                "participant id 'a 3' may hold only letters, digits, -, _ and .",
+                "'a 3': unknown role 'speaker' (use audience, presenter, jury, organiser, or say "
+                'what it means in [roster] values = {role = {"speaker" = "audience"}})',
+                "'a 3': malformed e-mail 'not-an-email'",
+                "'a 3': unknown time zone 'Mars/Base' (write an IANA zone like "
+                "\"Europe/Berlin\", a large city or a country; the country 'DE' has one, "
+                'Europe/Berlin: [roster] values = {timezone = {"Mars/Base" = "Europe/Berlin"}} '
+                "says so)",
+                "'a 3': the language 'xx' is not a language Rota knows (de, en, fi, fr, nl, pt): "
+                'say which page language to use in [roster] values = {language = {"xx" = "en"}}',
+                "'a 3': preference for unknown team 't9' (teams: t1, t2, t3)",
+                "'a 3': unknown keynote 'k9' (keynotes: k1)",
+                "'a 3': unavailable round '7' is not a round number from 1 to 3",
+            ]
+        )
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,11 +20,12 @@ from orchestrator.cli.common import (
     plan_or_exit,
     store_options,
 )
+from schedules.coverage import jury_problems
 from schedules.example import ExampleSpec, generate
 from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
-from schedules.programme import check_programme, planning_problems
+from schedules.programme import check_programme, day_over, planning_problems
 from schedules.schema import plural
 
 if TYPE_CHECKING:
@@ -43,7 +45,8 @@ def check(programme: Path, seed: int) -> None:
     from orchestrator.settings import Settings
 
     result, problems = check_programme(programme, os.environ)
-    if result is not None:
+    if result is not None:  # what `rota plan` refuses too
+        problems = [*problems, *jury_problems(result)]
         try:
             plan_rotation(result, seed=seed)
         except PlanningError as exc:
@@ -67,6 +70,12 @@ def check(programme: Path, seed: int) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
+    if over := day_over(result, datetime.now(UTC)):  # fine to rehearse, not to serve
+        click.echo(
+            f"note: {over}: `rota serve` refuses it as the real day (correct the dates for "
+            f"that); a rehearsal runs any date: rota serve {programme} --start-at now",
+            err=True,
+        )
     if "privacy" not in result.sections:
         click.echo(
             "note: no [privacy] section: participant pages tell people to ask the organisers how "
