@@ -24,7 +24,7 @@ import numpy as np
 from schedules.context import Context, jury_possible
 
 Status = Literal["optimal", "feasible", "skipped", "unsolved"]
-MAX_CELLS = 120_000  # pool × round × team counts the model may have; beyond it: skipped
+MAX_CELLS = 30_000  # pool × round × team counts a model may have; beyond: skipped (docs)
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,6 @@ def with_outcomes(stats: dict[str, Any], outcomes: list[exact.Outcome]) -> dict[
     entry["exact"] = {
         "ran": any(o.cells and o.status != "skipped" for o in outcomes),
         "skipped": any(o.status == "skipped" for o in outcomes),
-        "seconds": round(sum(o.seconds for o in outcomes), 3),
         "cells": sum(o.cells for o in outcomes),
     }
     prefs["upper_bound"], prefs["gap"] = bound, bound - met
