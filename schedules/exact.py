@@ -15,6 +15,7 @@ n can be coloured with n colours (König), and each colour is one person's day.
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -137,14 +138,14 @@ def improve(
         return Outcome(assign, met, bound, "unsolved", "simple", found.seconds, cells, found.note)
     solver_bound = min(bound, found.bound)
     better = found.met > met
-    new = split(ctx, groups, found.counts, assign) if better else assign
+    new = split(ctx, groups, found.counts, assign, seed) if better else assign
     final = found.met if better else met
     status: Status = "optimal" if final >= solver_bound else "feasible"
     return Outcome(new, final, solver_bound, status, "solver", found.seconds, cells, found.note)
 
 
 def split(
-    ctx: Context, groups: list[Pool], counts: list[np.ndarray], before: np.ndarray
+    ctx: Context, groups: list[Pool], counts: list[np.ndarray], before: np.ndarray, seed: int = 0
 ) -> np.ndarray:
     """Each pool's counts ([team, round-of-pool] people) as one day per person; a person
     keeps the day the heuristic gave them whenever that day is still among the pool's."""
@@ -164,6 +165,7 @@ def split(
             else:
                 waiting.append(person)
         rest = [day for day, times in left.items() for _ in range(times)]
+        random.Random(seed).shuffle(waiting)  # days in a seeded random order: rooms mixed
         for person, day in zip(waiting, rest, strict=True):
             assign[person, rounds] = day
     return assign

@@ -116,6 +116,14 @@ def optimality_lines(stats: dict[str, Any]) -> list[str]:
     return lines
 
 
+def optimality_summary(stats: dict[str, Any]) -> str:
+    """One line: "70 wishes met: optimal (proven)", as `rota check` prints it."""
+    best = stats.get("optimality")
+    if not best:
+        return "no figures"
+    return f"{best['met']} wishes met: {best['text']}"
+
+
 def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "") -> bytes:
     """The person's rounds and keynotes, in their own time zone. With their personal `link`,
     every item carries it as URL and LOCATION (one click from the calendar to the right

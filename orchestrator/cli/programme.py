@@ -20,7 +20,7 @@ from orchestrator.cli.common import (
     store_options,
 )
 from schedules.example import ExampleSpec, generate
-from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
+from schedules.exports import agenda_ics, optimality_summary, plan_csv, plan_json, plan_table
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.programme import check_programme, planning_problems
@@ -43,9 +43,10 @@ def check(programme: Path, seed: int) -> None:
     from orchestrator.settings import Settings
 
     result, problems = check_programme(programme, os.environ)
+    planned = None
     if result is not None:
         try:
-            plan_rotation(result, seed=seed)
+            planned = plan_rotation(result, seed=seed)
         except PlanningError as exc:
             problems = [*problems, *planning_problems(result, exc)]
     for problem in problems:
@@ -67,6 +68,8 @@ def check(programme: Path, seed: int) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
+    if planned is not None:  # what `rota plan` would give: how good, and how sure
+        click.echo(f"plan: {optimality_summary(planned.stats)}")
     if "privacy" not in result.sections:
         click.echo(
             "note: no [privacy] section: participant pages tell people to ask the organisers how "
