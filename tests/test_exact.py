@@ -4,6 +4,7 @@ the plan says so. Budgets are kept small: every model here solves in a fraction 
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import time
 from collections import Counter
@@ -14,10 +15,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from orchestrator.board_view import plan_summary
 from schedules import exact
 from schedules.context import Context, jury_possible
 from schedules.exports import plan_table
 from schedules.model import Programme
+from schedules.plan import Plan
 from schedules.planner import _Planner, plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
@@ -102,6 +105,7 @@ def test_issue_shapes_reach_the_proven_maximum(name: str) -> None:
     plan = plan_rotation(programme, seed=0, seconds=2)
     best = plan.stats["optimality"]
     assert violations(programme, plan) == []
+    assert all(r["max"] - r["min"] <= 1 for r in plan.stats["rounds"])  # no room is full here
     assert best["met"] > greedy  # the greedy stage alone falls short here
     assert (best["text"], best["met"]) == ("optimal (proven)", best["bound"])
     assert plan.stats["preferences"]["gap"] == 0
@@ -237,3 +241,22 @@ def test_pooled_counts_split_into_one_day_each() -> None:
         for r, t in enumerate(day):
             rebuilt[t, r] += times
     assert (rebuilt == counts).all()
+
+
+def test_the_plan_json_and_the_board_say_what_the_plan_is() -> None:
+    programme = _shape(SHAPES[0])
+    plan = Plan.from_dict(json.loads(json.dumps(plan_rotation(programme, seed=0).to_dict())))
+    assert plan.stats["optimality"]["status"] == "optimal"
+    assert plan_summary(plan.stats, plan.version)["wishes"] == "optimal (proven)"
+
+
+def test_without_the_exact_stage_the_plan_says_how_far_it_may_be() -> None:
+    plan = plan_rotation(_shape(SHAPES[0]), seed=0, seconds=0)
+    best = plan.stats["optimality"]
+    assert best["status"] == "feasible" and best["bound_from"] == "simple"
+    short = best["bound"] - best["met"]
+    assert (
+        best["text"] == f"{short} wishes short of the best possible at most (bound {best['bound']})"
+    )
+    assert "the exact stage is off" in best["note"]
+    assert best["text"] in plan_table(_shape(SHAPES[0]), plan)
