@@ -198,34 +198,26 @@ def _day(left: np.ndarray, tight: list[int]) -> dict[int, int]:
     tight team (one whose count equals the people left); one exists by König's theorem.
     Augmenting paths never unmatch a vertex, so matching the tight teams first and then
     augmenting from the rounds finds it."""
-    team_of: dict[int, int] = {}  # round -> team
-    round_of: dict[int, int] = {}  # team -> round
+    mate: dict[tuple[str, int], int] = {}  # ("round", r) -> its team, ("team", t) -> its round
 
-    def from_round(r: int, seen: set[int]) -> bool:
-        for t in [int(x) for x in np.flatnonzero(left[:, r] > 0)]:
-            if t not in seen:
-                seen.add(t)
-                if t not in round_of or from_round(round_of[t], seen):
-                    team_of[r], round_of[t] = t, r
-                    return True
-        return False
-
-    def from_team(t: int, seen: set[int]) -> bool:
-        for r in [int(x) for x in np.flatnonzero(left[t] > 0)]:
-            if r not in seen:
-                seen.add(r)
-                if r not in team_of or from_team(team_of[r], seen):
-                    team_of[r], round_of[t] = t, r
+    def augment(kind: str, v: int, seen: set[int]) -> bool:
+        other = "team" if kind == "round" else "round"
+        line = left[:, v] if kind == "round" else left[v]
+        for u in [int(x) for x in np.flatnonzero(line > 0)]:
+            if u not in seen:
+                seen.add(u)
+                if (other, u) not in mate or augment(kind, mate[(other, u)], seen):
+                    mate[(kind, v)], mate[(other, u)] = u, v
                     return True
         return False
 
     for t in tight:
-        if not from_team(t, set()):
+        if not augment("team", t, set()):
             raise AssertionError("counts that no day splits")  # König: cannot happen
     for r in range(left.shape[1]):
-        if r not in team_of and not from_round(r, set()):
+        if ("round", r) not in mate and not augment("round", r, set()):
             raise AssertionError("counts that no day splits")
-    return team_of
+    return {r: mate[("round", r)] for r in range(left.shape[1])}
 
 
 def jury_need(ctx: Context, assign: np.ndarray) -> np.ndarray:

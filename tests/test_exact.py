@@ -9,6 +9,7 @@ import random
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,53 +53,46 @@ def _listeners(
     return people
 
 
+# The four shapes of issue 30, built from their description: listeners (count, share of
+# rounds away, share at each keynote, jurors among them) and the rest of the programme.
+SHAPES: dict[str, tuple[tuple[int, float, float, int], dict[str, Any]]] = {
+    "6 teams, 45 listeners, 6 rounds, 5-minute changeovers": (
+        (45, 0.3, 0, 0),
+        {"teams": 6, "rounds": 6, "capacities": [9], "changeover_minutes": 5},
+    ),
+    "7 teams, 30 listeners, two keynotes for 60 %, 20 % of rounds away": (
+        (30, 0.2, 0.6, 0),
+        {"teams": 7, "rounds": 7, "capacities": [6], "keynotes": [(30, 45), (120, 45)]},
+    ),
+    "a day across the spring daylight-saving change, one keynote": (
+        (50, 0.25, 0.5, 0),  # Europe/Berlin moves its clocks at 01:00 UTC that day
+        {
+            "teams": 8,
+            "rounds": 8,
+            "capacities": [8],
+            "keynotes": [(90, 60)],
+            "start": datetime(2025, 3, 30, 0, 0, tzinfo=UTC),
+        },
+    ),
+    "5 teams, 5 rounds, 100 listeners, 25 seats a room, 3 jurors": (
+        (103, 0.3, 0, 3),
+        {"teams": 5, "rounds": 5, "capacities": [25], "jury_per_team": 2},
+    ),
+}
+
+
 def _shape(name: str) -> Programme:
-    """The four shapes of issue 30, built from their description."""
-    rng = random.Random(0)
-    if name == "6 teams, 45 listeners, 6 rounds, 5-minute changeovers":
-        return make_programme(
-            teams=6,
-            rounds=6,
-            capacities=[9],
-            audience=_listeners(rng, 45, 6, 6, 0.3, 0, 0),
-            changeover_minutes=5,
-        )
-    if name == "7 teams, 30 listeners, two keynotes for 60 %, 20 % of rounds away":
-        return make_programme(
-            teams=7,
-            rounds=7,
-            capacities=[6],
-            audience=_listeners(rng, 30, 7, 7, 0.2, 0.6, 0),
-            keynotes=[(30, 45), (120, 45)],
-        )
-    if name == "a day across the spring daylight-saving change, one keynote":
-        return make_programme(  # Europe/Berlin moves its clocks at 01:00 UTC that day
-            teams=8,
-            rounds=8,
-            capacities=[8],
-            audience=_listeners(rng, 50, 8, 8, 0.25, 0.5, 0),
-            keynotes=[(90, 60)],
-            start=datetime(2025, 3, 30, 0, 0, tzinfo=UTC),
-        )
-    assert name == "5 teams, 5 rounds, 100 listeners, 25 seats a room, 3 jurors"
-    return make_programme(
-        teams=5,
-        rounds=5,
-        capacities=[25],
-        audience=_listeners(rng, 103, 5, 5, 0.3, 0, 3),
-        jury_per_team=2,
+    (people, away, keynote, jurors), rest = SHAPES[name]
+    audience = _listeners(
+        random.Random(0), people, rest["teams"], rest["rounds"], away, keynote, jurors
     )
+    return make_programme(audience=audience, **rest)
 
 
-SHAPES = [
-    "6 teams, 45 listeners, 6 rounds, 5-minute changeovers",
-    "7 teams, 30 listeners, two keynotes for 60 %, 20 % of rounds away",
-    "a day across the spring daylight-saving change, one keynote",
-    "5 teams, 5 rounds, 100 listeners, 25 seats a room, 3 jurors",
-]
+NAMES = list(SHAPES)
 
 
-@pytest.mark.parametrize("name", SHAPES)
+@pytest.mark.parametrize("name", NAMES)
 def test_issue_shapes_reach_the_proven_maximum(name: str) -> None:
     programme = _shape(name)
     greedy = plan_rotation(programme, seed=0, seconds=0).stats["preferences"]["met"]
@@ -186,7 +180,7 @@ def test_small_programmes_meet_the_brute_force_optimum(programme: Programme) -> 
     assert plan.stats["optimality"]["text"] == "optimal (proven)"
 
 
-@pytest.mark.parametrize("name", [SHAPES[0], SHAPES[3]])
+@pytest.mark.parametrize("name", [NAMES[0], NAMES[3]])
 def test_same_seed_same_plan(name: str) -> None:
     programme = _shape(name)
     first = plan_rotation(programme, seed=4, seconds=2).to_dict()
@@ -245,14 +239,14 @@ def test_pooled_counts_split_into_one_day_each() -> None:
 
 
 def test_the_plan_json_and_the_board_say_what_the_plan_is() -> None:
-    programme = _shape(SHAPES[0])
+    programme = _shape(NAMES[0])
     plan = Plan.from_dict(json.loads(json.dumps(plan_rotation(programme, seed=0).to_dict())))
     assert plan.stats["optimality"]["status"] == "optimal"
     assert plan_summary(plan.stats, plan.version)["wishes"] == "optimal (proven)"
 
 
 def test_without_the_exact_stage_the_plan_says_how_far_it_may_be() -> None:
-    plan = plan_rotation(_shape(SHAPES[0]), seed=0, seconds=0)
+    plan = plan_rotation(_shape(NAMES[0]), seed=0, seconds=0)
     best = plan.stats["optimality"]
     assert best["status"] == "feasible" and best["bound_from"] == "simple"
     short = best["bound"] - best["met"]
@@ -260,4 +254,4 @@ def test_without_the_exact_stage_the_plan_says_how_far_it_may_be() -> None:
         best["text"] == f"{short} wishes short of the best possible at most (bound {best['bound']})"
     )
     assert "the exact stage is off" in best["note"]
-    assert best["text"] in plan_table(_shape(SHAPES[0]), plan)
+    assert best["text"] in plan_table(_shape(NAMES[0]), plan)
