@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import highspy
 import numpy as np
@@ -138,6 +139,16 @@ def solve(
     if info.primal_solution_status != 2:  # kSolutionStatusFeasible
         return Found(None, 0, 0, seconds_used, f"HiGHS: {name}, no plan")
     values = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
+    met = round(info.objective_function_value)
+    dual = info.mip_dual_bound
+    bound = int(np.floor(dual + 1e-6)) if np.isfinite(dual) else 10**12
+    if status == highspy.HighsModelStatus.kOptimal:
+        bound = met
+    first = time.monotonic() - started
+    left = min(seconds - first, max(0.5, first))  # closeness is worth less than wishes
+    if met > round(float(np.dot(cost, hint))) and left > 0.05:
+        values = _closest(h, values, np.array(hint), np.array(cost), met, left)
+    seconds_used = time.monotonic() - started
     out = []
     for group, mine in zip(groups, where, strict=True):
         matrix = np.zeros((teams, len(group.rounds)), dtype=np.int64)
@@ -147,9 +158,42 @@ def solve(
                 if at is not None:
                     matrix[t, k] = values[at]
         out.append(matrix)
-    met = round(info.objective_function_value)
-    dual = info.mip_dual_bound
-    bound = int(np.floor(dual + 1e-6)) if np.isfinite(dual) else 10**12
-    if status == highspy.HighsModelStatus.kOptimal:
-        bound = met
     return Found(out, met, max(bound, met), seconds_used, f"HiGHS: {name.lower()}")
+
+
+def _closest(
+    h: Any, found: np.ndarray, hint: np.ndarray, cost: np.ndarray, met: int, seconds: float
+) -> np.ndarray:
+    """Among plans meeting `met` wishes, one as close to the greedy plan as the time left
+    finds: most of the greedy's counts kept (y ≤ x, y ≤ greedy count, the sum of y as large as
+    can be), so people keep their days and the greedy's mixing of institutions and jury
+    spread survive. Any plan found is as good in wishes; without one, `found` stands."""
+    columns = len(hint)
+    kept = np.flatnonzero(hint > 0).astype(np.int32)
+    h.setOptionValue("time_limit", seconds)
+    h.changeColsCost(columns, np.arange(columns, dtype=np.int32), np.zeros(columns))
+    h.addVars(len(kept), np.zeros(len(kept)), hint[kept].astype(np.float64))
+    extra = np.arange(columns, columns + len(kept), dtype=np.int32)
+    h.changeColsCost(len(kept), extra, np.ones(len(kept)))
+    pairs = len(kept)
+    h.addRows(  # y_j - x_j <= 0
+        pairs,
+        np.full(pairs, -INF),
+        np.zeros(pairs),
+        2 * pairs,
+        np.arange(0, 2 * pairs, 2, dtype=np.int32),
+        np.ravel(np.column_stack([extra, kept])).astype(np.int32),
+        np.tile([1.0, -1.0], pairs),
+    )
+    wished = np.flatnonzero(cost > 0).astype(np.int32)
+    h.addRow(float(met), INF, len(wished), wished, cost[wished].astype(np.float64))
+    start = highspy.HighsSolution()
+    start.col_value = [*found.astype(np.float64), *np.minimum(found[kept], hint[kept])]
+    start.value_valid = True
+    h.setSolution(start)
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return found
+    values = np.rint(np.array(h.getSolution().col_value[:columns])).astype(np.int64)
+    wishes = int(np.dot(cost, values))
+    return values if wishes >= met else found
