@@ -52,6 +52,7 @@ class Rotation:
     changeover_minutes: int = 0
     min_audience: int = 0
     jury_per_team: int = 0
+    solve_seconds: float = 3.0  # the exact stage's budget (planner.py); 0: greedy only
 
     @property
     def rounds(self) -> int:

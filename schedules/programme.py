@@ -451,6 +451,7 @@ def _rotation(r: _Reader, tz: ZoneInfo | None) -> Rotation | None:
         values["changeover_minutes"],
         values["min_audience"],
         values["jury_per_team"],
+        float(values["solve_seconds"]),
     )
 
 

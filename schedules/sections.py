@@ -79,6 +79,7 @@ ROTATION = Table(
         ),
         "min_audience": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
         "jury_per_team": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
+        "solve_seconds": Field((int, float), default=3, minimum=0, maximum=600),
     },
     required=True,
 )

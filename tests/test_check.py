@@ -278,6 +278,12 @@ TOML = [
         "online_capacity",
     ),
     Case(
+        "`solve_seconds` must be between 0 and 600, not 900",
+        "jury_per_team = 1",
+        "jury_per_team = 1\nsolve_seconds = 900",
+        "solve_seconds",
+    ),
+    Case(
         "`events` must be a list of texts, not 3",
         "",
         '[[notify]]\nkind = "ntfy"\nevents = ["round.*", 3]',
@@ -403,6 +409,12 @@ def test_check_counts_in_words(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))])
     assert result.exit_code == 0, result.output
     assert "ok — 3 teams, 3 rounds, 1 keynote, 8 participants\n" in result.output
+
+
+def test_check_says_what_the_plan_is(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "\nplan: " in result.output and ": optimal (proven)\n" in result.output
 
 
 def test_check_refuses_what_cannot_be_planned(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from orchestrator.cli.common import (
 )
 from schedules.coverage import jury_problems
 from schedules.example import ExampleSpec, generate
-from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
+from schedules.exports import agenda_ics, optimality_summary, plan_csv, plan_json, plan_table
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.programme import check_programme, day_over, planning_problems
@@ -45,10 +45,11 @@ def check(programme: Path, seed: int) -> None:
     from orchestrator.settings import Settings
 
     result, problems = check_programme(programme, os.environ)
+    planned = None
     if result is not None:  # what `rota plan` refuses too
         problems = [*problems, *jury_problems(result)]
         try:
-            plan_rotation(result, seed=seed)
+            planned = plan_rotation(result, seed=seed)
         except PlanningError as exc:
             problems = [*problems, *planning_problems(result, exc)]
     for problem in problems:
@@ -70,6 +71,8 @@ def check(programme: Path, seed: int) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
+    if planned is not None:  # what `rota plan` would give: how good, and how sure
+        click.echo(f"plan: {optimality_summary(planned.stats)}")
     if over := day_over(result, datetime.now(UTC)):  # fine to rehearse, not to serve
         click.echo(
             f"note: {over}: `rota serve` refuses it as the real day (correct the dates for "
