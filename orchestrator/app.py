@@ -67,6 +67,7 @@ from orchestrator.web import (
 from orchestrator.web.edge import guard_routes, harden
 from schedules.model import Programme
 from schedules.programme import load_programme
+from schedules.roster_view import strict_csv
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -110,7 +111,10 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     programme = app[PROGRAMME]
     service = Service(settings, programme, app[STORE])
     source = programme.source or settings.programme
-    roster = programme.roster.read_bytes() if programme.roster else b""
+    # The roster as read, in Rota's strict CSV, not the file's bytes: a workbook is compressed
+    # and a list in the organiser's words has no id column, so neither could be searched or
+    # have a person's row taken out when they are erased (storage/erasure.py).
+    roster = strict_csv(programme.participants).encode() if programme.roster else b""
     await service.start(source.read_bytes(), roster)
     app[SERVICE] = service
     yield

@@ -260,10 +260,24 @@ def snapshot(
             "next_boundary_wall": wall(upcoming[0].at).isoformat() if upcoming else None,
         },
         "feed": {"configured": feed.configured, "live": feed.live},
+        "plan": plan_summary(live.plan.stats, live.plan.version),
         "tiles": tiles,
         "keynotes": keynotes,
         "strip": strip(live),
         "alerts": alerts,
+    }
+
+
+def plan_summary(stats: dict[str, Any], version: int) -> dict[str, Any]:
+    """What the organiser reads about the plan on the board: its version and how good it is
+    ("optimal (proven)", or how many wishes short of the best possible at most)."""
+    best = stats.get("optimality") or {}
+    prefs = stats.get("preferences") or {}
+    return {
+        "version": version,
+        "wishes": best.get("text", ""),
+        "met": prefs.get("met"),
+        "bound": prefs.get("upper_bound"),
     }
 
 
@@ -385,6 +399,8 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
             "they are not planned now (not counted as attendance)"
         )
     if kind == RUN_KIND:
+        if fields.get("why"):  # a stored real day re-armed from a changed programme
+            return f"The day was armed again from the programme: {fields['why']}"
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
     return kind or "?"

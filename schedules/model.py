@@ -53,6 +53,7 @@ class Rotation:
     changeover_minutes: int = 0
     min_audience: int = 0
     jury_per_team: int = 0
+    solve_seconds: float = 3.0  # the exact stage's budget (planner.py); 0: greedy only
 
     @property
     def rounds(self) -> int:
@@ -134,6 +135,7 @@ class Participant:
     ntfy: str = ""
     mode: Literal["online", "onsite"] = "online"  # onsite: on campus, in on-site rooms only
     anonymous: bool = False  # an erased person's seat: keeps their place, has no token or link
+    own: tuple[tuple[str, str], ...] = ()  # the roster's other columns: (header, value), kept
 
     @property
     def planned(self) -> bool:

@@ -79,6 +79,7 @@ ROTATION = Table(
         ),
         "min_audience": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
         "jury_per_team": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
+        "solve_seconds": Field((int, float), default=3, minimum=0, maximum=600),
     },
     required=True,
 )
@@ -522,6 +523,45 @@ PRIVACY = Table(
 )
 
 
+# --- [roster] (read by schedules/roster.py) ---------------------------------------------------
+
+ROSTER_VALUES = ("role", "team", "timezone", "language", "mode")
+
+
+def _roster_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    for header, meant in values["columns"].items():
+        if not isinstance(meant, str):
+            yield (
+                "columns",
+                (
+                    f"`columns`: {header!r} must name a column as text (one of Rota's columns, a "
+                    f'keynote id, or "" to keep it as the person\'s own), not {meant!r}'
+                ),
+            )
+    for key, table in values["values"].items():
+        if key not in ROSTER_VALUES:
+            yield (
+                "values",
+                (f"`values` may say what a {one_of(ROSTER_VALUES)} means, not a {key!r}"),
+            )
+        elif not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            yield (
+                "values",
+                (f'`values.{key}` must be a table of texts, like {key} = {{"Lecturer" = "jury"}}'),
+            )
+
+
+ROSTER = Table(
+    "roster",
+    {
+        "sheet": Field(str, default=""),  # a workbook's sheet; the first when not given
+        "columns": Field(dict, default={}),  # header as written -> a field, keynote id or ""
+        "values": Field(dict, default={}),  # field -> {value as written -> what it means}
+    },
+    rules=(_roster_rules,),
+)
+
+
 SECTIONS: dict[str, Table] = {
     t.name: t
     for t in (
@@ -537,6 +577,7 @@ SECTIONS: dict[str, Table] = {
         SCORING,
         AWARDS,
         PRIVACY,
+        ROSTER,
     )
 }
 

@@ -202,6 +202,10 @@
       span.setAttribute("data-until", c.next_boundary_wall);
       next.appendChild(span);
     }
+    var quality = document.getElementById("plan-quality");  // plan v2: 70 of 70, optimal (proven)
+    quality.textContent = state.plan && state.plan.met !== null && state.plan.met !== undefined
+      ? state.plan.met + " of " + state.plan.bound + ": " + state.plan.wishes : "—";
+    quality.title = state.plan ? "plan version " + state.plan.version : "";
     var alerts = document.getElementById("alerts");
     alerts.replaceChildren();
     state.alerts.forEach(function (a) {
