@@ -12,6 +12,7 @@ from typing import Any
 
 from orchestrator.board_view import Feed, current_run, journal_line, snapshot
 from orchestrator.live import Live
+from orchestrator.meetings import Meetings
 from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
 from orchestrator.scoring_view import scoring_panel
@@ -48,6 +49,7 @@ class BoardHub:
         self.silence_seconds = silence_seconds
         self.clients: weakref.WeakSet[Client] = weakref.WeakSet()
         self.delivery_failures = 0
+        self.meetings: Meetings | None = None  # [bbb]: its problems are lines on the board
         self._last = ""
         self._wake = asyncio.Event()
         self.scored: set[tuple[str, str]] | None = None  # (juror, team); None: not read yet
@@ -74,6 +76,11 @@ class BoardHub:
             panel = scoring_panel(live, self.scored, now)
             state["scoring"] = panel
             state["alerts"].extend(panel["alerts"])
+        if self.meetings is not None:
+            state["alerts"].extend(
+                {"kind": "bbb", "severity": "critical", "message": text, "room": room}
+                for room, text in sorted(self.meetings.problems.items())
+            )
         state["ignored_events"] = self.watch.stored(live).ignored_json()
         return state
 
