@@ -24,12 +24,18 @@ CHOOSING = 'docs/operations.md, "Choosing your video platform"'
 
 
 def jitsi_rooms(programme: Programme) -> list[str]:
-    """Rooms held on Jitsi: declared rooms without a link or a campus place, and keynote
-    rooms not declared in [[rooms]]."""
-    declared = [r.name for r in programme.rooms if r.reports_presence]
+    """Rooms held on Jitsi: declared rooms without a link, a campus place or BigBlueButton,
+    and keynote rooms not declared in [[rooms]] (unless BigBlueButton is the default)."""
+    jitsi = [r for r in programme.rooms if r.reports_presence and not _bbb(programme, r.id)]
     known = {r.id for r in programme.rooms}
-    keynote_rooms = sorted({k.room for k in programme.keynotes if k.room not in known})
-    return declared + keynote_rooms
+    keynote_rooms = sorted(
+        {k.room for k in programme.keynotes if k.room not in known and not _bbb(programme, k.room)}
+    )
+    return [r.name for r in jitsi] + keynote_rooms
+
+
+def _bbb(programme: Programme, room: str) -> bool:
+    return programme.platform_of(room) == "bbb"
 
 
 def _listing(names: list[str]) -> str:
@@ -66,7 +72,8 @@ def platform_problems(
             )
         )
     reporting = rooms and not public and any(environ.get(name) for name in FEED_SECRETS)
-    if not reporting:
+    polled = any(_bbb(programme, r.id) for r in programme.rooms)  # Rota asks the server
+    if not (reporting or polled):
         why = (
             "public meet.jit.si reports nobody"
             if public
