@@ -1,0 +1,57 @@
+"""The one path every spreadsheet and CSV export goes through, so a cell that a spreadsheet
+would evaluate (a name starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is
+written as text, never as a formula (the OWASP rule for CSV injection)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number ("-0.52", "+3") cannot run anything, and a results sheet needs its numbers.
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+Cell = str | int | float | None
+
+
+def neutralise(value: Cell) -> Cell:
+    """A text cell that a spreadsheet would evaluate, prefixed with `'` so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: Iterable[Sequence[Cell]], *, crlf: bool = False) -> str:
+    """Rows as CSV text, each cell neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[Sequence[Cell]], title: str = "sheet") -> bytes:
+    """Rows as one worksheet, the first frozen as the header; every text cell neutralised and
+    stored as a string (openpyxl stores any text starting with `=` as a formula otherwise)."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell as SheetCell
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    for values in rows:
+        cells = []
+        for value in values:
+            cell = SheetCell(sheet, value=None)
+            safe = neutralise(value)
+            cell.value = safe
+            if isinstance(safe, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        sheet.append(cells)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
