@@ -35,22 +35,16 @@ def xlsx_bytes(rows: Iterable[Sequence[Cell]], title: str = "sheet") -> bytes:
     """Rows as one worksheet, the first frozen as the header; every text cell neutralised and
     stored as a string (openpyxl stores any text starting with `=` as a formula otherwise)."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell as SheetCell
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
     for values in rows:
-        cells = []
-        for value in values:
-            cell = SheetCell(sheet, value=None)
-            safe = neutralise(value)
-            cell.value = safe
-            if isinstance(safe, str):
+        sheet.append([neutralise(value) for value in values])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
                 cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
