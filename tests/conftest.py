@@ -27,7 +27,7 @@ from orchestrator.web.edge import runner_options
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
-TOKEN = "test-organiser-token-0123456789"
+TOKEN = "test-9fK2mQx7Lp4Wz8Rt-organiser"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

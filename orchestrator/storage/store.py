@@ -89,6 +89,7 @@ class Store:
         self._save_plan = client.register_script(scripts.SAVE_PLAN)
         self._store_many = client.register_script(scripts.STORE_MANY)
         self._mark = client.register_script(scripts.MARK)
+        self.throttle = client.register_script(scripts.THROTTLE)  # storage/auth_failures.py
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:

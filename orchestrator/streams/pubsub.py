@@ -11,6 +11,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from orchestrator.service import Service
+from orchestrator.storage.sessions import ENDED
 from orchestrator.storage.store import Store
 from orchestrator.streams.board import BoardHub
 from orchestrator.streams.pages import Hub
@@ -73,6 +74,8 @@ class Listener:
             self._refresh()
         elif kind == "broadcast":
             self.pages.broadcast(message)
+        elif kind == ENDED:  # every board session ended: their open streams too
+            self.board.close_all()
 
     def _refresh(self) -> None:
         self.pages.refresh()
