@@ -35,6 +35,7 @@ from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
+from orchestrator.notify.ssrf import PinnedTransport
 from orchestrator.notify.subscribers import programme_subscribers
 from orchestrator.presence.intake import Intake
 from orchestrator.presence.room_feed import Watch
@@ -91,13 +92,16 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _http(app: web.Application) -> AsyncIterator[None]:
-    """One client for every outbound call: explicit timeouts, redirects never followed."""
+    """One client for every outbound call: explicit timeouts, redirects never followed, each
+    request sent to the address the SSRF check passed (notify/ssrf.py)."""
     settings = app[SETTINGS]
     timeout = httpx.Timeout(settings.notify_timeout, connect=min(5.0, settings.notify_timeout))
-    async with httpx.AsyncClient(
-        timeout=timeout,
-        follow_redirects=False,
+    transport = PinnedTransport(
+        settings.notify_allow_private,
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+    )
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=False, transport=transport
     ) as client:
         app[HTTP] = client
         yield
