@@ -59,7 +59,7 @@ BAD_REQUESTS = [
     ("/api/v1/broadcast", ["a list"], "JSON object"),
     ("/api/v1/replan", {"change": "explode"}, "`change` must be one of"),
     ("/api/v1/replan", {"change": "team_dropout", "team": "t99"}, "unknown team"),
-    ("/api/v1/replan", {"change": "late_arrival", "participant": {"id": "x"}}, "`name`"),
+    ("/api/v1/replan", {"change": "late_arrival", "participant": {"id": "x"}}, "empty name"),
     ("/api/v1/notify/subscribers", {"kind": "pigeon", "url": "https://x.test"}, "`kind`"),
 ]
 
