@@ -1,7 +1,8 @@
 """The shipped reverse proxy (docker/nginx.conf) with Debian's nginx in front of two
 `rota serve` processes on one Redis: /go, unbuffered server-sent events, slow clients cut by
-the proxy, and the real client's address reaching the throttle. The config is the shipped
-one with only its addresses replaced by loopback ports."""
+the proxy, the real client's address reaching the throttle, and no token in the access log.
+The config is the shipped one with only its addresses replaced by loopback ports, inside
+Debian's default nginx.conf with its logging as it is."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from tests.test_edge import HEADERS_SLOWLY, SLOW, _trickle
 
 pytestmark = pytest.mark.slow
 SHIPPED = ROOT / "docker" / "nginx.conf"
+DEBIAN = ROOT / "tests" / "fixtures" / "nginx-debian.conf"  # nginx-common 1.22's nginx.conf
 HEADER_TIMEOUT = 10  # client_header_timeout in the shipped config
 GUESSER, SOMEONE_ELSE = "127.0.0.2", "127.0.0.3"  # clients from their own loopback addresses
 
@@ -37,22 +39,30 @@ def nginx_binary() -> str | None:
 
 
 def derived_config(shipped: str, listen: int, upstreams: list[int], folder: Path) -> str:
-    """The shipped server block on loopback ports, inside a main config of our own."""
+    """The shipped file on loopback ports (its addresses the only change), included where
+    Debian's default nginx.conf includes conf.d, that file's logging kept as it is: only its
+    paths move into the test's folder, and its own default site is left out."""
     server, count = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen};", shipped)
     assert count == 1, "docker/nginx.conf no longer has `listen 80;`"
     for name, port in zip(("rota-a", "rota-b"), upstreams, strict=True):
         server, count = re.subn(rf"server {name}:8080", f"server 127.0.0.1:{port}", server)
         assert count == 1, f"docker/nginx.conf no longer has `server {name}:8080`"
-    temp = "\n".join(
-        f"    {kind}_temp_path {folder / kind};"
+    server = server.replace("/var/log/nginx/", f"{folder}/")
+    main = DEBIAN.read_text().replace("/var/log/nginx/", f"{folder}/")
+    temp = "".join(
+        f"\t{kind}_temp_path {folder / kind};\n"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp folders
-    return (
-        f"{user}worker_processes 1;\ndaemon off;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'} warn;\nevents {{ worker_connections 1024; }}\n"
-        f"http {{\n    access_log off;\n{temp}\n{server}\n}}\n"
-    )
+    swaps = {
+        "user www-data;": "user root;" if os.geteuid() == 0 else "",  # to reach the folders
+        "pid /run/nginx.pid;": f"pid {folder / 'nginx.pid'};\ndaemon off;",
+        "\tinclude /etc/nginx/conf.d/*.conf;": temp + server,
+        "\tinclude /etc/nginx/sites-enabled/*;": "",
+    }
+    for old, new in swaps.items():
+        assert old in main, f"tests/fixtures/nginx-debian.conf no longer has {old!r}"
+        main = main.replace(old, new)
+    return main
 
 
 @dataclass
@@ -60,6 +70,7 @@ class Proxied:
     base_url: str
     processes: list[RotaProcess]
     redis: RedisServer
+    access_log: str
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +104,9 @@ def proxied(redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory)
             if nginx.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError((folder / "error.log").read_text())
             time.sleep(0.1)
-        yield Proxied(f"http://127.0.0.1:{port}", processes, redis_server)
+        yield Proxied(
+            f"http://127.0.0.1:{port}", processes, redis_server, str(folder / "access.log")
+        )
     finally:
         nginx.terminate()
         nginx.wait(10)
@@ -192,3 +205,20 @@ def test_slow_clients_are_cut_by_the_proxy(proxied) -> None:
         f"{min(closed_after):.2f}–{max(closed_after):.2f} s"
     )
     assert max(closed_after) < HEADER_TIMEOUT + 3
+
+
+async def test_the_access_log_holds_no_token(proxied) -> None:
+    token = await a_token(proxied.base_url)
+    log = Path(proxied.access_log)
+    async with client() as http:
+        for path in (f"/go/{token}", f"/p/{token}", f"/p/{token}/agenda.ics", f"/go/{token}?x=1"):
+            await http.get(f"{proxied.base_url}{path}")
+        marker = f"/healthz?after={token[:4]}"
+        assert (await http.get(f"{proxied.base_url}{marker}")).status_code == 200
+    deadline = time.monotonic() + 5
+    while "/healthz" not in log.read_text() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)  # nginx writes each line as the request ends
+    text = log.read_text()
+    assert token not in text
+    assert '"GET /healthz"' in text  # logging is on, paths and all, without query strings
+    assert '"GET /go/-"' in text and '"GET /p/-/agenda.ics"' in text
