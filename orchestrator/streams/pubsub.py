@@ -68,6 +68,7 @@ class Listener:
             self._refresh()
         elif kind == "tokens-changed":
             await self.service.reload("tokens")
+            self.pages.close_revoked()
         elif kind == "transition":
             # pages follow moves, not transitions: a look, and a move where a place changed
             # (sending every page each transition too doubled the writes at a boundary)
@@ -78,5 +79,6 @@ class Listener:
             self.board.close_all()
 
     def _refresh(self) -> None:
+        self.pages.close_revoked()  # an erased person's pages, after a new plan
         self.pages.refresh()
         self.board.refresh()

@@ -37,7 +37,8 @@ async def go(request: web.Request) -> web.StreamResponse:
         counts["unknown"] += 1
         return not_found(request)
     counts[redirect.target] += 1
-    app[CLICKS].record((redirect.click, wall))
+    if request.method != hdrs.METH_HEAD:  # a link checker or preview looks; nobody clicked
+        app[CLICKS].record((redirect.click, wall))
     response = web.Response(status=302, headers=HEADERS)
     response.headers[hdrs.LOCATION] = redirect.location
     return response
