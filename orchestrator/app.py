@@ -66,6 +66,7 @@ from orchestrator.web import (
 from orchestrator.web.edge import guard_routes, harden
 from schedules.model import Programme
 from schedules.programme import load_programme
+from schedules.text import visible
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -204,6 +205,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         loader=jinja2.PackageLoader("orchestrator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=visible,  # no bidirectional override turns a name around (schedules/text.py)
     )
     app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from schedules.model import LANGUAGES, ROLES, Participant
 from schedules.problems import Problem, Severity
 from schedules.schema import closest, listing
+from schedules.text import unsafe_character
 
 COLUMNS = (
     "id",
@@ -169,6 +170,9 @@ def _person(
         return None
     if not cells.get("name"):
         error(f"{pid!r}: empty name")
+    for column in ("name", "institution"):  # shown on pages, boards, mails and exports
+        if what := unsafe_character(cells.get(column, "")):
+            error(f"{pid!r}: the {column} holds a control or invisible character ({what})")
     email = cells.get("email", "")
     if email and not EMAIL.match(email):
         error(f"{pid!r}: malformed e-mail {email!r}")

@@ -9,6 +9,8 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
+from schedules.text import clean
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A plain number ("-0.52", "+3") cannot run anything, and a results sheet needs its numbers.
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
@@ -17,10 +19,14 @@ Cell = str | int | float | None
 
 
 def neutralise(value: Cell) -> Cell:
-    """A text cell that a spreadsheet would evaluate, prefixed with `'` so it stays text."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+    """A text cell without control or invisible characters (schedules/text.py), prefixed
+    with `'` when a spreadsheet would evaluate it, so it stays text."""
+    if not isinstance(value, str):
+        return value
+    text = clean(value)
+    if text.lstrip().startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def csv_text(rows: Iterable[Sequence[Cell]], *, crlf: bool = False) -> str:

@@ -48,8 +48,9 @@ async def event(tmp_path: Path) -> AsyncIterator:
         ("+1+2", "'+1+2"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\t=1", "' =1"),  # control characters go (a tab becomes a space), the rule stays
+        ("\r=1", "' =1"),
+        ("Ana\u202eavliS", "AnaavliS"),
         ("-0.52", "-0.52"),  # a plain number stays a number
         ("Ana", "Ana"),
         (3, 3),

@@ -1,17 +1,33 @@
 """The review's low findings, one reason per test: a revoked or erased person's open page
-stream is closed, and `HEAD /go/{token}` answers without counting a click."""
+stream is closed; `HEAD /go/{token}` answers without counting a click; names with control
+or invisible characters are refused by `rota check`, cleaned from what is built from names,
+and stop no invitation."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
-from tests.conftest import AUTH, eventually
+from orchestrator.mail.compose import compose, header_text
+from orchestrator.mail.config import mail_config
+from orchestrator.mail.postman import Job, Postman
+from orchestrator.mail.records import MailRecords
+from schedules.programme import check_programme
+from schedules.text import clean
+from tests.builders import BASE_CSV, line_of, write_event
+from tests.conftest import AUTH, eventually, start_app
+from tests.mailbox import mail_server
+from tests.test_mail import FAST, example_with_mail
 
 PERSON = "emma-schmidt"
+BASE = "https://rota.example.org"
 
 
 async def open_page_stream(base: str, token: str) -> tuple[asyncio.Task[str], asyncio.Event]:
@@ -60,3 +76,59 @@ async def test_head_on_go_counts_no_click(serve, http, redis_url) -> None:
         return [c for c in await running.app[STORE].clicks() if c["participant"] == PERSON]
 
     assert len(await eventually(clicks)) == 1  # the GET's, and no other
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ('"Ana\nSilva"', "U+000A LINE FEED (a line break)"),  # quoted as a spreadsheet writes it
+        ("Ana\u202eavliS", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("Ana\u2066Silva", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ],
+)
+def test_rota_check_refuses_a_name_with_a_control_character(
+    tmp_path: Path, name: str, what: str
+) -> None:
+    csv = BASE_CSV.replace("Ana Audience", name)
+    _, problems = check_programme(write_event(tmp_path, csv=csv), {})
+    found = [str(p) for p in problems if "control or invisible" in p.message]
+    line = line_of(csv, "a1,")
+    assert found == [
+        f"{tmp_path / 'roster.csv'}:{line}: 'a1': the name holds a control or invisible "
+        f"character ({what})"
+    ]
+
+
+def test_text_built_from_names_is_cleaned() -> None:
+    assert clean("Ana\u202eavliS\nx") == "AnaavliS x"
+    assert header_text("A\r\nBcc: everyone@example.org") == "A Bcc: everyone@example.org"
+
+
+async def test_a_bad_name_stops_no_invitation(tmp_path: Path) -> None:
+    """Names that once stopped `rota invite` (a line break) or failed to send (over 1,000
+    characters) get their mail, and so does everybody after them."""
+    with contextlib.contextmanager(mail_server)(tmp_path) as inbox:
+        programme = example_with_mail(tmp_path / "event", inbox.section())
+        running = await start_app(programme, data_dir=tmp_path / "var", **FAST)
+        try:
+            live = running.app[SERVICE].require_live()
+            odd = {"ana-silva": "Ana\nSilva\u202e", "emma-schmidt": "E" * 2000}
+            people = [p for p in live.programme.participants if p.email][:5]
+            people = [replace(p, name=odd.get(p.id, p.name)) for p in people]
+            now = datetime.now(UTC)
+            config = mail_config(live.programme, {})
+            assert config is not None
+            postman = Postman(config, MailRecords(running.app[STORE]), 0.01)
+            jobs = [
+                Job("invitation", p, lambda p=p: compose("invitation", live, p, BASE, config, now))
+                for p in people
+            ]
+            try:
+                outcomes = await postman.deliver(jobs)
+            finally:
+                await postman.close()
+        finally:
+            await running.stop()
+    assert [o.status for o in outcomes] == ["sent"] * len(people)
+    headers = [m["To"] for m in inbox.messages()]
+    assert all("\n" not in h and "\u202e" not in h for h in headers)
