@@ -19,6 +19,7 @@ from orchestrator.mail.compose import compose, header_text
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.postman import Job, Postman
 from orchestrator.mail.records import MailRecords
+from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
 from tests.builders import BASE_CSV, line_of, write_event
@@ -132,3 +133,13 @@ async def test_a_bad_name_stops_no_invitation(tmp_path: Path) -> None:
     assert [o.status for o in outcomes] == ["sent"] * len(people)
     headers = [m["To"] for m in inbox.messages()]
     assert all("\n" not in h and "\u202e" not in h for h in headers)
+
+
+def test_each_room_name_has_its_own_random_part() -> None:
+    """One room's name does not give away another's: no shared part but the event's id."""
+    salt = "0123456789abcdef0123456789abcdef"
+    first, second = room_name("bip", "r1", salt), room_name("bip", "r2", salt)
+    assert first.startswith("rota-bip-r1-") and second.startswith("rota-bip-r2-")
+    assert first.rsplit("-", 1)[1] != second.rsplit("-", 1)[1]
+    assert salt not in first and salt[:10] not in first
+    assert room_name("bip", "r1", salt) == first  # stable

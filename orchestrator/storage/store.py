@@ -161,7 +161,7 @@ class Store:
         return new
 
     async def room_salt(self) -> str:
-        await self.redis.set(self.keys.room_salt, secrets.token_hex(5), nx=True)
+        await self.redis.set(self.keys.room_salt, secrets.token_hex(16), nx=True)
         return answers.text(await self.redis.get(self.keys.room_salt))
 
     # -- late arrivals (people added on the day) -------------------------------------------
