@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
+import stat
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,10 +18,12 @@ import httpx
 import pytest
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
+from orchestrator.errors import SetupError
 from orchestrator.mail.compose import compose, header_text
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.postman import Job, Postman
 from orchestrator.mail.records import MailRecords
+from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
@@ -143,3 +148,39 @@ def test_each_room_name_has_its_own_random_part() -> None:
     assert first.rsplit("-", 1)[1] != second.rsplit("-", 1)[1]
     assert salt not in first and salt[:10] not in first
     assert room_name("bip", "r1", salt) == first  # stable
+
+
+def long_data_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / ("d" * 60) / ("e" * 60)
+    assert len(str(folder / "redis.sock")) > 100  # too long for a socket: it goes elsewhere
+    return folder
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o777])
+async def test_a_foreseeable_socket_folder_open_to_others_is_refused(
+    tmp_path: Path, mode: int
+) -> None:
+    embedded = EmbeddedRedis(long_data_dir(tmp_path))
+    folder = embedded.socket.parent
+    assert not folder.is_relative_to(tmp_path)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    folder.chmod(mode)  # made by someone else before Rota started
+    try:
+        with pytest.raises(SetupError, match=f"open to others \\(mode {mode:o}"):
+            await embedded.start()
+    finally:
+        shutil.rmtree(folder)
+
+
+async def test_a_foreseeable_socket_folder_is_made_fresh_and_private(tmp_path: Path) -> None:
+    embedded = EmbeddedRedis(long_data_dir(tmp_path))
+    folder = embedded.socket.parent
+    shutil.rmtree(folder, ignore_errors=True)
+    await embedded.start()
+    try:
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert folder.stat().st_uid == os.geteuid()
+    finally:
+        await embedded.stop()
+        shutil.rmtree(folder, ignore_errors=True)
