@@ -16,8 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
+from orchestrator.cli import main
 from orchestrator.errors import SetupError
 from orchestrator.mail.compose import compose, header_text
 from orchestrator.mail.config import mail_config
@@ -28,7 +30,7 @@ from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
 from tests.builders import BASE_CSV, line_of, write_event
-from tests.conftest import AUTH, eventually, start_app
+from tests.conftest import AUTH, EXAMPLE, eventually, start_app
 from tests.mailbox import mail_server
 from tests.test_mail import FAST, example_with_mail
 
@@ -184,3 +186,17 @@ async def test_a_foreseeable_socket_folder_is_made_fresh_and_private(tmp_path: P
     finally:
         await embedded.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def test_rota_links_out_writes_a_file_only_its_owner_reads(
+    serve, redis_url, tmp_path: Path
+) -> None:
+    await serve(redis_url=redis_url)
+    out = tmp_path / "links.csv"
+    out.write_text("an older export")
+    out.chmod(0o644)
+    args = ["links", str(EXAMPLE), "--base-url", BASE, "--out", str(out), "--redis", redis_url]
+    done = await asyncio.to_thread(CliRunner().invoke, main, args)
+    assert done.exit_code == 0, done.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "/go/" in out.read_text(encoding="utf-8-sig")
