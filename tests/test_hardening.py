@@ -29,7 +29,7 @@ from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
-from tests.builders import BASE_CSV, line_of, write_event
+from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, EXAMPLE, eventually, start_app
 from tests.mailbox import mail_server
 from tests.test_mail import FAST, example_with_mail
@@ -200,3 +200,23 @@ async def test_rota_links_out_writes_a_file_only_its_owner_reads(
     assert done.exit_code == 0, done.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert "/go/" in out.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    ("entry", "warned"),
+    [
+        ('kind = "ntfy"', True),  # the default server is the public one
+        ('kind = "ntfy"\nurl = "https://ntfy.sh"', True),
+        ('kind = "ntfy"\nurl = "https://ntfy.uni-example.de"', False),
+    ],
+)
+def test_rota_check_warns_of_ntfy_links_on_a_public_server(
+    tmp_path: Path, entry: str, warned: bool
+) -> None:
+    toml = BASE_TOML + f'\n[[notify]]\nid = "phones"\n{entry}\n'
+    programme, problems = check_programme(write_event(tmp_path, toml=toml), {})
+    assert programme is not None  # a warning, not a refusal
+    found = [p for p in problems if "public ntfy server" in p.message]
+    assert [p.severity for p in found] == (["warning"] if warned else [])
+    if warned:
+        assert found[0].line >= line_of(toml, "[[notify]]")
