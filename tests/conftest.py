@@ -271,7 +271,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """`make test` runs two pytest-xdist workers (`--dist loadgroup`): each test file stays on
     one worker (its module-scoped fixtures are set up once), and the Chromium tests, whose
     countdowns are timed, all run on the same worker, one browser at a time. Before xdist's
-    own hook, which reads these marks."""
+    own hook, which reads these marks (none without xdist, as with `-p no:xdist`)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         module = getattr(item, "module", None)
         group = "browser" if hasattr(module, "chromium") else item.path.name
