@@ -32,30 +32,11 @@ from schedules.text import clean
 from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, EXAMPLE, eventually, start_app
 from tests.mailbox import mail_server
+from tests.sse_kit import read_to_the_end
 from tests.test_mail import FAST, example_with_mail
 
 PERSON = "emma-schmidt"
 BASE = "https://rota.example.org"
-
-
-async def open_page_stream(base: str, token: str) -> tuple[asyncio.Task[str], asyncio.Event]:
-    """The page's stream read to its end in a task; the event is set at its first move."""
-    moved = asyncio.Event()
-
-    async def read() -> str:
-        text = ""
-        async with (
-            httpx.AsyncClient(timeout=30) as http,
-            http.stream("GET", f"{base}/p/{token}/events") as response,
-        ):
-            assert response.status_code == 200
-            async for chunk in response.aiter_text():
-                text += chunk
-                if "event: move" in text:
-                    moved.set()
-        return text
-
-    return asyncio.create_task(read()), moved
 
 
 @pytest.mark.parametrize("how", ["revoke", "erase"])
@@ -64,7 +45,7 @@ async def test_the_open_stream_of_a_revoked_or_erased_person_is_closed(
 ) -> None:
     running = await serve(redis_url=redis_url, start_at="now")
     token = running.app[SERVICE].require_live().token_of[PERSON]
-    task, moved = await open_page_stream(running.base_url, token)
+    task, moved = read_to_the_end(http, f"{running.base_url}/p/{token}/events", "move")
     await asyncio.wait_for(moved.wait(), 10)
     done = await http.post(f"{running.base_url}/api/v1/participants/{PERSON}/{how}", headers=AUTH)
     assert done.status_code == 200, done.text

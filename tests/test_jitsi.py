@@ -39,13 +39,7 @@ def test_a_token_minted_ahead_opens_at_its_slot_less_the_grace_period() -> None:
     )
     starts = NOW + timedelta(hours=1)  # the next place, minted now
     token = mint(config, PERSON, "r", moderator=False, now=NOW, ends=END, starts=starts)
-    claims = jwt.decode(
-        token,
-        SECRET,
-        algorithms=["HS256"],
-        audience="jitsi",
-        options={"verify_exp": False, "verify_nbf": False},
-    )
+    claims = jwt.decode(token, options={"verify_signature": False})
     assert claims["nbf"] == int((starts - timedelta(minutes=15)).timestamp())
 
 

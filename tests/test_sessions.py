@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from orchestrator.cli import main
 from tests.conftest import AUTH, EXAMPLE, TOKEN
+from tests.sse_kit import read_to_the_end
 
 WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}
 OTHER_TOKEN = "Zq8vR2mX7pL4wK9tN3bH6cY1"
@@ -73,27 +74,10 @@ async def test_an_old_session_is_refused_after_a_token_change(serve, redis_url) 
         assert (await fresh.get("/board/state")).status_code == 200
 
 
-async def open_stream(client: httpx.AsyncClient) -> tuple[asyncio.Task[str], asyncio.Event]:
-    """The board's event stream, read to its end in a task; the event is set at the state."""
-    seen = asyncio.Event()
-
-    async def read() -> str:
-        text = ""
-        async with client.stream("GET", "/board/events") as response:
-            assert response.status_code == 200
-            async for chunk in response.aiter_text():
-                text += chunk
-                if "event: state" in text:
-                    seen.set()
-        return text
-
-    return asyncio.create_task(read()), seen
-
-
 async def test_the_board_button_ends_every_session_and_stream(serve, redis_url) -> None:
     running = await serve(redis_url=redis_url)
     async with board(running.base_url) as one, board(running.base_url) as other:
-        task, seen = await open_stream(other)
+        task, seen = read_to_the_end(other, "/board/events", "state")
         await asyncio.wait_for(seen.wait(), 10)
         ended = await one.post(
             "/board/sessions/end",
