@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from orchestrator.answers import Warmup
 from orchestrator.appkeys import (
@@ -90,6 +91,12 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         await client.aclose()
         if embedded is not None:
             await embedded.stop()
+
+
+def _visible(value: object) -> object:
+    """What a template prints, without invisible reordering characters; markup Rota made
+    itself (Markup, e.g. a QR code's SVG) stays markup."""
+    return value if isinstance(value, Markup) else visible(value)
 
 
 async def _http(app: web.Application) -> AsyncIterator[None]:
@@ -205,7 +212,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         loader=jinja2.PackageLoader("orchestrator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
-        finalize=visible,  # no bidirectional override turns a name around (schedules/text.py)
+        finalize=_visible,  # no bidirectional override turns a name around (schedules/text.py)
     )
     app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)
