@@ -24,6 +24,7 @@ from orchestrator.appkeys import (
     INTAKE,
     LISTENER,
     MAIL,
+    MEETINGS,
     METRICS,
     NOTIFIER,
     SERVICE,
@@ -34,6 +35,7 @@ from orchestrator.appkeys import (
 from orchestrator.clicks import ClickRecorder
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
+from orchestrator.meetings import Meetings, Poller
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
 from orchestrator.notify.ssrf import PinnedTransport
@@ -67,6 +69,7 @@ from orchestrator.web import (
 from orchestrator.web.edge import guard_routes, harden
 from schedules.model import Programme
 from schedules.programme import load_programme
+from schedules.roster_view import strict_csv
 from schedules.text import visible
 
 log = logging.getLogger(__name__)
@@ -120,7 +123,10 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     programme = app[PROGRAMME]
     service = Service(settings, programme, app[STORE])
     source = programme.source or settings.programme
-    roster = programme.roster.read_bytes() if programme.roster else b""
+    # The roster as read, in Rota's strict CSV, not the file's bytes: a workbook is compressed
+    # and a list in the organiser's words has no id column, so neither could be searched or
+    # have a person's row taken out when they are erased (storage/erasure.py).
+    roster = strict_csv(programme.participants).encode() if programme.roster else b""
     await service.start(source.read_bytes(), roster)
     app[SERVICE] = service
     yield
@@ -132,10 +138,10 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     store = app[STORE]
     settings = app[SETTINGS]
     watch = Watch(service, store)
-    hub = Hub(service, metrics, watch, settings.feed_configured)
-    board = app[BOARD] = BoardHub(
-        service, watch, metrics, settings.feed_configured, settings.feed_silence_seconds
-    )
+    # BigBlueButton reports presence itself: the leader asks it (orchestrator/meetings.py)
+    feed = settings.feed_configured or service.bbb is not None
+    hub = Hub(service, metrics, watch, feed)
+    board = app[BOARD] = BoardHub(service, watch, metrics, feed, settings.feed_silence_seconds)
     clicks = ClickRecorder(store, metrics)
     conductor = Conductor(service, store, metrics)
     listener = Listener(service, store, conductor, hub, board)
@@ -175,6 +181,17 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "notifier": notifier.run,
         "watch": lambda: watch.run(on_change=refresh_both),
     }
+    if service.bbb is not None:
+        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[HTTP])
+        meetings.on_problem.append(board.refresh)
+        poller = Poller(
+            service.require_live,
+            meetings,
+            intake.store_event,
+            lambda: conductor.leader,
+            settings.bbb_poll_seconds,
+        )
+        loops["bbb"] = poller.run
     if settings.simulate_presence:
         secret = settings.jaas_webhook_secret.reveal()
         simulator = Simulator(service, settings.base_url, secret, settings.seed)
@@ -221,6 +238,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         guard_routes(
             [
                 web.get("/go/{token}", go.go),
+                web.get("/left", participant.left),
                 web.get("/p/{token}", participant.page),
                 web.get("/p/{token}/events", participant.events),
                 web.get("/p/{token}/agenda.ics", participant.calendar),

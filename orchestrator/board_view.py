@@ -34,6 +34,9 @@ class Feed:
         return self.configured and self.seconds_since is not None
 
 
+GUEST = "guest:"  # rooms/presence.py: someone in a room who is not on the roster
+
+
 def _alert(kind: str, severity: str, message: str, room: str = "") -> dict[str, str]:
     return {"kind": kind, "severity": severity, "message": message, "room": room}
 
@@ -111,7 +114,9 @@ def snapshot(
         # and raise no alert (its presence comes from the other sources)
         reported = counted and room.reports_presence
         members = members_of.get(slot.team, set())
-        here = present.get(slot.room, set())
+        everyone_here = present.get(slot.room, set())
+        guests_here = {p for p in everyone_here if p.startswith(GUEST)}  # not on the roster
+        here = everyone_here - guests_here
         audience_here = here - members
         presenters_here = here & members
         wrong_here = sorted(
@@ -164,6 +169,7 @@ def snapshot(
                 "wrapup_wall": wall(item.end - WRAPUP).isoformat(),
                 "expected_audience": len(slot.audience),
                 "live_audience": len(audience_here) if reported else None,
+                "guests": len(guests_here) if reported else None,
                 "presenters_expected": len(members),
                 "presenters_present": len(presenters_here) if reported else None,
                 "wrong_room": len(wrong_here) if reported else None,
@@ -189,8 +195,10 @@ def snapshot(
         # only while it runs is whoever is in its room its audience: rooms can be shared
         declared = live.programme.room_by_id.get(planned.room)
         reported = counted and keynote_running and (declared is None or declared.reports_presence)
-        attending = len(present.get(planned.room, set())) if reported else None
         in_room = present.get(planned.room, set()) if reported else set()
+        guests = {p for p in in_room if p.startswith(GUEST)}  # shown apart, never counted
+        in_room = in_room - guests
+        attending = len(in_room) if reported else None
         keynotes.append(
             {
                 "id": k.id,
@@ -208,6 +216,7 @@ def snapshot(
                 "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
                 "expected_audience": len(planned.audience),
                 "live_audience": attending,
+                "guests": len(guests) if reported else None,
                 "everyone": details.plenary,
             }
         )
@@ -260,10 +269,24 @@ def snapshot(
             "next_boundary_wall": wall(upcoming[0].at).isoformat() if upcoming else None,
         },
         "feed": {"configured": feed.configured, "live": feed.live},
+        "plan": plan_summary(live.plan.stats, live.plan.version),
         "tiles": tiles,
         "keynotes": keynotes,
         "strip": strip(live),
         "alerts": alerts,
+    }
+
+
+def plan_summary(stats: dict[str, Any], version: int) -> dict[str, Any]:
+    """What the organiser reads about the plan on the board: its version and how good it is
+    ("optimal (proven)", or how many wishes short of the best possible at most)."""
+    best = stats.get("optimality") or {}
+    prefs = stats.get("preferences") or {}
+    return {
+        "version": version,
+        "wishes": best.get("text", ""),
+        "met": prefs.get("met"),
+        "bound": prefs.get("upper_bound"),
     }
 
 
@@ -385,6 +408,8 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
             "they are not planned now (not counted as attendance)"
         )
     if kind == RUN_KIND:
+        if fields.get("why"):  # a stored real day re-armed from a changed programme
+            return f"The day was armed again from the programme: {fields['why']}"
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
     return kind or "?"
@@ -458,7 +483,7 @@ def presenter_room(
     following = next((r for r in rounds if r.start > now and r.index != item.index), None)
     next_slot = slot_in(following.index) if following else None
     room = slot.room if slot else (next_slot.room if next_slot else "")
-    here = present.get(room, set()) - set(team.members)
+    here = {p for p in present.get(room, set()) - set(team.members) if not p.startswith(GUEST)}
     own = [r for r in rounds if slot_in(r.index) is not None]
     return {
         "team": team.id,

@@ -39,6 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ntfy_round": "Round {n} starts at {time}: {place}",
         "your_time": "{time} your time",
         "moving_to": "Moving you to {place} in {seconds} s",
+        "staying": "{what} starts in {seconds} s — you stay in {room}",
         "go_now": "Go now",
         "stay": "Stay here for now",
         "go_next": "Go to {place}",
@@ -90,6 +91,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ntfy_round": "Runde {n} beginnt um {time}: {place}",
         "your_time": "{time} bei Ihnen",
         "moving_to": "Wechsel zu {place} in {seconds} s",
+        "staying": "{what} beginnt in {seconds} s — Sie bleiben in {room}",
         "go_now": "Jetzt wechseln",
         "stay": "Vorerst hier bleiben",
         "go_next": "Zu {place}",
@@ -142,6 +144,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ntfy_round": "Le tour {n} commence à {time} : {place}",
         "your_time": "{time} chez vous",
         "moving_to": "Vous passez à {place} dans {seconds} s",
+        "staying": "{what} commence dans {seconds} s — vous restez dans {room}",
         "go_now": "Y aller maintenant",
         "stay": "Rester ici pour l’instant",
         "go_next": "Aller à {place}",
@@ -194,6 +197,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ntfy_round": "Kierros {n} alkaa klo {time}: {place}",
         "your_time": "{time} sinun aikaasi",
         "moving_to": "Siirryt: {place} {seconds} s kuluttua",
+        "staying": "{what} alkaa {seconds} s kuluttua — pysyt paikallasi: {room}",
         "go_now": "Siirry nyt",
         "stay": "Jää tähän toistaiseksi",
         "go_next": "Siirry: {place}",
@@ -245,6 +249,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ntfy_round": "A ronda {n} começa às {time}: {place}",
         "your_time": "{time} na sua hora",
         "moving_to": "A levá-lo para {place} em {seconds} s",
+        "staying": "{what} começa em {seconds} s — permanece em {room}",
         "go_now": "Ir agora",
         "stay": "Ficar aqui por agora",
         "go_next": "Ir para {place}",
@@ -325,6 +330,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ntfy_round": "Ronde {n} begint om {time}: {place}",
         "your_time": "{time} bij jou",
         "moving_to": "Je gaat naar {place} over {seconds} s",
+        "staying": "{what} begint over {seconds} s — je blijft in {room}",
         "go_now": "Nu gaan",
         "stay": "Voorlopig hier blijven",
         "go_next": "Naar {place}",
@@ -950,4 +956,41 @@ CAMPUS_WORDS: dict[str, dict[str, str]] = {
     },
 }
 for _language, _words in CAMPUS_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)
+
+
+# BigBlueButton rooms: the page people land on when they leave a meeting (its logoutURL).
+BBB_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "left_title": "You have left the room",
+        "left": "Your personal page, in your other tab, shows where you go next. You may "
+        "close this tab.",
+    },
+    "de": {
+        "left_title": "Sie haben den Raum verlassen",
+        "left": "Ihre persönliche Seite im anderen Tab zeigt, wohin es als Nächstes geht. "
+        "Sie können diesen Tab schließen.",
+    },
+    "fr": {
+        "left_title": "Vous avez quitté la salle",
+        "left": "Votre page personnelle, dans votre autre onglet, indique où aller ensuite. "
+        "Vous pouvez fermer cet onglet.",
+    },
+    "fi": {
+        "left_title": "Poistuit huoneesta",
+        "left": "Henkilökohtainen sivusi toisessa välilehdessä näyttää, minne menet "
+        "seuraavaksi. Voit sulkea tämän välilehden.",
+    },
+    "pt": {
+        "left_title": "Saiu da sala",
+        "left": "A sua página pessoal, no outro separador, mostra para onde ir a seguir. "
+        "Pode fechar este separador.",
+    },
+    "nl": {
+        "left_title": "U hebt de ruimte verlaten",
+        "left": "Uw persoonlijke pagina, in uw andere tabblad, toont waar u hierna heen gaat. "
+        "U kunt dit tabblad sluiten.",
+    },
+}
+for _language, _words in BBB_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)

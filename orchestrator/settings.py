@@ -75,6 +75,8 @@ class Settings:
     token_generated: bool = False  # the organiser token was made up at start: print it
     jitsi_secret: Secret = field(default_factory=lambda: Secret(""))  # ROTA_JITSI_SECRET
     jaas_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    bbb_secret: Secret = field(default_factory=lambda: Secret(""))  # ROTA_BBB_SECRET
+    bbb_poll_seconds: float = 5.0  # the leader asks BigBlueButton who is in each meeting
     event_sync_token: Secret = field(default_factory=lambda: Secret(""))
     feed_silence_seconds: float = 300.0  # the board warns when webhooks stop this long
     simulate_presence: bool = False  # rehearsal: simulated people join and leave the rooms
@@ -129,6 +131,7 @@ class Settings:
             token_generated=generated,
             jitsi_secret=Secret(env.get("ROTA_JITSI_SECRET", "")),
             jaas_webhook_secret=Secret(env.get("ROTA_JAAS_WEBHOOK_SECRET", "")),
+            bbb_secret=Secret(env.get("ROTA_BBB_SECRET", "").strip()),
             event_sync_token=Secret(env.get("ROTA_EVENT_SYNC_TOKEN", "")),
             environ=dict(env),
             **chosen,  # type: ignore[arg-type]  # options typed and checked by click (cli/)

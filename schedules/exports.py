@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import icalendar
 
@@ -79,6 +80,7 @@ def plan_table(programme: Programme, plan: Plan) -> str:
         f"third {prefs['third']['met']}/{prefs['third']['asked']}; "
         f"{prefs['met']} met of an upper bound of {prefs['upper_bound']} (gap {prefs['gap']})"
     )
+    lines.extend(optimality_lines(stats))
     jury = stats["jury"]
     if jury["per_team"]:
         cover = jury["coverage"]
@@ -95,6 +97,26 @@ def plan_table(programme: Programme, plan: Plan) -> str:
         "institutions a room could hold"
     )
     return "\n".join(lines) + "\n"
+
+
+def optimality_lines(stats: dict[str, Any]) -> list[str]:
+    """What the plan is, as `rota plan` and `rota check` print it: "optimal (proven)" or how
+    many wishes short of the best possible it may be, and which bound says so."""
+    best = stats.get("optimality")
+    if not best:
+        return []
+    lines = [f"optimality         {best['text']} — bound from {best['why']}"]
+    if best.get("note") and best["status"] != "optimal":
+        lines.append(f"                   ({best['note']})")
+    return lines
+
+
+def optimality_summary(stats: dict[str, Any]) -> str:
+    """One line: "70 wishes met: optimal (proven)", as `rota check` prints it."""
+    best = stats.get("optimality")
+    if not best:
+        return "no figures"
+    return f"{best['met']} wishes met: {best['text']}"
 
 
 def agenda_ics(programme: Programme, plan: Plan, participant: str, link: str = "") -> bytes:

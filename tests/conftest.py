@@ -24,6 +24,8 @@ from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from orchestrator.storage.redis_server import redis_binary
 from orchestrator.web.edge import runner_options
+from tests.standin_bbb import SECRET as BBB_SECRET
+from tests.standin_bbb import BbbStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
@@ -164,6 +166,15 @@ async def serve() -> AsyncIterator:
     for running in reversed(started):
         with contextlib.suppress(Exception):
             await running.stop()
+
+
+@pytest.fixture
+async def bbb() -> AsyncIterator[BbbStandIn]:
+    """A BigBlueButton stand-in on loopback (tests/standin_bbb.py), stopped after the test."""
+    standin = BbbStandIn(BBB_SECRET)
+    await standin.start()
+    yield standin
+    await standin.stop()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ LATE = {"id": "late-2", "name": "Lea Late", "email": "lea@example.org"}
         ({"timezone": "../../../etc/passwd"}, "unknown time zone '../../../etc/passwd'"),
         ({"language": "xx-evil"}, "unsupported language 'xx-evil'"),
         ({"ntfy": "topic/../x"}, "ntfy topic"),
-        ({"name": ""}, "empty name"),
+        ({"name": ""}, "needs an `id` and a `name`"),
         ({"keynotes": ["k99"]}, "unknown keynote 'k99'"),
         ({"unavailable": [99]}, "unavailable round '99'"),
     ],

@@ -535,3 +535,17 @@ def test_a_team_nobody_can_reach_is_warned_about(
     line = line_of(toml, "onsite =")
     expected = [f"{path}:{line}: warning: {STRANDED}"] if warned else []
     assert [str(p) for p in problems if "campus" in p.message] == expected
+
+
+async def test_the_rooms_api_lists_a_link_room_by_its_link(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    running, _, _, _ = await _in_round_one(serve, redis_url, tmp_path)
+    answer = await http.get(f"{running.base_url}/api/v1/rooms", headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    rooms = {r["id"]: r for r in answer.json()}
+    for room, link in LINKS.items():
+        assert rooms[room]["url"] == link
+        assert rooms[room]["kind"] == "link" and rooms[room]["jitsi_room"] is None
+    assert rooms["r1"]["kind"] == "jitsi" and rooms["r1"]["url"].startswith("https://meet.jit.si/")
+    assert rooms["r1"]["use"] == "team"

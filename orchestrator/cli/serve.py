@@ -14,14 +14,15 @@ import click
 from orchestrator.cli.common import (
     PROGRAMME,
     base_url_or_exit,
-    is_loopback,
     load_or_exit,
+    load_to_serve,
     main,
 )
 
 if TYPE_CHECKING:
     pass
-from orchestrator.serving import log_with_event, serve_event
+from orchestrator.mail.addresses import is_loopback
+from orchestrator.serving import ended_day_refusal, log_with_event, serve_event
 
 
 @main.command()
@@ -177,10 +178,16 @@ def serve(
         )
         sys.exit(1)
     if count > 1 and worker is None:
+        if real_day:  # a single process checks it in serve_event, once its port is bound
+            url = redis_url or os.environ.get("REDIS_URL")
+            loaded = load_or_exit(programme)
+            if refused := ended_day_refusal(loaded, programme, url, data_dir, resume):
+                click.echo(refused, err=True)
+                sys.exit(1)
         _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
         return
     serve_event(
-        load_or_exit,
+        load_to_serve,
         programme,
         announce=False,
         verbose=verbose,
@@ -245,7 +252,7 @@ def _supervise(
     from orchestrator.event_loop import new_event_loop
     from orchestrator.workers import Workers
 
-    programme = load_or_exit(programme_path, dict(os.environ))  # refuse a bad programme once
+    programme = load_to_serve(programme_path, dict(os.environ))  # refuse a bad programme once
     log_with_event(programme.event.id, verbose)
     options = {p.name for p in ctx.command.params if isinstance(p, click.Option) and p.name}
     shared = options - FIRST_WORKER_ONLY - SUPERVISOR_ONLY

@@ -233,21 +233,74 @@ def links(
 @main.command()
 @click.argument("programme", type=PROGRAMME)
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+@click.option(
+    "--margin-minutes",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Refuse until this long after the event's last item has ended.",
+)
+@click.option("--force", is_flag=True, help="Purge before the event's end (and margin) too.")
+@click.option(
+    "--yes", is_flag=True, help="Do not ask for the event id (needed without a terminal)."
+)
 @store_options
-def purge(programme: Path, dry_run: bool, redis_url: str | None, data_dir: Path) -> None:
-    """Remove every person's data from a running or stopped event for good: names, e-mail
-    addresses, tokens, clicks, mail records, comments; counts and scores stay, pseudonymous
-    (docs/privacy.md). The leader does it by itself once [privacy] retention_days are over."""
+def purge(
+    programme: Path,
+    dry_run: bool,
+    margin_minutes: float,
+    force: bool,
+    yes: bool,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
+    """Remove every person's data from a stopped event for good: names, e-mail addresses,
+    tokens, clicks, mail records, comments; counts and scores stay, pseudonymous
+    (docs/privacy.md). Refused while a service serves the event or before its end (unless
+    --force); asks for the event id to be typed (--yes without a terminal). The leader does
+    it by itself once [privacy] retention_days are over."""
     import os
+    from datetime import UTC, datetime, timedelta
 
     from orchestrator.purge import purge as run_purge
+    from orchestrator.purge import refusal
 
+    ask = not (dry_run or yes)
+    if ask and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(
+            "rota purge removes everyone's personal data for good and asks for the event id "
+            "to be typed; without a terminal give --yes (see first what goes: --dry-run)",
+            err=True,
+        )
+        sys.exit(2)
     loaded = load_or_exit(programme)
     own = not (redis_url or os.environ.get("REDIS_URL"))
+    margin = timedelta(minutes=margin_minutes)
 
-    async def work(live: Live, store: Store) -> list[str]:
+    async def work(live: Live, store: Store) -> tuple[str, list[str]]:
+        if not dry_run:
+            why = await refusal(live, store, datetime.now(UTC), margin, force)
+            if why:
+                return f"{why}. Nothing was removed", []
+        if ask:
+            counted = await run_purge(live, store, own, dry_run=True, by="rota purge")
+            for line in counted.lines()[1:]:
+                click.echo(line)
+            event = live.programme.event.id
+            typed = click.prompt(
+                f"This removes the above for good and voids every personal link. Type the "
+                f"event id ({event}) to go on",
+                default="",
+                show_default=False,
+            )
+            if typed.strip() != event:
+                return f"you typed {typed.strip()!r}, not {event!r}: nothing was removed", []
         report = await run_purge(live, store, own, dry_run=dry_run, by="rota purge")
-        return report.lines()
+        return "", report.lines()
 
-    for line in on_stored_event(loaded, redis_url, data_dir, work):
+    why, lines = on_stored_event(loaded, redis_url, data_dir, work)
+    if why:
+        click.echo(f"rota purge: {why}", err=True)
+        sys.exit(1)
+    for line in lines:
         click.echo(line)

@@ -352,6 +352,20 @@ class Store:
     async def heartbeat(self, instance: str, ttl: float) -> None:
         await self.redis.set(self.keys.heartbeat(instance), str(time.time()), px=int(ttl * 1000))
 
+    async def drop_heartbeat(self, instance: str) -> None:
+        """A process that stops cleanly says so at once (`rota purge` waits for none)."""
+        await self.redis.delete(self.keys.heartbeat(instance))
+
+    async def serving(self) -> str | None:
+        """A process serving this event now: the leader lease's holder, else a standby
+        with a live heartbeat; None when none is."""
+        holder = await self.redis.get(self.keys.leader)
+        if holder:
+            return answers.text(holder).rsplit(":", 1)[0]
+        async for key in self.redis.scan_iter(match=self.keys.heartbeat("*"), count=1000):
+            return answers.text(key).removeprefix(self.keys.heartbeat(""))
+        return None
+
 
 class Subscription:
     """The event's pub/sub channel, its messages decoded: `async with store.subscription()`."""

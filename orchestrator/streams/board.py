@@ -20,6 +20,7 @@ from orchestrator.board_view import (
     snapshot,
 )
 from orchestrator.live import Live
+from orchestrator.meetings import Meetings
 from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
 from orchestrator.scoring_view import scoring_panel
@@ -58,6 +59,7 @@ class BoardHub:
         self.silence_seconds = silence_seconds
         self.clients: weakref.WeakSet[Client] = weakref.WeakSet()
         self.delivery_failures = 0
+        self.meetings: Meetings | None = None  # [bbb]: its problems are lines on the board
         self._last = ""
         self._wake = asyncio.Event()
         self.scored: set[tuple[str, str]] | None = None  # (juror, team); None: not read yet
@@ -85,6 +87,11 @@ class BoardHub:
             panel = scoring_panel(live, self.scored, now)
             state["scoring"] = panel
             state["alerts"].extend(panel["alerts"])
+        if self.meetings is not None:
+            state["alerts"].extend(
+                {"kind": "bbb", "severity": "critical", "message": text, "room": room}
+                for room, text in sorted(self.meetings.problems.items())
+            )
         state["ignored_events"] = self.watch.stored(live).ignored_json()
         state["alerts"].extend(failed_login_alerts((f.client, f.count) for f in self.failed_logins))
         return state
