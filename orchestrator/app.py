@@ -75,7 +75,8 @@ from schedules.text import visible
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
-HTTP = web.AppKey("http", httpx.AsyncClient)
+HTTP = web.AppKey("http", httpx.AsyncClient)  # to subscribers: guarded against SSRF
+PLATFORM_HTTP = web.AppKey("platform_http", httpx.AsyncClient)  # to the configured BBB
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
@@ -103,18 +104,22 @@ def _visible(value: object) -> object:
 
 
 async def _http(app: web.Application) -> AsyncIterator[None]:
-    """One client for every outbound call: explicit timeouts, redirects never followed, each
-    request sent to the address the SSRF check passed (notify/ssrf.py)."""
+    """Two clients with explicit timeouts, redirects never followed: one for the subscribers'
+    URLs (anyone may add one through the API), each request sent to the address the SSRF
+    check passed (notify/ssrf.py); one for the video platform the operator configured,
+    which may rightly live on the university's own network."""
     settings = app[SETTINGS]
     timeout = httpx.Timeout(settings.notify_timeout, connect=min(5.0, settings.notify_timeout))
     transport = PinnedTransport(
         settings.notify_allow_private,
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
     )
-    async with httpx.AsyncClient(
-        timeout=timeout, follow_redirects=False, transport=transport
-    ) as client:
+    async with (
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False, transport=transport) as client,
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False) as platform,
+    ):
         app[HTTP] = client
+        app[PLATFORM_HTTP] = platform
         yield
 
 
@@ -182,7 +187,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "watch": lambda: watch.run(on_change=refresh_both),
     }
     if service.bbb is not None:
-        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[HTTP])
+        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])
         meetings.on_problem.append(board.refresh)
         poller = Poller(
             service.require_live,
