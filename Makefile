@@ -39,6 +39,7 @@ PYTEST_WORKERS ?= 2
 test: lint $(AXE)
 	@sh scripts/ensure-chromium
 	@sh scripts/ensure-nginx
+	@sh scripts/ensure-caddy
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 
 screenshots: $(STAMP)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from orchestrator.checkin import door_tile
 from orchestrator.live import Live
+from orchestrator.presence.sources import reports_presence
 from schedules.evidence import Mark, summarise
 from schedules.plan import RoomSlot
 from schedules.timeline import WRAPUP, LiveItem
@@ -112,7 +113,7 @@ def snapshot(
         room = next(r for r in live.programme.rooms if r.id == slot.room)
         # a room on a plain link reports nobody: its webhook counts are unknown, never 0,
         # and raise no alert (its presence comes from the other sources)
-        reported = counted and room.reports_presence
+        reported = counted and reports_presence(live, room.id)
         members = members_of.get(slot.team, set())
         everyone_here = present.get(slot.room, set())
         guests_here = {p for p in everyone_here if p.startswith(GUEST)}  # not on the roster
@@ -157,7 +158,7 @@ def snapshot(
                 "room": slot.room,
                 "room_name": room.name,
                 "capacity": room.capacity,
-                "link": room.url,
+                "link": live.link_of(room.id),
                 "presence": seen,
                 "team": slot.team,
                 "team_name": team.name if team else slot.team,
@@ -193,8 +194,7 @@ def snapshot(
         details = live.programme.keynote_by_id[k.id]
         keynote_running = k.running(now)
         # only while it runs is whoever is in its room its audience: rooms can be shared
-        declared = live.programme.room_by_id.get(planned.room)
-        reported = counted and keynote_running and (declared is None or declared.reports_presence)
+        reported = counted and keynote_running and reports_presence(live, planned.room)
         in_room = present.get(planned.room, set()) if reported else set()
         guests = {p for p in in_room if p.startswith(GUEST)}  # shown apart, never counted
         in_room = in_room - guests
@@ -204,7 +204,7 @@ def snapshot(
                 "id": k.id,
                 "title": details.title,
                 "room_name": live.programme.room_name(planned.room),
-                "link": declared.url if declared else "",
+                "link": live.link_of(planned.room),
                 "presence": presence(marks, in_room, planned.room, k.key),
                 "phase": "running"
                 if keynote_running
@@ -501,4 +501,6 @@ def presenter_room(
         "next_round": following.index if following else None,
         "next_expected": len(next_slot.audience) if next_slot else None,
         "next_start_wall": live.clock.wall_time(following.start).isoformat() if following else None,
+        # public meet.jit.si: the meeting starts only once one of them signs in there
+        "sign_in": bool(room) and live.needs_sign_in(room),
     }

@@ -994,3 +994,41 @@ BBB_WORDS: dict[str, dict[str, str]] = {
 }
 for _language, _words in BBB_WORDS.items():
     MESSAGES.setdefault(_language, {}).update(_words)
+
+# Rooms on public meet.jit.si (rooms/links.py, `public_jitsi`): on the real day they open in
+# the named tab like link rooms, and a meeting there starts only once a moderator signs in.
+# The presenter's page and their invitation say so.
+PUBLIC_JITSI_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "sign_in": "Your room is on the public meet.jit.si: it starts only once one of you "
+        "signs in there (with Google, Facebook or GitHub) as its moderator; until then everyone "
+        "waits. Open it a few minutes early and sign in.",
+    },
+    "de": {
+        "sign_in": "Ihr Raum liegt auf dem öffentlichen meet.jit.si: Er beginnt erst, wenn sich "
+        "einer von Ihnen dort (mit Google, Facebook oder GitHub) als Moderator anmeldet; bis "
+        "dahin warten alle. Öffnen Sie ihn einige Minuten früher und melden Sie sich an.",
+    },
+    "fr": {
+        "sign_in": "Votre salle est sur le meet.jit.si public : elle ne commence que lorsque "
+        "l’un·e d’entre vous s’y connecte (avec Google, Facebook ou GitHub) comme modérateur ; "
+        "jusque-là, tout le monde attend. Ouvrez-la quelques minutes en avance et connectez-vous.",
+    },
+    "fi": {
+        "sign_in": "Huoneenne on julkisessa meet.jit.si-palvelussa: se alkaa vasta, kun joku "
+        "teistä kirjautuu sinne (Googlella, Facebookilla tai GitHubilla) sen moderaattoriksi; "
+        "siihen asti kaikki odottavat. Avaa se muutamaa minuuttia etuajassa ja kirjaudu.",
+    },
+    "pt": {
+        "sign_in": "A sua sala está no meet.jit.si público: só começa quando um de vocês "
+        "iniciar sessão lá (com Google, Facebook ou GitHub) como moderador; até lá, todos "
+        "esperam. Abra-a alguns minutos antes e inicie sessão.",
+    },
+    "nl": {
+        "sign_in": "Uw ruimte staat op het openbare meet.jit.si: ze begint pas als een van u "
+        "zich daar aanmeldt (met Google, Facebook of GitHub) als moderator; tot dan wacht "
+        "iedereen. Open haar een paar minuten eerder en meld u aan.",
+    },
+}
+for _language, _words in PUBLIC_JITSI_WORDS.items():
+    MESSAGES.setdefault(_language, {}).update(_words)

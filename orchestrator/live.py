@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from orchestrator.i18n import translator
 from rooms.bbb import BbbConfig
-from rooms.links import JitsiConfig, Person, mint, room_url
+from rooms.links import JitsiConfig, Person, mint, public_jitsi, room_url
 from rooms.names import room_name
 from schedules.campus import campus_address
 from schedules.clock import ClockState
@@ -246,10 +246,37 @@ class Live:
         """A BigBlueButton meeting: joined with a URL signed per person and per click."""
         return self.programme.platform_of(room) == "bbb"
 
-    def link_of(self, room: str) -> str:
-        """The plain link of a room on another platform; "" for a Jitsi room."""
+    @property
+    def jitsi_in_tab(self) -> bool:
+        """The real day on public meet.jit.si: its rooms are opened in the named tab like link
+        rooms (an embedded meeting there is cut after 5 minutes) and report nobody. A rehearsal
+        still embeds them."""
+        return self.clock.is_real and public_jitsi(self.jitsi)
+
+    def declared_link(self, room: str) -> str:
+        """The plain link of a room on another platform, as the programme gives it."""
         declared = self.programme.room_by_id.get(room)
         return declared.url if declared is not None else ""
+
+    def needs_sign_in(self, room: str) -> bool:
+        """A Jitsi room on public meet.jit.si: it starts only once a moderator signs in."""
+        declared = self.programme.room_by_id.get(room)
+        own_platform = declared is not None and (declared.linked or bool(declared.onsite))
+        return public_jitsi(self.jitsi) and not own_platform and not self.is_bbb(room)
+
+    def link_of(self, room: str) -> str:
+        """Where a room opens in a tab of its own: a link room's link, or on the real day a
+        public meet.jit.si room's address; "" for a room that is embedded."""
+        link = self.declared_link(room)
+        if link or not self.jitsi_in_tab:
+            return link
+        declared = self.programme.room_by_id.get(room)
+        if (declared is not None and declared.onsite) or self.is_bbb(room):
+            return ""
+        url = self._urls.get(room)
+        if url is None:
+            url = self._urls[room] = room_url(self.jitsi, self.room_names[room])
+        return url
 
     def join_url(self, place: Place, participant: str) -> str:
         """The room's URL: a link room's own link as written; a Jitsi room's, with tokens

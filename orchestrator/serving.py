@@ -115,6 +115,11 @@ def serve_event(
                 f"{first_round.astimezone(live.programme.event.tz):%Y-%m-%d %H:%M} "
                 f"({live.programme.event.timezone})"
             )
+            if live.jitsi_in_tab:
+                click.echo(
+                    "  rooms on public meet.jit.si open in a tab of their own, start once "
+                    "someone signs in there, and report nobody (rota check says more)"
+                )
         else:
             click.echo(
                 f"  rehearsal at {live.clock.speed:g}×: round 1 starts at "

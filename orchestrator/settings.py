@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
+import re
 import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from orchestrator.errors import SetupError
 from orchestrator.token_strength import weakness
@@ -49,6 +52,37 @@ def trusted_networks(given: str | tuple[str, ...] | list[str]) -> tuple[Network,
                 f"trusted proxy {part.strip()!r} is not an IP address or network"
             ) from None
     return tuple(networks)
+
+
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+
+
+def base_url_problem(value: str) -> str:
+    """Why `value` cannot be the public address people's links are built from ("" when it
+    can): an http(s) URL whose host is a host name (`rota.example.org`) or an IP address."""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not value.startswith(("http://", "https://")):
+        return f"the base URL must start with https:// or http://, not {value!r}"
+    try:
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+    except ValueError:
+        return f"the base URL {value!r} has a port that is not a number"
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return ""
+    labels = host.rstrip(".").split(".")
+    if not host or len(host) > 253 or not all(HOST_LABEL.match(label) for label in labels):
+        shown = parts.netloc or value
+        return (
+            f"the base URL {value!r} does not name a host ({shown!r} is not a host name like "
+            "rota.example.org)"
+        )
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return f"the base URL {value!r} must be only the address, like https://rota.example.org"
+    return ""
 
 
 def _instance_name() -> str:
@@ -136,6 +170,10 @@ class Settings:
             environ=dict(env),
             **chosen,  # type: ignore[arg-type]  # options typed and checked by click (cli/)
         )
+        problem = base_url_problem(settings.base_url)
+        if problem:
+            given = "ROTA_DOMAIN in docker/.env" if env.get("ROTA_DOMAIN") else "ROTA_BASE_URL"
+            raise SetupError(f"{problem}; set {given} to the name people will use.")
         if not settings.base_url:
             host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
             settings = replace(settings, base_url=f"http://{host}:{settings.port}")

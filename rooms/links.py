@@ -146,6 +146,20 @@ def mint(
     return jwt.encode(claims, config.secret, algorithm="HS256", headers={"typ": "JWT"})
 
 
+# Public Jitsi servers run by 8x8 for everyone (docs/operations.md, "Choosing your video
+# platform"): since May 2023 meet.jit.si cuts meetings embedded in another site after 5
+# minutes, and since August 2023 a meeting there starts only once a moderator has signed in
+# with Google, Facebook or GitHub (jitsi/jitsi-meet#13753, jitsi/lib-jitsi-meet#2404). It
+# sends no webhooks: Rota sees nobody in its rooms.
+PUBLIC_DOMAINS = frozenset({"meet.jit.si"})
+
+
+def public_jitsi(config: JitsiConfig) -> bool:
+    """Rooms on public meet.jit.si: fine for a rehearsal; on the real day they are opened in
+    a tab of their own, never embedded, and someone must sign in to start each."""
+    return config.tokens == "none" and config.domain.lower().rstrip(".") in PUBLIC_DOMAINS
+
+
 def origin(config: JitsiConfig) -> str:
     """Where the Jitsi pages and `external_api.js` come from (for the page's CSP)."""
     return f"{config.scheme}://{config.domain}"

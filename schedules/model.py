@@ -107,6 +107,8 @@ class Keynote:
     threshold: float = 0.75
     audience: Literal["registered", "everyone"] = "registered"  # everyone: every person attends
     evidence: tuple[Source, ...] = DEFAULT_EVIDENCE  # presence sources that count (threshold)
+    # `evidence` written in the programme; else it follows the platform (presence/attendance.py)
+    evidence_chosen: bool = False
 
     @property
     def end(self) -> datetime:

@@ -631,6 +631,7 @@ def _keynotes(
             values["threshold"],
             values["audience"],
             tuple(s for s in SOURCES if s in values["evidence"]) or DEFAULT_EVIDENCE,
+            "evidence" in table,
         )
         _keynote_clashes(r, (*path, "start"), keynote, keynotes, rotation, tz)
         seen[keynote_id] = line_of(r.lines, (*path, "id"))

@@ -74,9 +74,13 @@ def load_to_serve(path: Path, environ: Mapping[str, str] | None = None) -> Progr
 
 def base_url_or_exit(value: str) -> str:
     """The public address without a trailing slash; it must be an http(s) URL."""
+    from orchestrator.settings import base_url_problem
+
     value = value.strip().rstrip("/")
-    if value and not value.startswith(("http://", "https://")):
-        click.echo(f"the base URL must start with https:// or http://, not {value!r}", err=True)
+    problem = base_url_problem(value)
+    if problem:
+        given = " (ROTA_DOMAIN in docker/.env)" if os.environ.get("ROTA_DOMAIN") else ""
+        click.echo(f"{problem}{given}", err=True)
         sys.exit(2)
     return value
 

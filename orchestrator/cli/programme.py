@@ -31,6 +31,8 @@ from schedules.schema import plural
 if TYPE_CHECKING:
     from orchestrator.live import Live
     from orchestrator.storage.store import Store
+    from schedules.model import Programme
+    from schedules.problems import Problem
 
 
 @main.command()
@@ -58,6 +60,7 @@ def check(programme: Path, seed: int, online: bool) -> None:
             planned = plan_rotation(result, seed=seed)
         except PlanningError as exc:
             problems = [*problems, *planning_problems(result, exc)]
+        problems = [*problems, *_platform_problems(result)]
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = sum(p.severity == "error" for p in problems)
@@ -100,6 +103,22 @@ def check(programme: Path, seed: int, online: bool) -> None:
             "(docs/privacy.md)",
             err=True,
         )
+
+
+def _platform_problems(programme: Programme) -> list[Problem]:
+    """What the video platforms will not do on the real day (rooms/platforms.py)."""
+    from rooms.links import JitsiConfig, JitsiConfigError
+    from rooms.platforms import platform_problems
+
+    try:
+        jitsi = JitsiConfig.from_section(
+            programme.sections.get("jitsi"),
+            os.environ,
+            programme.source and programme.source.parent,
+        )
+    except JitsiConfigError:
+        return []  # already reported as an error of the [jitsi] section
+    return platform_problems(programme, jitsi, os.environ)
 
 
 @main.command()

@@ -8,6 +8,7 @@ import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
@@ -174,6 +175,16 @@ def serve(
             f"rota serve: people's links need the public address of this service; set "
             f"--base-url (or ROTA_BASE_URL), e.g. --base-url https://rota.example.org, "
             f"when serving the real day on {host}",
+            err=True,
+        )
+        sys.exit(1)
+    proxied = trusted_proxies or os.environ.get("ROTA_TRUSTED_PROXIES", "").strip()
+    public_host = urlsplit(chosen_base).hostname or ""
+    if real_day and proxied and chosen_base.startswith("http://") and not is_loopback(public_host):
+        click.echo(
+            f"rota serve: the base URL is {chosen_base}, but behind the proxy on the real day "
+            "people's links must be https:// (set ROTA_BASE_URL=https://"
+            f"{chosen_base.removeprefix('http://')})",
             err=True,
         )
         sys.exit(1)

@@ -66,6 +66,9 @@ def attendance(
     if fmt == "csv":
         click.echo(rows_csv(rows, tz), nl=False)
         click.echo(f"presence: {presence['text'] or 'nobody seen'}", err=True)
+        counted = presence["attended_by"]
+        assert isinstance(counted, list)
+        click.echo(f"attended: counted from {', '.join(counted)}", err=True)
     else:
         click.echo(
             json.dumps(
@@ -162,17 +165,25 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
 def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.certificates import gather
+    from orchestrator.presence.attendance import in_event_time, keynote_evidence
     from orchestrator.private_files import private_folder, write_private
     from orchestrator.purge import record_export
 
     loaded = load_or_exit(programme)
     target = str(out.resolve())
 
-    async def write(live: Live, store: Store) -> list[Any]:
+    async def write(live: Live, store: Store) -> tuple[list[Any], dict[str, list[str]]]:
         await record_export(store, target, "certificates")  # the purge lists it
-        return await gather(live, store)
+        events = in_event_time(live, await store.room_events()).events
+        planned = {k.id for k in live.plan.keynotes}
+        sources = {
+            k.id: [str(s) for s in keynote_evidence(live, k.id, events)]
+            for k in live.programme.keynotes
+            if k.id in planned
+        }
+        return await gather(live, store), sources
 
-    made = on_stored_event(loaded, redis_url, data_dir, write)
+    made, sources = on_stored_event(loaded, redis_url, data_dir, write)
     private_folder(out)
     for item in made:
         write_private(out / item.filename, item.pdf)
@@ -181,6 +192,8 @@ def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Pa
         f"wrote {len(made)} PDFs to {out}: {kinds['award']} award, {kinds['attendance']} "
         f"attendance, {len(made) - sum(kinds.values())} feedback"
     )
+    for keynote, counted in sources.items():  # what each attendance certificate rests on
+        click.echo(f"attendance at {keynote}: counted from {', '.join(counted)}")
 
 
 @main.command()

@@ -34,6 +34,7 @@ _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fr
 <p>{{ page_words }} <a href="{{ page }}">{{ page }}</a><br>{{ page_does }}</p>
 {% if rooms %}<p>{{ rooms_words }}</p><ul>{% for name, url in rooms %}
 <li>{{ name }}: <a href="{{ url }}">{{ url }}</a></li>{% endfor %}</ul>{% endif %}
+{% if sign_in %}<p><strong>{{ sign_in }}</strong></p>{% endif %}
 <p>{{ agenda_words }}</p>
 <p>{{ private }}</p>
 <p>{{ contact }}</p>
@@ -76,7 +77,7 @@ def linked_rooms(live: Live, participant: str) -> list[tuple[str, str]]:
     """The person's rooms on other platforms (name, link), in the order of their day."""
     found: dict[str, str] = {}
     for place in live.days.get(participant, []):
-        link = live.link_of(place.room)
+        link = live.declared_link(place.room)
         if link:
             found.setdefault(live.programme.room_name(place.room), link)
     return list(found.items())
@@ -89,6 +90,14 @@ def header_text(text: str, limit: int = 998) -> str:
     """Text safe in a mail header whatever people typed: no line break or control character
     (they would end the header or be refused), no bidirectional override, one line, bounded."""
     return " ".join(clean(text).split())[:limit]
+
+
+def sign_in_words(live: Live, person: Participant, language: str) -> str:
+    """A presenter whose room is on public meet.jit.si must sign in there to start it."""
+    team = live.programme.team_by_id.get(person.team)
+    if person.role != "presenter" or team is None or not live.needs_sign_in(team.room):
+        return ""
+    return translator(language)("sign_in")
 
 
 def _rooms_text(words: dict[str, Any]) -> str:
@@ -134,6 +143,7 @@ def compose(
         "page_does": t("mail_page_does"),
         "rooms_words": t("mail_rooms"),
         "rooms": linked_rooms(live, person.id),
+        "sign_in": sign_in_words(live, person, language),
         "agenda_words": t("mail_agenda"),
         "private": t("mail_private"),
         "contact": t("mail_contact", contact=config.contact),
@@ -149,6 +159,7 @@ def compose(
             f"{words['link_words']}\n{link}",
             f"{words['page_words']} {page}\n{words['page_does']}",
             *([_rooms_text(words)] if words["rooms"] else []),
+            *([words["sign_in"]] if words["sign_in"] else []),
             words["agenda_words"],
             words["private"],
             words["contact"],

@@ -62,7 +62,8 @@ async def page(request: web.Request) -> web.Response:
             broadcasts=broadcasts,
             jitsi_domain=live.jitsi.domain,
             jitsi_scheme=live.jitsi.scheme,
-            external_api=external_api(live.jitsi),
+            # public meet.jit.si on the real day: every room opens in its tab, nothing embeds
+            external_api="" if live.jitsi_in_tab else external_api(live.jitsi),
             scoring=scoring,
             audience_said=said,
             # in a rehearsal the times are the event's but the countdowns run in real seconds
@@ -74,7 +75,9 @@ async def page(request: web.Request) -> web.Response:
         content_type="text/html",
         headers={
             "Cache-Control": "no-store",
-            "Content-Security-Policy": csp(origin(live.jitsi), bbb_frames(live)),
+            "Content-Security-Policy": csp(
+                "" if live.jitsi_in_tab else origin(live.jitsi), bbb_frames(live)
+            ),
             **SECURITY_HEADERS,
         },
     )
