@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from orchestrator.answers import Warmup
 from orchestrator.appkeys import (
@@ -37,6 +38,7 @@ from orchestrator.mail.worker import MailWorker
 from orchestrator.meetings import Meetings, Poller
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
+from orchestrator.notify.ssrf import PinnedTransport
 from orchestrator.notify.subscribers import programme_subscribers
 from orchestrator.presence.intake import Intake
 from orchestrator.presence.room_feed import Watch
@@ -68,11 +70,13 @@ from orchestrator.web.edge import guard_routes, harden
 from schedules.model import Programme
 from schedules.programme import load_programme
 from schedules.roster_view import strict_csv
+from schedules.text import visible
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
-HTTP = web.AppKey("http", httpx.AsyncClient)
+HTTP = web.AppKey("http", httpx.AsyncClient)  # to subscribers: guarded against SSRF
+PLATFORM_HTTP = web.AppKey("platform_http", httpx.AsyncClient)  # to the configured BBB
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
@@ -93,16 +97,29 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
             await embedded.stop()
 
 
+def _visible(value: object) -> object:
+    """What a template prints, without invisible reordering characters; markup Rota made
+    itself (Markup, e.g. a QR code's SVG) stays markup."""
+    return value if isinstance(value, Markup) else visible(value)
+
+
 async def _http(app: web.Application) -> AsyncIterator[None]:
-    """One client for every outbound call: explicit timeouts, redirects never followed."""
+    """Two clients with explicit timeouts, redirects never followed: one for the subscribers'
+    URLs (anyone may add one through the API), each request sent to the address the SSRF
+    check passed (notify/ssrf.py); one for the video platform the operator configured,
+    which may rightly live on the university's own network."""
     settings = app[SETTINGS]
     timeout = httpx.Timeout(settings.notify_timeout, connect=min(5.0, settings.notify_timeout))
-    async with httpx.AsyncClient(
-        timeout=timeout,
-        follow_redirects=False,
+    transport = PinnedTransport(
+        settings.notify_allow_private,
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-    ) as client:
+    )
+    async with (
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False, transport=transport) as client,
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False) as platform,
+    ):
         app[HTTP] = client
+        app[PLATFORM_HTTP] = platform
         yield
 
 
@@ -170,7 +187,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "watch": lambda: watch.run(on_change=refresh_both),
     }
     if service.bbb is not None:
-        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[HTTP])
+        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])
         meetings.on_problem.append(board.refresh)
         poller = Poller(
             service.require_live,
@@ -217,6 +234,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         loader=jinja2.PackageLoader("orchestrator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_visible,  # no bidirectional override turns a name around (schedules/text.py)
     )
     app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)

@@ -42,6 +42,15 @@ def _alert(kind: str, severity: str, message: str, room: str = "") -> dict[str, 
     return {"kind": kind, "severity": severity, "message": message, "room": room}
 
 
+def failed_login_alerts(failed: Iterable[tuple[str, int]]) -> list[dict[str, str]]:
+    """One alert per address whose failed organiser logins are still counted: a guesser,
+    or a shared address (conference Wi-Fi) that locks the organisers out for a while."""
+    return [
+        _alert("failed-logins", "warning", f"{n} failed login{'' if n == 1 else 's'} from {client}")
+        for client, n in failed
+    ]
+
+
 def _shown_round(live: Live, now: datetime) -> LiveItem:
     current = live.timeline.current(now)
     if current.round is not None:

@@ -3,13 +3,12 @@ behind `rota links` and `GET /api/v1/participants?format=csv|xlsx`."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass, fields
 
 from orchestrator.live import Live
 from schedules.model import Participant
+from schedules.tabular import csv_text, xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -74,22 +73,13 @@ def link_rows(live: Live, base_url: str) -> list[LinkRow]:
     return rows
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (a name typed as
-    "=HYPERLINK(…)"): such a value gets a leading apostrophe, as OWASP advises for CSV."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+def _table(rows: list[LinkRow]) -> list[tuple[str, ...]]:
+    return [COLUMNS, *(tuple(getattr(row, c) for c in COLUMNS) for row in rows)]
 
 
 def rows_csv(rows: list[LinkRow]) -> bytes:
     """UTF-8 with a byte-order mark, so a spreadsheet opens names with accents right."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([inert(getattr(row, c)) for c in COLUMNS] for row in rows)
-    return out.getvalue().encode("utf-8-sig")
+    return csv_text(_table(rows), crlf=True).encode("utf-8-sig")
 
 
 def rows_json(rows: list[LinkRow]) -> bytes:
@@ -97,23 +87,7 @@ def rows_json(rows: list[LinkRow]) -> bytes:
 
 
 def rows_xlsx(rows: list[LinkRow], title: str = "links") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(COLUMNS)
-    for n, row in enumerate(rows, start=2):
-        for column, name in enumerate(COLUMNS, start=1):
-            # control characters cannot be stored in a sheet; text stays text (no formula)
-            cell = sheet.cell(n, column, ILLEGAL_CHARACTERS_RE.sub("", getattr(row, name)))
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(_table(rows), title)
 
 
 FORMATS = {

@@ -323,6 +323,7 @@ class Live:
             moderator=moderator,
             now=datetime.now(UTC),
             ends=self.clock.wall_time(place.end),
+            starts=self.clock.wall_time(place.start),
         )
 
     def room_of_name(self) -> dict[str, str]:

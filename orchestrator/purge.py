@@ -189,6 +189,7 @@ async def _drop_the_rest(store: Store) -> None:
     keys = store.keys
     found = await stored_keys(store)
     gone = [keys.tokens, keys.token_owner, keys.revoked, keys.mail_queue, keys.extra_participants]
+    gone.append(keys.auth_recent)
     gone += [k for k in found.hashes if k.endswith(":mail")] + found.webhook_seen
     gone += [answers.text(k) async for k in store.redis.scan_iter(keys.auth_failures("*"))]
     await store.redis.delete(*gone)

@@ -19,7 +19,8 @@ from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
 from schedules.campus import move_problem
 from schedules.clock import ClockState
-from schedules.model import LANGUAGES, Participant, Programme
+from schedules.model import LANGUAGES, Programme
+from schedules.newcomers import cells_of, checked_person
 from schedules.plan import Plan, RoomSlot
 from schedules.planner import plan_rotation
 from schedules.quality import quality
@@ -140,7 +141,13 @@ class Service:
         programme = await without_erased(self.store, self.base_programme)
         if not stored:
             return programme
-        extra = [Participant(**_participant_fields(fields)) for fields in stored]
+        extra = []
+        for fields in stored:  # checked again: a record may predate the checks
+            person, _ = checked_person(cells_of(fields), programme)
+            if person is None:
+                log.warning("a stored late arrival fails the roster's checks: left out")
+            else:
+                extra.append(person)
         known = {p.id for p in extra}
         people = tuple(p for p in programme.participants if p.id not in known)
         return replace(programme, participants=people + tuple(extra))
@@ -441,15 +448,15 @@ def change_from_request(data: dict[str, Any], live: Live) -> Change:
         if not isinstance(raw, dict):
             raise Refused("`participant` must be an id or {id, name, role, ...}")
         fields = _participant_fields(raw)
-        if fields.get("role", "audience") not in ("audience", "jury"):
+        fields.setdefault("role", "audience")
+        if fields["role"] not in ("audience", "jury"):
             raise Refused("a late arrival is audience or jury")
         if not fields.get("id") or not fields.get("name"):
             raise Refused("a late arrival needs an `id` and a `name`")
-        unknown = [t for t in fields.get("preferences", ()) if t not in live.programme.team_by_id]
-        if unknown:
-            raise Refused(f"unknown team(s) in preferences: {', '.join(unknown)}")
-        fields.setdefault("role", "audience")
-        return LateArrival(Participant(**fields))
+        person, errors = checked_person(cells_of(fields), live.programme)
+        if person is None:  # the roster's own checks and messages
+            raise Refused("; ".join(errors))
+        return LateArrival(person)
     raise Refused("`change` must be one of late_arrival, departure, team_dropout, room_lost")
 
 

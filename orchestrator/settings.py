@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from orchestrator.errors import SetupError
+from orchestrator.token_strength import weakness
 
 
 class Secret:
@@ -36,7 +37,6 @@ class Secret:
         return bool(self._value)
 
 
-MIN_TOKEN_LENGTH = 24
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -141,17 +141,14 @@ class Settings:
     ) -> Settings:
         """From explicit options first, then the environment (`REDIS_URL`,
         `ROTA_ORGANISER_TOKEN`, `ROTA_BASE_URL`, `ROTA_TRUSTED_PROXIES`), then defaults.
-        Raises SetupError for an organiser token too short to resist guessing."""
+        Raises SetupError for an organiser token too easy to guess (token_strength.py)."""
         env = os.environ if environ is None else environ
         token = env.get("ROTA_ORGANISER_TOKEN", "")
         generated = not token
         if generated:
             token = secrets.token_urlsafe(24)
-        elif len(token) < MIN_TOKEN_LENGTH:
-            raise SetupError(
-                f"ROTA_ORGANISER_TOKEN is {len(token)} characters long; it needs at least "
-                f"{MIN_TOKEN_LENGTH} (for example: openssl rand -base64 24)."
-            )
+        elif (why := weakness(token)) is not None:
+            raise SetupError(f"ROTA_ORGANISER_TOKEN {why}")
         chosen = {k: v for k, v in options.items() if v is not None and v != ()}
         proxies = chosen.get("trusted_proxies") or env.get("ROTA_TRUSTED_PROXIES", "")
         chosen["trusted_proxies"] = trusted_networks(

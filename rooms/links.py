@@ -103,9 +103,14 @@ def mint(
     moderator: bool,
     now: datetime,
     ends: datetime,
+    starts: datetime | None = None,
 ) -> str:
-    """A token for one person in one room for one slot: `nbf` 30 s in the past (Prosody allows
-    no skew), `exp` at the slot's end plus the grace period. `room` is that room, never `*`."""
+    """A token for one person in one room for one slot: `nbf` at the slot's start less the
+    grace period (a token minted ahead for the next place opens nothing before then; without
+    a start, 30 s in the past: Prosody allows no skew), `exp` at the slot's end plus the grace
+    period. `room` is that room, never `*`."""
+    grace = timedelta(minutes=config.grace_minutes)
+    opens = starts - grace if starts is not None else now - timedelta(seconds=30)
     user: dict[str, Any] = {
         "id": person.id,
         "name": person.display,
@@ -114,8 +119,8 @@ def mint(
     }
     claims: dict[str, Any] = {
         "room": room,
-        "nbf": int((now - timedelta(seconds=30)).timestamp()),
-        "exp": int((ends + timedelta(minutes=config.grace_minutes)).timestamp()),
+        "nbf": int(opens.timestamp()),
+        "exp": int((ends + grace).timestamp()),
     }
     if config.tokens == "jaas":
         user["moderator"] = "true" if moderator else "false"

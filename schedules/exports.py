@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +11,7 @@ import icalendar
 from schedules.agenda import AgendaItem, agenda
 from schedules.model import Programme
 from schedules.plan import Plan
+from schedules.tabular import csv_text
 
 
 def plan_json(plan: Plan) -> str:
@@ -20,18 +19,14 @@ def plan_json(plan: Plan) -> str:
 
 
 def plan_csv(plan: Plan) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["round", "start", "end", "room", "team", "participant"])
+    rows: list[list[str | int]] = [["round", "start", "end", "room", "team", "participant"]]
     for rnd in plan.rounds:
         for slot in rnd.rooms:
             for pid in slot.audience:
-                writer.writerow(
-                    [rnd.index, _iso(rnd.start), _iso(rnd.end), slot.room, slot.team, pid]
-                )
+                rows.append([rnd.index, _iso(rnd.start), _iso(rnd.end), slot.room, slot.team, pid])
     for keynote in plan.keynotes:
         for pid in keynote.audience:
-            writer.writerow(
+            rows.append(
                 [
                     "",
                     _iso(keynote.start),
@@ -41,7 +36,7 @@ def plan_csv(plan: Plan) -> str:
                     pid,
                 ]
             )
-    return out.getvalue()
+    return csv_text(rows)
 
 
 def _iso(moment: datetime) -> str:

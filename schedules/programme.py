@@ -30,7 +30,17 @@ from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
 from schedules.roster import Roster, RosterConfig, load_roster
 from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
 from schedules.scoring import read_awards, read_scoring
-from schedules.sections import EVENT, KEYNOTES, ROOMS, ROSTER, ROTATION, SECTIONS, TEAMS
+from schedules.sections import (
+    EVENT,
+    KEYNOTES,
+    NOTIFY,
+    ROOMS,
+    ROSTER,
+    ROTATION,
+    SECTIONS,
+    TEAMS,
+    notify_warnings,
+)
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
 
@@ -395,7 +405,10 @@ def _check_section(r: _Reader, schema: Table) -> None:
         return
     if schema.array:
         for i, table in enumerate(_entries(r.data, schema)):
-            r.table(schema, (schema.name, i), table)
+            values = r.table(schema, (schema.name, i), table)
+            if schema is NOTIFY:
+                for key, message in notify_warnings(values):
+                    r.report((schema.name, i, key), message, "warning")
     else:
         r.table(schema, (schema.name,), _section(r.data, schema))
 

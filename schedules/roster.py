@@ -19,6 +19,7 @@ from schedules.model import LANGUAGES, ROLES, Participant
 from schedules.problems import Problem, Severity
 from schedules.schema import closest, listing
 from schedules.sheets import Grid, decode, read_grid
+from schedules.text import unsafe_character
 from schedules.words import (
     CANONICAL,
     country_code,
@@ -608,6 +609,9 @@ def _person(
         usable = False
     if not cells.get("name"):
         error(f"{pid!r}: empty name")
+    for column in ("name", "institution"):  # shown on pages, boards, mails and exports
+        if what := unsafe_character(cells.get(column, "")):
+            error(f"{pid!r}: the {column} holds a control or invisible character ({what})")
     email = cells.get("email", "")
     if email and not EMAIL.match(email):
         error(f"{pid!r}: malformed e-mail {email!r}")

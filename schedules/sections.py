@@ -382,6 +382,25 @@ def _notify_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple
             yield "secret_env", f"{secret_env} must hold a whsec_… secret"
 
 
+PUBLIC_NTFY = ("ntfy.sh",)  # servers anyone can subscribe on, topic known
+
+
+def notify_warnings(values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """What `rota check` warns of in a [[notify]] entry that is otherwise fine."""
+    if values.get("kind") != "ntfy":
+        return
+    host = (urlsplit(values.get("url", NTFY_DEFAULT)).hostname or "").lower()
+    if host in PUBLIC_NTFY or host.endswith(tuple(f".{h}" for h in PUBLIC_NTFY)):
+        yield (
+            "url",
+            (
+                f"{host} is a public ntfy server: anyone who knows a topic reads its pushes, and "
+                "personal ones carry the person's /go link; use topics nobody can guess, or your "
+                "own ntfy server (docs/operations.md, Security at the edge)"
+            ),
+        )
+
+
 NOTIFY = Table(
     "notify",
     {

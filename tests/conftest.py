@@ -29,7 +29,7 @@ from tests.standin_bbb import BbbStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
-TOKEN = "test-organiser-token-0123456789"
+TOKEN = "test-9fK2mQx7Lp4Wz8Rt-organiser"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

@@ -17,7 +17,7 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.settings import Settings
 from orchestrator.web.edge import UNGUARDED
 from tests.builders import upcoming_copy
-from tests.conftest import AUTH, EXAMPLE
+from tests.conftest import AUTH, EXAMPLE, TOKEN
 
 pytestmark = pytest.mark.slow
 SLOW = 200  # connections trickling a request one byte at a time
@@ -188,7 +188,7 @@ async def test_a_body_drained_after_an_early_answer_logs_no_error(serve, redis_u
 def test_every_route_is_guarded_but_go() -> None:
     """Errors become JSON answers and bodies have a deadline because each handler is wrapped
     (web/edge.guard_routes); a route added without it would answer 500s."""
-    app = create_app(Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": "x" * 32}))
+    app = create_app(Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": TOKEN}))
     bare = {
         route.resource.canonical
         for route in app.router.routes()

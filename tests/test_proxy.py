@@ -23,12 +23,22 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import AUTH, ROOT, TOKEN, RedisServer, RotaProcess, free_port, launch_rota
+from tests.conftest import (
+    AUTH,
+    ROOT,
+    TOKEN,
+    RedisServer,
+    RotaProcess,
+    eventually,
+    free_port,
+    launch_rota,
+)
 from tests.test_edge import HEADERS_SLOWLY, SLOW, _trickle
 
 pytestmark = pytest.mark.slow
 SHIPPED = ROOT / "docker" / "nginx.conf"
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
+DEBIAN = ROOT / "tests" / "fixtures" / "nginx-debian.conf"  # nginx-common 1.22's nginx.conf
 HEADER_TIMEOUT = 10  # client_header_timeout in the shipped config
 GUESSER, SOMEONE_ELSE = "127.0.0.2", "127.0.0.3"  # clients from their own loopback addresses
 
@@ -42,22 +52,30 @@ def nginx_binary() -> str | None:
 
 
 def derived_config(shipped: str, listen: int, upstreams: list[int], folder: Path) -> str:
-    """The shipped server block on loopback ports, inside a main config of our own."""
+    """The shipped file on loopback ports (its addresses the only change), included where
+    Debian's default nginx.conf includes conf.d, that file's logging kept as it is: only its
+    paths move into the test's folder, and its own default site is left out."""
     server, count = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen};", shipped)
     assert count == 1, "docker/nginx.conf no longer has `listen 80;`"
     for name, port in zip(("rota-a", "rota-b"), upstreams, strict=True):
         server, count = re.subn(rf"server {name}:8080", f"server 127.0.0.1:{port}", server)
         assert count == 1, f"docker/nginx.conf no longer has `server {name}:8080`"
-    temp = "\n".join(
-        f"    {kind}_temp_path {folder / kind};"
+    server = server.replace("/var/log/nginx/", f"{folder}/")
+    main = DEBIAN.read_text().replace("/var/log/nginx/", f"{folder}/")
+    temp = "".join(
+        f"\t{kind}_temp_path {folder / kind};\n"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the temp folders
-    return (
-        f"{user}worker_processes 1;\ndaemon off;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'} warn;\nevents {{ worker_connections 1024; }}\n"
-        f"http {{\n    access_log off;\n{temp}\n{server}\n}}\n"
-    )
+    swaps = {
+        "user www-data;": "user root;" if os.geteuid() == 0 else "",  # to reach the folders
+        "pid /run/nginx.pid;": f"pid {folder / 'nginx.pid'};\ndaemon off;",
+        "\tinclude /etc/nginx/conf.d/*.conf;": temp + server,
+        "\tinclude /etc/nginx/sites-enabled/*;": "",
+    }
+    for old, new in swaps.items():
+        assert old in main, f"tests/fixtures/nginx-debian.conf no longer has {old!r}"
+        main = main.replace(old, new)
+    return main
 
 
 def caddy_binary() -> str | None:
@@ -353,6 +371,27 @@ async def test_no_personal_token_reaches_the_proxy_log(proxied: Proxied) -> None
     logged = proxied.log.read_text(errors="replace")
     assert "/go/…" in logged and "/p/…" in logged  # the requests are logged, their paths cut
     assert token not in logged
+
+
+@only_nginx
+async def test_nginx_logs_no_token(proxied: Proxied) -> None:
+    """Inside Debian's default nginx.conf, its access log on: the shipped format cuts tokens."""
+    token = await a_token(proxied)
+    log = proxied.log.parent / "access.log"
+    async with client(proxied) as http:
+        for path in (f"/go/{token}", f"/p/{token}", f"/p/{token}/agenda.ics", f"/go/{token}?x=1"):
+            await http.get(f"{proxied.base_url}{path}")
+        marker = f"/marker-{time.monotonic_ns()}"  # the last request: its line comes last
+        await http.get(f"{proxied.base_url}{marker}?after=1")
+
+    def logged() -> str:
+        text = log.read_text()
+        return text if marker in text else ""
+
+    text = await eventually(logged, 5)
+    assert token not in text
+    assert f'"GET {marker}" 404' in text  # logging is on, paths and all, no query strings
+    assert '"GET /go/-"' in text and '"GET /p/-/agenda.ics"' in text
 
 
 @only_nginx

@@ -239,7 +239,9 @@ def agenda(
             sys.exit(1)
         data = agenda_ics(loaded, result, participant)
     if out:
-        out.write_bytes(data)
+        from orchestrator.private_files import write_private
+
+        write_private(out, data)  # a personal link inside: 0600
     else:
         click.echo(data.decode(), nl=False)
 

@@ -166,6 +166,7 @@ def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Pa
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.certificates import gather
     from orchestrator.presence.attendance import in_event_time, keynote_evidence
+    from orchestrator.private_files import private_folder, write_private
     from orchestrator.purge import record_export
 
     loaded = load_or_exit(programme)
@@ -183,9 +184,9 @@ def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Pa
         return await gather(live, store), sources
 
     made, sources = on_stored_event(loaded, redis_url, data_dir, write)
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out)
     for item in made:
-        (out / item.filename).write_bytes(item.pdf)
+        write_private(out / item.filename, item.pdf)
     kinds = {k: sum(c.filename.startswith(k) for c in made) for k in ("award", "attendance")}
     click.echo(
         f"wrote {len(made)} PDFs to {out}: {kinds['award']} award, {kinds['attendance']} "
@@ -218,6 +219,7 @@ def links(
     """Every person's personal link, page and agenda, with their first place and time: one
     row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
     from orchestrator.links_table import FORMATS, link_rows
+    from orchestrator.private_files import write_private
     from orchestrator.purge import record_export
 
     chosen = required_base_url(base_url)
@@ -235,7 +237,7 @@ def links(
 
     data = on_stored_event(loaded, redis_url, data_dir, table)
     if out is not None:
-        out.write_bytes(data)
+        write_private(out, data)  # everyone's personal link: 0600
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(data.decode("utf-8-sig") if fmt == "csv" else data.decode(), nl=False)

@@ -19,6 +19,7 @@ from orchestrator.mail.config import MailConfig
 from schedules.campus import campus_address
 from schedules.exports import agenda_ics
 from schedules.model import Participant
+from schedules.text import clean
 
 Kind = Literal["invitation", "reminder", "changed"]
 
@@ -82,6 +83,15 @@ def linked_rooms(live: Live, participant: str) -> list[tuple[str, str]]:
     return list(found.items())
 
 
+NAME_IN_HEADER = 200  # characters of a name in To: (a header line has a limit; the body has all)
+
+
+def header_text(text: str, limit: int = 998) -> str:
+    """Text safe in a mail header whatever people typed: no line break or control character
+    (they would end the header or be refused), no bidirectional override, one line, bounded."""
+    return " ".join(clean(text).split())[:limit]
+
+
 def sign_in_words(live: Live, person: Participant, language: str) -> str:
     """A presenter whose room is on public meet.jit.si must sign in there to start it."""
     team = live.programme.team_by_id.get(person.team)
@@ -123,7 +133,7 @@ def compose(
         subject = t("mail_changed_subject", event=event)
         intro = t("mail_changed_intro", event=event)
     words: dict[str, Any] = {
-        "hello": t("mail_hello", name=person.name),
+        "hello": t("mail_hello", name=clean(person.name)),
         "intro": intro,
         "first": first_words,
         "link_words": t("mail_link"),
@@ -158,9 +168,9 @@ def compose(
         ]
     )
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = header_text(subject)
     message["From"] = config.sender
-    message["To"] = formataddr((person.name, person.email))
+    message["To"] = formataddr((header_text(person.name, NAME_IN_HEADER), person.email))
     if config.reply_to:
         message["Reply-To"] = config.reply_to
     message["Date"] = format_datetime(now)

@@ -117,7 +117,12 @@ class Postman:
             return Outcome(pid, job.kind, "no-address", error="no e-mail address in the roster")
         if not await self.records.claim(job.kind, pid, resend or job.resend):
             return Outcome(pid, job.kind, "skipped")
-        message = job.build()
+        try:
+            message = job.build()
+        except (ValueError, TypeError, KeyError) as exc:  # one bad record stops nobody else
+            error = f"cannot build the message: {exc}"[:300]
+            await self.records.finish(job.kind, pid, "failed", "", error, 0)
+            return Outcome(pid, job.kind, "failed", error=error)
         message_id = str(message["Message-ID"])
         error = self._unreachable
         attempts = 0

@@ -6,8 +6,6 @@ entry never breaks a report."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -20,6 +18,7 @@ from orchestrator.storage.store import DEDUPE_SECONDS
 from rooms.events import RoomEvent, TimeWindow, UnusableEvent, stored_event
 from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
 from schedules.evidence import SOURCES, Mark, Source, summarise
+from schedules.tabular import csv_text
 
 
 def roster_of(live: Live) -> Roster:
@@ -285,37 +284,37 @@ def rows_json(rows: list[AttendanceRow], tz: tzinfo) -> list[dict[str, Any]]:
 
 
 def rows_csv(rows: list[AttendanceRow], tz: tzinfo) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    header = [
+        "participant",
+        "name",
+        "institution",
+        "expected",
+        "first_join",
+        "last_leave",
+        "minutes",
+        "share",
+        "status",
+        "evidence",
+        "flags",
+    ]
+    return csv_text(
         [
-            "participant",
-            "name",
-            "institution",
-            "expected",
-            "first_join",
-            "last_leave",
-            "minutes",
-            "share",
-            "status",
-            "evidence",
-            "flags",
+            header,
+            *(
+                [
+                    r.participant,
+                    r.name,
+                    r.institution,
+                    "yes" if r.expected else "no",
+                    _iso(r.first_join, tz),
+                    _iso(r.last_leave, tz),
+                    f"{r.minutes:.1f}",
+                    f"{r.share:.3f}",
+                    r.status,
+                    r.evidence,
+                    " ".join(r.flags),
+                ]
+                for r in rows
+            ),
         ]
     )
-    for r in rows:
-        writer.writerow(
-            [
-                r.participant,
-                r.name,
-                r.institution,
-                "yes" if r.expected else "no",
-                _iso(r.first_join, tz),
-                _iso(r.last_leave, tz),
-                f"{r.minutes:.1f}",
-                f"{r.share:.3f}",
-                r.status,
-                r.evidence,
-                " ".join(r.flags),
-            ]
-        )
-    return out.getvalue()

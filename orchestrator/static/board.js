@@ -314,7 +314,8 @@
       dialog.addEventListener("close", function onClose() {
         dialog.removeEventListener("close", onClose);
         if (dialog.returnValue !== "ok") { result.textContent = "Cancelled."; return; }
-        fetch("/board/actions/" + form.getAttribute("data-action"), {
+        var url = form.getAttribute("data-url") || "/board/actions/" + form.getAttribute("data-action");
+        fetch(url, {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },

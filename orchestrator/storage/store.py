@@ -89,6 +89,7 @@ class Store:
         self._save_plan = client.register_script(scripts.SAVE_PLAN)
         self._store_many = client.register_script(scripts.STORE_MANY)
         self._mark = client.register_script(scripts.MARK)
+        self.throttle = client.register_script(scripts.THROTTLE)  # storage/auth_failures.py
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:
@@ -160,7 +161,7 @@ class Store:
         return new
 
     async def room_salt(self) -> str:
-        await self.redis.set(self.keys.room_salt, secrets.token_hex(5), nx=True)
+        await self.redis.set(self.keys.room_salt, secrets.token_hex(16), nx=True)
         return answers.text(await self.redis.get(self.keys.room_salt))
 
     # -- late arrivals (people added on the day) -------------------------------------------

@@ -43,7 +43,8 @@ async def go(request: web.Request) -> web.StreamResponse:
         counts["unknown"] += 1
         return not_found(request)
     counts[redirect.target] += 1
-    app[CLICKS].record((redirect.click, wall))
+    if request.method != hdrs.METH_HEAD:  # a link checker or preview looks; nobody clicked
+        app[CLICKS].record((redirect.click, wall))
     location = redirect.location
     if redirect.bbb is not None and MEETINGS in app:
         location = await _bbb_join(app[MEETINGS], live, redirect, location)

@@ -116,7 +116,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     if person is None:
         return not_found(request)
     hub = request.app[HUB]
-    return await stream(request, hub.add(person.id), on_close=hub.remove)
+    token = request.match_info["token"]
+    return await stream(request, hub.add(person.id, token), on_close=hub.remove)
 
 
 async def here(request: web.Request) -> web.Response:
