@@ -48,6 +48,7 @@ PYTEST_WORKERS ?= 2
 test: lint $(MO) $(AXE)
 	@sh scripts/ensure-chromium
 	@sh scripts/ensure-nginx
+	@sh scripts/ensure-caddy
 	$(BIN)/pytest $(if $(filter-out 0,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist loadgroup)
 
 screenshots: $(STAMP) $(MO)

@@ -33,7 +33,7 @@ from support import percentile, wait_up  # bench/support.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TOKEN = "bench-organiser-token-0123456789"
+TOKEN = "bench-4Tq8Wm2Xz7Rk9Lp-organiser"
 # seconds from launching Rota to round 1: its start-up (generating answers and page states
 # for every person), then every client connected and its first event read, with time to
 # spare; too short, and late clients are already in their room when they connect, so they

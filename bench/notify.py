@@ -31,7 +31,7 @@ from support import wait_up  # bench/support.py
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TOKEN = "bench-organiser-token-0123456789"
+TOKEN = "bench-4Tq8Wm2Xz7Rk9Lp-organiser"
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 

@@ -115,6 +115,8 @@ def run_one(case: str) -> dict:
         "jury_min": min(stats["jury"]["coverage"].values()),
         "jury_need": stats["jury"]["per_team"],
         "mixing": stats["mixing"]["institution_share"],
+        "optimality": stats.get("optimality", {}).get("text", "—"),
+        "exact_note": stats.get("optimality", {}).get("note", ""),
     }
 
 
@@ -155,7 +157,8 @@ def main() -> None:
         print(
             f"{r['case']}: wishes met {ratio:.2f}× the cyclic baseline; gap to the upper "
             f"bound {gap} ({gap / max(r['prefs_bound'], 1):.1%}); baseline overfills "
-            f"{r['baseline_capacity_breaks']} room-rounds"
+            f"{r['baseline_capacity_breaks']} room-rounds; plan: {r['optimality']}"
+            + (f" ({r['exact_note']})" if r["exact_note"] else "")
         )
     ok = all(r["violations"] == 0 for r in rows)
     example = rows[0]

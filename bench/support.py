@@ -10,7 +10,7 @@ from pathlib import Path
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "bench-organiser-token-0123456789"
+TOKEN = "bench-4Tq8Wm2Xz7Rk9Lp-organiser"
 
 
 def wait_up(url: str, healthy: bool = False, seconds: float = 180.0) -> None:

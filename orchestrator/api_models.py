@@ -102,6 +102,20 @@ class Revoked(BaseModel):
     link: str = Field(description="the new personal link")
 
 
+class RoomListed(BaseModel):
+    """One room of `GET /api/v1/rooms`."""
+
+    id: str
+    name: str
+    kind: Literal["jitsi", "link"] = Field(
+        description="how people join: a Jitsi room Rota names, or a room on another platform "
+        "(Zoom, Teams, BigBlueButton, …) at its own link"
+    )
+    use: Literal["team", "keynote"] = Field(description="a team's room, or only for keynotes")
+    jitsi_room: str | None = Field(description="the Jitsi room's name; null for a link room")
+    url: str = Field(description="the Jitsi room's URL, or the link room's own link")
+
+
 class Replanned(BaseModel):
     plan_version: int
     moved: list[str] = Field(description="who was sent somewhere else")

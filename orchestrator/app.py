@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from orchestrator.answers import Warmup
 from orchestrator.appkeys import (
@@ -23,6 +24,7 @@ from orchestrator.appkeys import (
     INTAKE,
     LISTENER,
     MAIL,
+    MEETINGS,
     METRICS,
     NOTIFIER,
     SERVICE,
@@ -33,8 +35,10 @@ from orchestrator.appkeys import (
 from orchestrator.clicks import ClickRecorder
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
+from orchestrator.meetings import Meetings, Poller
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
+from orchestrator.notify.ssrf import PinnedTransport
 from orchestrator.notify.subscribers import programme_subscribers
 from orchestrator.presence.intake import Intake
 from orchestrator.presence.room_feed import Watch
@@ -65,11 +69,14 @@ from orchestrator.web import (
 from orchestrator.web.edge import guard_routes, harden
 from schedules.model import Programme
 from schedules.programme import load_programme
+from schedules.roster_view import strict_csv
+from schedules.text import visible
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
-HTTP = web.AppKey("http", httpx.AsyncClient)
+HTTP = web.AppKey("http", httpx.AsyncClient)  # to subscribers: guarded against SSRF
+PLATFORM_HTTP = web.AppKey("platform_http", httpx.AsyncClient)  # to the configured BBB
 
 
 async def _redis(app: web.Application) -> AsyncIterator[None]:
@@ -90,16 +97,29 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
             await embedded.stop()
 
 
+def _visible(value: object) -> object:
+    """What a template prints, without invisible reordering characters; markup Rota made
+    itself (Markup, e.g. a QR code's SVG) stays markup."""
+    return value if isinstance(value, Markup) else visible(value)
+
+
 async def _http(app: web.Application) -> AsyncIterator[None]:
-    """One client for every outbound call: explicit timeouts, redirects never followed."""
+    """Two clients with explicit timeouts, redirects never followed: one for the subscribers'
+    URLs (anyone may add one through the API), each request sent to the address the SSRF
+    check passed (notify/ssrf.py); one for the video platform the operator configured,
+    which may rightly live on the university's own network."""
     settings = app[SETTINGS]
     timeout = httpx.Timeout(settings.notify_timeout, connect=min(5.0, settings.notify_timeout))
-    async with httpx.AsyncClient(
-        timeout=timeout,
-        follow_redirects=False,
+    transport = PinnedTransport(
+        settings.notify_allow_private,
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-    ) as client:
+    )
+    async with (
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False, transport=transport) as client,
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False) as platform,
+    ):
         app[HTTP] = client
+        app[PLATFORM_HTTP] = platform
         yield
 
 
@@ -108,7 +128,10 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     programme = app[PROGRAMME]
     service = Service(settings, programme, app[STORE])
     source = programme.source or settings.programme
-    roster = programme.roster.read_bytes() if programme.roster else b""
+    # The roster as read, in Rota's strict CSV, not the file's bytes: a workbook is compressed
+    # and a list in the organiser's words has no id column, so neither could be searched or
+    # have a person's row taken out when they are erased (storage/erasure.py).
+    roster = strict_csv(programme.participants).encode() if programme.roster else b""
     await service.start(source.read_bytes(), roster)
     app[SERVICE] = service
     yield
@@ -120,10 +143,10 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     store = app[STORE]
     settings = app[SETTINGS]
     watch = Watch(service, store)
-    hub = Hub(service, metrics, watch, settings.feed_configured)
-    board = app[BOARD] = BoardHub(
-        service, watch, metrics, settings.feed_configured, settings.feed_silence_seconds
-    )
+    # BigBlueButton reports presence itself: the leader asks it (orchestrator/meetings.py)
+    feed = settings.feed_configured or service.bbb is not None
+    hub = Hub(service, metrics, watch, feed)
+    board = app[BOARD] = BoardHub(service, watch, metrics, feed, settings.feed_silence_seconds)
     clicks = ClickRecorder(store, metrics)
     conductor = Conductor(service, store, metrics)
     listener = Listener(service, store, conductor, hub, board)
@@ -163,6 +186,17 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "notifier": notifier.run,
         "watch": lambda: watch.run(on_change=refresh_both),
     }
+    if service.bbb is not None:
+        meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])
+        meetings.on_problem.append(board.refresh)
+        poller = Poller(
+            service.require_live,
+            meetings,
+            intake.store_event,
+            lambda: conductor.leader,
+            settings.bbb_poll_seconds,
+        )
+        loops["bbb"] = poller.run
     if settings.simulate_presence:
         secret = settings.jaas_webhook_secret.reveal()
         simulator = Simulator(service, settings.base_url, secret, settings.seed)
@@ -200,6 +234,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         loader=jinja2.PackageLoader("orchestrator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_visible,  # no bidirectional override turns a name around (schedules/text.py)
     )
     app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)
@@ -208,6 +243,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
         guard_routes(
             [
                 web.get("/go/{token}", go.go),
+                web.get("/left", participant.left),
                 web.get("/p/{token}", participant.page),
                 web.get("/p/{token}/events", participant.events),
                 web.get("/p/{token}/agenda.ics", participant.calendar),

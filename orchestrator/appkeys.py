@@ -7,6 +7,7 @@ from aiohttp import web
 
 from orchestrator.clicks import ClickRecorder
 from orchestrator.mail.worker import MailWorker
+from orchestrator.meetings import Meetings
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
 from orchestrator.presence.intake import Intake
@@ -31,3 +32,4 @@ CONDUCTOR = web.AppKey("conductor", Conductor)
 LISTENER = web.AppKey("listener", Listener)
 TEMPLATES = web.AppKey("templates", jinja2.Environment)
 MAIL = web.AppKey("mail", MailWorker)  # only when the programme has a [mail] section
+MEETINGS = web.AppKey("meetings", Meetings)  # only when the programme has a [bbb] section

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from orchestrator.checkin import door_tile
 from orchestrator.live import Live
+from orchestrator.presence.sources import reports_presence
 from schedules.evidence import Mark, summarise
 from schedules.plan import RoomSlot
 from schedules.timeline import WRAPUP, LiveItem
@@ -34,8 +35,20 @@ class Feed:
         return self.configured and self.seconds_since is not None
 
 
+GUEST = "guest:"  # rooms/presence.py: someone in a room who is not on the roster
+
+
 def _alert(kind: str, severity: str, message: str, room: str = "") -> dict[str, str]:
     return {"kind": kind, "severity": severity, "message": message, "room": room}
+
+
+def failed_login_alerts(failed: Iterable[tuple[str, int]]) -> list[dict[str, str]]:
+    """One alert per address whose failed organiser logins are still counted: a guesser,
+    or a shared address (conference Wi-Fi) that locks the organisers out for a while."""
+    return [
+        _alert("failed-logins", "warning", f"{n} failed login{'' if n == 1 else 's'} from {client}")
+        for client, n in failed
+    ]
 
 
 def _shown_round(live: Live, now: datetime) -> LiveItem:
@@ -100,9 +113,11 @@ def snapshot(
         room = next(r for r in live.programme.rooms if r.id == slot.room)
         # a room on a plain link reports nobody: its webhook counts are unknown, never 0,
         # and raise no alert (its presence comes from the other sources)
-        reported = counted and room.reports_presence
+        reported = counted and reports_presence(live, room.id)
         members = members_of.get(slot.team, set())
-        here = present.get(slot.room, set())
+        everyone_here = present.get(slot.room, set())
+        guests_here = {p for p in everyone_here if p.startswith(GUEST)}  # not on the roster
+        here = everyone_here - guests_here
         audience_here = here - members
         presenters_here = here & members
         wrong_here = sorted(
@@ -143,7 +158,7 @@ def snapshot(
                 "room": slot.room,
                 "room_name": room.name,
                 "capacity": room.capacity,
-                "link": room.url,
+                "link": live.link_of(room.id),
                 "presence": seen,
                 "team": slot.team,
                 "team_name": team.name if team else slot.team,
@@ -155,6 +170,7 @@ def snapshot(
                 "wrapup_wall": wall(item.end - WRAPUP).isoformat(),
                 "expected_audience": len(slot.audience),
                 "live_audience": len(audience_here) if reported else None,
+                "guests": len(guests_here) if reported else None,
                 "presenters_expected": len(members),
                 "presenters_present": len(presenters_here) if reported else None,
                 "wrong_room": len(wrong_here) if reported else None,
@@ -178,16 +194,17 @@ def snapshot(
         details = live.programme.keynote_by_id[k.id]
         keynote_running = k.running(now)
         # only while it runs is whoever is in its room its audience: rooms can be shared
-        declared = live.programme.room_by_id.get(planned.room)
-        reported = counted and keynote_running and (declared is None or declared.reports_presence)
-        attending = len(present.get(planned.room, set())) if reported else None
+        reported = counted and keynote_running and reports_presence(live, planned.room)
         in_room = present.get(planned.room, set()) if reported else set()
+        guests = {p for p in in_room if p.startswith(GUEST)}  # shown apart, never counted
+        in_room = in_room - guests
+        attending = len(in_room) if reported else None
         keynotes.append(
             {
                 "id": k.id,
                 "title": details.title,
                 "room_name": live.programme.room_name(planned.room),
-                "link": declared.url if declared else "",
+                "link": live.link_of(planned.room),
                 "presence": presence(marks, in_room, planned.room, k.key),
                 "phase": "running"
                 if keynote_running
@@ -199,6 +216,7 @@ def snapshot(
                 "boundary_wall": wall(k.end if keynote_running else k.start).isoformat(),
                 "expected_audience": len(planned.audience),
                 "live_audience": attending,
+                "guests": len(guests) if reported else None,
                 "everyone": details.plenary,
             }
         )
@@ -251,10 +269,24 @@ def snapshot(
             "next_boundary_wall": wall(upcoming[0].at).isoformat() if upcoming else None,
         },
         "feed": {"configured": feed.configured, "live": feed.live},
+        "plan": plan_summary(live.plan.stats, live.plan.version),
         "tiles": tiles,
         "keynotes": keynotes,
         "strip": strip(live),
         "alerts": alerts,
+    }
+
+
+def plan_summary(stats: dict[str, Any], version: int) -> dict[str, Any]:
+    """What the organiser reads about the plan on the board: its version and how good it is
+    ("optimal (proven)", or how many wishes short of the best possible at most)."""
+    best = stats.get("optimality") or {}
+    prefs = stats.get("preferences") or {}
+    return {
+        "version": version,
+        "wishes": best.get("text", ""),
+        "met": prefs.get("met"),
+        "bound": prefs.get("upper_bound"),
     }
 
 
@@ -404,6 +436,8 @@ def journal_text(live: Live, fields: dict[str, str]) -> str:
             "they are not planned now (not counted as attendance)"
         )
     if kind == RUN_KIND:
+        if fields.get("why"):  # a stored real day re-armed from a changed programme
+            return f"The day was armed again from the programme: {fields['why']}"
         speed = float(fields.get("speed", "1") or 1)
         return f"Rehearsal started (×{speed:g})" if speed != 1 else "The day started"
     return kind or "?"
@@ -520,7 +554,7 @@ def presenter_room(
     following = next((r for r in rounds if r.start > now and r.index != item.index), None)
     next_slot = slot_in(following.index) if following else None
     room = slot.room if slot else (next_slot.room if next_slot else "")
-    here = present.get(room, set()) - set(team.members)
+    here = {p for p in present.get(room, set()) - set(team.members) if not p.startswith(GUEST)}
     own = [r for r in rounds if slot_in(r.index) is not None]
     return {
         "team": team.id,
@@ -538,4 +572,6 @@ def presenter_room(
         "next_round": following.index if following else None,
         "next_expected": len(next_slot.audience) if next_slot else None,
         "next_start_wall": live.clock.wall_time(following.start).isoformat() if following else None,
+        # public meet.jit.si: the meeting starts only once one of them signs in there
+        "sign_in": bool(room) and live.needs_sign_in(room),
     }

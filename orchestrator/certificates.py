@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -41,10 +42,19 @@ INK = (30, 30, 40)
 ACCENT = (91, 58, 140)
 
 
+def safe_filename(text: str) -> str:
+    """A file name from ids that cannot leave its folder or hide: letters, digits, `.`, `-`
+    and `_` only (anything else becomes `_`), never starting with a dot."""
+    return re.sub(r"^\.+", "_", re.sub(r"[^A-Za-z0-9._-]", "_", text)) or "_"
+
+
 @dataclass(frozen=True)
 class Certificate:
-    filename: str
+    filename: str  # made safe here, whatever the ids it was built from
     pdf: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filename", safe_filename(self.filename))
 
 
 @dataclass(frozen=True)

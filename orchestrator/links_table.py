@@ -3,13 +3,12 @@ behind `rota links` and `GET /api/v1/participants?format=csv|xlsx`."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict, dataclass, fields
 
 from orchestrator.live import Live
 from schedules.model import Participant
+from schedules.tabular import csv_text, xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -74,13 +73,13 @@ def link_rows(live: Live, base_url: str) -> list[LinkRow]:
     return rows
 
 
+def _table(rows: list[LinkRow]) -> list[tuple[str, ...]]:
+    return [COLUMNS, *(tuple(getattr(row, c) for c in COLUMNS) for row in rows)]
+
+
 def rows_csv(rows: list[LinkRow]) -> bytes:
     """UTF-8 with a byte-order mark, so a spreadsheet opens names with accents right."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows([getattr(row, c) for c in COLUMNS] for row in rows)
-    return out.getvalue().encode("utf-8-sig")
+    return csv_text(_table(rows), crlf=True).encode("utf-8-sig")
 
 
 def rows_json(rows: list[LinkRow]) -> bytes:
@@ -88,19 +87,7 @@ def rows_json(rows: list[LinkRow]) -> bytes:
 
 
 def rows_xlsx(rows: list[LinkRow], title: str = "links") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    sheet.append(COLUMNS)
-    for row in rows:
-        sheet.append([getattr(row, c) for c in COLUMNS])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(_table(rows), title)
 
 
 FORMATS = {

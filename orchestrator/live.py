@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from orchestrator.i18n import translator
-from rooms.links import JitsiConfig, Person, mint, room_url
+from rooms.bbb import BbbConfig
+from rooms.links import JitsiConfig, Person, mint, public_jitsi, room_url
 from rooms.names import room_name
 from schedules.campus import campus_address
 from schedules.clock import ClockState
@@ -29,6 +30,10 @@ class Redirect:
     location: str
     target: str  # "room", "keynote" or "page": the metric label
     click: str  # '{"participant": …, "to": …, "wall": ' as json.dumps writes it
+    # A BigBlueButton room: /go signs a fresh join URL (orchestrator/meetings.py) and falls
+    # back to `location` (the person's page) when the server cannot be reached
+    bbb: Place | None = None
+    participant: str = ""
 
 
 def _click_prefix(participant: str, to: str) -> str:
@@ -57,6 +62,7 @@ class Live:
     moments: tuple[datetime, ...] = ()
     wall_moments: tuple[float, ...] = ()  # the same moments as Unix time (the clock is linear)
     wall_span: tuple[float, float] = (0.0, 0.0)  # the event's first start and last end, Unix
+    bbb: BbbConfig | None = None  # [bbb]: the BigBlueButton server (rooms/bbb.py)
     built: datetime = field(default_factory=lambda: datetime.now(UTC))
     _answers: dict[int, dict[str, Whereabouts]] = field(
         default_factory=dict, compare=False, repr=False
@@ -87,6 +93,7 @@ class Live:
         lead_minutes: float,
         base_url: str,
         jitsi: JitsiConfig,
+        bbb: BbbConfig | None = None,
     ) -> Live:
         timeline = Timeline.build(plan, clock)
         seats = {p.id for p in programme.participants if p.anonymous}
@@ -129,6 +136,7 @@ class Live:
                 clock.wall_time(timeline.starts).timestamp(),
                 clock.wall_time(timeline.ends).timestamp(),
             ),
+            bbb,
         )
 
     def rebuilt(
@@ -150,6 +158,7 @@ class Live:
             self.lead / timedelta(minutes=1),
             self.base_url,
             self.jitsi,
+            self.bbb,
         )
 
     def event_now(self, wall: datetime | None = None) -> datetime:
@@ -210,6 +219,9 @@ class Live:
             return Redirect(self.page_url(token), "page", _click_prefix(participant, "page"))
         if campus_address(self.programme, person, place.room):  # on foot, sent there all the same
             return Redirect(self.page_url(token), "page", _click_prefix(participant, place.room))
+        if self.is_bbb(place.room):
+            click = _click_prefix(participant, place.room)
+            return Redirect(self.page_url(token), place.kind, click, place, participant)
         return Redirect(
             self.join_url(place, participant), place.kind, _click_prefix(participant, place.room)
         )
@@ -230,10 +242,41 @@ class Live:
             for old in [s for s in table if s < segment - 1]:
                 del table[old]
 
-    def link_of(self, room: str) -> str:
-        """The plain link of a room on another platform; "" for a Jitsi room."""
+    def is_bbb(self, room: str) -> bool:
+        """A BigBlueButton meeting: joined with a URL signed per person and per click."""
+        return self.programme.platform_of(room) == "bbb"
+
+    @property
+    def jitsi_in_tab(self) -> bool:
+        """The real day on public meet.jit.si: its rooms are opened in the named tab like link
+        rooms (an embedded meeting there is cut after 5 minutes) and report nobody. A rehearsal
+        still embeds them."""
+        return self.clock.is_real and public_jitsi(self.jitsi)
+
+    def declared_link(self, room: str) -> str:
+        """The plain link of a room on another platform, as the programme gives it."""
         declared = self.programme.room_by_id.get(room)
         return declared.url if declared is not None else ""
+
+    def needs_sign_in(self, room: str) -> bool:
+        """A Jitsi room on public meet.jit.si: it starts only once a moderator signs in."""
+        declared = self.programme.room_by_id.get(room)
+        own_platform = declared is not None and (declared.linked or bool(declared.onsite))
+        return public_jitsi(self.jitsi) and not own_platform and not self.is_bbb(room)
+
+    def link_of(self, room: str) -> str:
+        """Where a room opens in a tab of its own: a link room's link, or on the real day a
+        public meet.jit.si room's address; "" for a room that is embedded."""
+        link = self.declared_link(room)
+        if link or not self.jitsi_in_tab:
+            return link
+        declared = self.programme.room_by_id.get(room)
+        if (declared is not None and declared.onsite) or self.is_bbb(room):
+            return ""
+        url = self._urls.get(room)
+        if url is None:
+            url = self._urls[room] = room_url(self.jitsi, self.room_names[room])
+        return url
 
     def join_url(self, place: Place, participant: str) -> str:
         """The room's URL: a link room's own link as written; a Jitsi room's, with tokens
@@ -242,6 +285,8 @@ class Live:
         link = self.link_of(place.room)
         if link:
             return link
+        if self.is_bbb(place.room):  # signed afresh at each click: through the personal link
+            return self.link(participant)
         if self.jitsi.tokens == "none":
             url = self._urls.get(place.room)
             if url is None:
@@ -258,7 +303,7 @@ class Live:
     def jwt(self, place: Place, participant: str) -> str:
         """This person's token for this slot ("" without tokens or in a link room), minted
         once and kept."""
-        if self.jitsi.tokens == "none" or self.link_of(place.room):
+        if self.jitsi.tokens == "none" or self.link_of(place.room) or self.is_bbb(place.room):
             return ""
         key = (participant, place.room, place.start)
         token = self._jwts.get(key)
@@ -278,6 +323,7 @@ class Live:
             moderator=moderator,
             now=datetime.now(UTC),
             ends=self.clock.wall_time(place.end),
+            starts=self.clock.wall_time(place.start),
         )
 
     def room_of_name(self) -> dict[str, str]:

@@ -51,6 +51,16 @@ def _query(name: str, values: list[str]) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": {"enum": values}}
 
 
+AUDIENCE = "$response.body#/rounds/0/rooms/0/audience/0"  # in the plan: someone to erase
+
+
+def _participant_link(value: str, then: str = "get") -> dict[str, Any]:
+    """An OpenAPI link to `GET /api/v1/participants/{id}` (or `then` = erase). Schemathesis's
+    stateful phase follows them: the list's first person, erased, then their seat and id."""
+    path = "~1api~1v1~1participants~1{id}" + ("~1erase/post" if then == "erase" else "/get")
+    return {"operationRef": f"#/paths/{path}", "parameters": {"id": value}}
+
+
 def spec() -> dict[str, Any]:
     schemas = _Schemas()
     error = {"application/json": {"schema": schemas.ref(m.Error)}}
@@ -63,10 +73,13 @@ def spec() -> dict[str, Any]:
         statuses: tuple[int, ...] = (),
         parameters: list[dict[str, Any]] | None = None,
         extra_content: dict[str, Any] | None = None,
+        links: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         status, schema = ok
         content = {"application/json": {"schema": schema}, **(extra_content or {})}
-        answers = {str(status): {"description": "done", "content": content}}
+        answers: dict[str, Any] = {str(status): {"description": "done", "content": content}}
+        if links:
+            answers[str(status)]["links"] = links
         every = {401, 429, 503, *statuses}
         if body is not None:
             every |= {400, 408, 413}
@@ -91,9 +104,22 @@ def spec() -> dict[str, Any]:
         "/api/v1/state": {
             "get": op("the live state: clock, current round, every room", (200, ANY_OBJECT))
         },
-        "/api/v1/plan": {"get": op("the current plan (the planner's JSON)", (200, ANY_OBJECT))},
+        "/api/v1/plan": {
+            "get": op(
+                "the current plan (the planner's JSON)",
+                (200, ANY_OBJECT),
+                links={
+                    "AnAudienceMember": _participant_link(AUDIENCE),
+                    "EraseAnAudienceMember": _participant_link(AUDIENCE, "erase"),
+                },
+            )
+        },
         "/api/v1/rooms": {
-            "get": op("rooms with their video room names and URLs", (200, LIST_OF_OBJECTS))
+            "get": op(
+                "every room with how people join it: a Jitsi room's name and URL, or a link "
+                "room's own link (`kind`)",
+                (200, {"type": "array", "items": schemas.ref(m.RoomListed)}),
+            )
         },
         "/api/v1/participants": {
             "get": op(
@@ -126,7 +152,12 @@ def spec() -> dict[str, Any]:
             ),
         },
         "/api/v1/participants/{id}": {
-            "get": op("where one participant is sent now", (200, ANY_OBJECT), parameters=pid)
+            "get": op(
+                "where one participant is sent now (`link` null for an erased person's "
+                "anonymous seat, which has none; 404 for the erased id)",
+                (200, ANY_OBJECT),
+                parameters=pid,
+            )
         },
         "/api/v1/participants/{id}/export": {
             "get": op(
@@ -142,6 +173,10 @@ def spec() -> dict[str, Any]:
                 (200, ANY_OBJECT),
                 parameters=pid,
                 statuses=(409,),
+                links={
+                    "TheSeat": _participant_link("$response.body#/seat"),
+                    "TheErasedId": _participant_link("$request.path.id"),
+                },
             )
         },
         "/api/v1/clock/delay": {

@@ -82,6 +82,21 @@ def walk_text(language: str, onsite: str, minutes: int) -> str:
     return f"{t('walk', place=onsite, minutes=minutes)}. {t('walk_scan')}"
 
 
+def bbb_tab(live: Live, place: Place, participant: str) -> str:
+    """A BigBlueButton room opened in the named tab (BBB's joins need their own window
+    unless the server allows session-less joins: `[bbb] embed`)."""
+    if not live.is_bbb(place.room) or (live.bbb is not None and live.bbb.embed):
+        return ""
+    return live.link(participant)
+
+
+def bbb_embed(live: Live, place: Place, participant: str) -> str:
+    """The frame's address for a BigBlueButton room with `[bbb] embed = true`."""
+    if not live.is_bbb(place.room) or live.bbb is None or not live.bbb.embed:
+        return ""
+    return live.link(participant)
+
+
 def place_json(
     live: Live, place: Place, participant: str, words: Words, dated: bool = False
 ) -> dict[str, Any]:
@@ -107,12 +122,17 @@ def place_json(
         "start_text": words.when(place.start, dated),
         "end_text": words.when(place.end),
         "join": live.join_url(place, participant),
-        "link": "" if onsite else live.link_of(place.room),  # opened, not embedded
+        # opened in the named tab, not embedded: a link room's own link; a BigBlueButton
+        # room's personal /go link (each click signs a fresh join URL)
+        "link": "" if onsite else (live.link_of(place.room) or bbb_tab(live, place, participant)),
+        "bbb_embed": "" if onsite else bbb_embed(live, place, participant),
         # "I'm here" where the platform does not report presence, offered a minute in
         "confirm_wall": None
         if reports_presence(live, place.room)
         else live.clock.wall_time(place.start + CONFIRM_AFTER).isoformat(),
-        "jitsi_room": "" if onsite else embed_room(live.jitsi, live.room_names[place.room]),
+        "jitsi_room": ""
+        if onsite or live.is_bbb(place.room)
+        else embed_room(live.jitsi, live.room_names[place.room]),
         "onsite": onsite,
         "walk": walk_text(words.language, onsite, minutes),
         "jwt": live.jwt(place, participant),

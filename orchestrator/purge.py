@@ -17,7 +17,7 @@ import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +33,10 @@ from orchestrator.storage.erasure import (
     stored_keys,
 )
 from orchestrator.storage.store import Store, received_at
+from schedules.clock import ClockState
 from schedules.model import Participant
 from schedules.retention import privacy_policy
+from schedules.timeline import Timeline
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -187,6 +189,7 @@ async def _drop_the_rest(store: Store) -> None:
     keys = store.keys
     found = await stored_keys(store)
     gone = [keys.tokens, keys.token_owner, keys.revoked, keys.mail_queue, keys.extra_participants]
+    gone.append(keys.auth_recent)
     gone += [k for k in found.hashes if k.endswith(":mail")] + found.webhook_seen
     gone += [answers.text(k) async for k in store.redis.scan_iter(keys.auth_failures("*"))]
     await store.redis.delete(*gone)
@@ -240,6 +243,36 @@ async def rewrite_on_disk(client: aioredis.Redis, own: bool) -> list[str]:
     if not own:
         done.append(f"note: {EXTERNAL_NOTE}")
     return done
+
+
+def event_end(live: Live) -> datetime:
+    """When the real day is over, on the wall clock: its live end (delays included) when the
+    stored run is the real day, else the programme's own end; whichever is later, so a
+    stored plan made for other times never makes a future day look over."""
+    planned = max(live.programme.ends, Timeline.build(live.plan, ClockState.real_time()).ends)
+    return max(planned, live.clock.wall_time(live.timeline.ends)) if live.clock.is_real else planned
+
+
+async def refusal(live: Live, store: Store, now: datetime, margin: timedelta, force: bool) -> str:
+    """Why `rota purge` must not run now ("" when it may): a service serves the event (it
+    would go on with personal data gone under it), or the event is not over yet."""
+    serving = await store.serving()
+    if serving:
+        return (
+            f"a Rota service is serving this event now ({serving}, seen in its Redis): stop it "
+            "first (Ctrl-C, or `systemctl stop` for a unit), then run `rota purge` again "
+            "(with [privacy] retention_days, the service purges by itself when it is time)"
+        )
+    end = event_end(live)
+    if now < end + margin and not force:
+        tz = live.programme.event.tz
+        return (
+            f"the event is not over: its last item ends {end.astimezone(tz):%Y-%m-%d %H:%M} "
+            f"({live.programme.event.timezone}), and the purge waits "
+            f"{margin.total_seconds() / 60:g} minutes more (--margin-minutes); the purge "
+            "would void every personal link already sent. Add --force to purge anyway"
+        )
+    return ""
 
 
 async def purge(

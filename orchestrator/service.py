@@ -14,16 +14,20 @@ from orchestrator.live import Live
 from orchestrator.settings import Settings
 from orchestrator.storage.erasure import was_erased, without_erased
 from orchestrator.storage.store import Store, digest
+from rooms.bbb import BbbConfig
 from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
 from schedules.campus import move_problem
 from schedules.clock import ClockState
-from schedules.model import Participant, Programme
+from schedules.model import LANGUAGES, Programme
+from schedules.newcomers import cells_of, checked_person
 from schedules.plan import Plan, RoomSlot
 from schedules.planner import plan_rotation
 from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
-from schedules.roster import COLUMNS
+from schedules.retimed import Retimed, describe, retimed
+from schedules.roster import COLUMNS, EMAIL, NTFY_TOPIC
+from schedules.sections import BBB_SECRET_ENV
 from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)
@@ -91,14 +95,18 @@ class Service:
             {"ROTA_JITSI_SECRET": settings.jitsi_secret.reveal()},
             base=programme.source.parent if programme.source else None,
         )
+        self.bbb = BbbConfig.from_section(
+            programme.sections.get("bbb"), {BBB_SECRET_ENV: settings.bbb_secret.reveal()}
+        )
 
     # -- start-up ------------------------------------------------------------------------
     async def start(self, toml: bytes, roster: bytes) -> Live:
         programme = await self._programme_with_extras()
-        clock = await self._clock(programme)
         plan = await self.store.load_plan()
+        clock, new_run = await self._clock(programme, retimed(plan, programme) if plan else [])
         changed = await self.store.programme_digest() != digest(toml, roster)
-        if plan is None or (changed and clock.event_time(datetime.now(UTC)) < programme.starts):
+        begun = clock.event_time(datetime.now(UTC)) >= programme.starts
+        if plan is None or (changed and (new_run or not begun)):
             if plan is not None:
                 log.warning("the programme changed before the event began: planning again")
             fresh = plan_rotation(programme, seed=self.settings.seed)
@@ -123,6 +131,7 @@ class Service:
             self.settings.lead_minutes,
             self.settings.base_url,
             self.jitsi,
+            self.bbb,
         )
         return self.live
 
@@ -132,18 +141,27 @@ class Service:
         programme = await without_erased(self.store, self.base_programme)
         if not stored:
             return programme
-        extra = [Participant(**_participant_fields(fields)) for fields in stored]
+        extra = []
+        for fields in stored:  # checked again: a record may predate the checks
+            person, _ = checked_person(cells_of(fields), programme)
+            if person is None:
+                log.warning("a stored late arrival fails the roster's checks: left out")
+            else:
+                extra.append(person)
         known = {p.id for p in extra}
         people = tuple(p for p in programme.participants if p.id not in known)
         return replace(programme, participants=people + tuple(extra))
 
-    async def _clock(self, programme: Programme) -> ClockState:
-        """The run to serve. An explicit `--start-at` starts a new rehearsal run; otherwise the
-        stored run is carried on only when it is the one asked for (the real day at speed 1,
-        or a rehearsal at the same speed), so a rehearsal can never leak into the real day."""
+    async def _clock(self, programme: Programme, moves: list[Retimed]) -> tuple[ClockState, bool]:
+        """The run to serve, and whether it is a new one. An explicit `--start-at` starts a
+        new rehearsal run; otherwise the stored run is carried on only when it is the one
+        asked for (the real day at speed 1, or a rehearsal at the same speed), so a rehearsal
+        can never leak into the real day; and a stored real day whose programme times have
+        changed (a corrected date, a new start) is armed again from the programme."""
         settings = self.settings
         stored = await self.store.load_clock()
         start_at = settings.start_at
+        why = ""
         if start_at is None and settings.speed != 1 and (stored is None or settings.fresh):
             start_at = "now"
         if start_at is not None:
@@ -160,8 +178,18 @@ class Service:
             clock = ClockState.real_time()
             log.info("the real day: speed 1 at the programme's own times")
         elif settings.resume or run_matches(stored, settings.speed):
-            log.info("carrying on with the stored run (%s)", describe_run(stored))
-            return stored
+            # (also with --fresh: a unit file that keeps it must not archive the day it serves)
+            why = "" if settings.resume else await self._stale(programme, stored, moves)
+            if not why:
+                log.info("carrying on with the stored run (%s)", describe_run(stored))
+                return stored, False
+            clock = replace(ClockState.real_time(), version=stored.version + 1)
+            await self.store.reset_run()
+            log.warning(
+                "%s: the day is armed again from the programme (the stored run's records "
+                "are archived, nothing is deleted; personal links stay the same)",
+                why,
+            )
         elif settings.fresh:
             clock = replace(ClockState.real_time(), version=stored.version + 1)
             await self.store.reset_run()
@@ -174,8 +202,33 @@ class Service:
             raise RunMismatch(stored, settings.speed)
         await self.store.save_clock(clock, None)
         # a new run: the board's journal starts again from here
-        await self.store.audit([{"kind": "run.started", "speed": f"{clock.speed:g}"}])
-        return clock
+        entry = {"kind": "run.started", "speed": f"{clock.speed:g}"}
+        await self.store.audit([{**entry, "why": why} if why else entry])
+        return clock, True
+
+    async def _stale(self, programme: Programme, stored: ClockState, moves: list[Retimed]) -> str:
+        """Why the stored real day no longer follows the programme ("" when it does): its
+        times changed, or it is marked ended while the programme's day lies ahead. A change
+        of times once the day has really begun is left to the replan API."""
+        if not stored.is_real:
+            return ""
+        fired = await self.store.fired()
+        now = datetime.now(UTC)
+        ended = fired.get("event.ended", {}).get("at")
+        if ended and datetime.fromisoformat(ended) < programme.starts and not moves:
+            start = programme.starts.astimezone(programme.event.tz)
+            return (
+                f"the stored run is marked ended, but the programme's day lies ahead "
+                f"({start:%Y-%m-%d %H:%M}, {programme.event.timezone})"
+            )
+        if not moves:
+            return ""
+        ran = any(record.get("status") == "fired" for record in fired.values())
+        if ran and now >= programme.starts and "event.ended" not in fired:
+            return ""  # the day is running: its records are real
+        return "the programme's times changed since the stored run was made: " + describe(
+            moves, programme.event.tz
+        )
 
     # -- reloads (another process changed something) -----------------------------------
     async def reload(self, what: str) -> None:
@@ -403,15 +456,15 @@ def change_from_request(data: dict[str, Any], live: Live) -> Change:
         if not isinstance(raw, dict):
             raise Refused("`participant` must be an id or {id, name, role, ...}")
         fields = _participant_fields(raw)
-        if fields.get("role", "audience") not in ("audience", "jury"):
+        fields.setdefault("role", "audience")
+        if fields["role"] not in ("audience", "jury"):
             raise Refused("a late arrival is audience or jury")
         if not fields.get("id") or not fields.get("name"):
             raise Refused("a late arrival needs an `id` and a `name`")
-        unknown = [t for t in fields.get("preferences", ()) if t not in live.programme.team_by_id]
-        if unknown:
-            raise Refused(f"unknown team(s) in preferences: {', '.join(unknown)}")
-        fields.setdefault("role", "audience")
-        return LateArrival(Participant(**fields))
+        person, errors = checked_person(cells_of(fields), live.programme)
+        if person is None:  # the roster's own checks and messages
+            raise Refused("; ".join(errors))
+        return LateArrival(person)
     raise Refused("`change` must be one of late_arrival, departure, team_dropout, room_lost")
 
 
@@ -439,7 +492,34 @@ def _participant_fields(raw: dict[str, Any]) -> dict[str, Any]:
                 raise Refused("`unavailable` must be a list of round numbers")
             fields[key] = frozenset(value)
         elif isinstance(value, str):
-            fields[key] = value
+            if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
+                raise Refused(f"`{key}` may not hold control characters")
+            fields[key] = value.strip()
         else:
             raise Refused(f"`{key}` must be text")
+    _check_person(fields)
     return fields
+
+
+def _check_person(fields: dict[str, Any]) -> None:
+    """A late arrival's details get the roster's checks (schedules/roster.py): what a row
+    would be refused for is refused here, so no export or page meets it later."""
+    from zoneinfo import available_timezones
+
+    pid = fields.get("id", "")
+    if pid and (not pid.isascii() or not all(c.isalnum() or c in "-_." for c in pid)):
+        raise Refused(f"participant id {pid!r} may hold only letters, digits, -, _ and .")
+    email = fields.get("email", "")
+    if email and not EMAIL.match(email):
+        raise Refused(f"malformed e-mail {email!r}")
+    zone = fields.get("timezone", "")
+    if zone and zone not in available_timezones():
+        raise Refused(f"unknown time zone {zone!r}")
+    language = fields["language"] = fields.get("language", "").lower()
+    if language and language not in LANGUAGES:
+        raise Refused(f"unsupported language {language!r} (supported: {', '.join(LANGUAGES)})")
+    ntfy = fields.get("ntfy", "")
+    if ntfy and not NTFY_TOPIC.match(ntfy):
+        raise Refused(f"ntfy topic {ntfy!r} may hold only letters, digits, - and _")
+    if fields.get("mode", "online") not in ("online", "onsite"):
+        raise Refused("`mode` must be online or onsite")

@@ -4,6 +4,7 @@ and aiohttp's runner on the chosen event loop."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import os
@@ -78,6 +79,20 @@ def serve_event(
     # The port first: if another program holds it, nothing starts (no Redis, no run stored).
     # Under --workers every worker binds it with SO_REUSEPORT and the kernel spreads clients.
     sockets = _listen(settings.host, settings.port, reuse_port=bool(settings.worker))
+    if settings.speed == 1 and settings.start_at is None and not settings.worker:
+        refused = ended_day_refusal(
+            programme,
+            programme_path,
+            settings.redis_url,
+            settings.data_dir,
+            settings.resume,
+            event_loop,
+        )
+        if refused:
+            for sock in sockets:
+                sock.close()
+            click.echo(refused, err=True)
+            sys.exit(1)
     log_with_event(f"{programme.event.id} {settings.worker}".strip(), verbose)
     app = create_app(settings, programme)
 
@@ -100,6 +115,11 @@ def serve_event(
                 f"{first_round.astimezone(live.programme.event.tz):%Y-%m-%d %H:%M} "
                 f"({live.programme.event.timezone})"
             )
+            if live.jitsi_in_tab:
+                click.echo(
+                    "  rooms on public meet.jit.si open in a tab of their own, start once "
+                    "someone signs in there, and report nobody (rota check says more)"
+                )
         else:
             click.echo(
                 f"  rehearsal at {live.clock.speed:g}×: round 1 starts at "
@@ -110,7 +130,7 @@ def serve_event(
             click.echo(
                 f"  results:     {chosen.base_url}/board/results  (scores, awards, certificates)"
             )
-        if announce:
+        if announce or not live.clock.is_real:  # a rehearsal: a few pages to open
             click.echo("  participant pages (they follow the rotation by themselves):")
             for label, person in _sample_people(live):
                 token = live.token_of[person.id]
@@ -118,6 +138,7 @@ def serve_event(
             click.echo("  personal links (what people click; they redirect to the room):")
             for label, person in _sample_people(live):
                 click.echo(f"    {label:<18} {person.name:<22} {live.link(person.id)}")
+            click.echo(f"  everyone's links: {links_command(chosen)}")
         if chosen.simulate_presence:
             click.echo("  simulated people join and leave the rooms (a rehearsal feature)")
         click.echo("")
@@ -151,6 +172,60 @@ def serve_event(
     except SetupError as exc:  # another Rota on this data folder, another run stored, …
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)
+
+
+def ended_day_refusal(
+    programme: Programme,
+    path: Path,
+    redis_url: str | None,
+    data_dir: Path,
+    resume: bool,
+    loop: asyncio.AbstractEventLoop | None = None,
+) -> str:
+    """The real day of a programme whose day is over would only skip every item: refused
+    before Redis starts or anything is stored. A stored real day of these very times goes on
+    (its board, results and retention purge after the day), and `--resume` carries on any
+    stored run. The refusal in one line, or "" to go on."""
+    from datetime import UTC, datetime
+
+    from orchestrator.storage.stored_event import stored_run
+    from schedules.programme import day_over
+    from schedules.retimed import retimed
+
+    over = day_over(programme, datetime.now(UTC))
+    if over is None:
+        return ""
+    peek = stored_run(programme, redis_url, data_dir)
+    stored = loop.run_until_complete(peek) if loop else asyncio.run(peek)
+    if stored is not None:  # (also with --fresh, which carries on such a stored real day)
+        clock, plan = stored
+        if resume or (clock.is_real and not retimed(plan, programme)):
+            return ""
+    as_is = "; or add --resume to carry on with the run stored as it is" if stored else ""
+    return (
+        f"rota serve: {path}: {over}, so the real day would only skip every item; nothing "
+        f"was started or stored. For the real day, correct the dates in {path}; to rehearse "
+        f"it, give a start: rota serve {path} --start-at now (--speed 60 runs it 60× faster)"
+        + as_is
+    )
+
+
+def links_command(settings: Settings) -> str:
+    """The `rota links` command for this event's store, as the operator would type it (a Redis
+    URL is named by its variable: it may hold a password)."""
+    store = (
+        '--redis "$REDIS_URL"' if settings.redis_url else f"--data-dir {_quoted(settings.data_dir)}"
+    )
+    return (
+        f"rota links {_quoted(settings.programme)} --base-url {settings.base_url} {store} "
+        "--format xlsx --out links.xlsx"
+    )
+
+
+def _quoted(path: Path) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
 
 
 def _listen(host: str, port: int, reuse_port: bool = False) -> list[socket.socket]:
@@ -190,7 +265,7 @@ def _listen(host: str, port: int, reuse_port: bool = False) -> list[socket.socke
 
 
 def _sample_people(live: Live) -> list[tuple[str, Participant]]:
-    people = live.programme.participants
+    people = [p for p in live.programme.participants if p.id in live.token_of]  # no seats
     audience = next((p for p in people if p.role == "audience" and not p.keynotes), None)
     presenter = next((p for p in people if p.role == "presenter"), None)
     keynote = next((p for p in people if p.role == "audience" and p.keynotes), None)

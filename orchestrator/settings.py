@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
+import re
 import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from orchestrator.errors import SetupError
+from orchestrator.token_strength import weakness
 
 
 class Secret:
@@ -33,7 +37,6 @@ class Secret:
         return bool(self._value)
 
 
-MIN_TOKEN_LENGTH = 24
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -49,6 +52,37 @@ def trusted_networks(given: str | tuple[str, ...] | list[str]) -> tuple[Network,
                 f"trusted proxy {part.strip()!r} is not an IP address or network"
             ) from None
     return tuple(networks)
+
+
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+
+
+def base_url_problem(value: str) -> str:
+    """Why `value` cannot be the public address people's links are built from ("" when it
+    can): an http(s) URL whose host is a host name (`rota.example.org`) or an IP address."""
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not value.startswith(("http://", "https://")):
+        return f"the base URL must start with https:// or http://, not {value!r}"
+    try:
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  # raises ValueError for a port that is not a number
+    except ValueError:
+        return f"the base URL {value!r} has a port that is not a number"
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(host)
+        return ""
+    labels = host.rstrip(".").split(".")
+    if not host or len(host) > 253 or not all(HOST_LABEL.match(label) for label in labels):
+        shown = parts.netloc or value
+        return (
+            f"the base URL {value!r} does not name a host ({shown!r} is not a host name like "
+            "rota.example.org)"
+        )
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        return f"the base URL {value!r} must be only the address, like https://rota.example.org"
+    return ""
 
 
 def _instance_name() -> str:
@@ -75,6 +109,8 @@ class Settings:
     token_generated: bool = False  # the organiser token was made up at start: print it
     jitsi_secret: Secret = field(default_factory=lambda: Secret(""))  # ROTA_JITSI_SECRET
     jaas_webhook_secret: Secret = field(default_factory=lambda: Secret(""))
+    bbb_secret: Secret = field(default_factory=lambda: Secret(""))  # ROTA_BBB_SECRET
+    bbb_poll_seconds: float = 5.0  # the leader asks BigBlueButton who is in each meeting
     event_sync_token: Secret = field(default_factory=lambda: Secret(""))
     feed_silence_seconds: float = 300.0  # the board warns when webhooks stop this long
     simulate_presence: bool = False  # rehearsal: simulated people join and leave the rooms
@@ -105,17 +141,14 @@ class Settings:
     ) -> Settings:
         """From explicit options first, then the environment (`REDIS_URL`,
         `ROTA_ORGANISER_TOKEN`, `ROTA_BASE_URL`, `ROTA_TRUSTED_PROXIES`), then defaults.
-        Raises SetupError for an organiser token too short to resist guessing."""
+        Raises SetupError for an organiser token too easy to guess (token_strength.py)."""
         env = os.environ if environ is None else environ
         token = env.get("ROTA_ORGANISER_TOKEN", "")
         generated = not token
         if generated:
             token = secrets.token_urlsafe(24)
-        elif len(token) < MIN_TOKEN_LENGTH:
-            raise SetupError(
-                f"ROTA_ORGANISER_TOKEN is {len(token)} characters long; it needs at least "
-                f"{MIN_TOKEN_LENGTH} (for example: openssl rand -base64 24)."
-            )
+        elif (why := weakness(token)) is not None:
+            raise SetupError(f"ROTA_ORGANISER_TOKEN {why}")
         chosen = {k: v for k, v in options.items() if v is not None and v != ()}
         proxies = chosen.get("trusted_proxies") or env.get("ROTA_TRUSTED_PROXIES", "")
         chosen["trusted_proxies"] = trusted_networks(
@@ -132,10 +165,15 @@ class Settings:
             token_generated=generated,
             jitsi_secret=Secret(env.get("ROTA_JITSI_SECRET", "")),
             jaas_webhook_secret=Secret(env.get("ROTA_JAAS_WEBHOOK_SECRET", "")),
+            bbb_secret=Secret(env.get("ROTA_BBB_SECRET", "").strip()),
             event_sync_token=Secret(env.get("ROTA_EVENT_SYNC_TOKEN", "")),
             environ=dict(env),
             **chosen,  # type: ignore[arg-type]  # options typed and checked by click (cli/)
         )
+        problem = base_url_problem(settings.base_url)
+        if problem:
+            given = "ROTA_DOMAIN in docker/.env" if env.get("ROTA_DOMAIN") else "ROTA_BASE_URL"
+            raise SetupError(f"{problem}; set {given} to the name people will use.")
         if not settings.base_url:
             host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
             settings = replace(settings, base_url=f"http://{host}:{settings.port}")

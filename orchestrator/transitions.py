@@ -108,10 +108,11 @@ class Conductor:
         self.scheduler.remove_all_jobs()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        if self.holder:
-            with contextlib.suppress(RedisError, OSError):
+        with contextlib.suppress(RedisError, OSError):
+            if self.holder:
                 await self.store.release_lease(self.holder)
-            self.holder = None
+            await self.store.drop_heartbeat(self.settings.instance)
+        self.holder = None
 
     async def run(self) -> None:
         """The lease loop: renew while we lead, try to take over while we stand by."""

@@ -14,7 +14,7 @@ import msgspec
 
 _ENCODER = msgspec.json.Encoder()
 Kind = Literal["room_created", "room_destroyed", "joined", "left"]
-Source = Literal["jaas", "event_sync"]
+Source = Literal["jaas", "event_sync", "bbb"]  # bbb: getMeetingInfo's attendees compared
 KINDS = frozenset(get_args(Kind))
 SOURCES = frozenset(get_args(Source))
 _TEXT = ("room", "key", "person", "email", "name", "connection", "reason")
@@ -113,6 +113,8 @@ _FIELD = {  # where event_sync puts the time of each kind of event
 def check_times(event: RoomEvent, window: TimeWindow) -> None:
     if event.source == "jaas":
         check_time("timestamp", event.at, window, per_second=1000)
+    elif event.source == "bbb":
+        check_time("at", event.at, window)
     else:
         check_time(_FIELD[event.kind], event.at, window)
     if event.joined_at is not None:

@@ -103,9 +103,14 @@ def mint(
     moderator: bool,
     now: datetime,
     ends: datetime,
+    starts: datetime | None = None,
 ) -> str:
-    """A token for one person in one room for one slot: `nbf` 30 s in the past (Prosody allows
-    no skew), `exp` at the slot's end plus the grace period. `room` is that room, never `*`."""
+    """A token for one person in one room for one slot: `nbf` at the slot's start less the
+    grace period (a token minted ahead for the next place opens nothing before then; without
+    a start, 30 s in the past: Prosody allows no skew), `exp` at the slot's end plus the grace
+    period. `room` is that room, never `*`."""
+    grace = timedelta(minutes=config.grace_minutes)
+    opens = starts - grace if starts is not None else now - timedelta(seconds=30)
     user: dict[str, Any] = {
         "id": person.id,
         "name": person.display,
@@ -114,8 +119,8 @@ def mint(
     }
     claims: dict[str, Any] = {
         "room": room,
-        "nbf": int((now - timedelta(seconds=30)).timestamp()),
-        "exp": int((ends + timedelta(minutes=config.grace_minutes)).timestamp()),
+        "nbf": int(opens.timestamp()),
+        "exp": int((ends + grace).timestamp()),
     }
     if config.tokens == "jaas":
         user["moderator"] = "true" if moderator else "false"
@@ -139,6 +144,20 @@ def mint(
     user["moderator"] = moderator
     claims.update(aud="jitsi", iss=config.app_id, sub=config.domain, context={"user": user})
     return jwt.encode(claims, config.secret, algorithm="HS256", headers={"typ": "JWT"})
+
+
+# Public Jitsi servers run by 8x8 for everyone (docs/operations.md, "Choosing your video
+# platform"): since May 2023 meet.jit.si cuts meetings embedded in another site after 5
+# minutes, and since August 2023 a meeting there starts only once a moderator has signed in
+# with Google, Facebook or GitHub (jitsi/jitsi-meet#13753, jitsi/lib-jitsi-meet#2404). It
+# sends no webhooks: Rota sees nobody in its rooms.
+PUBLIC_DOMAINS = frozenset({"meet.jit.si"})
+
+
+def public_jitsi(config: JitsiConfig) -> bool:
+    """Rooms on public meet.jit.si: fine for a rehearsal; on the real day they are opened in
+    a tab of their own, never embedded, and someone must sign in to start each."""
+    return config.tokens == "none" and config.domain.lower().rstrip(".") in PUBLIC_DOMAINS
 
 
 def origin(config: JitsiConfig) -> str:

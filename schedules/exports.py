@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import icalendar
 
 from schedules.agenda import AgendaItem, Words, agenda
 from schedules.model import Programme
 from schedules.plan import Plan
+from schedules.tabular import csv_text
 
 
 def plan_json(plan: Plan) -> str:
@@ -19,18 +19,14 @@ def plan_json(plan: Plan) -> str:
 
 
 def plan_csv(plan: Plan) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["round", "start", "end", "room", "team", "participant"])
+    rows: list[list[str | int]] = [["round", "start", "end", "room", "team", "participant"]]
     for rnd in plan.rounds:
         for slot in rnd.rooms:
             for pid in slot.audience:
-                writer.writerow(
-                    [rnd.index, _iso(rnd.start), _iso(rnd.end), slot.room, slot.team, pid]
-                )
+                rows.append([rnd.index, _iso(rnd.start), _iso(rnd.end), slot.room, slot.team, pid])
     for keynote in plan.keynotes:
         for pid in keynote.audience:
-            writer.writerow(
+            rows.append(
                 [
                     "",
                     _iso(keynote.start),
@@ -40,7 +36,7 @@ def plan_csv(plan: Plan) -> str:
                     pid,
                 ]
             )
-    return out.getvalue()
+    return csv_text(rows)
 
 
 def _iso(moment: datetime) -> str:
@@ -84,6 +80,7 @@ def plan_table(programme: Programme, plan: Plan) -> str:
         f"third {prefs['third']['met']}/{prefs['third']['asked']}; "
         f"{prefs['met']} met of an upper bound of {prefs['upper_bound']} (gap {prefs['gap']})"
     )
+    lines.extend(optimality_lines(stats))
     jury = stats["jury"]
     if jury["per_team"]:
         cover = jury["coverage"]
@@ -100,6 +97,26 @@ def plan_table(programme: Programme, plan: Plan) -> str:
         "institutions a room could hold"
     )
     return "\n".join(lines) + "\n"
+
+
+def optimality_lines(stats: dict[str, Any]) -> list[str]:
+    """What the plan is, as `rota plan` and `rota check` print it: "optimal (proven)" or how
+    many wishes short of the best possible it may be, and which bound says so."""
+    best = stats.get("optimality")
+    if not best:
+        return []
+    lines = [f"optimality         {best['text']} — bound from {best['why']}"]
+    if best.get("note") and best["status"] != "optimal":
+        lines.append(f"                   ({best['note']})")
+    return lines
+
+
+def optimality_summary(stats: dict[str, Any]) -> str:
+    """One line: "70 wishes met: optimal (proven)", as `rota check` prints it."""
+    best = stats.get("optimality")
+    if not best:
+        return "no figures"
+    return f"{best['met']} wishes met: {best['text']}"
 
 
 ALARM_MINUTES = 10  # each entry's reminder, before it begins

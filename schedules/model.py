@@ -15,6 +15,7 @@ from schedules.scoring import Award, Scoring
 from schedules.sections import LANGUAGES
 
 Role = Literal["audience", "presenter", "jury", "organiser"]
+Platform = Literal["jitsi", "bbb"]  # the platforms Rota drives itself (links are any other)
 ROLES: tuple[Role, ...] = ("audience", "presenter", "jury", "organiser")
 __all__ = ["LANGUAGES"]  # declared with the [event] schema; imported from here elsewhere
 
@@ -52,6 +53,7 @@ class Rotation:
     changeover_minutes: int = 0
     min_audience: int = 0
     jury_per_team: int = 0
+    solve_seconds: float = 3.0  # the exact stage's budget (planner.py); 0: greedy only
 
     @property
     def rounds(self) -> int:
@@ -72,6 +74,7 @@ class Room:
     jitsi_name: str = ""  # a fixed Jitsi room name; "": Rota makes a hard-to-guess one
     onsite: str = ""  # where it is on campus ("Building A, room 2.14"); empty: online only
     seats: int = 0  # on campus: the seats in the room (the rest of `capacity` is online)
+    platform: Platform = "jitsi"  # where a room without `url` lives: Jitsi or BigBlueButton
 
     @property
     def linked(self) -> bool:
@@ -110,6 +113,9 @@ class Keynote:
         """The title in `language` when the programme gives one, else the title."""
         return dict(self.titles).get(language, self.title)
 
+    # `evidence` written in the programme; else it follows the platform (presence/attendance.py)
+    evidence_chosen: bool = False
+
     @property
     def end(self) -> datetime:
         return self.start + timedelta(minutes=self.minutes)
@@ -137,6 +143,7 @@ class Participant:
     ntfy: str = ""
     mode: Literal["online", "onsite"] = "online"  # onsite: on campus, in on-site rooms only
     anonymous: bool = False  # an erased person's seat: keeps their place, has no token or link
+    own: tuple[tuple[str, str], ...] = ()  # the roster's other columns: (header, value), kept
 
     @property
     def planned(self) -> bool:
@@ -181,6 +188,18 @@ class Programme:
         everyone (presenters and jury too)."""
         plenary = tuple(k.id for k in self.keynotes if k.plenary and k.id not in person.keynotes)
         return person.keynotes + plenary
+
+    @property
+    def default_platform(self) -> Platform:
+        """Where a room without `url` or `platform` lives (a keynote room not declared in
+        [[rooms]] too): BigBlueButton when only [bbb] is configured, else Jitsi."""
+        return "bbb" if "bbb" in self.sections and "jitsi" not in self.sections else "jitsi"
+
+    def platform_of(self, room_id: str) -> Platform | Literal["link"]:
+        room = self.room_by_id.get(room_id)
+        if room is None:
+            return self.default_platform
+        return "link" if room.url else room.platform
 
     def room_name(self, room_id: str) -> str:
         room = self.room_by_id.get(room_id)

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from schedules import campus
+from schedules import campus, exact
 from schedules.context import Context, explain_infeasible, jury_duties
 from schedules.model import Programme
 from schedules.plan import (
@@ -33,7 +33,7 @@ from schedules.plan import (
     Unassigned,
 )
 from schedules.problems import PlanningError
-from schedules.quality import quality
+from schedules.quality import quality, with_outcomes
 
 INF = float("inf")
 
@@ -377,19 +377,32 @@ def _apply_path(
             counts[low, there] -= 1
 
 
-def plan_rotation(programme: Programme, seed: int = 0) -> Plan:
-    """Plan the whole rotation, or raise PlanningError with the numbers that make it impossible."""
+def plan_rotation(programme: Programme, seed: int = 0, seconds: float | None = None) -> Plan:
+    """Plan the whole rotation, or raise PlanningError with the numbers that make it impossible.
+
+    Two stages: the greedy planner, then the exact stage (exact.py) for at most `seconds`
+    (default: the programme's `[rotation] solve_seconds`), which may only improve on it."""
+    budget = programme.rotation.solve_seconds if seconds is None else seconds
+    outcomes: list[exact.Outcome] = []
+
+    def two_stages(sub: Context) -> np.ndarray:
+        greedy = _Planner(sub, seed).run()
+        left = budget - sum(o.seconds for o in outcomes)  # on campus: two pools share it
+        outcome = exact.improve(sub, greedy, seconds=max(left, 0.0), seed=seed)
+        outcomes.append(outcome)
+        return outcome.assign
+
     ctx = Context.build(programme)
     if campus.on_campus(programme):  # on-site and online seats: two rotations (campus.py)
         ctx = campus.with_walks(ctx)
-        assign = campus.plan_pools(ctx, lambda sub: _Planner(sub, seed).run(), explain_infeasible)
+        assign = campus.plan_pools(ctx, two_stages, explain_infeasible)
     else:
         reasons = explain_infeasible(ctx)
         if reasons:
             raise PlanningError(reasons)
-        assign = _Planner(ctx, seed).run()
+        assign = two_stages(ctx)
     plan = build_plan(ctx, assign, seed=seed, version=1)
-    return replace(plan, stats=quality(programme, plan))
+    return replace(plan, stats=with_outcomes(quality(programme, plan), outcomes))
 
 
 def build_plan(

@@ -12,11 +12,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedules.campus import online_seats
+from schedules.columns import KeynoteRef
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
+from schedules.localtime import ambiguity, clock_changes
 from schedules.model import (
     Event,
     Keynote,
     Participant,
+    Platform,
     Programme,
     Room,
     Rotation,
@@ -24,10 +27,20 @@ from schedules.model import (
     utc,
 )
 from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
-from schedules.roster import Roster, load_roster
+from schedules.roster import Roster, RosterConfig, load_roster
 from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
 from schedules.scoring import read_awards, read_scoring
-from schedules.sections import EVENT, KEYNOTES, ROOMS, ROTATION, SECTIONS, TEAMS
+from schedules.sections import (
+    EVENT,
+    KEYNOTES,
+    NOTIFY,
+    ROOMS,
+    ROSTER,
+    ROTATION,
+    SECTIONS,
+    TEAMS,
+    notify_warnings,
+)
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
 
@@ -52,6 +65,8 @@ class _Reader:
     context: Context = field(default_factory=Context)
     problems: list[Problem] = field(default_factory=list)
     misnamed: set[str] = field(default_factory=set)  # sections an unknown one was likely meant as
+    roster: Roster | None = None  # as read, with how each value was read (`rota roster`)
+    roster_path: Path | None = None
 
     def report(self, path: KeyPath, message: str, severity: Severity = "error") -> None:
         self.problems.append(Problem(self.file, line_of(self.lines, path), message, severity))
@@ -81,6 +96,10 @@ class _Reader:
         if moment.tzinfo is None:
             if tz is None:
                 return None  # the time zone error is already reported
+            wrong = ambiguity(moment, tz)
+            if wrong is not None:  # in a daylight-saving gap or fold: no one instant
+                self.report(path, f"`{path[-1]}` = {wrong.message(moment, tz)}")
+                return None
             moment = moment.replace(tzinfo=tz)
         return utc(moment)
 
@@ -98,31 +117,66 @@ def check_programme(
     """Read and validate; returns the programme (None when there are errors) and all problems.
     With `environ`, what the sections need from the environment (secrets named by
     `ROTA_JITSI_SECRET`, `secret_env`, …) is checked too, as `rota serve` needs it."""
-    path = Path(path)
+    _, programme, problems = _read(Path(path), environ)
+    return programme, problems
+
+
+@dataclass(frozen=True)
+class RosterInspection:
+    """The roster as read, for `rota roster`: how each value was read, its problems, and how
+    many problems the rest of the programme has."""
+
+    roster: Roster | None
+    keynotes: list[KeynoteRef]
+    problems: list[Problem]  # the roster's, those that need the programme too among them
+    others: list[Problem]
+    path: Path | None = None
+
+
+def inspect_roster(path: str | Path) -> RosterInspection:
+    reader, _, problems = _read(Path(path), None)
+    roster = reader.roster if reader else None
+    where = {roster.where, str(reader.roster_path)} if roster and reader else set()
+    return RosterInspection(
+        roster,
+        _keynote_refs(reader.data) if reader else [],
+        [p for p in problems if p.file in where],
+        [p for p in problems if p.file not in where],
+        reader.roster_path if reader else None,
+    )
+
+
+def _read(
+    path: Path, environ: Mapping[str, str] | None
+) -> tuple[_Reader | None, Programme | None, list[Problem]]:
     name = str(path)
     try:
         raw_bytes = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(name, 1, f"cannot read the programme: {exc.strerror or exc}")]
+        return None, None, [Problem(name, 1, f"cannot read the programme: {exc.strerror or exc}")]
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [
-            Problem(
-                name,
-                1,
-                f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x} at "
-                f"offset {exc.start}); save the file as UTF-8",
-            )
-        ]
+        return (
+            None,
+            None,
+            [
+                Problem(
+                    name,
+                    1,
+                    f"not UTF-8 text (byte {raw_bytes[exc.start]:#04x} at "
+                    f"offset {exc.start}); save the file as UTF-8",
+                )
+            ],
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [_toml_problem(name, exc)]
+        return None, None, [_toml_problem(name, exc)]
     reader = _Reader(name, data, key_lines(text), Context(environ, path.parent))
     programme = _build(reader, path)
     errors = [p for p in reader.problems if p.severity == "error"]
-    return (None if errors else programme), sorted(reader.problems)
+    return reader, (None if errors else programme), sorted(reader.problems)
 
 
 def load_programme(path: str | Path, environ: Mapping[str, str] | None = None) -> Programme:
@@ -146,6 +200,19 @@ def planning_problems(programme: Programme, error: PlanningError) -> list[Proble
     return [
         Problem(name, line, f"the rotation cannot be planned: {reason}") for reason in error.reasons
     ]
+
+
+def day_over(programme: Programme, now: datetime) -> str | None:
+    """None while the programme's day has not ended; else when it was, in words."""
+    if now < programme.ends:
+        return None
+    tz = programme.event.tz
+    start, end = programme.starts.astimezone(tz), programme.ends.astimezone(tz)
+    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return (
+        f"the day of this programme is over: it was {start:%Y-%m-%d} from {start:%H:%M} to "
+        f"{until} ({programme.event.timezone})"
+    )
 
 
 def _toml_problem(name: str, exc: tomllib.TOMLDecodeError) -> Problem:
@@ -198,6 +265,7 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     rooms = _rooms(r)
     teams = _teams(r)
     keynotes = _keynotes(r, tz, teams, rotation)
+    _clock_change_notes(r, rotation, keynotes, tz)
     scoring = read_scoring(r)
     awards = read_awards(r, scoring)
     for name, schema in SECTIONS.items():
@@ -215,7 +283,11 @@ def _build(r: _Reader, path: Path) -> Programme | None:
             keynotes=_declared(data, KEYNOTES),
             broken=_declared(data, TEAMS, valid=False) + _declared(data, KEYNOTES, valid=False),
             rounds=rotation.rounds if rotation else None,
+            team_names=_team_names(data),
+            keynote_refs=_keynote_refs(data),
+            config=_roster_config(r),
         )
+        r.roster, r.roster_path = roster, roster_path
         r.problems.extend(roster.problems)
         participants = roster.participants
         if participants or not roster.problems:  # an unreadable roster says so once, no more
@@ -252,6 +324,57 @@ def _build(r: _Reader, path: Path) -> Programme | None:
     )
 
 
+def _team_names(data: dict[str, Any]) -> dict[str, str]:
+    names = {}
+    for table in _entries(data, TEAMS):
+        team_id, name = table.get("id"), table.get("name")
+        if isinstance(team_id, str) and team_id:
+            names[team_id] = name if isinstance(name, str) else team_id
+    return names
+
+
+def _keynote_refs(data: dict[str, Any]) -> list[KeynoteRef]:
+    """Each keynote's id, title and local start time, by which a roster's column names it."""
+    refs = []
+    for table in _entries(data, KEYNOTES):
+        keynote_id, title, start = table.get("id"), table.get("title"), table.get("start")
+        if not isinstance(keynote_id, str) or not keynote_id:
+            continue
+        try:
+            moment = start if isinstance(start, datetime) else datetime.fromisoformat(str(start))
+        except ValueError:
+            moment = None
+        refs.append(
+            KeynoteRef(
+                keynote_id,
+                title if isinstance(title, str) else "",
+                moment.strftime("%H:%M") if moment else "",
+            )
+        )
+    return refs
+
+
+def _roster_config(r: _Reader) -> RosterConfig:
+    """`[roster]` as checked by its schema (a wrong part is reported there and left out)."""
+    if not isinstance(r.data.get("roster"), dict):
+        return RosterConfig()
+    _, problems = validate(ROSTER, r.data["roster"], r.context)
+    values = r.data["roster"]
+    wrong = {key for key, _ in problems}
+    columns = values.get("columns", {}) if "columns" not in wrong else {}
+    meanings = values.get("values", {}) if "values" not in wrong else {}
+    sheet = values.get("sheet", "") if "sheet" not in wrong else ""
+    return RosterConfig(
+        sheet if isinstance(sheet, str) else "",
+        {k: v for k, v in columns.items() if isinstance(v, str)}
+        if isinstance(columns, dict)
+        else {},
+        {k: v for k, v in meanings.items() if isinstance(v, dict)}
+        if isinstance(meanings, dict)
+        else {},
+    )
+
+
 def _is_identifier(value: str) -> bool:
     return bool(value) and all(c.isalnum() or c in "-_" for c in value) and value.isascii()
 
@@ -282,7 +405,10 @@ def _check_section(r: _Reader, schema: Table) -> None:
         return
     if schema.array:
         for i, table in enumerate(_entries(r.data, schema)):
-            r.table(schema, (schema.name, i), table)
+            values = r.table(schema, (schema.name, i), table)
+            if schema is NOTIFY:
+                for key, message in notify_warnings(values):
+                    r.report((schema.name, i, key), message, "warning")
     else:
         r.table(schema, (schema.name,), _section(r.data, schema))
 
@@ -339,6 +465,7 @@ def _rotation(r: _Reader, tz: ZoneInfo | None) -> Rotation | None:
         values["changeover_minutes"],
         values["min_audience"],
         values["jury_per_team"],
+        float(values["solve_seconds"]),
     )
 
 
@@ -359,9 +486,32 @@ def _rooms(r: _Reader) -> list[Room]:
             continue
         if room_id:
             seen[room_id] = line_of(r.lines, (*path, "id"))
-            rooms.append(_room(room_id, values))
+            rooms.append(_room(room_id, values, _platform(r, path, values)))
     _check_shared_links(r, rooms)
     return rooms
+
+
+def _platform(r: _Reader, path: KeyPath, values: dict[str, Any]) -> Platform:
+    """A room's platform: as it says, or the only one configured. With both [jitsi] and
+    [bbb] a room without a link must say which; `platform = "bbb"` needs [bbb]."""
+    both = "jitsi" in r.data and "bbb" in r.data
+    chosen = values.get("platform", "")
+    if values.get("url"):
+        return "jitsi"
+    if chosen == "bbb" and "bbb" not in r.data:
+        r.report(
+            (*path, "platform"),
+            'platform = "bbb" needs a [bbb] section with the server\'s `url`',
+        )
+    elif not chosen and both:
+        r.report(
+            path,
+            f'room {values.get("id")!r} needs `platform = "jitsi"` or `platform = "bbb"`: '
+            "the programme configures both [jitsi] and [bbb]",
+        )
+    if chosen in ("jitsi", "bbb"):
+        return "bbb" if chosen == "bbb" else "jitsi"
+    return "bbb" if "bbb" in r.data and "jitsi" not in r.data else "jitsi"
 
 
 def _check_shared_links(r: _Reader, rooms: list[Room]) -> None:
@@ -382,15 +532,24 @@ def _check_shared_links(r: _Reader, rooms: list[Room]) -> None:
             first[room.url] = i
 
 
-def _room(room_id: str, values: dict[str, Any]) -> Room:
+def _room(room_id: str, values: dict[str, Any], platform: Platform = "jitsi") -> Room:
     """`capacity` counts an on-site room's seats; with an online link, `online_capacity`
     (default: as many again) adds its online seats."""
     name, capacity = values.get("name", room_id), values.get("capacity", 0)
     url, jitsi_name = values.get("url", ""), values.get("jitsi_name", "")
     if not values.get("onsite"):
-        return Room(room_id, name, capacity, url, jitsi_name)
+        return Room(room_id, name, capacity, url, jitsi_name, platform=platform)
     online = values.get("online_capacity", capacity) if url else 0
-    return Room(room_id, name, capacity + online, url, jitsi_name, values["onsite"], capacity)
+    return Room(
+        room_id,
+        name,
+        capacity + online,
+        url,
+        jitsi_name,
+        values["onsite"],
+        capacity,
+        platform,
+    )
 
 
 def _teams(r: _Reader) -> list[Team]:
@@ -473,6 +632,7 @@ def _keynotes(
             values["audience"],
             tuple(s for s in SOURCES if s in values["evidence"]) or DEFAULT_EVIDENCE,
             tuple(sorted((k, str(v)) for k, v in values["titles"].items())),
+            "evidence" in table,
         )
         _keynote_clashes(r, (*path, "start"), keynote, keynotes, rotation, tz)
         seen[keynote_id] = line_of(r.lines, (*path, "id"))
@@ -515,6 +675,33 @@ def _keynote_clashes(
                 path,
                 f"keynotes {other.id!r} and {keynote.id!r} overlap, and {plenary.id!r} is "
                 "for everyone",
+            )
+
+
+def _clock_change_notes(
+    r: _Reader, rotation: Rotation | None, keynotes: list[Keynote], tz: ZoneInfo | None
+) -> None:
+    """A round or keynote during which the clocks change lasts as planned, but its end reads
+    an hour off from what its start suggests: said once, at its line."""
+    if tz is None:
+        return
+    index = {k.get("id"): i for i, k in enumerate(_entries(r.data, KEYNOTES))}
+    items: list[tuple[str, KeyPath, datetime, datetime]] = []
+    if rotation is not None:
+        key = "starts" if "starts" in _section(r.data, ROTATION) else "start"
+        items += [(f"round {s.index}", ("rotation", key), s.start, s.end) for s in rotation.slots]
+    items += [
+        (f"keynote {k.id!r}", ("keynotes", index[k.id], "start"), k.start, k.end) for k in keynotes
+    ]
+    for name, path, start, end in items:
+        for before, after in clock_changes(start, end, tz):
+            minutes = round((end - start).total_seconds() / 60)
+            r.report(
+                path,
+                f"the clocks change during {name} ({before} becomes {after} in {tz.key}): it "
+                f"still lasts {minutes} minutes, {_hhmm(start, tz)} to {_hhmm(end, tz)} by the "
+                "clock",
+                "warning",
             )
 
 
@@ -590,7 +777,7 @@ def _check_people(
                 if a.start < b.end and b.start < a.end:
                     r.problems.append(
                         Problem(
-                            str(roster_path),
+                            roster.where or str(roster_path),
                             roster.lines.get(person.id, 1),
                             f"{person.id!r} attends keynotes {a.id!r} and {b.id!r}, which overlap",
                         )
@@ -601,7 +788,7 @@ def _check_people(
                 if clash:
                     r.problems.append(
                         Problem(
-                            str(roster_path),
+                            roster.where or str(roster_path),
                             roster.lines.get(person.id, 1),
                             f"presenter {person.id!r} attends keynote {keynote.id!r}, "
                             f"which overlaps rounds {', '.join(map(str, clash))} "

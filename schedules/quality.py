@@ -6,8 +6,11 @@ from collections import Counter
 from statistics import mean
 from typing import Any
 
-from schedules import campus
+import numpy as np
+
+from schedules import campus, exact
 from schedules.context import Context, absence, jury_possible
+from schedules.exact import round_bounds
 from schedules.model import Programme
 from schedules.plan import Plan
 
@@ -81,17 +84,68 @@ def _jury_cover(programme: Programme, plan: Plan) -> dict[str, int]:
 
 
 def _seat_bound(programme: Programme, plan: Plan) -> int:
-    """Wishes for one team can be met at most once per seat that an even split gives it."""
+    """Wishes for one team can be met at most once per seat the round's balance lets it have
+    (an even split, rooms at capacity aside: exact.round_bounds)."""
     wishers: Counter[str] = Counter(
         t for p in programme.participants if p.planned for t in set(p.preferences)
     )
     seats: Counter[str] = Counter()
     for rnd in plan.rounds:
-        present = sum(len(s.audience) for s in rnd.rooms)
-        share = -(-present // max(len(rnd.rooms), 1))
-        for slot in rnd.rooms:
-            seats[slot.team] += min(programme.room_by_id[slot.room].capacity, share)
+        capacity = np.array([programme.room_by_id[s.room].capacity for s in rnd.rooms])
+        counts = np.array([len(s.audience) for s in rnd.rooms])
+        if not len(counts):
+            continue
+        _, high = round_bounds(capacity, counts)
+        for slot, most in zip(rnd.rooms, high, strict=True):
+            seats[slot.team] += int(most)
     return sum(min(count, seats[team]) for team, count in wishers.items())
+
+
+def verdict(met: int, bound: int) -> str:
+    """What the organiser reads about the plan's wishes."""
+    if met >= bound:
+        return "optimal (proven)"
+    short = bound - met
+    wishes = "wish" if short == 1 else "wishes"
+    return f"{short} {wishes} short of the best possible at most (bound {bound})"
+
+
+def optimality(met: int, bound: int, source: str = "simple", note: str = "") -> dict[str, Any]:
+    """The plan's `stats.optimality`: optimal (met == bound, proven) or how far it may be."""
+    why = {
+        "simple": "each person's free rounds and the seats the balance leaves a team",
+        "solver": "the exact stage (CP-SAT), under the same rules",
+    }[source]
+    return {
+        "status": "optimal" if met >= bound else "feasible",
+        "met": met,
+        "bound": bound,
+        "short": max(bound - met, 0),
+        "bound_from": source,
+        "text": verdict(met, bound),
+        "why": why,
+        "note": note,
+    }
+
+
+def with_outcomes(stats: dict[str, Any], outcomes: list[exact.Outcome]) -> dict[str, Any]:
+    """The stats with the exact stage's bound: the tighter of the simple one and the solver's."""
+    prefs = dict(stats["preferences"])
+    met, simple = prefs["met"], prefs["upper_bound"]
+    known = sum(o.bound for o in outcomes) if outcomes else simple  # per pool: the best known
+    bound = min(simple, known)
+    source = (
+        "solver" if any(o.source == "solver" for o in outcomes) and known < simple else "simple"
+    )
+    notes = "; ".join(o.note for o in outcomes if o.note)
+    entry = optimality(met, bound, source, notes)
+    entry["exact"] = {
+        "ran": any(o.cells and o.status != "skipped" for o in outcomes),
+        "skipped": any(o.status == "skipped" for o in outcomes),
+        "cells": sum(o.cells for o in outcomes),
+    }
+    prefs["upper_bound"], prefs["gap"] = bound, bound - met
+    return {**stats, "preferences": prefs, "optimality": entry}
 
 
 def quality(programme: Programme, plan: Plan) -> dict[str, Any]:
@@ -159,4 +213,5 @@ def quality(programme: Programme, plan: Plan) -> dict[str, Any]:
         },
         "mixing": {"institution_share": round(mean(shares), 3) if shares else 1.0},
         "unassigned": len(plan.unassigned),
+        "optimality": optimality(met, bound),
     }

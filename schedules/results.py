@@ -13,8 +13,6 @@ a group that shares no team with the others is fitted on its own and flagged."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from schedules.scoring import Award, Feedback, Score, Scoring
+from schedules.tabular import csv_text
 
 BOOTSTRAP_SAMPLES = 200
 BOOTSTRAP_LEVEL = 0.9  # the rank interval holds 90 % of the resampled ranks
@@ -344,9 +343,7 @@ def _columns(found: Results, scoring: Scoring, names: dict[str, str]) -> list[li
 
 
 def results_csv(found: Results, scoring: Scoring, names: dict[str, str]) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(_columns(found, scoring, names))
-    return out.getvalue()
+    return csv_text(_columns(found, scoring, names))
 
 
 def results_table(found: Results, scoring: Scoring, names: dict[str, str]) -> str:

@@ -79,11 +79,13 @@ ROTATION = Table(
         ),
         "min_audience": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
         "jury_per_team": Field(int, default=0, minimum=0, bound="`{key}` cannot be negative"),
+        "solve_seconds": Field((int, float), default=3, minimum=0, maximum=600),
     },
     required=True,
 )
 
 JITSI_ONLY = ("jitsi_name",)  # room options that only a Jitsi room can have
+PLATFORMS = ("jitsi", "bbb")  # a room's `platform` when both [jitsi] and [bbb] are set
 
 
 def room_link_problem(url: str) -> str:
@@ -117,6 +119,13 @@ def _room_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[s
                 f"`{key}` is a Jitsi option, but this room is a plain link (`url`): "
                 "Rota sends people to the link as it is; keep one of the two",
             )
+    if url and values.get("platform"):
+        yield (
+            "platform",
+            "a room with `url` is a plain link on its own platform: drop `platform` or `url`",
+        )
+    if values.get("platform") == "bbb" and values.get("jitsi_name"):
+        yield "jitsi_name", "`jitsi_name` is a Jitsi option, but this room is on BigBlueButton"
 
 
 def _onsite_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
@@ -142,6 +151,7 @@ ROOMS = Table(
         ),
         "url": Field(str, default=""),  # a plain link on any platform instead of a Jitsi room
         "jitsi_name": Field(str, default=""),  # a fixed Jitsi room name instead of a made one
+        "platform": Field(str, choices=PLATFORMS),  # needed when both [jitsi] and [bbb] are set
         "onsite": Field(str),  # where the room is on campus (schedules/campus.py)
         "online_capacity": Field(
             int, minimum=1, bound="room {id!r} needs an online_capacity above 0"
@@ -288,6 +298,61 @@ JITSI = Table(
 )
 
 
+# --- [bbb] (read by rooms/bbb.py) ------------------------------------------------------------
+
+BBB_SECRET_ENV = "ROTA_BBB_SECRET"
+BBB_CHECKSUMS = ("sha1", "sha256", "sha384", "sha512")  # BBB >= 2.5 takes all four
+
+
+def bbb_base(url: str) -> str:
+    """The server's `/bigbluebutton/` base as Rota calls it (`api/<call>` follows): an
+    address given with `api` or without the final slash is the same server."""
+    base = url.strip().rstrip("/")
+    if base.endswith("/api"):
+        base = base[: -len("/api")]
+    return base + "/"
+
+
+def _bbb_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    if "secret" in values:
+        yield (
+            "secret",
+            "the shared secret never goes in the programme file: remove `secret` and set "
+            f"{BBB_SECRET_ENV} in the environment (the server's `bbb-conf --secret`)",
+        )
+    url = values.get("url", "")
+    parts = urlsplit(url)
+    if url and (parts.scheme not in ("https", "http") or not parts.hostname):
+        yield "url", f'`url` must be like "https://bbb.example.org/bigbluebutton/", not {url!r}'
+    elif url and parts.scheme == "http" and not is_loopback(parts.netloc):
+        yield (
+            "url",
+            "`url` must start with https:// (http only for a server on this machine): the "
+            "shared secret signs every call, and people's browsers need https",
+        )
+    elif url and (parts.username or parts.password or parts.query or parts.fragment):
+        yield "url", "`url` is the server's address only, without a user, a query or a #part"
+    if context.environ is not None and not context.environ.get(BBB_SECRET_ENV, "").strip():
+        yield (
+            "",
+            f"[bbb] needs the server's shared secret in the environment as {BBB_SECRET_ENV} "
+            "(ask the BigBlueButton admin for the output of `bbb-conf --secret`)",
+        )
+
+
+BBB = Table(
+    "bbb",
+    {
+        "url": Field(str, required=True),
+        "checksum": Field(str, default="sha256", choices=BBB_CHECKSUMS),
+        "embed": Field(bool, default=False),  # only for a server that allows session-less joins
+        "webhooks": Field(bool, default=False),  # bbb-webhooks installed: joins pushed too
+        "secret": Field(str),  # refused by the rule with a reason (the environment holds it)
+    },
+    rules=(_bbb_rules,),
+)
+
+
 # --- [[notify]] ------------------------------------------------------------------------------
 
 NOTIFY_KINDS = ("webhook", "slack", "teams", "discord", "matrix", "ntfy")
@@ -324,6 +389,25 @@ def _notify_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple
             yield "secret_env", f"the environment variable {secret_env} is not set"
         elif kind == "webhook" and not secret.startswith("whsec_"):
             yield "secret_env", f"{secret_env} must hold a whsec_… secret"
+
+
+PUBLIC_NTFY = ("ntfy.sh",)  # servers anyone can subscribe on, topic known
+
+
+def notify_warnings(values: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """What `rota check` warns of in a [[notify]] entry that is otherwise fine."""
+    if values.get("kind") != "ntfy":
+        return
+    host = (urlsplit(values.get("url", NTFY_DEFAULT)).hostname or "").lower()
+    if host in PUBLIC_NTFY or host.endswith(tuple(f".{h}" for h in PUBLIC_NTFY)):
+        yield (
+            "url",
+            (
+                f"{host} is a public ntfy server: anyone who knows a topic reads its pushes, and "
+                "personal ones carry the person's /go link; use topics nobody can guess, or your "
+                "own ntfy server (docs/operations.md, Security at the edge)"
+            ),
+        )
 
 
 NOTIFY = Table(
@@ -552,6 +636,45 @@ CERTIFICATES = Table(
 )
 
 
+# --- [roster] (read by schedules/roster.py) ---------------------------------------------------
+
+ROSTER_VALUES = ("role", "team", "timezone", "language", "mode")
+
+
+def _roster_rules(values: Mapping[str, Any], context: Context) -> Iterator[tuple[str, str]]:
+    for header, meant in values["columns"].items():
+        if not isinstance(meant, str):
+            yield (
+                "columns",
+                (
+                    f"`columns`: {header!r} must name a column as text (one of Rota's columns, a "
+                    f'keynote id, or "" to keep it as the person\'s own), not {meant!r}'
+                ),
+            )
+    for key, table in values["values"].items():
+        if key not in ROSTER_VALUES:
+            yield (
+                "values",
+                (f"`values` may say what a {one_of(ROSTER_VALUES)} means, not a {key!r}"),
+            )
+        elif not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+            yield (
+                "values",
+                (f'`values.{key}` must be a table of texts, like {key} = {{"Lecturer" = "jury"}}'),
+            )
+
+
+ROSTER = Table(
+    "roster",
+    {
+        "sheet": Field(str, default=""),  # a workbook's sheet; the first when not given
+        "columns": Field(dict, default={}),  # header as written -> a field, keynote id or ""
+        "values": Field(dict, default={}),  # field -> {value as written -> what it means}
+    },
+    rules=(_roster_rules,),
+)
+
+
 SECTIONS: dict[str, Table] = {
     t.name: t
     for t in (
@@ -561,12 +684,14 @@ SECTIONS: dict[str, Table] = {
         TEAMS,
         KEYNOTES,
         JITSI,
+        BBB,
         NOTIFY,
         MAIL,
         SCORING,
         AWARDS,
         PRIVACY,
         CERTIFICATES,
+        ROSTER,
     )
 }
 

@@ -21,7 +21,7 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "screenshot-organiser-token"
+TOKEN = "screenshot-7Hq2Vx9Lm4Pz8Kt"
 SPEED = 20.0
 PLACEHOLDER = """
 window.JitsiMeetExternalAPI = function (domain, options) {

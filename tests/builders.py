@@ -93,3 +93,22 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
             if seen == occurrence:
                 return number
     raise AssertionError(f"{needle!r} not in text")
+
+
+def upcoming(toml: str = BASE_TOML, years: int = 2) -> str:
+    """The programme moved to a day `years` ahead (a real day that has not happened yet)."""
+    from datetime import date
+
+    return toml.replace("2025-03-27", f"{date.today().year + years}-03-27")
+
+
+def upcoming_copy(programme: Path, folder: Path) -> Path:
+    """A copy of a programme and its roster (the bundled example) moved to a day ahead: the
+    real day of a past programme is refused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in programme.parent.iterdir():
+        if source.is_file():
+            (folder / source.name).write_bytes(source.read_bytes())
+    target = folder / programme.name
+    target.write_text(upcoming(programme.read_text(encoding="utf-8")), encoding="utf-8")
+    return target

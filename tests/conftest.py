@@ -24,10 +24,12 @@ from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from orchestrator.storage.redis_server import redis_binary
 from orchestrator.web.edge import runner_options
+from tests.standin_bbb import SECRET as BBB_SECRET
+from tests.standin_bbb import BbbStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
-TOKEN = "test-organiser-token-0123456789"
+TOKEN = "test-9fK2mQx7Lp4Wz8Rt-organiser"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -167,6 +169,15 @@ async def serve() -> AsyncIterator:
 
 
 @pytest.fixture
+async def bbb() -> AsyncIterator[BbbStandIn]:
+    """A BigBlueButton stand-in on loopback (tests/standin_bbb.py), stopped after the test."""
+    standin = BbbStandIn(BBB_SECRET)
+    await standin.start()
+    yield standin
+    await standin.stop()
+
+
+@pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=10, follow_redirects=False) as client:
         yield client
@@ -271,7 +282,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """`make test` runs two pytest-xdist workers (`--dist loadgroup`): each test file stays on
     one worker (its module-scoped fixtures are set up once), and the Chromium tests, whose
     countdowns are timed, all run on the same worker, one browser at a time. Before xdist's
-    own hook, which reads these marks."""
+    own hook, which reads these marks (none without xdist, as with `-p no:xdist`)."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         module = getattr(item, "module", None)
         group = "browser" if hasattr(module, "chromium") else item.path.name

@@ -21,13 +21,17 @@ def make_programme(
     min_audience: int = 0,
     keynotes: list[tuple[int, int]] = (),
     round_minutes: int = 30,
+    changeover_minutes: int = 0,
+    start: datetime = START,
+    solve_seconds: float = 3.0,
 ) -> Programme:
     """`audience` items: {id, role, institution, preferences, unavailable, keynotes}."""
     rooms = tuple(Room(f"r{i}", f"Room {i}", capacities[i % len(capacities)]) for i in range(teams))
     team_list = tuple(Team(f"t{i}", f"Team {i}", f"r{i}") for i in range(teams))
-    starts = tuple(START + timedelta(minutes=round_minutes * i) for i in range(rounds))
+    step = round_minutes + changeover_minutes
+    starts = tuple(start + timedelta(minutes=step * i) for i in range(rounds))
     keynote_list = tuple(
-        Keynote(f"k{i}", f"Keynote {i}", START + timedelta(minutes=offset), minutes, f"hall{i}")
+        Keynote(f"k{i}", f"Keynote {i}", start + timedelta(minutes=offset), minutes, f"hall{i}")
         for i, (offset, minutes) in enumerate(keynotes)
     )
     presenters = tuple(
@@ -47,7 +51,9 @@ def make_programme(
     )
     return Programme(
         event=Event("prop", "Property event", "Europe/Berlin"),
-        rotation=Rotation(starts, round_minutes, 0, min_audience, jury_per_team),
+        rotation=Rotation(
+            starts, round_minutes, changeover_minutes, min_audience, jury_per_team, solve_seconds
+        ),
         rooms=rooms,
         teams=team_list,
         keynotes=keynote_list,

@@ -60,6 +60,17 @@ BAD_REQUESTS = [
     ("/api/v1/replan", {"change": "explode"}, "`change` must be one of"),
     ("/api/v1/replan", {"change": "team_dropout", "team": "t99"}, "unknown team"),
     ("/api/v1/replan", {"change": "late_arrival", "participant": {"id": "x"}}, "`name`"),
+    *(
+        ("/api/v1/replan", {"change": "late_arrival", "participant": person}, message)
+        for person, message in [
+            ({"id": "x", "name": "A\x01B"}, "`name` may not hold control characters"),
+            ({"id": "x", "name": "Ann", "email": "a\x00@b.org"}, "control characters"),
+            ({"id": "x", "name": "Ann", "email": "ann@"}, "malformed e-mail"),
+            ({"id": "x y", "name": "Ann"}, "may hold only letters"),
+            ({"id": "x", "name": "Ann", "timezone": "Mars/Base"}, "unknown time zone"),
+            ({"id": "x", "name": "Ann", "language": "xx"}, "unsupported language"),
+        ]
+    ),
     ("/api/v1/notify/subscribers", {"kind": "pigeon", "url": "https://x.test"}, "`kind`"),
 ]
 

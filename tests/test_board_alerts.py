@@ -25,8 +25,9 @@ def live() -> Live:
     programme = load_programme(EXAMPLE)
     tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
     plan = plan_rotation(programme, seed=0)
+    jitsi = JitsiConfig(domain="jitsi.example.org")  # public meet.jit.si reports nobody
     return Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", JitsiConfig()
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", jitsi
     )
 
 

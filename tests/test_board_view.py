@@ -36,8 +36,10 @@ def live() -> Live:
     programme = load_programme(EXAMPLE)
     plan = plan_rotation(programme, seed=0)
     tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
+    # a self-hosted Jitsi: on the real day public meet.jit.si would report nobody
+    jitsi = JitsiConfig(domain="jitsi.example.org")
     return Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", JitsiConfig()
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", jitsi
     )
 
 

@@ -278,6 +278,12 @@ TOML = [
         "online_capacity",
     ),
     Case(
+        "`solve_seconds` must be between 0 and 600, not 900",
+        "jury_per_team = 1",
+        "jury_per_team = 1\nsolve_seconds = 900",
+        "solve_seconds",
+    ),
+    Case(
         "`events` must be a list of texts, not 3",
         "",
         '[[notify]]\nkind = "ntfy"\nevents = ["round.*", 3]',
@@ -328,22 +334,18 @@ ROSTER = [
         "language,prefrences",
         "id,name",
     ),
-    Case(
-        "unknown column 'remarks' (to keep a column of your own, start its name with #)",
-        "unavailable",
-        "unavailable,remarks",
-        "id,name",
-    ),
     Case("'a3': malformed e-mail 'not-an-email'", "a3@example.org", "not-an-email", "a3,"),
     Case(
-        "'a1': unknown time zone 'Europe/Atlantis'",
+        "'a1': unknown time zone 'Europe/Atlantis' (write an IANA zone like \"Europe/Berlin\", "
+        "a large city or a country)",
         "Uni A,PT,Europe/Lisbon",
         "Uni A,PT,Europe/Atlantis",
         "a1,",
     ),
     Case("duplicate participant id 'a1' (first at line 5)", "a2,Aki", "a1,Aki", "a1,Aki"),
     Case(
-        "'a3': unknown role 'speaker' (use audience, presenter, jury, organiser)",
+        "'a3': unknown role 'speaker' (use audience, presenter, jury, organiser, or say what "
+        'it means in [roster] values = {role = {"speaker" = "audience"}})',
         "a3@example.org,audience",
         "a3@example.org,speaker",
         "a3,",
@@ -355,8 +357,8 @@ ROSTER = [
         "a3,",
     ),
     Case("presenter 'p3' has no team", "presenter,t3", "presenter,", "p3,"),
-    Case("unknown column 'rolle' (did you mean 'role'?)", "role,", "rolle,", "id,name"),
-    Case("missing column `role`", ",role,", ",", "id,name"),
+    Case("unknown column 'emial' (did you mean 'email'?)", "email,", "emial,", "id,name"),
+    Case("missing column `name` (or `First name` and `Last name`)", "id,name,", "id,", "id,"),
 ]
 
 
@@ -369,10 +371,15 @@ def test_roster_message(tmp_path: Path, case: Case) -> None:
     assert errors == [f"{tmp_path / 'roster.csv'}:{line}: {case.message}"]
 
 
-def test_a_column_of_ones_own_is_kept_quietly(tmp_path: Path) -> None:
-    csv = BASE_CSV.replace("unavailable", "unavailable,#notes", 1)
+@pytest.mark.parametrize("header", ["#notes", "notes"])
+def test_a_column_of_ones_own_is_kept_quietly(tmp_path: Path, header: str) -> None:
+    """With `#` or without: a column Rota does not read is the person's own, kept aside."""
+    csv = BASE_CSV.replace("unavailable", f"unavailable,{header}", 1).replace(
+        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,vegetarian"
+    )
     programme, problems = check_programme(write_event(tmp_path, csv=csv), {})
     assert programme is not None and problems == []
+    assert programme.participant_by_id["a3"].own == (("notes", "vegetarian"),)
 
 
 @pytest.mark.parametrize(
@@ -401,7 +408,14 @@ def test_plurals(count: int, text: str) -> None:
 def test_check_counts_in_words(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))])
     assert result.exit_code == 0, result.output
-    assert "ok — 3 teams, 3 rounds, 1 keynote, 8 participants\n" in result.output
+    # (with the warnings about public meet.jit.si: tests/test_public_jitsi.py)
+    assert "ok — 3 teams, 3 rounds, 1 keynote, 8 participants" in result.output
+
+
+def test_check_says_what_the_plan_is(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))])
+    assert result.exit_code == 0, result.output
+    assert "\nplan: " in result.output and ": optimal (proven)\n" in result.output
 
 
 def test_check_refuses_what_cannot_be_planned(tmp_path: Path) -> None:
@@ -415,7 +429,7 @@ def test_check_refuses_what_cannot_be_planned(tmp_path: Path) -> None:
         f"{path}:{line}: the rotation cannot be planned: round 1: 4 audience members need "
         "seats but the 3 team rooms hold 3\n"
     ) in result.output
-    assert result.output.endswith("2 errors, 0 warnings\n")
+    assert result.output.endswith("2 errors, 2 warnings\n")  # with the platform warnings
 
 
 NOTIFY = '[[notify]]\nurl = "https://example.org/x"\nsecret_env = "UNSET_SECRET_VAR"\n'
@@ -462,7 +476,8 @@ def test_check_refuses_the_environment_serve_would_refuse(
 ) -> None:
     result = CliRunner().invoke(main, ["check", str(write_event(tmp_path))], env={variable: value})
     assert result.exit_code == 1
-    assert result.output == f"{message}\n1 error, 0 warnings\n"
+    # after the warnings about public meet.jit.si (tests/test_public_jitsi.py)
+    assert result.output.endswith(f"{message}\n1 error, 2 warnings\n"), result.output
 
 
 def test_a_keynote_room_too_small_for_everyone_is_a_warning(tmp_path: Path) -> None:
@@ -482,10 +497,74 @@ def test_a_keynote_room_too_small_for_everyone_is_a_warning(tmp_path: Path) -> N
 
 def test_the_roster_mode_is_online_or_onsite(tmp_path: Path) -> None:
     csv = BASE_CSV.replace("keynotes,unavailable", "keynotes,unavailable,mode").replace(
-        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,on campus"
+        "Uni C,DE,,,,,2", "Uni C,DE,,,,,2,by bike"
     )
     errors = _only_error(tmp_path, BASE_TOML, csv, {})
     line = line_of(csv, "a3,")
     assert errors == [
-        f"{tmp_path / 'roster.csv'}:{line}: 'a3': unknown mode 'on campus' (use online or onsite)"
+        f"{tmp_path / 'roster.csv'}:{line}: 'a3': unknown mode 'by bike' (use online or onsite)"
+    ]
+
+
+JURY_CASES = [
+    (
+        "jury_per_team = 2",
+        "",
+        "jury_per_team = 2 cannot be met: the roster has 1 jury member; add jury members to the "
+        "roster or lower it to 1",
+    ),
+    (  # the one juror attends one round of three: one team seen, three needed
+        "jury_per_team = 1",
+        "Uni A,BE,Europe/Brussels,fr,,,2 3",
+        "jury_per_team = 1 cannot be met: 1 jury member can see 1 team in all (one per round "
+        "each attends), and 3 teams × 1 = 3 visits are needed; add jury members to the roster "
+        "or set it to 0",
+    ),
+]
+
+
+@pytest.mark.parametrize(("setting", "juror", "message"), JURY_CASES)
+@pytest.mark.parametrize("command", ["check", "plan"])
+def test_check_and_plan_refuse_a_jury_no_plan_can_have(
+    tmp_path: Path, command: str, setting: str, juror: str, message: str
+) -> None:
+    """`rota plan` reported "not possible with this many jury members" and `rota check` said
+    ok: both refuse it now, at the line of `jury_per_team`, with the largest value that works."""
+    toml = BASE_TOML.replace("jury_per_team = 1", setting)
+    csv = BASE_CSV.replace("Uni A,BE,Europe/Brussels,fr,,,", juror) if juror else BASE_CSV
+    path = write_event(tmp_path, toml=toml, csv=csv)
+    result = CliRunner().invoke(main, [command, str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line_of(toml, 'jury_per_team')}: {message}\n" in result.output
+
+
+def test_every_problem_of_a_row_with_an_unknown_role_is_reported(tmp_path: Path) -> None:
+    """A row refused for its role (or its id) still gets its other checks: fixing the role
+    reveals nothing new."""
+    csv = BASE_CSV.replace(
+        "a3,Ada Audience,a3@example.org,audience,,Uni C,DE,,,,,2",
+        "a 3,Ada Audience,not-an-email,speaker,,Uni C,DE,Mars/Base,xx,t9,k9,7",
+    )
+    errors = _only_error(tmp_path, BASE_TOML, csv, {})
+    line = line_of(csv, "a 3,")
+    where = f"{tmp_path / 'roster.csv'}:{line}: "
+    assert errors == [
+        where + message
+        for message in sorted(
+            [
+                "participant id 'a 3' may hold only letters, digits, -, _ and .",
+                "'a 3': unknown role 'speaker' (use audience, presenter, jury, organiser, or say "
+                'what it means in [roster] values = {role = {"speaker" = "audience"}})',
+                "'a 3': malformed e-mail 'not-an-email'",
+                "'a 3': unknown time zone 'Mars/Base' (write an IANA zone like "
+                "\"Europe/Berlin\", a large city or a country; the country 'DE' has one, "
+                'Europe/Berlin: [roster] values = {timezone = {"Mars/Base" = "Europe/Berlin"}} '
+                "says so)",
+                "'a 3': the language 'xx' is not a language Rota knows (de, en, fi, fr, nl, pt): "
+                'say which page language to use in [roster] values = {language = {"xx" = "en"}}',
+                "'a 3': preference for unknown team 't9' (teams: t1, t2, t3)",
+                "'a 3': unknown keynote 'k9' (keynotes: k1)",
+                "'a 3': unavailable round '7' is not a round number from 1 to 3",
+            ]
+        )
     ]

@@ -125,3 +125,35 @@ def test_a_port_in_use_is_one_sentence_and_nothing_starts(tmp_path: Path) -> Non
         "stop it or choose another --port\n"
     )
     assert done.stdout == "" and not data.exists()
+
+
+def test_a_rehearsal_prints_pages_to_open_and_the_links_command(rota_process, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """docs/operations.md step 4 says to open the pages "from the links it prints": a
+    rehearsal prints a few participants' pages and links, and the `rota links` command for
+    everyone's, which works as printed."""
+    import shlex
+
+    import httpx
+    import openpyxl
+
+    handle = rota_process(
+        "--data-dir", str(tmp_path / "var"), "--speed", "600", "--start-at", "now"
+    )
+    banner = handle.log.read_text()
+    pages = [w for w in banner.split() if w.startswith(f"{handle.base_url}/p/")]
+    links = [w for w in banner.split() if w.startswith(f"{handle.base_url}/go/")]
+    assert len(pages) >= 3 and len(links) == len(pages), banner
+    assert httpx.get(pages[0], timeout=10).status_code == 200
+    [command] = [
+        line.split("everyone's links: ", 1)[1]
+        for line in banner.splitlines()
+        if "everyone's links: " in line
+    ]
+    words = shlex.split(command)
+    assert words[:2] == ["rota", "links"]
+    out = tmp_path / "links.xlsx"  # (as printed, from the folder it is typed in)
+    done = CliRunner().invoke(main, [*words[1:-1], str(out)])
+    assert done.exit_code == 0, done.output
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    tokens = {str(r[8]).split("/p/")[1] for r in rows[1:]}
+    assert len(rows) == 1 + 100 and pages[0].split("/p/")[1] in tokens

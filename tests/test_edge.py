@@ -16,7 +16,8 @@ from orchestrator.app import create_app
 from orchestrator.appkeys import SERVICE
 from orchestrator.settings import Settings
 from orchestrator.web.edge import UNGUARDED
-from tests.conftest import AUTH, EXAMPLE
+from tests.builders import upcoming_copy
+from tests.conftest import AUTH, EXAMPLE, TOKEN
 
 pytestmark = pytest.mark.slow
 SLOW = 200  # connections trickling a request one byte at a time
@@ -84,7 +85,13 @@ BODY_UNREAD = (  # refused (401) before its body is read: the rest is drained fo
 )
 def test_slow_clients_are_cut_within_a_bound(rota_process, tmp_path: Path, request_parts) -> None:
     """200 connections trickling a byte every 0.25 s (a request would take 15 s or more)."""
-    handle = rota_process("--client-timeout", str(TIMEOUT), "--data-dir", str(tmp_path / "var"))
+    handle = rota_process(
+        "--client-timeout",
+        str(TIMEOUT),
+        "--data-dir",
+        str(tmp_path / "var"),
+        programme=upcoming_copy(EXAMPLE, tmp_path / "event"),  # a real day ahead
+    )
     host, port = _host_port(handle.base_url)
 
     async def all_of_them() -> list[float]:
@@ -181,7 +188,7 @@ async def test_a_body_drained_after_an_early_answer_logs_no_error(serve, redis_u
 def test_every_route_is_guarded_but_go() -> None:
     """Errors become JSON answers and bodies have a deadline because each handler is wrapped
     (web/edge.guard_routes); a route added without it would answer 500s."""
-    app = create_app(Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": "x" * 32}))
+    app = create_app(Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": TOKEN}))
     bare = {
         route.resource.canonical
         for route in app.router.routes()
@@ -216,7 +223,8 @@ async def test_a_malformed_request_names_no_versions(serve, redis_url) -> None:
 
 
 def test_a_malformed_request_is_one_log_line(rota_process, tmp_path: Path) -> None:
-    handle = rota_process("--data-dir", str(tmp_path / "var"))
+    ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
+    handle = rota_process("--data-dir", str(tmp_path / "var"), programme=ahead)
 
     async def send() -> bytes:
         reader, writer = await asyncio.open_connection(*_host_port(handle.base_url))

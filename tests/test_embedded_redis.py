@@ -16,7 +16,8 @@ import pytest
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.storage.redis_server import redis_binary
-from tests.conftest import AUTH, eventually, start_app
+from tests.builders import upcoming_copy
+from tests.conftest import AUTH, EXAMPLE, eventually, start_app
 
 pytestmark = pytest.mark.slow
 
@@ -97,8 +98,9 @@ def test_a_second_rota_on_the_same_folder_is_refused_in_one_line(
     rota_process, tmp_path: Path
 ) -> None:
     data = tmp_path / "var"
-    first = rota_process("--data-dir", str(data))
-    second = rota_process("--data-dir", str(data), ready=False)
+    ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
+    first = rota_process("--data-dir", str(data), programme=ahead)
+    second = rota_process("--data-dir", str(data), programme=ahead, ready=False)
     assert second.process.wait(30) == 1
     log = second.log.read_text()
     assert f"another Rota (pid {first.process.pid}) already runs its Redis in" in log

@@ -32,6 +32,17 @@ SECRET = "an-app-secret-of-at-least-32-bytes!"
 PERSON = Person("ana-silva", "Ana Silva", "ana@example.org", "Polytechnic Institute of Porto")
 
 
+def test_a_token_minted_ahead_opens_at_its_slot_less_the_grace_period() -> None:
+    config = JitsiConfig.from_section(
+        {"domain": "meet.example.org", "tokens": "hs256", "app_id": "rota"},
+        {"ROTA_JITSI_SECRET": SECRET},
+    )
+    starts = NOW + timedelta(hours=1)  # the next place, minted now
+    token = mint(config, PERSON, "r", moderator=False, now=NOW, ends=END, starts=starts)
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["nbf"] == int((starts - timedelta(minutes=15)).timestamp())
+
+
 def test_hs256_token_claims() -> None:
     config = JitsiConfig.from_section(
         {"domain": "meet.example.org", "tokens": "hs256", "app_id": "rota"},

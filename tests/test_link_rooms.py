@@ -15,6 +15,7 @@ import pytest
 from orchestrator.appkeys import SERVICE
 from orchestrator.i18n import translator
 from orchestrator.live import Live
+from rooms.links import JitsiConfig
 from schedules.evidence import item_key
 from schedules.programme import check_programme, load_programme
 from tests.browser_kit import example_with
@@ -285,7 +286,8 @@ async def test_reports_and_the_board_say_which_source_saw_whom(
     assert report.status_code == 200, report.text
     rows = {r["participant"]: r for r in report.json()["rows"]}
     assert (rows[confirmed]["status"], rows[confirmed]["evidence"]) == ("in-room", "confirmed")
-    assert (rows[sent]["status"], rows[sent]["evidence"]) == ("unknown", "sent")
+    # the room reports nobody: following its link counts, and the row says so
+    assert (rows[sent]["status"], rows[sent]["evidence"]) == ("in-room", "sent")
     assert (rows[idle]["status"], rows[idle]["evidence"]) == ("unknown", "")
     rooms = {r["room"]: r["presence"] for r in report.json()["rooms"]}
     assert rooms[room]["text"] == "1 confirmed, 2 sent"
@@ -352,11 +354,14 @@ def test_the_agenda_and_its_calendar_show_the_link(tmp_path: Path) -> None:
     assert f"Room 7: {LINKS['r7']}" in unfolded
 
 
+# a self-hosted Jitsi: on the real day public meet.jit.si reports nobody (test_public_jitsi.py)
+SELF_HOSTED = JitsiConfig(domain="jitsi.example.org")
+
+
 def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> None:
     """The simulator sends no webhook for a room on a link (no platform would); people there
     follow /go on arriving, and most press "I'm here" a minute later."""
     from orchestrator.presence.simulator import due, link_steps
-    from rooms.links import JitsiConfig
     from schedules.clock import ClockState
     from schedules.planner import plan_rotation
 
@@ -364,7 +369,7 @@ def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> 
     plan = plan_rotation(programme, seed=0)
     tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
     live = Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", JitsiConfig()
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", SELF_HOSTED
     )
     day = (live.timeline.starts - live.timeline.starts.resolution, live.timeline.ends)
     hooks = due(live, *day)
@@ -386,7 +391,6 @@ def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
     """With the Jitsi feed live, a Jitsi room nobody is in raises its alerts; a room on a link
     reports nobody, so its webhook counts are unknown (None), never 0, and raise no alert."""
     from orchestrator.board_view import Feed, snapshot
-    from rooms.links import JitsiConfig
     from schedules.clock import ClockState
     from schedules.planner import plan_rotation
 
@@ -394,7 +398,7 @@ def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
     plan = plan_rotation(programme, seed=0)
     tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
     live = Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", JitsiConfig()
+        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", SELF_HOSTED
     )
     now = live.timeline.rounds[0].start + timedelta(minutes=10)
     state = snapshot(live, {}, now, Feed(True, 1.0, 300))
@@ -462,12 +466,15 @@ async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
     assert report["presence"]["text"] == "1 confirmed, 1 sent"
     row = next(r for r in report["rows"] if r["participant"] == listener)
     assert row["evidence"] == "confirmed"
-    assert row["status"] == "unknown"  # k1 counts webhooks only: a confirmation is not enough
+    # k1 names no `evidence` and its room reports nobody: every source there is counts
+    assert row["status"] == "attended"
+    assert report["presence"]["attended_by"] == ["sent", "confirmed", "checked-in", "webhook"]
     as_csv = await asyncio.to_thread(
         subprocess.run, command, capture_output=True, text=True, timeout=60
     )
     assert as_csv.returncode == 0
     assert "presence: 1 confirmed, 1 sent" in as_csv.stderr
+    assert "attended: counted from sent, confirmed, checked-in, webhook" in as_csv.stderr
 
 
 def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
@@ -538,3 +545,17 @@ def test_a_team_nobody_can_reach_is_warned_about(
     line = line_of(toml, "onsite =")
     expected = [f"{path}:{line}: warning: {STRANDED}"] if warned else []
     assert [str(p) for p in problems if "campus" in p.message] == expected
+
+
+async def test_the_rooms_api_lists_a_link_room_by_its_link(
+    serve, http, redis_url, tmp_path: Path
+) -> None:
+    running, _, _, _ = await _in_round_one(serve, redis_url, tmp_path)
+    answer = await http.get(f"{running.base_url}/api/v1/rooms", headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    rooms = {r["id"]: r for r in answer.json()}
+    for room, link in LINKS.items():
+        assert rooms[room]["url"] == link
+        assert rooms[room]["kind"] == "link" and rooms[room]["jitsi_room"] is None
+    assert rooms["r1"]["kind"] == "jitsi" and rooms["r1"]["url"].startswith("https://meet.jit.si/")
+    assert rooms["r1"]["use"] == "team"

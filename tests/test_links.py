@@ -127,3 +127,32 @@ async def test_every_agenda_item_carries_the_personal_link(event, http) -> None:
         (await http.get(f"{event.base_url}/p/{token}/agenda.ics")).content
     )
     assert [str(i["UID"]) for i in again.walk("VEVENT")] == uids  # stable: updates, no copies
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_typed_formula_stays_text_in_a_spreadsheet(fmt: str) -> None:
+    """A name that looks like a formula (or holds a control character, which a sheet cannot
+    store) is exported as text: a spreadsheet opening the table runs nothing."""
+    from orchestrator.links_table import FORMATS, LinkRow
+
+    row = LinkRow(
+        "p1",
+        '=HYPERLINK("https://evil.test")',
+        "a@b.org",
+        "audience",
+        "",
+        "en",
+        "UTC",
+        "l",
+        "p",
+        "a",
+        "Room\x01 1",
+        "",
+    )
+    data = FORMATS[fmt][0]([row])
+    if fmt == "csv":
+        assert rows_of(fmt, data)[0]["name"] == '\'=HYPERLINK("https://evil.test")'
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("'=HYPERLINK")
+        assert sheet["K2"].value == "Room 1"

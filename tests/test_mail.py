@@ -515,3 +515,81 @@ async def test_the_boards_journal_says_the_invitations_in_one_line(invited_once)
     assert mail["text"] == f"{len(people)} invitations sent"
     assert len(mail["items"]) == len(people)
     assert mail["items"][0]["text"].startswith("Invitation sent to ")
+
+
+PUBLIC = "https://rota.example.org"
+
+
+async def invite_here(
+    programme: Path, base_url: str, redis_url: str, *extra: str
+) -> tuple[int, str, str]:
+    """`rota invite` in this process (a thread: it runs its own event loop), on the shared
+    Redis: seconds faster than a new process with its own redis-server."""
+    from click.testing import CliRunner
+
+    from orchestrator.cli import main
+
+    arguments = ["invite", str(programme), "--base-url", base_url, "--redis", redis_url, *extra]
+    result = await asyncio.to_thread(
+        CliRunner().invoke, main, arguments, env={"ROTA_MAIL_BACKOFF_SCALE": "0.01"}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+async def test_a_rehearsals_invitations_are_flagged_and_sent_once_again_for_the_real_day(
+    inbox: Inbox, tmp_path: Path, http, redis_url: str
+) -> None:
+    """Invitations asked for during a rehearsal carry its loopback address; each record says
+    so. `rota invite` with the public address then says how many and sends exactly those
+    again, once: a second run sends nothing."""
+    programme = example_with_mail(tmp_path / "event", inbox.section(), small=True)
+    running = await start_app(programme, redis_url=redis_url, speed=60.0, start_at="now", **FAST)
+    people = [p for p in running.app[SERVICE].require_live().programme.participants if p.email]
+    try:
+        asked = await http.post(f"{running.base_url}/api/v1/invitations", headers=AUTH)
+        assert asked.status_code == 202, asked.text
+        await eventually(lambda: inbox.count() == len(people) or None, seconds=20)
+        listing = await http.get(f"{running.base_url}/api/v1/invitations", headers=AUTH)
+        records = [r for r in listing.json() if r["kind"] == "invitation"]
+        assert {(r["base_url"], r["rehearsal"]) for r in records} == {(running.base_url, True)}
+    finally:
+        await running.stop()
+
+    code, out, err = await invite_here(programme, PUBLIC, redis_url, "--dry-run")
+    assert code == 0 and f"{len(people)} would send" in out, err
+    assert inbox.count() == len(people)
+    code, out, err = await invite_here(programme, PUBLIC, redis_url)
+    assert code == 0 and f"invitations: {len(people)} sent" in out, err
+    assert (
+        f"{len(people)} invitations went out during a rehearsal or with a loopback address "
+        f"({running.base_url}): their links do not work for people elsewhere, so they are "
+        f"sent again with {PUBLIC}"
+    ) in err
+    again = inbox.messages()[len(people) :]
+    assert sorted(m["To"].addresses[0].addr_spec for m in again) == sorted(p.email for p in people)
+    assert all(f"{PUBLIC}/go/" in body_text(m) for m in again)
+
+    code, out, err = await invite_here(programme, PUBLIC, redis_url)
+    assert code == 0 and f"invitations: {len(people)} skipped" in out, err
+    assert "rehearsal" not in err and inbox.count() == 2 * len(people)
+
+
+async def test_invitations_with_another_public_address_go_again_only_when_asked(
+    inbox: Inbox, tmp_path: Path, redis_url: str
+) -> None:
+    programme = example_with_mail(tmp_path / "event", inbox.section(), small=True)
+    running = await start_app(programme, redis_url=redis_url, **FAST)  # the real day, stored
+    count = len([p for p in running.app[SERVICE].require_live().programme.participants if p.email])
+    await running.stop()
+    code, out, err = await invite_here(programme, "https://old.example.org", redis_url)
+    assert code == 0 and f"{count} sent" in out, err
+
+    code, out, err = await invite_here(programme, PUBLIC, redis_url)
+    assert code == 0 and f"{count} skipped" in out, err
+    assert (
+        f"{count} invitations carry another address (https://old.example.org), not {PUBLIC}: "
+        "add --resend-outdated to send them again"
+    ) in err
+    code, out, err = await invite_here(programme, PUBLIC, redis_url, "--resend-outdated")
+    assert code == 0 and f"{count} sent" in out, err
+    assert inbox.count() == 2 * count

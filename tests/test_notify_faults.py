@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import AUTH, eventually
+from tests.builders import upcoming_copy
+from tests.conftest import AUTH, EXAMPLE, eventually
 from tests.receivers import receivers
 
 pytestmark = pytest.mark.slow
@@ -45,11 +46,15 @@ async def _healthy(http: httpx.AsyncClient, base_url: str) -> bool:
 
 
 async def test_a_sender_killed_mid_delivery_is_taken_over_within_seconds(
-    rota_process, redis_url: str, http: httpx.AsyncClient
+    rota_process, redis_url: str, http: httpx.AsyncClient, tmp_path: Path
 ) -> None:
+    ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
     async with receivers(SECRET) as recv:
         # two processes (not waited for synchronously: the receiver shares this loop)
-        both = [rota_process("--redis", redis_url, env=ENV, ready=False) for _ in range(2)]
+        both = [
+            rota_process("--redis", redis_url, env=ENV, programme=ahead, ready=False)
+            for _ in range(2)
+        ]
         for rota in both:
             await eventually(lambda r=rota: _healthy(http, r.base_url), seconds=60, interval=0.2)
         api = both[0].base_url

@@ -10,6 +10,7 @@ from pathlib import Path
 import jwt
 
 from orchestrator.appkeys import SERVICE
+from orchestrator.i18n import translator
 from tests.browser_kit import (
     axe_violations,
     chromium,
@@ -128,3 +129,41 @@ async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_pa
 async def _new_calls(page, count: int = 1) -> list[dict] | None:  # type: ignore[no-untyped-def]
     found = [c for c in await calls(page) if c["call"] == "new"]
     return found if len(found) >= count else None
+
+
+async def test_a_presenters_page_says_they_stay_in_their_room(
+    serve, redis_url, tmp_path: Path
+) -> None:
+    """A presenter keeps their room from round to round: the countdown says what begins and
+    that they stay (in their language), offers no "Stay here", and the embed is kept."""
+    async with jitsi_standin() as domain, chromium() as browser:
+        programme = example_with(tmp_path, f'domain = "{domain}"\nscheme = "http"')
+        running = await serve(
+            programme,
+            redis_url=redis_url,
+            speed=SPEED,
+            start_at=start_so_that_now_is(27),  # round 1 ends 6 s (wall) from now
+        )
+        live = running.app[SERVICE].require_live()
+        presenter = live.plan.teams[0].members[0]  # emma-schmidt, who reads German
+        room = live.programme.room_name(live.days[presenter][0].room)
+        t = translator(live.programme.language_of(live.programme.participant_by_id[presenter]))
+        head, tail = t("staying", what=t("round", n=2), room=room, seconds="§").split("§")
+        page = await browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        await page.goto(f"{running.base_url}/p/{live.token_of[presenter]}")
+        banner = page.locator("#moving-text")
+        await banner.wait_for(state="visible", timeout=10_000)
+        said = await banner.text_content() or ""
+        assert said.startswith(head) and said.endswith(tail), said
+        assert await page.locator("#stay").is_hidden()
+        second = next(p for p in live.days[presenter] if p.round == 2)
+        now_what = page.locator("#now-what")
+        await eventually(lambda: _shows(now_what, live.describe(second, presenter)), seconds=15)
+        assert len(await _new_calls(page) or []) == 1  # the same room, never left
+        assert errors == []
+
+
+async def _shows(locator, text: str) -> bool:  # type: ignore[no-untyped-def]
+    return await locator.text_content() == text

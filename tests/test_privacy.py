@@ -245,7 +245,8 @@ async def test_the_export_holds_the_persons_flagged_check_ins(serve, http, redis
 
 async def test_an_erased_persons_seat_gets_no_token_and_no_link(serve, http, redis_url) -> None:
     """Every process reloads the plan after an erasure: the seat that took the person's place
-    is nobody, so no token is issued for it and no export lists it."""
+    is nobody, so no token is issued for it and no export lists it. Asked for, the seat
+    answers 200 with its place and no link (it answered 500), the erased id 404."""
     running = await serve(redis_url=redis_url, speed=60.0, start_at="now")
     first = running.app[SERVICE].require_live().programme.participants[0].id
     erased = await http.post(f"{running.base_url}/api/v1/participants/{first}/erase", headers=AUTH)
@@ -258,6 +259,11 @@ async def test_an_erased_persons_seat_gets_no_token_and_no_link(serve, http, red
     assert seat not in await running.app[STORE].tokens()
     listed = await http.get(f"{running.base_url}/api/v1/participants", headers=AUTH)
     assert seat not in {row["id"] for row in listed.json()}
+    answer = await http.get(f"{running.base_url}/api/v1/participants/{seat}", headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["link"] is None and answer.json()["id"] == seat
+    gone = await http.get(f"{running.base_url}/api/v1/participants/{first}", headers=AUTH)
+    assert gone.status_code == 404, gone.text
 
 
 @pytest.mark.parametrize("action", ["revoke", "erase"])

@@ -8,9 +8,13 @@ A dry run changes nothing. The leader's retention timer purges by itself at rehe
 from __future__ import annotations
 
 import asyncio
+import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,13 +24,16 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from click.testing import CliRunner
 
 from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.cli import main
 from orchestrator.purge import NOTHING_LEFT
 from orchestrator.storage.scores import ScoreStore
+from orchestrator.storage.stored_event import with_stored_event
 from schedules.programme import load_programme
 from schedules.scoring import Score
-from tests.builders import BASE_TOML, write_event
+from tests.builders import BASE_TOML, upcoming, write_event
 from tests.conftest import AUTH, eventually, start_app
 from tests.mailbox import Inbox, mail_server
 from tests.test_mail import example_with_mail, invite
@@ -140,8 +147,9 @@ def copy_of(rehearsed: Rehearsed, tmp_path: Path) -> Path:
 
 
 def rota_purge(programme: Path, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`rota purge` without a terminal: confirmed with --yes (the rehearsal's day is over)."""
     return subprocess.run(
-        [ROTA, "purge", str(programme), "--data-dir", str(data), *extra],
+        [ROTA, "purge", str(programme), "--data-dir", str(data), "--yes", *extra],
         capture_output=True,
         text=True,
         timeout=180,
@@ -363,7 +371,7 @@ async def test_with_an_external_redis_the_operator_is_told_about_its_persistence
     await running.stop()
     done = await asyncio.to_thread(
         subprocess.run,
-        [ROTA, "purge", str(programme), "--redis", redis_url],
+        [ROTA, "purge", str(programme), "--redis", redis_url, "--yes"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -372,3 +380,114 @@ async def test_with_an_external_redis_the_operator_is_told_about_its_persistence
     assert done.returncode == 0, done.stderr
     assert "disk: the append-only file was rewritten" in done.stdout  # the test Redis has one
     assert "note: this Redis is not Rota's own" in done.stdout
+
+
+# -- purge is safe: not before the end, not under a running service, only when confirmed --
+
+
+@pytest.fixture
+async def day_ahead(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A real day ahead, served once (its personal links made) and stopped."""
+    programme = write_event(tmp_path / "event", upcoming(BASE_TOML))
+    running = await start_app(programme, data_dir=tmp_path / "var")
+    tokens = await running.app[STORE].tokens()
+    await running.stop()
+    return programme, tmp_path / "var", tokens
+
+
+async def stored_tokens(programme: Path, data: Path) -> dict[str, str]:
+    async def read(live: Any, store: Any) -> dict[str, str]:
+        return dict(await store.tokens())
+
+    return await with_stored_event(load_programme(programme), None, data, read)
+
+
+async def test_before_its_end_the_purge_is_refused(day_ahead: tuple[Path, Path, Any]) -> None:
+    programme, data, tokens = day_ahead
+    done = await asyncio.to_thread(rota_purge, programme, data)
+    assert done.returncode == 1
+    assert done.stderr.startswith("rota purge: the event is not over: its last item ends ")
+    assert "Add --force to purge anyway. Nothing was removed" in done.stderr
+    assert await stored_tokens(programme, data) == tokens
+
+
+async def test_with_force_and_yes_the_purge_goes_ahead_before_the_end(
+    day_ahead: tuple[Path, Path, Any],
+) -> None:
+    programme, data, _ = day_ahead
+    done = await asyncio.to_thread(rota_purge, programme, data, "--force")
+    assert done.returncode == 0, done.stderr
+    assert "personal tokens" in done.stdout
+    assert await stored_tokens(programme, data) == {}
+
+
+async def test_while_a_service_serves_the_event_the_purge_is_refused(
+    serve, redis_url: str, tmp_path: Path
+) -> None:
+    programme = write_event(tmp_path, upcoming(BASE_TOML))
+    running = await serve(programme, redis_url=redis_url, fresh=True)
+    store = running.app[STORE]
+    tokens = await store.tokens()
+    await eventually(lambda: store.serving())  # the leader's lease or a heartbeat is there
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [ROTA, "purge", str(programme), "--redis", redis_url, "--yes", "--force"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("rota purge: a Rota service is serving this event now (")
+    assert await store.tokens() == tokens
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(f"{running.base_url}/go/{tokens['a1']}")).status_code != 404
+
+
+def test_without_a_terminal_the_purge_needs_yes(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["purge", str(write_event(tmp_path)), "--data-dir", "x"])
+    assert result.exit_code == 2
+    assert "without a terminal give --yes" in result.output
+
+
+def on_a_terminal(command: list[str], answer: str) -> tuple[int, str]:
+    """Run `command` with a pseudo-terminal as its stdin and stdout; type `answer` once it
+    asks for the event id."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower)
+    os.close(follower)
+    seen, typed = b"", False
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([leader], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the other side closed: the command is done
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not typed and b"to go on:" in seen:
+            os.write(leader, answer.encode() + b"\n")
+            typed = True
+        if process.poll() is not None and not ready:
+            break
+    os.close(leader)
+    return process.wait(30), seen.decode(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("typed", "purged"), [("demo", True), ("dem", False)], ids=["the id", "another word"]
+)
+async def test_on_a_terminal_the_counts_are_shown_and_the_event_id_must_be_typed(
+    day_ahead: tuple[Path, Path, Any], typed: str, purged: bool
+) -> None:
+    programme, data, tokens = day_ahead
+    command = [ROTA, "purge", str(programme), "--data-dir", str(data), "--force"]
+    code, output = await asyncio.to_thread(on_a_terminal, command, typed)
+    assert "      8  personal tokens (current and replaced)" in output
+    assert "Type the event id (demo) to go on:" in output
+    assert code == (0 if purged else 1), output
+    assert ("removed:" in output) == purged
+    assert await stored_tokens(programme, data) == ({} if purged else tokens)

@@ -3,6 +3,7 @@ for; otherwise `rota serve` stops and names the two ways on (`--resume`, `--fres
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.conftest import AUTH, EXAMPLE
+from tests.builders import BASE_TOML, upcoming_copy, write_event
+from tests.conftest import AUTH, EXAMPLE, start_app
 
 
 def _state(base_url: str) -> dict:
@@ -23,8 +25,10 @@ def _tokens(base_url: str) -> dict[str, str]:
     return {p["id"]: p["token"] for p in listing}
 
 
-def _rehearse(rota_process, data: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    rehearsal = rota_process("--data-dir", str(data), "--speed", "600", "--start-at", "now")
+def _rehearse(rota_process, data: Path, programme: Path = EXAMPLE) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    rehearsal = rota_process(
+        "--data-dir", str(data), "--speed", "600", "--start-at", "now", programme=programme
+    )
     assert _state(rehearsal.base_url)["speed"] == 600
     tokens = _tokens(rehearsal.base_url)
     assert rehearsal.terminate() == 0
@@ -36,8 +40,9 @@ def test_a_plain_serve_after_a_rehearsal_is_refused_with_both_ways_on(
     rota_process, tmp_path: Path
 ) -> None:
     data = tmp_path / "var"
-    _rehearse(rota_process, data)
-    plain = rota_process("--data-dir", str(data), ready=False)
+    ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
+    _rehearse(rota_process, data, ahead)
+    plain = rota_process("--data-dir", str(data), programme=ahead, ready=False)
     assert plain.process.wait(30) == 1
     output = plain.log.read_text()
     assert "holds a rehearsal at 600×" in output
@@ -50,8 +55,9 @@ def test_fresh_starts_the_real_day_at_the_programmes_times_with_the_same_tokens(
     rota_process, tmp_path: Path
 ) -> None:
     data = tmp_path / "var"
-    tokens = _rehearse(rota_process, data)
-    real = rota_process("--data-dir", str(data), "--fresh")
+    ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
+    tokens = _rehearse(rota_process, data, ahead)
+    real = rota_process("--data-dir", str(data), "--fresh", programme=ahead)
     state = _state(real.base_url)
     assert state["speed"] == 1
     now = datetime.fromisoformat(state["now"])
@@ -60,7 +66,7 @@ def test_fresh_starts_the_real_day_at_the_programmes_times_with_the_same_tokens(
     assert _tokens(real.base_url) == tokens  # links already sent stay valid
     assert "rehearsal at" not in real.log.read_text()
     assert real.terminate() == 0
-    again = rota_process("--data-dir", str(data))  # the real day is now what is stored
+    again = rota_process("--data-dir", str(data), programme=ahead)  # the real day is stored
     assert _state(again.base_url)["speed"] == 1
 
 
@@ -85,3 +91,33 @@ def test_the_real_day_on_a_public_host_needs_a_base_url(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "set --base-url (or ROTA_BASE_URL)" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_a_plain_serve_of_a_day_that_is_over_after_a_rehearsal_says_how_to_rehearse(
+    rota_process, tmp_path: Path
+) -> None:
+    data = tmp_path / "var"
+    _rehearse(rota_process, data)
+    plain = rota_process("--data-dir", str(data), ready=False)
+    assert plain.process.wait(90) == 1
+    output = plain.log.read_text()
+    assert "the day of this programme is over: it was 2025-03-27" in output
+    assert "--start-at now" in output and "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_the_stored_real_day_goes_on_after_its_end(rota_process, tmp_path: Path) -> None:
+    """Restarted after the day (its board, results and retention purge), it is not refused:
+    the store holds the real day of these very times."""
+    data = tmp_path / "var"
+    path = write_event(tmp_path / "event", BASE_TOML)
+
+    async def real_day_served_once() -> None:
+        running = await start_app(path, data_dir=data)
+        await running.stop()
+
+    asyncio.run(real_day_served_once())
+    again = rota_process("--data-dir", str(data), programme=path)
+    assert _state(again.base_url)["speed"] == 1
+    assert "carrying on with the stored run (the real day" in again.log.read_text()

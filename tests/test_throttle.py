@@ -8,6 +8,7 @@ import ipaddress
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from orchestrator.errors import SetupError
@@ -130,14 +131,44 @@ def test_client_address(peer, forwarded, trusted, client) -> None:
     assert client_of(peer, forwarded, trusted) == client
 
 
-def test_a_short_organiser_token_is_refused() -> None:
-    with pytest.raises(SetupError, match="at least 24"):
-        Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": "a" * 23})
+@pytest.mark.parametrize(
+    ("token", "why"),
+    [
+        ("a" * 23, "at least 24"),
+        ("a" * 24, "only 1 different characters"),
+        ("abcabcabcabcabcabcabcabc", "only 3 different characters"),
+        ("abcdefghijklmnopqrstuvwxyz", "obvious words and runs"),
+        ("Password-Password-1234567", "obvious words and runs"),
+        ("test-organiser-token-0123456789", "obvious words and runs"),
+        ("qwertyuiop-organiser-2025!", "obvious words and runs"),
+    ],
+)
+def test_an_easy_organiser_token_is_refused_saying_why(token: str, why: str) -> None:
+    with pytest.raises(SetupError, match=why):
+        Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": token})
 
 
-def test_a_24_character_token_is_enough() -> None:
-    settings = Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": "a" * 24})
-    assert settings.organiser_token.reveal() == "a" * 24
+@pytest.mark.parametrize(
+    "token", ["vf76Iw71OhjmEzPWarMQ8QkFY0v2wqA4", "9fK2mQx7Lp4Wz8Rt-organiser"]
+)
+def test_a_random_token_is_enough(token: str) -> None:
+    settings = Settings.build(EXAMPLE, {"ROTA_ORGANISER_TOKEN": token})
+    assert settings.organiser_token.reveal() == token
+
+
+@pytest.mark.parametrize("where", ATTEMPTS)
+async def test_a_burst_of_wrong_tokens_gets_at_most_the_limit(serve, redis_url, where) -> None:
+    """Counting and deciding are one atomic step: 80 guesses at once get 5 answers, not 80."""
+    attempt, _ = ATTEMPTS[where]
+    running = await serve(redis_url=redis_url)
+    limits = httpx.Limits(max_connections=80)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        answers = await asyncio.gather(
+            *(attempt(client, running.base_url, WRONG) for _ in range(80))
+        )
+    statuses = [a.status_code for a in answers]
+    assert statuses.count(401) == ALLOWED
+    assert statuses.count(429) == 80 - ALLOWED
 
 
 def test_a_bad_trusted_proxy_is_refused() -> None:

@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import RotaProcess, wait_healthy
+from tests.builders import upcoming_copy
+from tests.conftest import EXAMPLE, RotaProcess, wait_healthy
 
 
 def alive(pid: int) -> bool:
@@ -42,7 +43,8 @@ def test_two_workers_answer_one_leads_and_sigterm_stops_everything(
     rota_process, tmp_path: Path
 ) -> None:
     data = tmp_path / "var"
-    handle = rota_process("--workers", "2", "--data-dir", str(data), ready=False)
+    ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
+    handle = rota_process("--workers", "2", "--data-dir", str(data), programme=ahead, ready=False)
     wait_healthy(handle, seconds=60)  # three processes start, the workers one after the other
     seen = answers_from_both(handle)
     assert sorted(seen) == ["1/2", "2/2"]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from schedules.coverage import jury_problems
 from schedules.model import Programme
 from schedules.plan import Plan
 from schedules.planner import plan_rotation
@@ -46,7 +47,14 @@ def load_or_exit(path: Path, environ: Mapping[str, str] | None = None) -> Progra
 
 
 def plan_or_exit(path: Path, seed: int) -> tuple[Programme, Plan]:
+    """The programme and its plan, or every reason it cannot be planned as asked (the same
+    refusals as `rota check`) and exit 1."""
     programme = load_or_exit(path)
+    unmet = jury_problems(programme)
+    for problem in unmet:
+        click.echo(str(problem), err=True)
+    if unmet:
+        raise SystemExit(1)
     try:
         return programme, plan_rotation(programme, seed=seed)
     except PlanningError as exc:
@@ -55,24 +63,26 @@ def plan_or_exit(path: Path, seed: int) -> tuple[Programme, Plan]:
         raise SystemExit(1) from None
 
 
+def load_to_serve(path: Path, environ: Mapping[str, str] | None = None) -> Programme:
+    """As `load_or_exit`; a jury demand no plan can meet is said at start (`rota check` and
+    `rota plan` refuse it), but a day already under way is never stopped for it."""
+    programme = load_or_exit(path, environ)
+    for problem in jury_problems(programme):
+        click.echo(f"rota serve: warning: {problem}", err=True)
+    return programme
+
+
 def base_url_or_exit(value: str) -> str:
     """The public address without a trailing slash; it must be an http(s) URL."""
+    from orchestrator.settings import base_url_problem
+
     value = value.strip().rstrip("/")
-    if value and not value.startswith(("http://", "https://")):
-        click.echo(f"the base URL must start with https:// or http://, not {value!r}", err=True)
+    problem = base_url_problem(value)
+    if problem:
+        given = " (ROTA_DOMAIN in docker/.env)" if os.environ.get("ROTA_DOMAIN") else ""
+        click.echo(f"{problem}{given}", err=True)
         sys.exit(2)
     return value
-
-
-def is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def on_stored_event(loaded: Programme, redis_url: str | None, data_dir: Path, work: Work) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,36 +21,48 @@ from orchestrator.cli.common import (
     store_options,
 )
 from schedules.agenda import Words
+from schedules.coverage import jury_problems
 from schedules.example import ExampleSpec, generate
-from schedules.exports import agenda_ics, plan_csv, plan_json, plan_table
+from schedules.exports import agenda_ics, optimality_summary, plan_csv, plan_json, plan_table
 from schedules.model import Programme
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
-from schedules.programme import check_programme, planning_problems
+from schedules.programme import check_programme, day_over, planning_problems
 from schedules.schema import plural
 
 if TYPE_CHECKING:
     from orchestrator.live import Live
     from orchestrator.storage.store import Store
+    from schedules.model import Programme
+    from schedules.problems import Problem
 
 
 @main.command()
 @click.argument("programme", type=PROGRAMME)
 @click.option("--seed", type=int, default=0, show_default=True, help="As for `rota plan`.")
-def check(programme: Path, seed: int) -> None:
-    """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi] and
-    [[notify]] secrets and Rota's own settings from the environment, a rotation that can be
-    planned); print every problem as file:line: message. Exit 0 only when `rota serve` would
-    accept it."""
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also call the video servers once: with [bbb], create and end a test meeting on "
+    "the BigBlueButton server (proves the url and ROTA_BBB_SECRET before the day).",
+)
+def check(programme: Path, seed: int, online: bool) -> None:
+    """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi],
+    [bbb] and [[notify]] secrets and Rota's own settings from the environment, a rotation
+    that can be planned); print every problem as file:line: message. Exit 0 only when `rota
+    serve` would accept it."""
     from orchestrator.errors import SetupError
     from orchestrator.settings import Settings
 
     result, problems = check_programme(programme, os.environ)
-    if result is not None:
+    planned = None
+    if result is not None:  # what `rota plan` refuses too
+        problems = [*problems, *jury_problems(result)]
         try:
-            plan_rotation(result, seed=seed)
+            planned = plan_rotation(result, seed=seed)
         except PlanningError as exc:
             problems = [*problems, *planning_problems(result, exc)]
+        problems = [*problems, *_platform_problems(result)]
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = sum(p.severity == "error" for p in problems)
@@ -59,6 +72,14 @@ def check(programme: Path, seed: int) -> None:
     except SetupError as exc:
         click.echo(f"environment: {exc}", err=True)
         errors += 1
+    if online and not errors and result is not None and "bbb" in result.sections:
+        import asyncio
+
+        from orchestrator.cli.bbb import prove
+
+        line, ok = asyncio.run(prove(result))
+        click.echo(line, err=not ok)
+        errors += not ok
     if errors:
         click.echo(f"{plural(errors, 'error')}, {warnings}", err=True)
         sys.exit(1)
@@ -69,6 +90,14 @@ def check(programme: Path, seed: int) -> None:
         f"{plural(len(result.participants), 'participant')}"
         + (f", {warnings}" if len(problems) else "")
     )
+    if planned is not None:  # what `rota plan` would give: how good, and how sure
+        click.echo(f"plan: {optimality_summary(planned.stats)}")
+    if over := day_over(result, datetime.now(UTC)):  # fine to rehearse, not to serve
+        click.echo(
+            f"note: {over}: `rota serve` refuses it as the real day (correct the dates for "
+            f"that); a rehearsal runs any date: rota serve {programme} --start-at now",
+            err=True,
+        )
     if "privacy" not in result.sections:
         click.echo(
             "note: no [privacy] section: participant pages tell people to ask the organisers how "
@@ -76,6 +105,67 @@ def check(programme: Path, seed: int) -> None:
             "(docs/privacy.md)",
             err=True,
         )
+
+
+def _platform_problems(programme: Programme) -> list[Problem]:
+    """What the video platforms will not do on the real day (rooms/platforms.py)."""
+    from rooms.links import JitsiConfig, JitsiConfigError
+    from rooms.platforms import platform_problems
+
+    try:
+        jitsi = JitsiConfig.from_section(
+            programme.sections.get("jitsi"),
+            os.environ,
+            programme.source and programme.source.parent,
+        )
+    except JitsiConfigError:
+        return []  # already reported as an error of the [jitsi] section
+    return platform_problems(programme, jitsi, os.environ)
+
+
+@main.command()
+@click.argument("programme", type=PROGRAMME)
+@click.option(
+    "--write",
+    "out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the roster as read, in Rota's strict CSV, to this file (a new one).",
+)
+@click.option("--force", is_flag=True, help="With --write: replace a file already there.")
+def roster(programme: Path, out: Path | None, force: bool) -> None:
+    """Show how PROGRAMME's roster was read: every column, every distinct value and what it
+    became (guesses marked), and every problem of every row as file:sheet:row: message.
+    Exit 1 when the roster has errors. What should be read otherwise goes in [roster]."""
+    from schedules.programme import inspect_roster
+    from schedules.roster_view import preview, strict_csv
+
+    found = inspect_roster(programme)
+    if found.roster is None:
+        for problem in found.others:
+            click.echo(str(problem), err=True)
+        click.echo(
+            "the roster was not read: "
+            + ("fix the programme first" if found.others else "the programme names no `roster`"),
+            err=True,
+        )
+        sys.exit(1)
+    for line in preview(found.roster, found.keynotes, found.problems, len(found.others)):
+        click.echo(line)
+    errors = [p for p in found.problems if p.severity == "error"]
+    if errors:
+        sys.exit(1)
+    if out is not None:
+        itself = found.path is not None and out.resolve() == found.path.resolve()
+        if itself or (out.exists() and not force):
+            click.echo(
+                f"{out} is the roster itself: give another file"
+                if itself
+                else f"{out} is already there: give another file, or add --force to replace it",
+                err=True,
+            )
+            sys.exit(1)
+        out.write_text(strict_csv(found.roster.participants), encoding="utf-8")
+        click.echo(f"wrote {out}: {len(found.roster.participants)} people in Rota's own columns")
 
 
 @main.command()
@@ -153,7 +243,9 @@ def agenda(
             sys.exit(1)
         data = agenda_ics(loaded, result, participant, t=_words(loaded, participant))
     if out:
-        out.write_bytes(data)
+        from orchestrator.private_files import write_private
+
+        write_private(out, data)  # a personal link inside: 0600
     else:
         click.echo(data.decode(), nl=False)
 

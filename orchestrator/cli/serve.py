@@ -8,20 +8,22 @@ import secrets
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import click
 
 from orchestrator.cli.common import (
     PROGRAMME,
     base_url_or_exit,
-    is_loopback,
     load_or_exit,
+    load_to_serve,
     main,
 )
 
 if TYPE_CHECKING:
     pass
-from orchestrator.serving import log_with_event, serve_event
+from orchestrator.mail.addresses import is_loopback
+from orchestrator.serving import ended_day_refusal, log_with_event, serve_event
 
 
 @main.command()
@@ -176,11 +178,27 @@ def serve(
             err=True,
         )
         sys.exit(1)
+    proxied = trusted_proxies or os.environ.get("ROTA_TRUSTED_PROXIES", "").strip()
+    public_host = urlsplit(chosen_base).hostname or ""
+    if real_day and proxied and chosen_base.startswith("http://") and not is_loopback(public_host):
+        click.echo(
+            f"rota serve: the base URL is {chosen_base}, but behind the proxy on the real day "
+            "people's links must be https:// (set ROTA_BASE_URL=https://"
+            f"{chosen_base.removeprefix('http://')})",
+            err=True,
+        )
+        sys.exit(1)
     if count > 1 and worker is None:
+        if real_day:  # a single process checks it in serve_event, once its port is bound
+            url = redis_url or os.environ.get("REDIS_URL")
+            loaded = load_or_exit(programme)
+            if refused := ended_day_refusal(loaded, programme, url, data_dir, resume):
+                click.echo(refused, err=True)
+                sys.exit(1)
         _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
         return
     serve_event(
-        load_or_exit,
+        load_to_serve,
         programme,
         announce=False,
         verbose=verbose,
@@ -245,7 +263,7 @@ def _supervise(
     from orchestrator.event_loop import new_event_loop
     from orchestrator.workers import Workers
 
-    programme = load_or_exit(programme_path, dict(os.environ))  # refuse a bad programme once
+    programme = load_to_serve(programme_path, dict(os.environ))  # refuse a bad programme once
     log_with_event(programme.event.id, verbose)
     options = {p.name for p in ctx.command.params if isinstance(p, click.Option) and p.name}
     shared = options - FIRST_WORKER_ONLY - SUPERVISOR_ONLY

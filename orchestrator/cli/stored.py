@@ -66,6 +66,9 @@ def attendance(
     if fmt == "csv":
         click.echo(rows_csv(rows, tz), nl=False)
         click.echo(f"presence: {presence['text'] or 'nobody seen'}", err=True)
+        counted = presence["attended_by"]
+        assert isinstance(counted, list)
+        click.echo(f"attended: counted from {', '.join(counted)}", err=True)
     else:
         click.echo(
             json.dumps(
@@ -200,24 +203,35 @@ def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) ->
 def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.certificates import gather
+    from orchestrator.presence.attendance import in_event_time, keynote_evidence
+    from orchestrator.private_files import private_folder, write_private
     from orchestrator.purge import record_export
 
     loaded = load_or_exit(programme)
     target = str(out.resolve())
 
-    async def write(live: Live, store: Store) -> list[Any]:
+    async def write(live: Live, store: Store) -> tuple[list[Any], dict[str, list[str]]]:
         await record_export(store, target, "certificates")  # the purge lists it
-        return await gather(live, store)
+        events = in_event_time(live, await store.room_events()).events
+        planned = {k.id for k in live.plan.keynotes}
+        sources = {
+            k.id: [str(s) for s in keynote_evidence(live, k.id, events)]
+            for k in live.programme.keynotes
+            if k.id in planned
+        }
+        return await gather(live, store), sources
 
-    made = on_stored_event(loaded, redis_url, data_dir, write)
-    out.mkdir(parents=True, exist_ok=True)
+    made, sources = on_stored_event(loaded, redis_url, data_dir, write)
+    private_folder(out)
     for item in made:
-        (out / item.filename).write_bytes(item.pdf)
+        write_private(out / item.filename, item.pdf)
     kinds = {k: sum(c.filename.startswith(k) for c in made) for k in ("award", "attendance")}
     click.echo(
         f"wrote {len(made)} PDFs to {out}: {kinds['award']} award, {kinds['attendance']} "
         f"attendance, {len(made) - sum(kinds.values())} feedback"
     )
+    for keynote, counted in sources.items():  # what each attendance certificate rests on
+        click.echo(f"attendance at {keynote}: counted from {', '.join(counted)}")
 
 
 @main.command()
@@ -243,6 +257,7 @@ def links(
     """Every person's personal link, page and agenda, with their first place and time: one
     row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
     from orchestrator.links_table import FORMATS, link_rows
+    from orchestrator.private_files import write_private
     from orchestrator.purge import record_export
 
     chosen = required_base_url(base_url)
@@ -260,7 +275,7 @@ def links(
 
     data = on_stored_event(loaded, redis_url, data_dir, table)
     if out is not None:
-        out.write_bytes(data)
+        write_private(out, data)  # everyone's personal link: 0600
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(data.decode("utf-8-sig") if fmt == "csv" else data.decode(), nl=False)
@@ -269,21 +284,74 @@ def links(
 @main.command()
 @click.argument("programme", type=PROGRAMME)
 @click.option("--dry-run", is_flag=True, help="Count what would be removed; change nothing.")
+@click.option(
+    "--margin-minutes",
+    type=click.FloatRange(min=0),
+    default=60.0,
+    show_default=True,
+    help="Refuse until this long after the event's last item has ended.",
+)
+@click.option("--force", is_flag=True, help="Purge before the event's end (and margin) too.")
+@click.option(
+    "--yes", is_flag=True, help="Do not ask for the event id (needed without a terminal)."
+)
 @store_options
-def purge(programme: Path, dry_run: bool, redis_url: str | None, data_dir: Path) -> None:
-    """Remove every person's data from a running or stopped event for good: names, e-mail
-    addresses, tokens, clicks, mail records, comments; counts and scores stay, pseudonymous
-    (docs/privacy.md). The leader does it by itself once [privacy] retention_days are over."""
+def purge(
+    programme: Path,
+    dry_run: bool,
+    margin_minutes: float,
+    force: bool,
+    yes: bool,
+    redis_url: str | None,
+    data_dir: Path,
+) -> None:
+    """Remove every person's data from a stopped event for good: names, e-mail addresses,
+    tokens, clicks, mail records, comments; counts and scores stay, pseudonymous
+    (docs/privacy.md). Refused while a service serves the event or before its end (unless
+    --force); asks for the event id to be typed (--yes without a terminal). The leader does
+    it by itself once [privacy] retention_days are over."""
     import os
+    from datetime import UTC, datetime, timedelta
 
     from orchestrator.purge import purge as run_purge
+    from orchestrator.purge import refusal
 
+    ask = not (dry_run or yes)
+    if ask and not (sys.stdin.isatty() and sys.stdout.isatty()):
+        click.echo(
+            "rota purge removes everyone's personal data for good and asks for the event id "
+            "to be typed; without a terminal give --yes (see first what goes: --dry-run)",
+            err=True,
+        )
+        sys.exit(2)
     loaded = load_or_exit(programme)
     own = not (redis_url or os.environ.get("REDIS_URL"))
+    margin = timedelta(minutes=margin_minutes)
 
-    async def work(live: Live, store: Store) -> list[str]:
+    async def work(live: Live, store: Store) -> tuple[str, list[str]]:
+        if not dry_run:
+            why = await refusal(live, store, datetime.now(UTC), margin, force)
+            if why:
+                return f"{why}. Nothing was removed", []
+        if ask:
+            counted = await run_purge(live, store, own, dry_run=True, by="rota purge")
+            for line in counted.lines()[1:]:
+                click.echo(line)
+            event = live.programme.event.id
+            typed = click.prompt(
+                f"This removes the above for good and voids every personal link. Type the "
+                f"event id ({event}) to go on",
+                default="",
+                show_default=False,
+            )
+            if typed.strip() != event:
+                return f"you typed {typed.strip()!r}, not {event!r}: nothing was removed", []
         report = await run_purge(live, store, own, dry_run=dry_run, by="rota purge")
-        return report.lines()
+        return "", report.lines()
 
-    for line in on_stored_event(loaded, redis_url, data_dir, work):
+    why, lines = on_stored_event(loaded, redis_url, data_dir, work)
+    if why:
+        click.echo(f"rota purge: {why}", err=True)
+        sys.exit(1)
+    for line in lines:
         click.echo(line)

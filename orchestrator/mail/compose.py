@@ -19,6 +19,7 @@ from orchestrator.mail.config import MailConfig
 from schedules.campus import campus_address
 from schedules.exports import agenda_ics
 from schedules.model import Participant
+from schedules.text import clean
 
 Kind = Literal["invitation", "reminder", "changed"]
 
@@ -33,6 +34,7 @@ _HTML = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined).fr
 <p>{{ page_words }} <a href="{{ page }}">{{ page }}</a><br>{{ page_does }}</p>
 {% if rooms %}<p>{{ rooms_words }}</p><ul>{% for name, url in rooms %}
 <li>{{ name }}: <a href="{{ url }}">{{ url }}</a></li>{% endfor %}</ul>{% endif %}
+{% if sign_in %}<p><strong>{{ sign_in }}</strong></p>{% endif %}
 <p>{{ agenda_words }}</p>
 <p>{{ private }}</p>
 <p>{{ contact }}</p>
@@ -80,10 +82,27 @@ def linked_rooms(live: Live, participant: str) -> list[tuple[str, str]]:
     """The person's rooms on other platforms (name, link), in the order of their day."""
     found: dict[str, str] = {}
     for place in live.days.get(participant, []):
-        link = live.link_of(place.room)
+        link = live.declared_link(place.room)
         if link:
             found.setdefault(live.programme.room_name(place.room), link)
     return list(found.items())
+
+
+NAME_IN_HEADER = 200  # characters of a name in To: (a header line has a limit; the body has all)
+
+
+def header_text(text: str, limit: int = 998) -> str:
+    """Text safe in a mail header whatever people typed: no line break or control character
+    (they would end the header or be refused), no bidirectional override, one line, bounded."""
+    return " ".join(clean(text).split())[:limit]
+
+
+def sign_in_words(live: Live, person: Participant, language: str) -> str:
+    """A presenter whose room is on public meet.jit.si must sign in there to start it."""
+    team = live.programme.team_by_id.get(person.team)
+    if person.role != "presenter" or team is None or not live.needs_sign_in(team.room):
+        return ""
+    return translator(language)("sign_in")
 
 
 def _rooms_text(words: dict[str, Any]) -> str:
@@ -119,7 +138,7 @@ def compose(
         subject = t("mail_changed_subject", event=event)
         intro = t("mail_changed_intro", event=event)
     words: dict[str, Any] = {
-        "hello": t("mail_hello", name=person.name),
+        "hello": t("mail_hello", name=clean(person.name)),
         "intro": intro,
         "first": first_words,
         "link_words": t("mail_link"),
@@ -129,6 +148,7 @@ def compose(
         "page_does": t("mail_page_does"),
         "rooms_words": t("mail_rooms"),
         "rooms": linked_rooms(live, person.id),
+        "sign_in": sign_in_words(live, person, language),
         "agenda_words": t("mail_agenda"),
         "private": t("mail_private"),
         "contact": t("mail_contact", contact=config.contact),
@@ -144,6 +164,7 @@ def compose(
             f"{words['link_words']}\n{link}",
             f"{words['page_words']} {page}\n{words['page_does']}",
             *([_rooms_text(words)] if words["rooms"] else []),
+            *([words["sign_in"]] if words["sign_in"] else []),
             words["agenda_words"],
             words["private"],
             words["contact"],
@@ -152,9 +173,9 @@ def compose(
         ]
     )
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = header_text(subject)
     message["From"] = config.sender
-    message["To"] = formataddr((person.name, person.email))
+    message["To"] = formataddr((header_text(person.name, NAME_IN_HEADER), person.email))
     if config.reply_to:
         message["Reply-To"] = config.reply_to
     message["Date"] = format_datetime(now)

@@ -26,6 +26,9 @@ class Job:
     kind: str  # record kind: "invitation", "reminder-15@<run>", "changed-v3"
     person: Participant
     build: Callable[[], EmailMessage]
+    base_url: str = ""  # what the message's links are built on, kept in its record
+    rehearsal: bool = False  # built while a rehearsal runs
+    resend: bool = False  # send even if sent before (an invitation with a rehearsal's links)
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,14 @@ class Postman:
         pid = job.person.id
         if not job.person.email:
             return Outcome(pid, job.kind, "no-address", error="no e-mail address in the roster")
-        if not await self.records.claim(job.kind, pid, resend):
+        if not await self.records.claim(job.kind, pid, resend or job.resend):
             return Outcome(pid, job.kind, "skipped")
-        message = job.build()
+        try:
+            message = job.build()
+        except (ValueError, TypeError, KeyError) as exc:  # one bad record stops nobody else
+            error = f"cannot build the message: {exc}"[:300]
+            await self.records.finish(job.kind, pid, "failed", "", error, 0)
+            return Outcome(pid, job.kind, "failed", error=error)
         message_id = str(message["Message-ID"])
         error = self._unreachable
         attempts = 0
@@ -134,9 +142,13 @@ class Postman:
                     break
                 await asyncio.sleep(self.backoff[attempts - 1])
             else:
-                await self.records.finish(job.kind, pid, "sent", message_id, "", attempts)
+                await self.records.finish(
+                    job.kind, pid, "sent", message_id, "", attempts, job.base_url, job.rehearsal
+                )
                 return Outcome(pid, job.kind, "sent", message_id)
-        await self.records.finish(job.kind, pid, "failed", message_id, error, attempts)
+        await self.records.finish(
+            job.kind, pid, "failed", message_id, error, attempts, job.base_url, job.rehearsal
+        )
         return Outcome(pid, job.kind, "failed", message_id, error)
 
 

@@ -30,7 +30,15 @@ class MailRecords:
         return await self.mail.claim(record, resend, stale_before=now - STALE_SECONDS)
 
     async def finish(
-        self, kind: str, participant: str, status: str, message_id: str, error: str, attempts: int
+        self,
+        kind: str,
+        participant: str,
+        status: str,
+        message_id: str,
+        error: str,
+        attempts: int,
+        base_url: str = "",
+        rehearsal: bool = False,
     ) -> Record:
         at = datetime.now(UTC).isoformat()
         record = Record(
@@ -42,6 +50,8 @@ class MailRecords:
             message_id,
             error,
             attempts,
+            base_url=base_url,
+            rehearsal=rehearsal,
         )
         await self.mail.put(record)
         await self.store.audit(
@@ -53,6 +63,8 @@ class MailRecords:
                     "message_id": message_id,
                     "outcome": status,
                     "error": error,
+                    "base_url": base_url,
+                    "rehearsal": "yes" if rehearsal else "no",
                     "at": at,
                 }
             ]

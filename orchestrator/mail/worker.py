@@ -12,6 +12,7 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from orchestrator.live import Live
+from orchestrator.mail.addresses import outdated
 from orchestrator.mail.compose import Kind, compose
 from orchestrator.mail.config import MailConfig
 from orchestrator.mail.postman import Job, Postman
@@ -47,6 +48,8 @@ def job_for(live: Live, config: MailConfig, base_url: str, job: dict[str, Any]) 
         recorded,
         person,
         lambda: compose(kind, live, person, base_url, config, datetime.now(UTC)),
+        base_url,
+        not live.clock.is_real,
     )
 
 
@@ -82,13 +85,21 @@ class MailWorker:
         await self.records.mail.enqueue(jobs)
         return len(jobs)
 
-    async def invite(self, only: list[str] | None, resend: bool) -> int:
+    async def invite(self, only: list[str] | None, resend: bool) -> tuple[int, int]:
+        """Queue the invitations; those sent during a rehearsal or with a loopback address
+        go again by themselves once this service has a public address (mail/addresses.py).
+        The number queued, and how many of them are such resends."""
         live = self.service.require_live()
         people = [p.id for p in live.programme.participants if p.email]
         chosen = people if only is None else [p for p in people if p in set(only)]
-        return await self.enqueue(
-            [{"kind": "invitation", "participant": p, "resend": resend} for p in chosen]
+        again = outdated(await self.records.all(), live.base_url).resent_by_itself
+        queued = await self.enqueue(
+            [
+                {"kind": "invitation", "participant": p, "resend": resend or p in again}
+                for p in chosen
+            ]
         )
+        return queued, len(again.intersection(chosen))
 
     def _quiet(self, live: Live) -> bool:
         return not live.clock.is_real and not self.in_rehearsal

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 
 from orchestrator.notify.jobs import Job, Outcome, next_delay, retry_after
 from orchestrator.notify.kinds import Subscriber, build
-from orchestrator.notify.ssrf import UnsafeURL, check
+from orchestrator.notify.ssrf import UnsafeURL, check_shape
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore
 
@@ -30,18 +30,16 @@ RENEW_SECONDS = LOCK_MS / 3000  # a living sender renews its lease this often wh
 Subscribers = Callable[[], Awaitable[dict[str, Subscriber]]]
 
 
-async def attempt(
-    client: httpx.AsyncClient, sub: Subscriber, job: Job, allow_private: bool
-) -> Outcome:
+async def attempt(client: httpx.AsyncClient, sub: Subscriber, job: Job) -> Outcome:
     """One HTTP request for the job; the URL is checked again (a name may change its
-    answer) and redirects are never followed."""
+    answer: the client's `ssrf.PinnedTransport` connects to the address it checked) and
+    redirects are never followed."""
     request = build(sub, job.event, job.id, int(time.time()), job.url or "")
     try:
-        await check(request.url, allow_private)
+        check_shape(request.url)
+        response = await client.post(request.url, content=request.body, headers=request.headers)
     except UnsafeURL as exc:
         return Outcome(False, error=exc.reason)
-    try:
-        response = await client.post(request.url, content=request.body, headers=request.headers)
     except httpx.HTTPError as exc:
         return Outcome(False, error=f"{type(exc).__name__}: {exc}"[:300])
     status = response.status_code
@@ -120,7 +118,7 @@ class Courier:
             why = "subscriber removed" if sub is None else f"disabled: {sub.disabled}"
             await store.finish(replace(job, last=why, status="failed"))
             return True
-        outcome = await attempt(self.client, sub, job, self.settings.notify_allow_private)
+        outcome = await attempt(self.client, sub, job)
         job = job.tried(outcome, time.time())
         if outcome.ok:
             await store.finish(replace(job, status="delivered"))

@@ -6,8 +6,6 @@ entry never breaks a report."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -19,7 +17,8 @@ from orchestrator.presence.sources import heard, reports_presence, sent
 from orchestrator.storage.store import DEDUPE_SECONDS
 from rooms.events import RoomEvent, TimeWindow, UnusableEvent, stored_event
 from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
-from schedules.evidence import Mark, summarise
+from schedules.evidence import SOURCES, Mark, Source, summarise
+from schedules.tabular import csv_text
 
 
 def roster_of(live: Live) -> Roster:
@@ -118,6 +117,20 @@ def live_counts(live: Live, events: list[RoomEvent], at: datetime) -> dict[str, 
     return occupancy(events, roster_of(live), at.timestamp())
 
 
+def keynote_evidence(live: Live, keynote_id: str, events: list[RoomEvent]) -> tuple[Source, ...]:
+    """The presence sources that make a person attend a keynote: its own `evidence` where the
+    programme gives one; by default webhook time over the threshold where its room's platform
+    reports presence and a feed delivered anything, and otherwise every source there is (sent,
+    confirmed, checked-in), so a day on links or public meet.jit.si still has attendance."""
+    details = live.programme.keynote_by_id[keynote_id]
+    if details.evidence_chosen:
+        return details.evidence
+    room = next(k.room for k in live.plan.keynotes if k.id == keynote_id)
+    if events and reports_presence(live, room):
+        return details.evidence
+    return SOURCES
+
+
 def keynote_report(
     live: Live,
     events: list[RoomEvent],
@@ -131,6 +144,7 @@ def keynote_report(
     item = live.timeline.keynote(keynote_id)
     assert item is not None
     details = live.programme.keynote_by_id[keynote_id]
+    evidence = keynote_evidence(live, keynote_id, events)
     by_person: dict[str, list[Interval]] = {}
     for interval in person_intervals(live, events):
         if interval.room == planned.room:
@@ -139,7 +153,7 @@ def keynote_report(
     marks = [*sent(live, clicks), *recorded]
     summary = summarise(marks, planned.room, item.key)
     names = {p.id: (p.name, p.institution) for p in live.programme.participants}
-    feed = "webhook" in details.evidence and bool(events) and reports_presence(live, planned.room)
+    feed = "webhook" in evidence and bool(events) and reports_presence(live, planned.room)
     return attendance(
         by_person,
         planned.audience,
@@ -148,8 +162,8 @@ def keynote_report(
         window_end,
         details.threshold,
         summary.people,
-        counted=feed or any(s in details.evidence for s in summary.counts),
-        evidence=details.evidence,
+        counted=feed or any(s in evidence for s in summary.counts),
+        evidence=evidence,
     )
 
 
@@ -162,8 +176,9 @@ def round_report(
 ) -> list[dict[str, Any]]:
     """Plan against reality: for each person placed in round `index`, minutes in the assigned
     room and in other rooms, and the strongest presence source seen in the assigned room. In
-    a room that reports nobody (a plain link), a confirmation or check-in is what puts a
-    person in it; without one their status is unknown, never "absent"."""
+    a room that reports nobody (a plain link, public meet.jit.si on the real day), a click on
+    the link, a confirmation or a check-in is what puts a person in it (the row's `evidence`
+    says which); without any their status is unknown, never "absent"."""
     item = live.timeline.rounds[index - 1]
     start, end = item.start.timestamp(), item.end.timestamp()
     spans = person_intervals(live, events)
@@ -184,7 +199,9 @@ def round_report(
                 status = "in-room"
             elif here > 0:
                 status = "partial"
-            elif best.get(pid) in ("confirmed", "checked-in"):
+            elif best.get(pid) in ("confirmed", "checked-in") or (
+                best.get(pid) == "sent" and not feed
+            ):  # where the platform reports nobody, following the link counts too
                 status = "in-room"
             elif elsewhere > 0:
                 status = "elsewhere"
@@ -214,12 +231,13 @@ def keynote_presence(
     clicks: list[dict[str, Any]],
     recorded: Iterable[Mark],
 ) -> dict[str, object]:
-    """A keynote's presence by source, from every source (its `evidence` decides only who
-    attended)."""
+    """A keynote's presence by source, from every source, and `attended_by`: the sources that
+    make a person attend (keynote_evidence), so a report says what its figures rest on."""
     planned = next(k for k in live.plan.keynotes if k.id == keynote_id)
     key = f"keynote-{keynote_id}"
     marks = [*sent(live, clicks), *recorded, *heard(live, person_intervals(live, events))]
-    return summarise(marks, planned.room, key).to_dict()
+    summary: dict[str, object] = summarise(marks, planned.room, key).to_dict()
+    return {**summary, "attended_by": list(keynote_evidence(live, keynote_id, events))}
 
 
 def room_presence(
@@ -266,37 +284,37 @@ def rows_json(rows: list[AttendanceRow], tz: tzinfo) -> list[dict[str, Any]]:
 
 
 def rows_csv(rows: list[AttendanceRow], tz: tzinfo) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
+    header = [
+        "participant",
+        "name",
+        "institution",
+        "expected",
+        "first_join",
+        "last_leave",
+        "minutes",
+        "share",
+        "status",
+        "evidence",
+        "flags",
+    ]
+    return csv_text(
         [
-            "participant",
-            "name",
-            "institution",
-            "expected",
-            "first_join",
-            "last_leave",
-            "minutes",
-            "share",
-            "status",
-            "evidence",
-            "flags",
+            header,
+            *(
+                [
+                    r.participant,
+                    r.name,
+                    r.institution,
+                    "yes" if r.expected else "no",
+                    _iso(r.first_join, tz),
+                    _iso(r.last_leave, tz),
+                    f"{r.minutes:.1f}",
+                    f"{r.share:.3f}",
+                    r.status,
+                    r.evidence,
+                    " ".join(r.flags),
+                ]
+                for r in rows
+            ),
         ]
     )
-    for r in rows:
-        writer.writerow(
-            [
-                r.participant,
-                r.name,
-                r.institution,
-                "yes" if r.expected else "no",
-                _iso(r.first_join, tz),
-                _iso(r.last_leave, tz),
-                f"{r.minutes:.1f}",
-                f"{r.share:.3f}",
-                r.status,
-                r.evidence,
-                " ".join(r.flags),
-            ]
-        )
-    return out.getvalue()

@@ -62,10 +62,11 @@ def place_item(place: Place) -> str:
 
 
 def reports_presence(live: Live, room: str) -> bool:
-    """Whether the platform says who is in `room` (a Jitsi room; keynote rooms not declared
-    in [[rooms]] are Jitsi rooms too)."""
+    """Whether the platform says who is in `room` (a Jitsi or BigBlueButton room; keynote
+    rooms not declared in [[rooms]] too; public meet.jit.si on the real day reports nobody)."""
     declared = live.programme.room_by_id.get(room)
-    return declared is None or declared.reports_presence
+    reported = declared is None or declared.reports_presence
+    return reported and not (live.jitsi_in_tab and not live.is_bbb(room))
 
 
 CONFIRM_AFTER = timedelta(minutes=1)  # event time: "I'm here" is offered a minute in

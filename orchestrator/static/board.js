@@ -67,6 +67,7 @@
       ["Presenters", count(t.presenters_present) + " / " + t.presenters_expected, "presenters"],
       ["Wrong room", count(t.wrong_room), "wrong-room"],
       ["Presence", presenceText(t.presence, t.phase), "presence"]];
+    if (t.guests) { figures.push(["Guests", String(t.guests), "guests"]); } // not on the roster
     if (t.next_round !== null) {
       figures.push(["Round " + t.next_round + " expected", count(t.next_expected), "next-expected"]);
     }
@@ -120,6 +121,12 @@
     div.appendChild(el("dd", "", k.phase === "running"
       ? count(k.live_audience) + " / " + k.expected_audience : String(k.expected_audience)));
     dl.appendChild(div);
+    if (k.phase === "running" && k.guests) { // in the room but not on the roster
+      var guests = el("div", "guests");
+      guests.appendChild(el("dt", "", "Guests"));
+      guests.appendChild(el("dd", "", String(k.guests)));
+      dl.appendChild(guests);
+    }
     var seen = el("div", "presence");
     seen.appendChild(el("dt", "", "Presence"));
     seen.appendChild(el("dd", "", presenceText(k.presence, k.phase)));
@@ -196,6 +203,10 @@
       span.setAttribute("data-until", c.next_boundary_wall);
       next.appendChild(span);
     }
+    var quality = document.getElementById("plan-quality");  // plan v2: 70 of 70, optimal (proven)
+    quality.textContent = state.plan && state.plan.met !== null && state.plan.met !== undefined
+      ? state.plan.met + " of " + state.plan.bound + ": " + state.plan.wishes : "—";
+    quality.title = state.plan ? "plan version " + state.plan.version : "";
     var alerts = document.getElementById("alerts");
     alerts.replaceChildren();
     state.alerts.forEach(function (a) {
@@ -326,7 +337,8 @@
       dialog.addEventListener("close", function onClose() {
         dialog.removeEventListener("close", onClose);
         if (dialog.returnValue !== "ok") { result.textContent = "Cancelled."; return; }
-        fetch("/board/actions/" + form.getAttribute("data-action"), {
+        var url = form.getAttribute("data-url") || "/board/actions/" + form.getAttribute("data-action");
+        fetch(url, {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },

@@ -173,23 +173,40 @@
     var shown = view.now && (inRoom(view.now) || isLink(view.now)) ? view.now : next; // a short rehearsal: a short countdown
     var length = (Date.parse(shown.end_wall) - Date.parse(shown.start_wall)) / 1000;
     var window = Math.min(COUNTDOWN_S, Math.max(3, length / 4));
-    return seconds > 0 && seconds <= window ? { place: view.next, seconds: seconds } : null;
+    if (!(seconds > 0 && seconds <= window)) { return null; }
+    return { place: view.next, seconds: seconds, staying: sameRoom(view.now, next) };
+  }
+  // the next place is the room the person is in (a presenter's own room, round after round):
+  // nothing moves, so the banner says what begins and that they stay
+  function sameRoom(now, next) {
+    if (!now || !next || now.room !== next.room) { return false; }
+    return isLink(now) ? isLink(next) : Boolean(inRoom(now) && now.jitsi_room === next.jitsi_room);
+  }
+  function beginning(place) {
+    return place.kind === "keynote" ? place.title : fill(attr("round"), { n: place.round });
   }
 
   function tick() {
     var move = pending();
     if (move) {
       moving.hidden = false;
-      movingText.textContent = move.stayed
-        ? fill(attr("go-next"), { place: move.place.label })
-        : fill(attr("moving"), { place: move.place.label, s: move.seconds });
+      if (move.stayed) {
+        movingText.textContent = fill(attr("go-next"), { place: move.place.label });
+      } else if (move.staying) {
+        movingText.textContent = fill(attr("staying"),
+          { what: beginning(move.place), room: move.place.room_name, s: move.seconds });
+      } else {
+        movingText.textContent = fill(attr("moving"), { place: move.place.label, s: move.seconds });
+      }
       goNow.hidden = !move.stayed; // going on is offered only once the place has begun
-      stayButton.hidden = move.stayed || !embed;
+      stayButton.hidden = move.stayed || move.staying || !embed;
+      moving.setAttribute("data-staying", move.staying ? "yes" : "no");
       moving.setAttribute("data-to", placeId(move.place));
     } else {
       moving.hidden = true;
     }
     linkTick();
+    bbbSync();
     if (view && view.next) {
       var toNext = secondsTo(view.next.start_wall);
       text("next-in", toNext > 0 ? inTime(toNext) : "");
@@ -217,6 +234,21 @@
     if (move && !move.stayed) { declined = placeId(move.place); }
     tick();
   });
+
+  // -- a BigBlueButton room with `[bbb] embed = true`: a frame on /go, which signs a fresh
+  // join for this person each time; it follows view.now (a new place, a new frame) --------
+  var bbbShown = "";
+  function bbbSync() {
+    var place = view && view.now && view.now.bbb_embed ? view.now : null;
+    var id = place ? place.room + "@" + place.start : "";
+    if (id === bbbShown) { return; }
+    bbbShown = id;
+    var frameNode = byId("bbb-frame");
+    if (!frameNode) { return; }
+    frameNode.src = place ? place.bbb_embed : "about:blank";
+    show("bbb", Boolean(place));
+    document.body.setAttribute("data-bbb-room", place ? place.room : "");
+  }
 
   // -- a room on a plain link: one named tab, one click per move ------------------------
   var openButton = byId("open-room");

@@ -117,6 +117,10 @@ class Keys:
         return self._k(f"auth-failures:{client}")
 
     @property
+    def auth_recent(self) -> str:  # hash: client -> "count:until_ms", for the board
+        return self._k("auth-recent")
+
+    @property
     def mail(self) -> str:  # hash: "<kind>:<participant>" -> JSON {status, at, message_id, …}
         return self._k("mail")
 

@@ -23,6 +23,8 @@ class Record:
     error: str = ""
     attempts: int = 0
     claimed: float = 0.0
+    base_url: str = ""  # the public address the message's links were built on
+    rehearsal: bool = False  # sent while a rehearsal ran (orchestrator/mail/addresses.py)
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Record:

@@ -27,6 +27,7 @@ import logging
 import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -55,6 +56,27 @@ def keep_private(folder: Path) -> None:
         if path.is_symlink():
             continue
         path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def private_socket_folder(folder: Path) -> None:
+    """The socket's own folder outside the data folder (a data folder path too long for a
+    socket): made 0700 by us, or refused if it is not ours alone, since its name can be
+    foreseen by anyone on the machine."""
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = os.lstat(folder)
+    why = ""
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        why = "is not a folder (a link or a file)"
+    elif info.st_uid != os.geteuid():
+        why = f"belongs to another user (uid {info.st_uid})"
+    elif info.st_mode & 0o077:
+        why = f"is open to others (mode {stat.S_IMODE(info.st_mode):o}, not 700)"
+    if why:
+        raise SetupError(
+            f"{folder} {why}: Rota keeps its Redis socket only in a folder of its own; "
+            "remove it, or choose a shorter --data-dir"
+        )
 
 
 def redis_binary() -> str:
@@ -145,7 +167,8 @@ class EmbeddedRedis:
 
     async def start(self, wait_seconds: float = 10.0) -> None:
         keep_private(self.data_dir)
-        self.socket.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.socket.parent != self.data_dir:
+            private_socket_folder(self.socket.parent)
         self._take_lock()
         try:
             await self._stop_orphan()

@@ -36,6 +36,29 @@ redis.call('XADD', KEYS[5], 'MAXLEN', '~', '1000000', '*', 'kind', 'transition',
            'id', ARGV[2], 'status', ARGV[6])
 return 1
 """
+# One organiser-token attempt from a client, counted and read in one step so a burst cannot
+# slip past the limit: a wrong token (ARGV[1] = '1') counts in a window that starts at the
+# client's first failure (ARGV[2] ms) and is listed for the board (KEYS[2]: client ->
+# "count:until_ms"); a right one only reads. Both take the same path, so the answer's time
+# tells nothing. Returns {count, ttl_ms}.
+THROTTLE = """
+local wrong = ARGV[1] == '1'
+local count
+if wrong then
+  count = redis.call('INCR', KEYS[1])
+  if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+else
+  count = tonumber(redis.call('GET', KEYS[1]) or '0')
+end
+local ttl = redis.call('PTTL', KEYS[1])
+if wrong then
+  local now = redis.call('TIME')
+  local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  redis.call('HSET', KEYS[2], ARGV[3], count .. ':' .. (now_ms + ttl))
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+end
+return {count, ttl}
+"""
 CLOCK_CAS = """
 local current = redis.call('GET', KEYS[1])
 if current then

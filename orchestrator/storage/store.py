@@ -89,6 +89,7 @@ class Store:
         self._save_plan = client.register_script(scripts.SAVE_PLAN)
         self._store_many = client.register_script(scripts.STORE_MANY)
         self._mark = client.register_script(scripts.MARK)
+        self.throttle = client.register_script(scripts.THROTTLE)  # storage/auth_failures.py
 
     # -- programme and plan ------------------------------------------------------------
     async def programme_digest(self) -> str | None:
@@ -160,7 +161,7 @@ class Store:
         return new
 
     async def room_salt(self) -> str:
-        await self.redis.set(self.keys.room_salt, secrets.token_hex(5), nx=True)
+        await self.redis.set(self.keys.room_salt, secrets.token_hex(16), nx=True)
         return answers.text(await self.redis.get(self.keys.room_salt))
 
     # -- late arrivals (people added on the day) -------------------------------------------
@@ -350,6 +351,20 @@ class Store:
 
     async def heartbeat(self, instance: str, ttl: float) -> None:
         await self.redis.set(self.keys.heartbeat(instance), str(time.time()), px=int(ttl * 1000))
+
+    async def drop_heartbeat(self, instance: str) -> None:
+        """A process that stops cleanly says so at once (`rota purge` waits for none)."""
+        await self.redis.delete(self.keys.heartbeat(instance))
+
+    async def serving(self) -> str | None:
+        """A process serving this event now: the leader lease's holder, else a standby
+        with a live heartbeat; None when none is."""
+        holder = await self.redis.get(self.keys.leader)
+        if holder:
+            return answers.text(holder).rsplit(":", 1)[0]
+        async for key in self.redis.scan_iter(match=self.keys.heartbeat("*"), count=1000):
+            return answers.text(key).removeprefix(self.keys.heartbeat(""))
+        return None
 
 
 class Subscription:

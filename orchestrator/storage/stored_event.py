@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from orchestrator.errors import SetupError
 from orchestrator.live import Live
@@ -19,7 +20,9 @@ from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
 from rooms.links import JitsiConfig
+from schedules.clock import ClockState
 from schedules.model import Programme
+from schedules.plan import Plan
 
 T = TypeVar("T")
 
@@ -66,6 +69,19 @@ async def live_from_store(programme: Programme, store: Store, jitsi: JitsiConfig
         "",
         jitsi,
     )
+
+
+async def stored_run(
+    programme: Programme, redis_url: str | None, data_dir: Path
+) -> tuple[ClockState, Plan] | None:
+    """The run and plan stored for the event, or None when nothing is stored (or the store
+    cannot be read: then serving it says why)."""
+    try:
+        async with stored_event(programme, redis_url, data_dir) as store:
+            clock, plan = await store.load_clock(), await store.load_plan()
+    except (SetupError, RedisError, OSError):
+        return None
+    return (clock, plan) if clock is not None and plan is not None else None
 
 
 Work = Callable[[Live, Store], Awaitable[T]]

@@ -10,17 +10,28 @@ import json
 import weakref
 from typing import Any
 
-from orchestrator.board_view import Feed, current_run, fold_journal, snapshot
+from redis.exceptions import RedisError
+
+from orchestrator.board_view import (
+    Feed,
+    current_run,
+    failed_login_alerts,
+    fold_journal,
+    snapshot,
+)
 from orchestrator.live import Live
+from orchestrator.meetings import Meetings
 from orchestrator.metrics import Metrics
 from orchestrator.presence.room_feed import JournalEntry, Watch
 from orchestrator.scoring_view import scoring_panel
 from orchestrator.service import Service
+from orchestrator.storage.auth_failures import FailedLogins, recent_failures
 from orchestrator.storage.checkins import FLAGGED_KIND, CheckinStore
 from orchestrator.storage.scores import ScoreStore
 from orchestrator.streams.pages import Client, stamped
 
 RECENT = 30  # journal lines a fresh board starts with (a burst of e-mails is one line)
+FAILED_LOGINS_EVERY = 5  # looks (about a second each) between reads of the failed logins
 
 
 def journal_lines(live: Live, entries: list[JournalEntry]) -> list[dict[str, Any]]:
@@ -49,11 +60,13 @@ class BoardHub:
         self.silence_seconds = silence_seconds
         self.clients: weakref.WeakSet[Client] = weakref.WeakSet()
         self.delivery_failures = 0
+        self.meetings: Meetings | None = None  # [bbb]: its problems are lines on the board
         self._last = ""
         self._wake = asyncio.Event()
         self.scored: set[tuple[str, str]] | None = None  # (juror, team); None: not read yet
         self.flagged: dict[tuple[str, str], set[str]] = {}  # check-ins not planned there
         self._flagged_read = False
+        self.failed_logins: list[FailedLogins] = []  # read from Redis every few seconds
         watch.listeners.append(self._journal)
         watch.listeners.append(self._scores)
         watch.listeners.append(self._checkins)
@@ -75,8 +88,18 @@ class BoardHub:
             panel = scoring_panel(live, self.scored, now)
             state["scoring"] = panel
             state["alerts"].extend(panel["alerts"])
+        if self.meetings is not None:
+            state["alerts"].extend(
+                {"kind": "bbb", "severity": "critical", "message": text, "room": room}
+                for room, text in sorted(self.meetings.problems.items())
+            )
         state["ignored_events"] = self.watch.stored(live).ignored_json()
+        state["alerts"].extend(failed_login_alerts((f.client, f.count) for f in self.failed_logins))
         return state
+
+    async def load_failed_logins(self) -> None:
+        """Who failed the organiser token lately (any process), for the alerts."""
+        self.failed_logins = await recent_failures(self.watch.store)
 
     async def load_scores(self) -> None:
         """Who scored whom, read once; after that the audit stream's entries keep it."""
@@ -112,6 +135,7 @@ class BoardHub:
         try:
             await self.load_scores()
             await self.load_checkins()
+            await self.load_failed_logins()
             await self.watch.poll()
             if last_event_id:
                 missed = await self.watch.journal_since(last_event_id)
@@ -173,8 +197,13 @@ class BoardHub:
     async def run(self) -> None:
         """Look again when woken (new events, clock, plan, transition) and at least every
         second, which also catches boundaries and the feed going silent."""
+        looks = 0
         while True:
             self._wake.clear()
+            if self.clients and looks % FAILED_LOGINS_EVERY == 0:
+                with contextlib.suppress(RedisError):
+                    await self.load_failed_logins()
+            looks += 1
             self._tick()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), 1.0)

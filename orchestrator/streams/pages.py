@@ -59,6 +59,7 @@ class SegmentTable(Generic[V]):
 @dataclass(eq=False)
 class Client:
     participant: str
+    token: str = ""  # the link it was opened with: a page whose link was revoked is closed
     queue: asyncio.Queue[tuple[str, str, str]] = field(
         default_factory=lambda: asyncio.Queue(QUEUE_LIMIT)
     )
@@ -134,8 +135,8 @@ class Hub:
         self.recent: list[tuple[str, str]] = []
         self._recent_loaded = False
 
-    def add(self, participant: str) -> Client:
-        client = Client(participant)
+    def add(self, participant: str, token: str = "") -> Client:
+        client = Client(participant, token)
         live = self.service.require_live()
         client.last = page_key(live, participant, live.event_now())
         client.send("move", stamped(client.last))
@@ -179,6 +180,17 @@ class Hub:
 
     def refresh(self) -> None:
         self._wake.set()
+
+    def close_revoked(self) -> None:
+        """Close the pages opened with a link that no longer answers (revoked, or its person
+        erased): they must not get another move, room link or broadcast."""
+        live = self.service.require_live()
+        for participant, group in list(self.clients.items()):
+            current = live.token_of.get(participant)
+            for client in list(group):
+                if client.token and client.token != current:
+                    client.send("bye", "{}")
+                    client.closed = True
 
     def broadcast(self, message: dict[str, Any]) -> None:
         self._remember([(str(message.get("id") or ""), str(message.get("message", "")))])

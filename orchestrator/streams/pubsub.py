@@ -11,6 +11,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from orchestrator.service import Service
+from orchestrator.storage.sessions import ENDED
 from orchestrator.storage.store import Store
 from orchestrator.streams.board import BoardHub
 from orchestrator.streams.pages import Hub
@@ -67,13 +68,17 @@ class Listener:
             self._refresh()
         elif kind == "tokens-changed":
             await self.service.reload("tokens")
+            self.pages.close_revoked()
         elif kind == "transition":
             # pages follow moves, not transitions: a look, and a move where a place changed
             # (sending every page each transition too doubled the writes at a boundary)
             self._refresh()
         elif kind == "broadcast":
             self.pages.broadcast(message)
+        elif kind == ENDED:  # every board session ended: their open streams too
+            self.board.close_all()
 
     def _refresh(self) -> None:
+        self.pages.close_revoked()  # an erased person's pages, after a new plan
         self.pages.refresh()
         self.board.refresh()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from orchestrator import actions
-from orchestrator.api_models import Invite, Replan, Replanned, Revoked, parse
+from orchestrator.api_models import Invite, Replan, Replanned, Revoked, RoomListed, parse
 from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
 from orchestrator.board_view import presence
 from orchestrator.errors import Conflict, NotFound, Refused
@@ -170,18 +170,22 @@ async def plan(request: web.Request) -> web.Response:
 
 @organiser
 async def rooms(request: web.Request) -> web.Response:
+    """Every room with how people join it: a Jitsi room by its name and URL, a room on
+    another platform (Zoom, Teams, …) by its own link."""
     live = request.app[SERVICE].require_live()
     team_rooms = {t.room for t in live.programme.teams}
     listing = []
     for room_id, name in live.room_names.items():
+        link = live.link_of(room_id)
         listing.append(
-            {
-                "id": room_id,
-                "name": live.programme.room_name(room_id),
-                "kind": "team" if room_id in team_rooms else "keynote",
-                "jitsi_room": name,
-                "url": room_url(live.jitsi, name),
-            }
+            RoomListed(
+                id=room_id,
+                name=live.programme.room_name(room_id),
+                kind="link" if link else "jitsi",
+                use="team" if room_id in team_rooms else "keynote",
+                jitsi_room=None if link else name,
+                url=link or room_url(live.jitsi, name),
+            ).model_dump()
         )
     return web.json_response(listing)
 
@@ -229,9 +233,8 @@ async def participant(request: web.Request) -> web.Response:
     if pid not in live.programme.participant_by_id:
         raise NotFound(f"unknown participant {pid!r}")
     where = live.where(pid, live.event_now())
-    return web.json_response(
-        {"id": pid, "link": live.link(pid), **whereabouts_json(live, pid, where)}
-    )
+    link = live.link(pid) if pid in live.token_of else None  # an erased person's seat has none
+    return web.json_response({"id": pid, "link": link, **whereabouts_json(live, pid, where)})
 
 
 @organiser
@@ -306,7 +309,8 @@ def _mailer(request: web.Request) -> MailWorker:
 @organiser
 async def send_invitations(request: web.Request) -> web.Response:
     """Queue an invitation for everyone with an e-mail address (or `only` these ids); people
-    already invited are skipped unless `resend` is true."""
+    already invited are skipped unless `resend` is true, or their invitation went out during a
+    rehearsal or with a loopback address (`outdated` counts those, sent again by themselves)."""
     mailer = _mailer(request)
     body = parse(Invite, await read_json(request) if request.can_read_body else {})
     only, resend = body.only, body.resend
@@ -314,8 +318,8 @@ async def send_invitations(request: web.Request) -> web.Response:
     unknown = [i for i in only or [] if i not in known]
     if unknown:
         raise Refused(f"unknown participant(s): {', '.join(unknown[:10])}")
-    queued = await mailer.invite(only, resend)
-    return web.json_response({"queued": queued, "resend": resend}, status=202)
+    queued, outdated = await mailer.invite(only, resend)
+    return web.json_response({"queued": queued, "resend": resend, "outdated": outdated}, status=202)
 
 
 @organiser

@@ -5,7 +5,6 @@ are counted per client (storage/auth_failures.py); a client that has failed too 
 from __future__ import annotations
 
 import hmac
-import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -15,7 +14,6 @@ from orchestrator.errors import TooMany, Unauthorised
 from orchestrator.storage.auth_failures import AuthFailures
 from orchestrator.web.clients import client_address
 
-log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -29,10 +27,6 @@ def _bearer(request: web.Request) -> str:
     return given.strip() if scheme.lower() == "bearer" else ""
 
 
-def organiser_ok(request: web.Request) -> bool:
-    return token_ok(request, _bearer(request))
-
-
 def _failures(request: web.Request) -> AuthFailures:
     settings = request.app[SETTINGS]
     return AuthFailures(
@@ -40,19 +34,13 @@ def _failures(request: web.Request) -> AuthFailures:
     )
 
 
-async def wait_seconds(request: web.Request) -> int:
-    """How long this client must wait before trying the organiser token again (0: go on)."""
-    return await _failures(request).retry_after(client_address(request))
-
-
-async def count_failure(request: web.Request, given: str) -> None:
-    """A wrong token counts; no token at all is not a guess."""
-    if not given.strip():
-        return
-    client = client_address(request)
-    failures = await _failures(request).failed(client)
-    if failures == request.app[SETTINGS].auth_failures_allowed:
-        log.warning("a client failed the organiser token %d times: refused for a while", failures)
+async def verdict(request: web.Request, given: str) -> tuple[bool, int]:
+    """(the token is right, seconds this client must wait first). A wrong token counts; no
+    token at all is not a guess. One atomic Redis step, the same for a right and a wrong one."""
+    right = token_ok(request, given)
+    wrong = not right and bool(given.strip())
+    seconds = await _failures(request).attempt(client_address(request), wrong)
+    return right, seconds
 
 
 def too_many(seconds: int) -> TooMany:
@@ -61,11 +49,10 @@ def too_many(seconds: int) -> TooMany:
 
 def organiser(handler: Handler) -> Handler:
     async def guarded(request: web.Request) -> web.StreamResponse:
-        seconds = await wait_seconds(request)
+        right, seconds = await verdict(request, _bearer(request))
         if seconds:
             raise too_many(seconds)
-        if not organiser_ok(request):
-            await count_failure(request, _bearer(request))
+        if not right:
             raise Unauthorised(
                 "organiser token required (Authorization: Bearer …)",
                 challenge='Bearer realm="rota"',

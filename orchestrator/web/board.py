@@ -37,8 +37,15 @@ def _render(
     return web.Response(status=status, text=html, content_type="text/html", headers=HEADERS)
 
 
+def _fingerprint(request: web.Request) -> str:
+    return sessions.fingerprint(request.app[SETTINGS].organiser_token.reveal())
+
+
 async def _session(request: web.Request) -> Session | None:
-    return await sessions.find(request.app[STORE], request.cookies.get(COOKIE))
+    """The board session of this request, if it was made with the current organiser token."""
+    return await sessions.find(
+        request.app[STORE], request.cookies.get(COOKIE), _fingerprint(request)
+    )
 
 
 def _same_site(request: web.Request) -> bool:
@@ -72,7 +79,9 @@ async def page(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     if not _same_site(request):
         return _render(request, "login.html", status=403, error="Cross-site login refused.")
-    seconds = await auth.wait_seconds(request)
+    form = await request.post()
+    given = str(form.get("token", ""))
+    right, seconds = await auth.verdict(request, given)
     if seconds:
         response = _render(
             request,
@@ -82,12 +91,9 @@ async def login(request: web.Request) -> web.Response:
         )
         response.headers["Retry-After"] = str(seconds)
         return response
-    form = await request.post()
-    given = str(form.get("token", ""))
-    if not auth.token_ok(request, given):
-        await auth.count_failure(request, given)
+    if not right:
         return _render(request, "login.html", status=401, error="That is not the organiser token.")
-    session = await sessions.create(request.app[STORE])
+    session = await sessions.create(request.app[STORE], _fingerprint(request))
     response = web.Response(status=303, headers={**HEADERS, "Location": "/board"})
     response.set_cookie(
         COOKIE,
@@ -130,6 +136,16 @@ async def logout(request: web.Request, session: Session) -> web.Response:
 
 
 @signed_in
+async def end_sessions(request: web.Request, session: Session) -> web.Response:
+    """The board's "End every session" button: every organiser logs in again (after a token
+    may have leaked, with `rota sessions --revoke-all` as its command-line twin)."""
+    ended = await sessions.end_all(request.app[STORE])
+    response = web.json_response({"ended": ended})
+    response.del_cookie(COOKIE, path="/board")
+    return response
+
+
+@signed_in
 async def events(request: web.Request, session: Session) -> web.StreamResponse:
     board = request.app[BOARD]
     after = request.headers.get("Last-Event-ID") or request.query.get("after", "")
@@ -144,6 +160,7 @@ async def state(request: web.Request, session: Session) -> web.Response:
     board = request.app[BOARD]
     await board.load_scores()
     await board.load_checkins()
+    await board.load_failed_logins()
     await board.watch.poll()  # nobody may be watching: catch up first
     return web.json_response(board.state(), headers={"Cache-Control": "no-store"})
 
@@ -161,6 +178,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/board", page),
         web.post("/board/login", login),
         web.post("/board/logout", logout),
+        web.post("/board/sessions/end", end_sessions),
         web.get("/board/events", events),
         web.get("/board/state", state),
         web.post("/board/actions/{action}", action),

@@ -9,15 +9,21 @@ in docs/benchmarks.md against a bare aiohttp handler."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from aiohttp import hdrs, web
 from multidict import CIMultiDict
 
-from orchestrator.appkeys import CLICKS, METRICS, SERVICE
+from orchestrator.appkeys import CLICKS, MEETINGS, METRICS, SERVICE
 from orchestrator.errors import Unavailable, answer
+from orchestrator.live import Live, Redirect
+from orchestrator.meetings import Meetings
 from orchestrator.web.edge import unguarded
 from orchestrator.web.pages import DEFAULT_SECURITY, not_found
+from rooms.bbb import BbbError
+
+log = logging.getLogger(__name__)
 
 # aiohttp copies these into each answer's own headers (and adds Content-Length, Date, Server)
 HEADERS: CIMultiDict[str] = CIMultiDict({"Cache-Control": "no-store", **DEFAULT_SECURITY})
@@ -37,7 +43,24 @@ async def go(request: web.Request) -> web.StreamResponse:
         counts["unknown"] += 1
         return not_found(request)
     counts[redirect.target] += 1
-    app[CLICKS].record((redirect.click, wall))
+    if request.method != hdrs.METH_HEAD:  # a link checker or preview looks; nobody clicked
+        app[CLICKS].record((redirect.click, wall))
+    location = redirect.location
+    if redirect.bbb is not None and MEETINGS in app:
+        location = await _bbb_join(app[MEETINGS], live, redirect, location)
     response = web.Response(status=302, headers=HEADERS)
-    response.headers[hdrs.LOCATION] = redirect.location
+    response.headers[hdrs.LOCATION] = location
     return response
+
+
+async def _bbb_join(meetings: Meetings, live: Live, redirect: Redirect, page: str) -> str:
+    """A fresh signed join URL; the person's page (which offers the room again) when the
+    server cannot be reached: the board and the log already say why."""
+    assert redirect.bbb is not None
+    try:
+        return await meetings.join(live, redirect.participant, redirect.bbb)
+    except BbbError as exc:
+        log.warning(
+            "/go could not make a BigBlueButton join (%s): the person's page instead", exc.key
+        )
+        return page

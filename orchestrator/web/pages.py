@@ -14,10 +14,13 @@ SECURITY_HEADERS = {
 }
 
 
-def csp(jitsi_origin: str = "") -> str:
-    """Scripts and frames only from ourselves and the configured Jitsi (the board: none)."""
+def csp(jitsi_origin: str = "", frame_origin: str = "") -> str:
+    """Scripts and frames only from ourselves and the configured Jitsi (the board: none);
+    `frame_origin` may be framed too (a BigBlueButton server with `[bbb] embed = true`,
+    reached through /go on our own origin)."""
     others = f" {jitsi_origin}" if jitsi_origin else ""
-    frames = others or " 'none'"
+    framed = (f" 'self' {frame_origin}" if frame_origin else "") + others
+    frames = framed or " 'none'"
     return (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; "
         f"script-src 'self'{others}; frame-src{frames}; "

@@ -68,7 +68,8 @@ async def page(request: web.Request) -> web.Response:
             broadcasts=broadcasts,
             jitsi_domain=live.jitsi.domain,
             jitsi_scheme=live.jitsi.scheme,
-            external_api=external_api(live.jitsi),
+            # public meet.jit.si on the real day: every room opens in its tab, nothing embeds
+            external_api="" if live.jitsi_in_tab else external_api(live.jitsi),
             scoring=scoring,
             audience_said=said,
             # in a rehearsal the times are the event's but the countdowns run in real seconds
@@ -80,13 +81,37 @@ async def page(request: web.Request) -> web.Response:
         content_type="text/html",
         headers={
             "Cache-Control": "no-store",
-            "Content-Security-Policy": csp(origin(live.jitsi)),
+            "Content-Security-Policy": csp(
+                "" if live.jitsi_in_tab else origin(live.jitsi), bbb_frames(live)
+            ),
             **SECURITY_HEADERS,
         },
     )
     if door_rooms(live.programme):  # this phone may then check in at the doors on campus
         remember_person(request, response, token)
     return response
+
+
+def bbb_frames(live: Live) -> str:
+    """The BigBlueButton server may be framed only with `[bbb] embed = true`."""
+    return live.bbb.origin if live.bbb is not None and live.bbb.embed else ""
+
+
+async def left(request: web.Request) -> web.Response:
+    """Where BigBlueButton sends people who leave a meeting (its `logoutURL`, one per
+    meeting, so it cannot name the person): their own page is still open in the other tab."""
+    live = request.app[SERVICE].require_live()
+    language = resolve(live.programme.event.language)
+    html = (
+        request.app[TEMPLATES]
+        .get_template("left.html")
+        .render(t=translator(language), lang=language)
+    )
+    return web.Response(
+        text=html,
+        content_type="text/html",
+        headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+    )
 
 
 async def events(request: web.Request) -> web.StreamResponse:
@@ -97,7 +122,8 @@ async def events(request: web.Request) -> web.StreamResponse:
     if person is None:
         return not_found(request)
     hub = request.app[HUB]
-    return await stream(request, hub.add(person.id), on_close=hub.remove)
+    token = request.match_info["token"]
+    return await stream(request, hub.add(person.id, token), on_close=hub.remove)
 
 
 async def here(request: web.Request) -> web.Response:

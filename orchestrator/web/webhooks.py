@@ -15,10 +15,12 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from orchestrator.appkeys import INTAKE, METRICS, SERVICE, SETTINGS
-from orchestrator.errors import Refused, RotaError, Unauthorised, from_domain
+from orchestrator.errors import NotFound, Refused, RotaError, Unauthorised, from_domain
+from orchestrator.meetings import hook_url
 from orchestrator.presence.attendance import time_window
 from orchestrator.web.body import decode, decode_as, read_bytes
 from orchestrator.web.pages import DEFAULT_SECURITY
+from rooms.bbb_hooks import parse_callback, verify_callback
 from rooms.events import RoomEvent, UnusableEvent, check_times
 from rooms.webhooks import (
     JAAS_BODY,
@@ -99,18 +101,42 @@ async def event_sync(request: web.Request) -> web.Response:
         raise Unauthorised("wrong or missing bearer token")
     body = await read_bytes(request)
     path = f"{request.match_info['what']}/{request.match_info['change']}"
-    events = parse_event_sync(path, decode(body))
+    return await _store_all(request, "event_sync", parse_event_sync(path, decode(body)))
+
+
+async def _store_all(request: web.Request, source: str, events: list[RoomEvent]) -> web.Response:
+    """Times checked, then each event stored once; the answer counts the duplicates."""
     _check_times(request, events, time.time())
     intake = request.app[INTAKE]
     stored = 0
     for event in events:
         stored += await intake.store_event(event.key, event.to_json())
-    request.app[METRICS].webhooks.labels(source="event_sync", outcome="stored").inc(stored)
+    request.app[METRICS].webhooks.labels(source=source, outcome="stored").inc(stored)
     return web.json_response({"stored": stored, "duplicates": len(events) - stored})
+
+
+@counted("bbb")
+async def bbb(request: web.Request) -> web.Response:
+    """bbb-webhooks: the checksum over the registered URL, the raw body and the secret (or
+    the bearer), then joins and leaves stored like the poller's, deduplicated with them."""
+    service = request.app[SERVICE]
+    live = service.require_live()
+    if service.bbb is None or not service.bbb.webhooks:
+        raise NotFound("no BigBlueButton webhooks configured ([bbb] webhooks = true)")
+    body = await read_bytes(request)
+    verify_callback(
+        hook_url(live),
+        body,
+        service.bbb.secret,
+        request.query.get("checksum", ""),
+        request.headers.get("Authorization"),
+    )
+    return await _store_all(request, "bbb", parse_callback(body))
 
 
 def routes() -> list[web.RouteDef]:
     return [
+        web.post("/webhooks/bbb", bbb),
         web.post("/webhooks/jaas", jaas),
         web.post(
             "/webhooks/jitsi/events/{what:room|occupant}/{change:created|destroyed|joined|left}",
