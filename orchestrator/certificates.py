@@ -365,14 +365,12 @@ class Attendance:
         return sum(r.minutes for r in self.rounds) + sum(k[1] for k in self.keynotes)
 
 
-CREDITED = ("webhook", "checked-in", "confirmed")  # following the link alone proves nothing
-
-
 def attendance_of(
     live: Live, events: list[RoomEvent], clicks: list[dict[str, Any]], marks: list[Mark]
 ) -> dict[str, Attendance]:
     """Person -> what they attended: each round in its room (the minutes the video room
-    reported, else the round's length when they checked in or confirmed), and each keynote
+    reported, else the round's length when they checked in or confirmed, or followed their link
+    where the room's platform reports nobody), and each keynote
     whose threshold they met (its own evidence rules)."""
     rounds: dict[str, list[RoundSeen]] = {}
     for item in live.timeline.rounds:
@@ -381,7 +379,9 @@ def attendance_of(
             measured = round(row["minutes_in_room"])
             if measured > 0:
                 minutes, source = min(measured, length), "webhook"
-            elif row["evidence"] in CREDITED:
+            elif row["status"] == "in-room" and row["evidence"]:
+                # a check-in or "I'm here", or following the link where the room's platform
+                # reports nobody (round_report decides, as the board does)
                 minutes, source = length, row["evidence"]
             else:
                 continue
