@@ -19,14 +19,14 @@ from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
 from schedules.campus import move_problem
 from schedules.clock import ClockState
-from schedules.model import LANGUAGES, Programme
+from schedules.model import Programme
 from schedules.newcomers import cells_of, checked_person
 from schedules.plan import Plan, RoomSlot
 from schedules.planner import plan_rotation
 from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
 from schedules.retimed import Retimed, describe, retimed
-from schedules.roster import COLUMNS, EMAIL, NTFY_TOPIC
+from schedules.roster import COLUMNS
 from schedules.sections import BBB_SECRET_ENV
 from schedules.timeline import delay, extend
 
@@ -497,29 +497,4 @@ def _participant_fields(raw: dict[str, Any]) -> dict[str, Any]:
             fields[key] = value.strip()
         else:
             raise Refused(f"`{key}` must be text")
-    _check_person(fields)
     return fields
-
-
-def _check_person(fields: dict[str, Any]) -> None:
-    """A late arrival's details get the roster's checks (schedules/roster.py): what a row
-    would be refused for is refused here, so no export or page meets it later."""
-    from zoneinfo import available_timezones
-
-    pid = fields.get("id", "")
-    if pid and (not pid.isascii() or not all(c.isalnum() or c in "-_." for c in pid)):
-        raise Refused(f"participant id {pid!r} may hold only letters, digits, -, _ and .")
-    email = fields.get("email", "")
-    if email and not EMAIL.match(email):
-        raise Refused(f"malformed e-mail {email!r}")
-    zone = fields.get("timezone", "")
-    if zone and zone not in available_timezones():
-        raise Refused(f"unknown time zone {zone!r}")
-    language = fields["language"] = fields.get("language", "").lower()
-    if language and language not in LANGUAGES:
-        raise Refused(f"unsupported language {language!r} (supported: {', '.join(LANGUAGES)})")
-    ntfy = fields.get("ntfy", "")
-    if ntfy and not NTFY_TOPIC.match(ntfy):
-        raise Refused(f"ntfy topic {ntfy!r} may hold only letters, digits, - and _")
-    if fields.get("mode", "online") not in ("online", "onsite"):
-        raise Refused("`mode` must be online or onsite")
