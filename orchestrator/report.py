@@ -10,7 +10,6 @@ in each room's audience), and the e-mails delivered. Made with matplotlib (Agg, 
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 from collections import Counter
@@ -23,6 +22,7 @@ from orchestrator.live import Live
 from orchestrator.mail.records import MailRecords
 from orchestrator.presence.attendance import in_event_time, keynote_report, round_report
 from orchestrator.storage.store import Store
+from schedules.tabular import csv_text
 
 SEEN = ("in-room", "partial")  # round_report's statuses that put a person in the room
 
@@ -254,18 +254,9 @@ async def gather(live: Live, store: Store) -> list[Chart]:
     return await asyncio.to_thread(draw)
 
 
-def _cell(value: Any) -> str:
-    """Safe in a spreadsheet: text that would start a formula is kept as text."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def chart_csv(chart: Chart) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(chart.columns)
-    writer.writerows([[_cell(v) for v in row] for row in chart.rows])
-    return out.getvalue()
+    """The chart's table as CSV through the one export path (schedules/tabular.py)."""
+    return csv_text([chart.columns, *chart.rows])
 
 
 def page(title: str, charts: Sequence[Chart]) -> str:

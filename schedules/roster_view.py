@@ -12,6 +12,7 @@ from schedules.model import Participant
 from schedules.problems import Problem
 from schedules.roster import LABELS, Roster
 from schedules.schema import plural
+from schedules.tabular import neutral_text
 
 FIELD_WORDS = {
     "first_name": "first name",
@@ -20,7 +21,6 @@ FIELD_WORDS = {
     "timezone": "time zone",
 }
 ORDER = ("role", "team", "timezone", "language", "mode")
-UNSAFE = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
 
 
 def quoted(text: str) -> str:
@@ -102,10 +102,6 @@ def _order(problem: Problem) -> tuple[int, str]:
     return problem.line, problem.message
 
 
-def _safe(text: str) -> str:
-    return f"'{text}" if text.startswith(UNSAFE) else text
-
-
 def strict_csv(people: Sequence[Participant]) -> str:
     """The roster in Rota's own columns and words, one row per person; the person's own
     columns after them as `#Header`; text a spreadsheet would run as a formula made plain."""
@@ -120,12 +116,12 @@ def strict_csv(people: Sequence[Participant]) -> str:
         writer.writerow(
             [
                 p.id,
-                _safe(p.name),
+                neutral_text(p.name),
                 p.email,
                 p.role,
                 p.team,
-                _safe(p.institution),
-                _safe(p.country),
+                neutral_text(p.institution),
+                neutral_text(p.country),
                 p.timezone,
                 p.language,
                 " ".join(p.preferences),
@@ -133,7 +129,7 @@ def strict_csv(people: Sequence[Participant]) -> str:
                 " ".join(str(r) for r in sorted(p.unavailable)),
                 p.ntfy,
                 p.mode,
-                *(_safe(mine.get(h, "")) for h in own),
+                *(neutral_text(mine.get(h, "")) for h in own),
             ]
         )
     return buffer.getvalue()

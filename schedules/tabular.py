@@ -19,10 +19,13 @@ Cell = str | int | float | None
 
 
 def neutralise(value: Cell) -> Cell:
-    """A text cell without control or invisible characters (schedules/text.py), prefixed
-    with `'` when a spreadsheet would evaluate it, so it stays text."""
-    if not isinstance(value, str):
-        return value
+    """A text cell made safe (neutral_text); numbers and empty cells as they are."""
+    return neutral_text(value) if isinstance(value, str) else value
+
+
+def neutral_text(value: str) -> str:
+    """Text without control or invisible characters (schedules/text.py), prefixed with `'`
+    when a spreadsheet would evaluate it, so it stays text."""
     text = clean(value)
     if text.lstrip().startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
         return "'" + text
