@@ -28,7 +28,7 @@ lock:
 PO := $(wildcard orchestrator/locale/*/LC_MESSAGES/rota.po)
 MO := $(PO:.po=.mo)
 $(MO) &: $(PO) orchestrator/locale/rota.pot $(STAMP)
-	$(BIN)/python -m orchestrator.catalogs compile
+	$(BIN)/python -m orchestrator.language.catalogs compile
 catalogs: $(MO)
 
 run: $(STAMP) $(MO)

@@ -149,8 +149,8 @@ def tree_cpu_seconds(pid: int) -> float:
 def settle(pid: int, share: float = 0.05, quiet: int = 7, within: float = 120.0) -> float:
     """Wait until `pid`'s process tree has used under `share` of a core in each of `quiet`
     seconds in a row: Rota works out every person's answers for the current time segment at
-    start and for the next one 5 s later (orchestrator/answers.py), which would otherwise
-    fall into the first run. Returns the seconds waited."""
+    start and for the next one 5 s later (orchestrator/boundaries/go_answers.py), which
+    would otherwise fall into the first run. Returns the seconds waited."""
     began = time.monotonic()
     calm = 0
     while calm < quiet and time.monotonic() - began < within:

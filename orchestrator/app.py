@@ -15,58 +15,51 @@ import jinja2
 from aiohttp import web
 from markupsafe import Markup
 
-from orchestrator.answers import Warmup
+from orchestrator.api import notify_api as notify
+from orchestrator.api import organiser_api as api
 from orchestrator.appkeys import (
-    BOARD,
+    BOARD_STREAMS,
+    BOUNDARIES,
+    CHANNEL_SYNC,
     CLICKS,
-    CONDUCTOR,
-    HUB,
     INTAKE,
-    LISTENER,
     MAIL,
     MEETINGS,
     METRICS,
     NOTIFIER,
+    PAGE_STREAMS,
     SERVICE,
     SETTINGS,
     STORE,
     TEMPLATES,
 )
-from orchestrator.clicks import ClickRecorder
+from orchestrator.boundaries.clicks import ClickRecorder
+from orchestrator.boundaries.go_answers import AnswersAhead
+from orchestrator.boundaries.transitions import BoundaryScheduler
+from orchestrator.event.meetings import MeetingPoller, Meetings
+from orchestrator.event.service import Service
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.worker import MailWorker
-from orchestrator.meetings import Meetings, Poller
 from orchestrator.metrics import Metrics
 from orchestrator.notify.notifier import Notifier
 from orchestrator.notify.ssrf import PinnedTransport
 from orchestrator.notify.subscribers import programme_subscribers
-from orchestrator.presence.intake import Intake
-from orchestrator.presence.room_feed import Watch
-from orchestrator.presence.simulator import Simulator
-from orchestrator.purge import Purger
-from orchestrator.service import Service
+from orchestrator.presence.room_feed import RoomFeed
+from orchestrator.privacy.purge import Purger
+from orchestrator.rehearsal.simulated_presence import SimulatedPresence
 from orchestrator.settings import Settings
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
-from orchestrator.streams.board import BoardHub
-from orchestrator.streams.pages import Hub
-from orchestrator.streams.pubsub import Listener
+from orchestrator.streams.board_stream import BoardStreams
+from orchestrator.streams.page_streams import PageStreams
+from orchestrator.streams.pubsub import ChannelSync
 from orchestrator.tasks import cancel_all, supervised
-from orchestrator.transitions import Conductor
-from orchestrator.web import (
-    api,
-    board,
-    checkin,
-    go,
-    notify,
-    ops,
-    participant,
-    results,
-    scores,
-    webhooks,
-)
+from orchestrator.web import board, checkin, go, ops, participant, scores
+from orchestrator.web import results_page as results
 from orchestrator.web.edge import guard_routes, harden
+from orchestrator.webhooks import inbound as webhooks
+from orchestrator.webhooks.intake import Intake
 from schedules.model import Programme
 from schedules.programme import load_programme
 from schedules.roster_view import strict_csv
@@ -142,15 +135,22 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
     service = app[SERVICE]
     store = app[STORE]
     settings = app[SETTINGS]
-    watch = Watch(service, store)
-    # BigBlueButton reports presence itself: the leader asks it (orchestrator/meetings.py)
+    room_feed = RoomFeed(service, store)
+    # BigBlueButton reports presence itself: the leader asks it (orchestrator/event/meetings.py)
     feed = settings.feed_configured or service.bbb is not None
-    hub = Hub(service, metrics, watch, feed)
-    board = app[BOARD] = BoardHub(service, watch, metrics, feed, settings.feed_silence_seconds)
+    page_streams = PageStreams(service, metrics, room_feed, feed)
+    board = app[BOARD_STREAMS] = BoardStreams(
+        service, room_feed, metrics, feed, settings.feed_silence_seconds
+    )
     clicks = ClickRecorder(store, metrics)
-    conductor = Conductor(service, store, metrics)
-    listener = Listener(service, store, conductor, hub, board)
-    app[HUB], app[CLICKS], app[CONDUCTOR], app[LISTENER] = hub, clicks, conductor, listener
+    boundaries = BoundaryScheduler(service, store, metrics)
+    channel_sync = ChannelSync(service, store, boundaries, page_streams, board)
+    app[PAGE_STREAMS], app[CLICKS], app[BOUNDARIES], app[CHANNEL_SYNC] = (
+        page_streams,
+        clicks,
+        boundaries,
+        channel_sync,
+    )
     intake = app[INTAKE] = Intake(store)
     notifier = app[NOTIFIER] = Notifier(service, store, settings, app[HTTP])
     await notifier.sync_programme(
@@ -166,46 +166,46 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         mailer = app[MAIL] = MailWorker(
             service, store, mail, settings.mail_backoff_scale, settings.mail_in_rehearsal
         )
-        conductor.armers.append(mailer.arm_reminders)
+        boundaries.armers.append(mailer.arm_reminders)
         service.on_agenda_changed.append(mailer.agenda_changed)
-    conductor.armers.append(Purger(service, store, lambda: conductor.leader).arm)
-    conductor.start()
+    boundaries.armers.append(Purger(service, store, lambda: boundaries.leader).arm)
+    boundaries.start()
 
     def refresh_both() -> None:
-        hub.refresh()
+        page_streams.refresh()
         board.refresh()
 
     loops = {
-        "hub": hub.run,
+        "page_streams": page_streams.run,
         "clicks": clicks.run,
-        "listener": listener.run,
-        "conductor": conductor.run,
-        "warmup": Warmup(service).run,
+        "channel_sync": channel_sync.run,
+        "boundaries": boundaries.run,
+        "answers_ahead": AnswersAhead(service).run,
         "intake": intake.run,
         "board": board.run,
         "notifier": notifier.run,
-        "watch": lambda: watch.run(on_change=refresh_both),
+        "watch": lambda: room_feed.run(on_change=refresh_both),
     }
     if service.bbb is not None:
         meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])
         meetings.on_problem.append(board.refresh)
-        poller = Poller(
+        meeting_poller = MeetingPoller(
             service.require_live,
             meetings,
             intake.store_event,
-            lambda: conductor.leader,
+            lambda: boundaries.leader,
             settings.bbb_poll_seconds,
         )
-        loops["bbb"] = poller.run
+        loops["bbb"] = meeting_poller.run
     if settings.simulate_presence:
         secret = settings.jaas_webhook_secret.reveal()
-        simulator = Simulator(service, settings.base_url, secret, settings.seed)
-        loops["simulator"] = simulator.run
+        simulated = SimulatedPresence(service, settings.base_url, secret, settings.seed)
+        loops["simulator"] = simulated.run
     if mailer is not None:
         loops["mail"] = mailer.run
     tasks = [asyncio.create_task(supervised(name, run), name=name) for name, run in loops.items()]
     with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(listener.connected.wait(), 5)
+        await asyncio.wait_for(channel_sync.connected.wait(), 5)
     try:
         yield
     finally:
@@ -214,15 +214,15 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         if mailer is not None:
             await mailer.stop()
         intake.fail_pending()
-        await conductor.stop()
+        await boundaries.stop()
         await clicks.flush()
 
 
 async def _close_streams(app: web.Application) -> None:
-    if HUB in app:
-        app[HUB].close_all()
-    if BOARD in app:
-        app[BOARD].close_all()
+    if PAGE_STREAMS in app:
+        app[PAGE_STREAMS].close_all()
+    if BOARD_STREAMS in app:
+        app[BOARD_STREAMS].close_all()
 
 
 def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:

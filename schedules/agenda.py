@@ -13,7 +13,7 @@ from schedules.plan import Plan
 
 Kind = Literal["presenting", "audience", "keynote", "away"]
 # a translator: a message key and its values -> the text in the person's language (the
-# orchestrator's catalogs, orchestrator.i18n.translator); this package stays pure
+# orchestrator's catalogs, orchestrator.language.i18n.translator); this package stays pure
 Words = Callable[..., str]
 
 

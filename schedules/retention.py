@@ -1,5 +1,5 @@
 """[privacy]: who is responsible for the participants' data, why it is kept, and how long
-after the event's end (then the leader purges it, orchestrator/purge.py). Pure: read from
+after the event's end (then the leader purges it, orchestrator/privacy/purge.py). Pure: read from
 the programme's checked section."""
 
 from __future__ import annotations

@@ -551,7 +551,7 @@ PRIVACY = Table(
 )
 
 
-# --- [certificates] (read by orchestrator/certificates.py) ----------------------------------
+# --- [certificates] (read by orchestrator/scoring/certificates.py) --------------------------------
 
 MAX_LOGOS = 3
 MAX_SIGNATURES = 3

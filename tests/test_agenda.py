@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from orchestrator.i18n import translator
+from orchestrator.language.i18n import translator
 from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from rooms.bbb import join_url
 from tests.conftest import AUTH, eventually
 from tests.standin_bbb import SECRET, BbbStandIn

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.board_view import Feed, snapshot
-from orchestrator.live import Live
+from orchestrator.event.live import Live
+from orchestrator.views.board_view import PresenceFeed, snapshot
 from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.planner import plan_rotation
@@ -17,7 +17,7 @@ from schedules.programme import load_programme
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 ROUND_2 = datetime(2025, 3, 27, 8, 30, tzinfo=UTC)  # round 2 starts (09:30 Berlin)
-FEED = Feed(configured=True, seconds_since=1.0, silence_seconds=300)
+FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
 
 
 @pytest.fixture(scope="module")
@@ -72,16 +72,26 @@ def test_someone_in_the_wrong_room_is_alerted_there(live: Live) -> None:
 @pytest.mark.parametrize(
     ("feed", "kind", "severity"),
     [
-        (Feed(configured=False, seconds_since=None, silence_seconds=300), "no-feed", "info"),
-        (Feed(configured=True, seconds_since=None, silence_seconds=300), "feed-silent", "warning"),
         (
-            Feed(configured=True, seconds_since=301.0, silence_seconds=300),
+            PresenceFeed(configured=False, seconds_since=None, silence_seconds=300),
+            "no-feed",
+            "info",
+        ),
+        (
+            PresenceFeed(configured=True, seconds_since=None, silence_seconds=300),
+            "feed-silent",
+            "warning",
+        ),
+        (
+            PresenceFeed(configured=True, seconds_since=301.0, silence_seconds=300),
             "feed-silent",
             "critical",
         ),
     ],
 )
-def test_the_presence_feed_is_watched(live: Live, feed: Feed, kind: str, severity: str) -> None:
+def test_the_presence_feed_is_watched(
+    live: Live, feed: PresenceFeed, kind: str, severity: str
+) -> None:
     state = snapshot(live, {}, ROUND_2 + timedelta(minutes=5), feed)
     found = [a for a in state["alerts"] if a["kind"] == kind]
     assert [a["severity"] for a in found] == [severity]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.board_view import (
-    Feed,
+from orchestrator.event.live import Live
+from orchestrator.views.board_view import (
+    PresenceFeed,
     current_run,
     fold_journal,
     journal_line,
@@ -18,7 +19,6 @@ from orchestrator.board_view import (
     snapshot,
     strip,
 )
-from orchestrator.live import Live
 from rooms.links import JitsiConfig
 from rooms.presence import Interval, attendance
 from schedules.clock import ClockState
@@ -28,7 +28,7 @@ from schedules.timeline import delay
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 START = datetime(2025, 3, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
-FEED = Feed(configured=True, seconds_since=1.0, silence_seconds=300)
+FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_keynotes_sharing_a_room_count_only_while_they_run(live: Live) -> None:
 
 
 def test_without_a_feed_counts_are_unknown(live: Live) -> None:
-    state = snapshot(live, {}, at(40), Feed(False, None, 300))
+    state = snapshot(live, {}, at(40), PresenceFeed(False, None, 300))
     assert all(t["live_audience"] is None for t in state["tiles"])
     assert all(t["presenters_present"] is None for t in state["tiles"])
     assert [a["kind"] for a in state["alerts"]] == ["no-feed"]

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from orchestrator.certificates import (
+from orchestrator.language.i18n import translator
+from orchestrator.scoring.certificates import (
     Look,
     Seen,
     Signature,
@@ -19,7 +20,6 @@ from orchestrator.certificates import (
     event_date,
     feedback_sheet,
 )
-from orchestrator.i18n import translator
 from schedules.scoring import Award
 
 
@@ -157,8 +157,8 @@ async def test_certificates_from_a_served_day(serve, http, redis_url, tmp_path) 
     from pathlib import Path
 
     from orchestrator.appkeys import SERVICE
-    from orchestrator.jury import windows
-    from orchestrator.presence.simulator import due
+    from orchestrator.rehearsal.simulated_presence import due
+    from orchestrator.scoring.jury import windows
     from rooms.webhooks import jaas_signature
     from tests.conftest import AUTH, EXAMPLE
     from tests.test_board import board_client

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.appkeys import BOARD, SERVICE, STORE
-from orchestrator.checkin import (
+from orchestrator.appkeys import BOARD_STREAMS, SERVICE, STORE
+from orchestrator.language.i18n import translator
+from orchestrator.presence.door_codes import (
     check_code,
     code_for,
     expected,
     network_allowed,
     window_of,
 )
-from orchestrator.i18n import translator
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
@@ -248,9 +248,9 @@ async def test_a_check_in_elsewhere_is_recorded_and_flagged(
         "r1",
     )
     assert await running.app[STORE].marks() == []  # not presence
-    hub = running.app[BOARD]
-    await hub.load_checkins()
-    tile = next(t for t in hub.state()["tiles"] if t["room"] == "r2")
+    page_streams = running.app[BOARD_STREAMS]
+    await page_streams.load_checkins()
+    tile = next(t for t in page_streams.state()["tiles"] if t["room"] == "r2")
     assert (tile["checked_in"], tile["checked_in_unplanned"]) == (0, 1)  # not attendance
 
 

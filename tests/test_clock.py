@@ -118,15 +118,15 @@ def test_boundaries_at_one_instant_end_before_they_start_and_the_day_ends_last(d
 def test_whereabouts_of_audience_presenter_and_keynote_attendee(day) -> None:
     programme, plan = day
     timeline = Timeline.build(plan, ClockState.real_time())
-    listener = next(
+    channel_sync = next(
         p.id for p in programme.participants if p.role == "audience" and "k1" in p.keynotes
     )
-    mine = places(plan, timeline, listener)
+    mine = places(plan, timeline, channel_sync)
     assert [p.kind for p in mine][:3] == ["room", "room", "keynote"]
     assert whereabouts(mine, at(-30), LEAD, NO_GAP).now is None  # before the day: their page
     first = whereabouts(mine, at(-1), LEAD, NO_GAP).now  # inside the 2-minute warning
     assert first is not None and first.round == 1
-    assert first.room == plan.room_in_round(listener, 1).room
+    assert first.room == plan.room_in_round(channel_sync, 1).room
     late = whereabouts(mine, at(29), LEAD, NO_GAP)  # last 2 minutes of round 1
     assert late.now is not None and late.now.round == 2
     keynote = whereabouts(mine, at(70), LEAD, NO_GAP)

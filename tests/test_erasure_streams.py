@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import redis
 
-from orchestrator.storage.erasure import Person, Scrubber, rewrite_stream
+from orchestrator.storage.erasure import Eraser, Person, rewrite_stream
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.store import Store, redis_client
 
@@ -42,7 +42,7 @@ async def test_a_consumer_group_keeps_its_place(redis_url: str) -> None:
     client.xgroup_create(key, "notify", id="0")
     read = client.xreadgroup("notify", "w1", {key: ">"}, count=3)
     assert [i for i, _ in read[0][1]] == ids[:3]
-    changed = await rewrite_stream(store, key, Scrubber([ANNA]))
+    changed = await rewrite_stream(store, key, Eraser([ANNA]))
     await store.redis.aclose()
     assert changed == 3
     after = _entries(key, redis_url)
@@ -54,7 +54,7 @@ async def test_a_consumer_group_keeps_its_place(redis_url: str) -> None:
     client.close()
 
 
-class AddsWhileScrubbing(Scrubber):
+class AddsWhileScrubbing(Eraser):
     """A writer appends an entry naming her just after the stream was read."""
 
     def __init__(self, url: str, key: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from orchestrator.board_view import plan_summary
+from orchestrator.views.board_view import plan_summary
 from schedules import exact, milp
 from schedules.context import Context, jury_possible
 from schedules.exports import plan_table

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import redis.asyncio as aioredis
 
-from orchestrator.clicks import ClickRecorder, _json_wall
-from orchestrator.live import Live, _click_prefix
+from orchestrator.boundaries.clicks import ClickRecorder, _json_wall
+from orchestrator.event.live import Live, _click_prefix
 from orchestrator.metrics import Metrics
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.store import Store

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from orchestrator.mail.sender import Job, MailSender
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
 from orchestrator.cli import main
 from orchestrator.errors import SetupError
 from orchestrator.mail.compose import compose, header_text
 from orchestrator.mail.config import mail_config
-from orchestrator.mail.postman import Job, Postman
 from orchestrator.mail.records import MailRecords
 from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
@@ -106,15 +106,15 @@ async def test_a_bad_name_stops_no_invitation(tmp_path: Path) -> None:
             now = datetime.now(UTC)
             config = mail_config(live.programme, {})
             assert config is not None
-            postman = Postman(config, MailRecords(running.app[STORE]), 0.01)
+            sender = MailSender(config, MailRecords(running.app[STORE]), 0.01)
             jobs = [
                 Job("invitation", p, lambda p=p: compose("invitation", live, p, BASE, config, now))
                 for p in people
             ]
             try:
-                outcomes = await postman.deliver(jobs)
+                outcomes = await sender.deliver(jobs)
             finally:
-                await postman.close()
+                await sender.close()
         finally:
             await running.stop()
     assert [o.status for o in outcomes] == ["sent"] * len(people)

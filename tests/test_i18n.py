@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.catalogs import LOCALE_DIR, compile_all, load, po_path, problems
-from orchestrator.i18n import MESSAGES, resolve, translator
+from orchestrator.language.catalogs import LOCALE_DIR, compile_all, load, po_path, problems
+from orchestrator.language.i18n import MESSAGES, resolve, translator
 from schedules.model import LANGUAGES
 
 
@@ -87,12 +87,12 @@ def test_a_message_missing_from_a_catalog_is_named(locale: Path) -> None:
 
 
 def test_the_build_refuses_a_broken_catalog(locale: Path) -> None:
-    """`make` compiles with `python -m orchestrator.catalogs compile`: it says file:line."""
+    """`make` compiles (`python -m orchestrator.language.catalogs compile`): file:line."""
     path = po_path("de", locale)
     edit(path, 'msgstr "Runde {n}"', 'msgstr "Runde {N}"')
     line = entry_line(path, "round")
     done = subprocess.run(
-        [sys.executable, "-m", "orchestrator.catalogs", "compile", str(locale)],
+        [sys.executable, "-m", "orchestrator.language.catalogs", "compile", str(locale)],
         capture_output=True,
         text=True,
     )

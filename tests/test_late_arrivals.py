@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import STORE
-from orchestrator.certificates import safe_filename
+from orchestrator.scoring.certificates import safe_filename
 from tests.conftest import AUTH
 
 LATE = {"id": "late-2", "name": "Lea Late", "email": "lea@example.org"}

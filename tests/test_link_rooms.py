@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.i18n import translator
-from orchestrator.live import Live
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import translator
 from rooms.links import JitsiConfig
 from schedules.evidence import item_key
 from schedules.programme import check_programme, load_programme
@@ -361,7 +361,7 @@ SELF_HOSTED = JitsiConfig(domain="jitsi.example.org")
 def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> None:
     """The simulator sends no webhook for a room on a link (no platform would); people there
     follow /go on arriving, and most press "I'm here" a minute later."""
-    from orchestrator.presence.simulator import due, link_steps
+    from orchestrator.rehearsal.simulated_presence import due, link_steps
     from schedules.clock import ClockState
     from schedules.planner import plan_rotation
 
@@ -390,7 +390,7 @@ def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> 
 def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
     """With the Jitsi feed live, a Jitsi room nobody is in raises its alerts; a room on a link
     reports nobody, so its webhook counts are unknown (None), never 0, and raise no alert."""
-    from orchestrator.board_view import Feed, snapshot
+    from orchestrator.views.board_view import PresenceFeed, snapshot
     from schedules.clock import ClockState
     from schedules.planner import plan_rotation
 
@@ -401,7 +401,7 @@ def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
         programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", SELF_HOSTED
     )
     now = live.timeline.rounds[0].start + timedelta(minutes=10)
-    state = snapshot(live, {}, now, Feed(True, 1.0, 300))
+    state = snapshot(live, {}, now, PresenceFeed(True, 1.0, 300))
     tiles = {t["room"]: t for t in state["tiles"]}
     assert {a["kind"] for a in tiles["r1"]["alerts"]} == {"no-presenters", "empty"}
     assert tiles["r1"]["live_audience"] == 0
@@ -448,10 +448,10 @@ async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
     )
     live: Live = running.app[SERVICE].require_live()
     planned = next(k for k in live.plan.keynotes if k.id == "k1")
-    listener = planned.audience[0]
-    await http.get(f"{running.base_url}/go/{live.token_of[listener]}")
+    channel_sync = planned.audience[0]
+    await http.get(f"{running.base_url}/go/{live.token_of[channel_sync]}")
     assert (
-        await http.post(f"{running.base_url}/p/{live.token_of[listener]}/here", json={})
+        await http.post(f"{running.base_url}/p/{live.token_of[channel_sync]}/here", json={})
     ).status_code == 200
     await running.stop()  # the clicks are flushed on the way out
     rota = str(Path(sys.executable).parent / "rota")
@@ -464,7 +464,7 @@ async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
 
     report = json.loads(as_json.stdout)
     assert report["presence"]["text"] == "1 confirmed, 1 sent"
-    row = next(r for r in report["rows"] if r["participant"] == listener)
+    row = next(r for r in report["rows"] if r["participant"] == channel_sync)
     assert row["evidence"] == "confirmed"
     # k1 names no `evidence` and its room reports nobody: every source there is counts
     assert row["status"] == "attended"

@@ -15,7 +15,7 @@ import trustme
 from aiohttp import web
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from tests.browser_kit import axe_violations, chromium, describe_violations, jitsi_standin
 from tests.conftest import eventually, free_port
 from tests.test_link_rooms import mixed_example

@@ -16,8 +16,8 @@ import icalendar
 import openpyxl
 import pytest
 
+from orchestrator.api.links_table import COLUMNS
 from orchestrator.appkeys import SERVICE
-from orchestrator.links_table import COLUMNS
 from tests.conftest import AUTH, EXAMPLE, start_app
 
 BASE = "https://rota.example.org"
@@ -133,7 +133,7 @@ async def test_every_agenda_item_carries_the_personal_link(event, http) -> None:
 def test_a_typed_formula_stays_text_in_a_spreadsheet(fmt: str) -> None:
     """A name that looks like a formula (or holds a control character, which a sheet cannot
     store) is exported as text: a spreadsheet opening the table runs nothing."""
-    from orchestrator.links_table import FORMATS, LinkRow
+    from orchestrator.api.links_table import FORMATS, LinkRow
 
     row = LinkRow(
         "p1",

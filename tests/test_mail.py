@@ -22,8 +22,8 @@ import pytest
 import pytest_asyncio
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.i18n import translator
-from orchestrator.live import Live
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import translator
 from orchestrator.mail.compose import first_item
 from schedules.example import ExampleSpec, generate
 from schedules.programme import check_programme

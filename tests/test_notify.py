@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from orchestrator.appkeys import BOARD, SERVICE, STORE
+from orchestrator.appkeys import BOARD_STREAMS, SERVICE, STORE
 from tests.conftest import AUTH, ROOT, eventually, start_app
 from tests.receivers import Receivers, receivers, verify
 from tests.test_participant_browser import start_so_that_now_is
@@ -134,7 +134,7 @@ async def test_every_transition_arrives_signed_and_in_order(serve, redis_url, tm
             assert len(recv.at("/redirect")) >= 1 and not [
                 h for h in recv.at("/ok") if h.headers.get("webhook-id") == moved[0]["id"]
             ]
-            failures = await eventually(lambda: running.app[BOARD].delivery_failures >= 2)
+            failures = await eventually(lambda: running.app[BOARD_STREAMS].delivery_failures >= 2)
             assert failures
             # redeliver a dead letter: it goes out again with the same id (and fails again)
             again = await api.post(f"/api/v1/notify/deliveries/{moved[0]['id']}/redeliver")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from orchestrator.notify.fanout import jobs_for
 from orchestrator.notify.jobs import BACKOFF, MAX_HINT, Job, Outcome, next_delay, retry_after
 from orchestrator.notify.kinds import Event, Subscriber, build

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.i18n import translator
-from orchestrator.page_view import Words, page_view
+from orchestrator.language.i18n import translator
+from orchestrator.views.page_view import Words, page_view
 from tests.browser_kit import (
     axe_violations,
     chromium,

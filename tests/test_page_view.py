@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orchestrator.i18n import translator
-from orchestrator.live import Live
-from orchestrator.page_view import Words, fresh_broadcasts, page_view
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import translator
+from orchestrator.views.page_view import Words, fresh_broadcasts, page_view
 from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.planner import plan_rotation

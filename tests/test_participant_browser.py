@@ -10,7 +10,7 @@ from pathlib import Path
 import jwt
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.i18n import translator
+from orchestrator.language.i18n import translator
 from tests.browser_kit import (
     axe_violations,
     chromium,

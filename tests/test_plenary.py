@@ -11,8 +11,8 @@ import icalendar
 from markupsafe import escape
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.i18n import translator
-from orchestrator.page_view import page_view
+from orchestrator.language.i18n import translator
+from orchestrator.views.page_view import page_view
 from schedules.agenda import agenda
 from schedules.clock import ClockState
 from schedules.exports import agenda_ics

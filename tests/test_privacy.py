@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from orchestrator.mail.records import MailRecords
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from tests.conftest import AUTH, EXAMPLE, eventually

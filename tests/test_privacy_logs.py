@@ -11,7 +11,7 @@ import time
 import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
-from orchestrator.serving import quiet_libraries
+from orchestrator.runtime.serving import quiet_libraries
 from tests.conftest import AUTH, eventually
 from tests.test_participant_browser import start_so_that_now_is
 

@@ -12,7 +12,7 @@ from markupsafe import escape
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.cli import main
-from orchestrator.i18n import translator
+from orchestrator.language.i18n import translator
 from schedules.model import LANGUAGES
 from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
 

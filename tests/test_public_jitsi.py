@@ -17,8 +17,8 @@ from markupsafe import escape
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.cli import main
-from orchestrator.i18n import translator
-from orchestrator.live import Live
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import translator
 from schedules.example import ExampleSpec, generate
 from tests.conftest import EXAMPLE
 
@@ -150,7 +150,7 @@ async def test_presenters_are_told_to_sign_in_on_their_page_and_in_their_invitat
 
     running = await serve(real_day(tmp_path), redis_url=redis_url)
     live: Live = running.app[SERVICE].require_live()
-    presenter, listener = _someone(live, "presenter"), _someone(live, "audience")
+    presenter, channel_sync = _someone(live, "presenter"), _someone(live, "audience")
     page = await http.get(f"{running.base_url}/p/{live.token_of[presenter]}")
     own = translator(live.programme.language_of(live.programme.participant_by_id[presenter]))
     assert f'<p id="p-sign-in" class="hint sign-in">{escape(own("sign_in"))}</p>' in page.text
@@ -158,7 +158,7 @@ async def test_presenters_are_told_to_sign_in_on_their_page_and_in_their_invitat
     now = datetime.now(UTC)
     people = live.programme.participant_by_id
     told = compose("invitation", live, people[presenter], running.base_url, config, now)
-    untold = compose("invitation", live, people[listener], running.base_url, config, now)
+    untold = compose("invitation", live, people[channel_sync], running.base_url, config, now)
     text, html = (told.get_body(("plain",)), told.get_body(("html",)))
     assert text is not None and own("sign_in") in text.get_content()
     assert html is not None and escape(own("sign_in")) in html.get_content()
@@ -172,8 +172,8 @@ async def test_attendance_and_certificates_rest_on_confirmed_and_sent(
     """The keynote runs on public meet.jit.si on the real day: nobody reports presence, so one
     listener's "I'm here" and another's click on their link make both attend, and both get
     their attendance certificate; one who did neither is absent."""
-    from orchestrator.certificates import attendance_of
     from orchestrator.presence.attendance import in_event_time
+    from orchestrator.scoring.certificates import attendance_of
     from tests.conftest import AUTH
 
     running = await serve(real_day(tmp_path), redis_url=redis_url)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from tests.browser_kit import axe_violations, chromium, describe_violations
 from tests.conftest import eventually
 from tests.test_page_day_browser import watch_errors

@@ -28,8 +28,8 @@ from click.testing import CliRunner
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.cli import main
-from orchestrator.purge import NOTHING_LEFT
-from orchestrator.storage.scores import ScoreStore
+from orchestrator.privacy.purge import NOTHING_LEFT
+from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.stored_event import with_stored_event
 from schedules.programme import load_programme
 from schedules.scoring import Score

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from orchestrator.appkeys import CONDUCTOR, SERVICE, STORE
+from orchestrator.appkeys import BOUNDARIES, SERVICE, STORE
 from tests.conftest import AUTH, RedisServer, eventually, free_port, start_app
 from tests.standin_jitsi import JaasStandIn, sign
 from tests.test_board import board_client
@@ -179,21 +179,21 @@ async def test_after_ten_seconds_without_redis_leadership_and_transitions_resume
     outage,
 ) -> None:
     running, server = outage
-    conductor = running.app[CONDUCTOR]
+    boundaries = running.app[BOUNDARIES]
     store = running.app[STORE]
     live = running.app[SERVICE].require_live()
     token = next(iter(live.token_of.values()))
-    await eventually(lambda: conductor.leader, seconds=5)
+    await eventually(lambda: boundaries.leader, seconds=5)
     async with httpx.AsyncClient(base_url=running.base_url, timeout=10) as http:
         server.stop()
         stopped = time.monotonic()
-        await eventually(lambda: not conductor.leader, seconds=5)  # the lease ran out
+        await eventually(lambda: not boundaries.leader, seconds=5)  # the lease ran out
         assert (await http.get(f"/go/{token}")).status_code == 302  # from memory
         assert (await http.get("/api/v1/state", headers=AUTH)).status_code == 503
         await asyncio.sleep(max(0.0, 10 - (time.monotonic() - stopped)))
         server.start()
         restarted = time.monotonic()
-        await eventually(lambda: conductor.leader, seconds=10)
+        await eventually(lambda: boundaries.leader, seconds=10)
         print(f"\nleading again {time.monotonic() - restarted:.2f} s after Redis came back")
         delayed = await http.post("/api/v1/clock/delay", headers=AUTH, json={"minutes": 1})
         assert delayed.status_code == 200

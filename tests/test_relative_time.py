@@ -1,4 +1,4 @@
-"""Relative times in each language (orchestrator/relative_time.py, Babel's CLDR words), and
+"""Relative times in each language (orchestrator/language/relative_time.py, Babel's CLDR words), and
 the pages' script (static/relative.js) saying exactly the same in Chromium."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from orchestrator.relative_time import relative, relative_words, span
+from orchestrator.language.relative_time import relative, relative_words, span
 from schedules.model import LANGUAGES
 from tests.browser_kit import ROOT, chromium
 

@@ -11,9 +11,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from orchestrator import report
 from orchestrator.appkeys import SERVICE, STORE
-from orchestrator.presence.simulator import due
+from orchestrator.rehearsal.simulated_presence import due
+from orchestrator.views import day_report as report
 from rooms.webhooks import jaas_signature
 from tests.conftest import AUTH
 from tests.test_participant_browser import start_so_that_now_is

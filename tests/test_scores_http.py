@@ -8,9 +8,9 @@ import json
 import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
-from orchestrator.jury import windows
-from orchestrator.live import Live
-from orchestrator.storage.scores import ScoreStore
+from orchestrator.event.live import Live
+from orchestrator.scoring.jury import windows
+from orchestrator.storage.score_store import ScoreStore
 from schedules.scoring import Feedback
 from tests.conftest import AUTH, eventually
 from tests.test_board import board_client

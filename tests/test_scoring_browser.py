@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from orchestrator.appkeys import SERVICE, STORE
-from orchestrator.i18n import translator
-from orchestrator.jury import windows
+from orchestrator.language.i18n import translator
+from orchestrator.scoring.jury import windows
 from tests.browser_kit import axe_violations, chromium, describe_violations, example_with
 from tests.conftest import AUTH, TOKEN, eventually
 from tests.test_participant_browser import start_so_that_now_is

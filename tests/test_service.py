@@ -12,8 +12,8 @@ import icalendar
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from orchestrator.appkeys import CLICKS, CONDUCTOR, HUB, SERVICE, STORE
-from orchestrator.openapi import spec
+from orchestrator.api.openapi import spec
+from orchestrator.appkeys import BOUNDARIES, CLICKS, PAGE_STREAMS, SERVICE, STORE
 from tests.builders import BASE_TOML, write_event
 from tests.conftest import AUTH, Running, eventually
 
@@ -128,7 +128,7 @@ async def test_delay_shifts_later_boundaries_and_go_follows(serve, http, redis_u
     await at_event_minute(running, 75)  # round 2 runs from minute 60
     urls = await room_urls(http, running)
     assert await location(http, running, pid) == urls[live.plan.room_in_round(pid, 2).room]
-    jobs = running.app[CONDUCTOR].scheduler.get_jobs()  # one per instant, its boundaries in order
+    jobs = running.app[BOUNDARIES].scheduler.get_jobs()  # one per instant, its boundaries in order
     started = next(j for j in jobs if "round.started:3" in j.args[0]).next_run_time
     assert started == live.clock.wall_time(live.timeline.rounds[2].start)
 
@@ -314,7 +314,7 @@ async def test_a_reconnecting_page_gets_the_broadcasts_it_missed(serve, http, re
         )
         assert sent.status_code == 201
     # the hub keeps them from pub/sub (no Redis read per connecting page)
-    assert await eventually(lambda: len(running.app[HUB].recent) == 2)
+    assert await eventually(lambda: len(running.app[PAGE_STREAMS].recent) == 2)
     events: list[tuple[str, dict[str, str]]] = []
     async with http.stream("GET", f"{running.base_url}/p/{token}/events") as stream:
         kind = ""

@@ -4,8 +4,8 @@ and in a served rehearsal the scores reach the results."""
 from __future__ import annotations
 
 from orchestrator.appkeys import SERVICE
-from orchestrator.jury import all_windows
-from orchestrator.presence.simulated_jury import judgements
+from orchestrator.rehearsal.simulated_jury import judgements
+from orchestrator.scoring.jury import all_windows
 from schedules.scoring import check_feedback, check_score
 from tests.conftest import AUTH, eventually
 from tests.test_participant_browser import start_so_that_now_is

@@ -31,7 +31,7 @@ class Rebinding:
 
 
 @pytest.fixture
-async def listener() -> AsyncIterator[tuple[int, list[web.Request], list[web.Request]]]:
+async def channel_sync() -> AsyncIterator[tuple[int, list[web.Request], list[web.Request]]]:
     """Two internal services on one port: 127.0.0.1 and 127.0.0.2."""
     port = free_port()
     seen: dict[str, list[web.Request]] = {"127.0.0.1": [], "127.0.0.2": []}
@@ -77,8 +77,8 @@ def test_ipv6_forms_embedding_a_public_ipv4_are_not(address: str) -> None:
     assert not special(address)  # 93.184.216.34 inside
 
 
-async def test_a_rebinding_name_never_reaches_loopback(listener) -> None:
-    port, internal, _ = listener
+async def test_a_rebinding_name_never_reaches_loopback(channel_sync) -> None:
+    port, internal, _ = channel_sync
     resolver = Rebinding([PUBLIC], ["127.0.0.1"])
     transport = PinnedTransport(allow_private=False, resolve=resolver)
     async with httpx.AsyncClient(transport=transport, timeout=0.5) as client:
@@ -89,8 +89,8 @@ async def test_a_rebinding_name_never_reaches_loopback(listener) -> None:
     assert resolver.asked == ["rebind.example"] * 3  # once per request, never twice
 
 
-async def test_every_address_of_a_name_is_checked(listener) -> None:
-    port, internal, _ = listener
+async def test_every_address_of_a_name_is_checked(channel_sync) -> None:
+    port, internal, _ = channel_sync
     transport = PinnedTransport(allow_private=False, resolve=Rebinding([PUBLIC, "127.0.0.1"]))
     async with httpx.AsyncClient(transport=transport, timeout=0.5) as client:
         with pytest.raises(UnsafeURL, match=r"127\.0\.0\.1"):
@@ -98,10 +98,10 @@ async def test_every_address_of_a_name_is_checked(listener) -> None:
     assert internal == []
 
 
-async def test_the_request_goes_to_the_checked_address_with_its_host(listener) -> None:
+async def test_the_request_goes_to_the_checked_address_with_its_host(channel_sync) -> None:
     """Allowed private receivers (ROTA_NOTIFY_ALLOW_PRIVATE=1) are pinned the same way: the
     second answer (127.0.0.2) is never used for a request whose lookup said 127.0.0.1."""
-    port, first, second = listener
+    port, first, second = channel_sync
     transport = PinnedTransport(allow_private=True, resolve=Rebinding(["127.0.0.1"], ["127.0.0.2"]))
     async with httpx.AsyncClient(transport=transport, timeout=2) as client:
         response = await client.post(f"http://hook.example:{port}/hook", content=b"{}")
@@ -110,8 +110,8 @@ async def test_the_request_goes_to_the_checked_address_with_its_host(listener) -
     assert str(response.request.url) == f"http://hook.example:{port}/hook"
 
 
-async def test_a_literal_address_is_not_looked_up(listener) -> None:
-    port, first, _ = listener
+async def test_a_literal_address_is_not_looked_up(channel_sync) -> None:
+    port, first, _ = channel_sync
     resolver = Rebinding(["127.0.0.2"])
     transport = PinnedTransport(allow_private=True, resolve=resolver)
     async with httpx.AsyncClient(transport=transport, timeout=2) as client:

@@ -241,7 +241,7 @@ async def test_attendance_command_reads_the_stored_event(tmp_path) -> None:
     data = tmp_path / "var"
     running = await start_app(data_dir=data, env=ENV, speed=60.0, start_at="now")
     live = running.app[SERVICE].require_live()
-    listener = next(iter(next(k for k in live.plan.keynotes if k.id == "k2").audience))
+    channel_sync = next(iter(next(k for k in live.plan.keynotes if k.id == "k2").audience))
     await running.stop()
     rota = str(Path(sys.executable).parent / "rota")
     done = await asyncio.to_thread(
@@ -256,7 +256,7 @@ async def test_attendance_command_reads_the_stored_event(tmp_path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("participant,name,institution,expected")
     # no presence feed stored anything: unknown, not "absent"
-    assert any(line.startswith(f"{listener},") and ",unknown," in line for line in lines)
+    assert any(line.startswith(f"{channel_sync},") and ",unknown," in line for line in lines)
     missing = await asyncio.to_thread(
         subprocess.run,
         [

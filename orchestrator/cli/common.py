@@ -19,7 +19,7 @@ from schedules.problems import PlanningError, ProgrammeError
 from schedules.programme import load_programme, planning_problems
 
 if TYPE_CHECKING:
-    from orchestrator.live import Live
+    from orchestrator.event.live import Live
     from orchestrator.storage.store import Store
 
 C = TypeVar("C", bound=Callable[..., Any])

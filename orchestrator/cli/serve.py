@@ -23,7 +23,7 @@ from orchestrator.cli.common import (
 if TYPE_CHECKING:
     pass
 from orchestrator.mail.addresses import is_loopback
-from orchestrator.serving import ended_day_refusal, log_with_event, serve_event
+from orchestrator.runtime.serving import ended_day_refusal, log_with_event, serve_event
 
 
 @main.command()
@@ -155,7 +155,7 @@ def serve(
 
     Without --speed and --start-at this is the real day, at the programme's own times."""
     from orchestrator.errors import SetupError
-    from orchestrator.workers import worker_count
+    from orchestrator.runtime.workers import worker_count
 
     try:
         count = worker_count(workers)
@@ -258,10 +258,10 @@ def _supervise(
     data_dir: Path,
     verbose: bool,
 ) -> None:
-    """`rota serve --workers N`: see orchestrator/workers.py."""
+    """`rota serve --workers N`: see orchestrator/runtime/workers.py."""
     from orchestrator.errors import SetupError
-    from orchestrator.event_loop import new_event_loop
-    from orchestrator.workers import Workers
+    from orchestrator.runtime.event_loop import new_event_loop
+    from orchestrator.runtime.workers import Workers
 
     programme = load_to_serve(programme_path, dict(os.environ))  # refuse a bad programme once
     log_with_event(programme.event.id, verbose)

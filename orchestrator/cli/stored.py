@@ -19,7 +19,7 @@ from orchestrator.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from orchestrator.live import Live
+    from orchestrator.event.live import Live
     from orchestrator.storage.store import Store
     from rooms.presence import AttendanceRow
     from schedules.results import Results
@@ -100,7 +100,7 @@ def person(
     """One person's own data, from a running or stopped event (docs/privacy.md)."""
     import json
 
-    from orchestrator.privacy import erase_person, export_person
+    from orchestrator.privacy.own_data import erase_person, export_person
 
     if do_export == do_erase:
         click.echo("say what to do: --export or --erase", err=True)
@@ -136,8 +136,8 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
     """The jury's results: raw and severity-corrected totals, ranks (docs/scoring.md)."""
     import json
 
-    from orchestrator.jury import Jury
-    from orchestrator.storage.scores import ScoreStore
+    from orchestrator.scoring.jury import Jury
+    from orchestrator.storage.score_store import ScoreStore
     from schedules.results import results_csv, results_table
 
     loaded = load_or_exit(programme)
@@ -168,7 +168,7 @@ def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) ->
     import shutil
     import subprocess
 
-    from orchestrator import report as day_report
+    from orchestrator.views import day_report
 
     loaded = load_or_exit(programme)
     charts = on_stored_event(loaded, redis_url, data_dir, day_report.gather)
@@ -202,10 +202,10 @@ def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) ->
 @store_options
 def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
-    from orchestrator.certificates import gather
     from orchestrator.presence.attendance import in_event_time, keynote_evidence
-    from orchestrator.private_files import private_folder, write_private
-    from orchestrator.purge import record_export
+    from orchestrator.privacy.private_files import private_folder, write_private
+    from orchestrator.privacy.purge import record_export
+    from orchestrator.scoring.certificates import gather
 
     loaded = load_or_exit(programme)
     target = str(out.resolve())
@@ -256,9 +256,9 @@ def links(
 ) -> None:
     """Every person's personal link, page and agenda, with their first place and time: one
     row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
-    from orchestrator.links_table import FORMATS, link_rows
-    from orchestrator.private_files import write_private
-    from orchestrator.purge import record_export
+    from orchestrator.api.links_table import FORMATS, link_rows
+    from orchestrator.privacy.private_files import write_private
+    from orchestrator.privacy.purge import record_export
 
     chosen = required_base_url(base_url)
     if fmt == "xlsx" and out is None:
@@ -313,8 +313,8 @@ def purge(
     import os
     from datetime import UTC, datetime, timedelta
 
-    from orchestrator.purge import purge as run_purge
-    from orchestrator.purge import refusal
+    from orchestrator.privacy.purge import purge as run_purge
+    from orchestrator.privacy.purge import refusal
 
     ask = not (dry_run or yes)
     if ask and not (sys.stdin.isatty() and sys.stdout.isatty()):

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from orchestrator.storage.mail import Record
+from orchestrator.storage.mail_store import Record
 from schedules.schema import plural
 
 

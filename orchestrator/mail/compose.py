@@ -12,9 +12,9 @@ from typing import Any, Literal
 import jinja2
 from babel.dates import format_date
 
-from orchestrator.i18n import babel_locale, translator
-from orchestrator.links_table import personal_urls
-from orchestrator.live import Live
+from orchestrator.api.links_table import personal_urls
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import babel_locale, translator
 from orchestrator.mail.config import MailConfig
 from schedules.campus import campus_address
 from schedules.exports import agenda_ics

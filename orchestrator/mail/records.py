@@ -9,7 +9,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.storage.mail import MailStore, Record
+from orchestrator.storage.mail_store import MailStore, Record
 from orchestrator.storage.store import Store
 
 STALE_SECONDS = 600  # a "sending" claim older than this was left by a process that died

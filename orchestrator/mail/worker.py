@@ -1,6 +1,6 @@
 """The server's side of e-mail: a queue in Redis (invitations asked for through the API,
 reminders, "your agenda changed") taken by whichever process is free, and the reminders
-armed by the leader with the day's other timed jobs (orchestrator/transitions.py)."""
+armed by the leader with the day's other timed jobs (orchestrator/boundaries/transitions.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from orchestrator.live import Live
+from orchestrator.boundaries.transitions import arm_at
+from orchestrator.event.live import Live
+from orchestrator.event.service import Service
 from orchestrator.mail.addresses import outdated
 from orchestrator.mail.compose import Kind, compose
 from orchestrator.mail.config import MailConfig
-from orchestrator.mail.postman import Job, Postman
 from orchestrator.mail.records import MailRecords
-from orchestrator.service import Service
+from orchestrator.mail.sender import Job, MailSender
 from orchestrator.storage.store import Store
-from orchestrator.transitions import arm_at
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ class MailWorker:
         self.store = store
         self.config = config
         self.records = MailRecords(store)
-        self.postman = Postman(config, self.records, backoff_scale)
+        self.sender = MailSender(config, self.records, backoff_scale)
 
     async def enqueue(self, jobs: list[dict[str, Any]]) -> int:
         await self.records.mail.enqueue(jobs)
@@ -120,7 +120,7 @@ class MailWorker:
             work = job_for(live, self.config, live.base_url, job)
             if work is None:
                 continue
-            [outcome] = await self.postman.deliver([work], resend=bool(job.get("resend")))
+            [outcome] = await self.sender.deliver([work], resend=bool(job.get("resend")))
             if outcome.status == "failed":
                 log.warning("an e-mail (%s) failed: see GET /api/v1/invitations", work.kind)
 
@@ -160,4 +160,4 @@ class MailWorker:
         await self.enqueue(late)
 
     async def stop(self) -> None:
-        await self.postman.close()
+        await self.sender.close()

@@ -49,7 +49,7 @@ async def attempt(client: httpx.AsyncClient, sub: Subscriber, job: Job) -> Outco
     return Outcome(False, status, error=f"HTTP {status}", retry_after=hint, gone=status == 410)
 
 
-class Courier:
+class Deliverer:
     """Delivers queues, one task per queue, for this process."""
 
     def __init__(

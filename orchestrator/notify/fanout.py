@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Iterable
 
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from orchestrator.notify.jobs import Job
 from orchestrator.notify.kinds import Event, Subscriber
 from orchestrator.notify.messages import PERSONAL, message_id, new_event, personal_ntfy

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.i18n import translator
-from orchestrator.live import Live
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import translator
 from orchestrator.notify.kinds import Event
 
 

@@ -19,13 +19,13 @@ import httpx
 from redis.exceptions import RedisError
 
 from orchestrator.errors import Conflict, NotFound
+from orchestrator.event.service import Service
 from orchestrator.notify import subscribers as subscriber_config
-from orchestrator.notify.delivery import Courier
+from orchestrator.notify.delivery import Deliverer
 from orchestrator.notify.fanout import fan_out, job
 from orchestrator.notify.jobs import Job
 from orchestrator.notify.kinds import Subscriber
 from orchestrator.notify.messages import new_event
-from orchestrator.service import Service
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.store import Store
@@ -46,7 +46,9 @@ class Notifier:
         self.dead_count = 0
         self.on_dead_count: list[Callable[[int], None]] = []
         self._subs: tuple[float, dict[str, Subscriber]] | None = None
-        self.courier = Courier(self.store, settings, client, self._recent_subscribers, self._forget)
+        self.deliverer = Deliverer(
+            self.store, settings, client, self._recent_subscribers, self._forget
+        )
 
     # -- subscribers -----------------------------------------------------------------------
     def _forget(self) -> None:
@@ -127,7 +129,7 @@ class Notifier:
                 )
                 for queue in await self.store.due_queues(time.time()):
                     if queue not in self.running or self.running[queue].done():
-                        self.running[queue] = asyncio.create_task(self.courier.drain(queue))
+                        self.running[queue] = asyncio.create_task(self.deliverer.drain(queue))
                 self.dead_count = await self.store.dead_count()
                 for callback in self.on_dead_count:
                     callback(self.dead_count)

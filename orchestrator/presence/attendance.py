@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from orchestrator.presence.sources import heard, reports_presence, sent
 from orchestrator.storage.store import DEDUPE_SECONDS
 from rooms.events import RoomEvent, TimeWindow, UnusableEvent, stored_event

@@ -18,10 +18,10 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from orchestrator.live import Live
+from orchestrator.event.live import Live
+from orchestrator.event.service import Service
 from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
 from orchestrator.presence.sources import sent
-from orchestrator.service import Service
 from orchestrator.storage.store import Store, received_at, stream_order
 from rooms.events import RoomEvent
 from schedules.evidence import Mark
@@ -52,7 +52,7 @@ def journal_entry(entry_id: str, fields: dict[str, str]) -> JournalEntry | None:
     return JournalEntry(entry_id, fields)
 
 
-class Watch:
+class RoomFeed:
     def __init__(self, service: Service, store: Store) -> None:
         self.service = service
         self.store = store
@@ -186,8 +186,8 @@ class Watch:
             self.last_journal_id = journal[-1][0]
         if fresh:
             self.journal.extend(fresh)
-            for listener in self.listeners:
-                listener(fresh)
+            for channel_sync in self.listeners:
+                channel_sync(fresh)
             changed = True
         if changed:
             self.version += 1

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from orchestrator.errors import Conflict
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from orchestrator.storage.store import Store
 from rooms.presence import Interval
 from schedules.evidence import Mark, Window, item_key, sent_marks

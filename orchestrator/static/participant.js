@@ -1,7 +1,7 @@
 // The participant page follows the rotation by itself: it embeds the current video room with
 // the Jitsi IFrame API and moves to the next room when that really begins, after a short
 // countdown the person can put off ("Stay here for now"). It never joins a place before it
-// begins. Every text comes from the server's page view (orchestrator/page_view.py), the same
+// begins. Every text comes from the server's page view (orchestrator/views/page_view.py), the same
 // data the first render used; this script only fills it in and counts down.
 // Without JavaScript, or when the embed cannot load, the page is an agenda with a Join link
 // that changes at each boundary, after the same countdown.

@@ -1,5 +1,5 @@
 // Relative times in the reader's language, counted down in the browser: the same rule and the
-// same CLDR words as the server's orchestrator/relative_time.py (its relative_words() table
+// same CLDR words as the server's orchestrator/language/relative_time.py (its relative_words() table
 // arrives as JSON in data-relative). Plural categories come from Intl.PluralRules, which uses
 // the same CLDR rules as Babel.
 (function () {

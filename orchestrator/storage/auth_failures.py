@@ -10,7 +10,7 @@ import logging
 import math
 from dataclasses import dataclass
 
-from orchestrator.storage import answers
+from orchestrator.storage import replies as answers
 from orchestrator.storage.store import Store
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,8 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from orchestrator.storage import answers, scripts
+from orchestrator.storage import replies as answers
+from orchestrator.storage import scripts
 from orchestrator.storage.store import AUDIT_MAXLEN, Store
 
 SECRET_BYTES = 32

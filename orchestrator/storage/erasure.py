@@ -1,5 +1,5 @@
 """Erasing people from every Redis record (GDPR art. 17): one person mid-event, or everyone
-at once when the retention time is over (orchestrator/purge.py). Each id becomes an
+at once when the retention time is over (orchestrator/privacy/purge.py). Each id becomes an
 anonymous seat's id wherever it is counted (plan, room events, clicks, scores); names,
 e-mail addresses, tokens and what people wrote are removed.
 
@@ -22,7 +22,8 @@ from redis.asyncio.client import Pipeline
 from redis.exceptions import WatchError
 
 from orchestrator.errors import Conflict
-from orchestrator.storage import answers, scripts
+from orchestrator.storage import replies as answers
+from orchestrator.storage import scripts
 from orchestrator.storage.store import Store, digest
 from schedules.model import Participant, Programme
 
@@ -57,7 +58,7 @@ def _stored_forms(value: str) -> set[bytes]:
     return {value.encode().lower(), json.dumps(value)[1:-1].encode().lower()}
 
 
-class Scrubber:
+class Eraser:
     """Every trace of some people taken out of stored values, in one pass for any number
     of people. With `everyone`, every record's names, e-mail addresses and comments go,
     also those of people who were never on the roster (the purge)."""
@@ -168,12 +169,12 @@ class Scrubber:
         return out if out != entry else entry
 
 
-async def rewrite_stream(store: Store, key: str, scrubber: Scrubber) -> int:
+async def rewrite_stream(store: Store, key: str, eraser: Eraser) -> int:
     """Every entry of the stream through the scrubber, with its own id (see the module's
     docstring); returns how many changed."""
     rewrite = store.redis.register_script(scripts.REWRITE_STREAM)
     entries = answers.stream(await store.redis.xrange(key))
-    new = [scrubber.fields(fields) for _, fields in entries]
+    new = [eraser.fields(fields) for _, fields in entries]
     while True:
         changed = [
             i
@@ -191,7 +192,7 @@ async def rewrite_stream(store: Store, key: str, scrubber: Scrubber) -> int:
             return len(changed)
         tail = answers.stream(await store.redis.xrange(key, min=f"({entries[-1][0]}"))
         entries += tail
-        new += [scrubber.fields(fields) for _, fields in tail]
+        new += [eraser.fields(fields) for _, fields in tail]
 
 
 @dataclass
@@ -241,7 +242,7 @@ def _is_personal_job(raw: bytes, anon: dict[str, str]) -> bool:
     return any(queue.endswith(f":{pid}") for pid in anon)
 
 
-async def _rewrite_records(store: Store, found: Stored, scrubber: Scrubber) -> None:
+async def _rewrite_records(store: Store, found: Stored, eraser: Eraser) -> None:
     """Hashes, plans, notification jobs, the mail queue and the stored roster: read under
     WATCH, scrubbed, written in one transaction."""
     keys = store.keys
@@ -257,28 +258,28 @@ async def _rewrite_records(store: Store, found: Stored, scrubber: Scrubber) -> N
                 roster = await pipe.hget(keys.programme, "roster")
                 _begin(pipe)
                 for key, items in hashes:
-                    _write_hash(pipe, key, items, scrubber)
+                    _write_hash(pipe, key, items, eraser)
                 gone: list[str] = []
                 for key, raw in zip(singles, values, strict=True):
-                    if not isinstance(raw, bytes) or not scrubber.mentions(raw):
+                    if not isinstance(raw, bytes) or not eraser.mentions(raw):
                         continue
                     if key in found.plans:
-                        pipe.set(key, scrubber.ids_in_json(raw))
-                    elif _is_personal_job(raw, scrubber.anon):
+                        pipe.set(key, eraser.ids_in_json(raw))
+                    elif _is_personal_job(raw, eraser.anon):
                         job = json.loads(raw)
                         gone.append(str(job.get("id", "")))
                         pipe.delete(key, keys.notify_queue(str(job["queue"])))
                         pipe.zrem(keys.notify_due, str(job["queue"]))
                     else:
-                        pipe.set(key, scrubber.scrub_bytes(raw), keepttl=True)
+                        pipe.set(key, eraser.scrub_bytes(raw), keepttl=True)
                 for listing in (keys.notify_dead, keys.notify_recent):
                     for job_id in gone:
                         pipe.lrem(listing, 0, job_id)
                 for job in queue:  # mail not yet sent to them: dropped
-                    if scrubber.scrub_bytes(job.encode()) != job.encode():
+                    if eraser.scrub_bytes(job.encode()) != job.encode():
                         pipe.lrem(keys.mail_queue, 0, job)
-                if isinstance(roster, bytes) and _without_rows(roster, scrubber) != roster:
-                    pipe.hset(keys.programme, "roster", _without_rows(roster, scrubber))
+                if isinstance(roster, bytes) and _without_rows(roster, eraser) != roster:
+                    pipe.hset(keys.programme, "roster", _without_rows(roster, eraser))
                 await pipe.execute()
                 return
             except WatchError:
@@ -291,25 +292,25 @@ def _begin(pipe: Pipeline) -> None:
     multi()
 
 
-def _write_hash(pipe: Pipeline, key: str, items: object, scrubber: Scrubber) -> None:
+def _write_hash(pipe: Pipeline, key: str, items: object, eraser: Eraser) -> None:
     if not isinstance(items, dict):
         return
     for field, value in items.items():
-        if not (scrubber.mentions(field) or scrubber.mentions(value)):
+        if not (eraser.mentions(field) or eraser.mentions(value)):
             continue
-        new_field, new_value = scrubber.scrub_bytes(field), scrubber.scrub_bytes(value)
+        new_field, new_value = eraser.scrub_bytes(field), eraser.scrub_bytes(value)
         if new_field != field:
             pipe.hdel(key, field)
         pipe.hset(key, new_field, new_value)
 
 
-def _without_rows(roster: bytes, scrubber: Scrubber) -> bytes:
+def _without_rows(roster: bytes, eraser: Eraser) -> bytes:
     """The stored roster's CSV without the people's rows (everyone's: only the header)."""
     lines = roster.split(b"\n")
     kept = [
         line
         for n, line in enumerate(lines)
-        if n == 0 or not (scrubber.everyone or line.split(b",", 1)[0].decode() in scrubber.anon)
+        if n == 0 or not (eraser.everyone or line.split(b",", 1)[0].decode() in eraser.anon)
     ]
     return b"\n".join(kept)
 
@@ -374,7 +375,7 @@ async def erase_records(
     """Every Redis record of the event without these people, each replaced by their seat
     (see the module's docstring; None: someone not in the programme, who needs no seat)."""
     keys = store.keys
-    scrubber = Scrubber((who for who, _ in people), everyone=everyone)
+    eraser = Eraser((who for who, _ in people), everyone=everyone)
     salt = await store.room_salt()
     async with store.redis.pipeline(transaction=True) as pipe:
         for who, seat in people:
@@ -387,9 +388,9 @@ async def erase_records(
         await pipe.execute()
     found = await stored_keys(store)
     for key in found.streams:
-        await rewrite_stream(store, key, scrubber)
-    await _rewrite_records(store, found, scrubber)
-    seen = [k for k in found.webhook_seen if scrubber.names(k.encode())]
+        await rewrite_stream(store, key, eraser)
+    await _rewrite_records(store, found, eraser)
+    seen = [k for k in found.webhook_seen if eraser.names(k.encode())]
     if seen:
         await store.redis.delete(*seen)
 

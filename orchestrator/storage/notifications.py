@@ -13,8 +13,9 @@ from redis.exceptions import ResponseError
 
 from orchestrator.notify.jobs import Job
 from orchestrator.notify.kinds import Subscriber
-from orchestrator.storage import answers, scripts
-from orchestrator.storage.answers import text as _text
+from orchestrator.storage import replies as answers
+from orchestrator.storage import scripts
+from orchestrator.storage.replies import text as _text
 from orchestrator.storage.store import Store
 
 GROUP = "notify"

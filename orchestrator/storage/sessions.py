@@ -11,7 +11,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from orchestrator.storage import answers
+from orchestrator.storage import replies as answers
 from orchestrator.storage.store import Store
 
 COOKIE = "rota_board"

@@ -23,9 +23,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from orchestrator.storage import answers, scripts
-from orchestrator.storage.answers import StreamEntry
+from orchestrator.storage import replies as answers
+from orchestrator.storage import scripts
 from orchestrator.storage.keys import Keys
+from orchestrator.storage.replies import StreamEntry
 from schedules.clock import ClockState
 from schedules.evidence import Mark
 from schedules.plan import Plan

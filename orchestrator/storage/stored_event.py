@@ -14,7 +14,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from orchestrator.errors import SetupError
-from orchestrator.live import Live
+from orchestrator.event.live import Live
 from orchestrator.storage.erasure import without_erased
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis

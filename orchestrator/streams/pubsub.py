@@ -10,23 +10,28 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from orchestrator.service import Service
+from orchestrator.boundaries.transitions import BoundaryScheduler
+from orchestrator.event.service import Service
 from orchestrator.storage.sessions import ENDED
 from orchestrator.storage.store import Store
-from orchestrator.streams.board import BoardHub
-from orchestrator.streams.pages import Hub
-from orchestrator.transitions import Conductor
+from orchestrator.streams.board_stream import BoardStreams
+from orchestrator.streams.page_streams import PageStreams
 
 log = logging.getLogger(__name__)
 
 
-class Listener:
+class ChannelSync:
     def __init__(
-        self, service: Service, store: Store, conductor: Conductor, pages: Hub, board: BoardHub
+        self,
+        service: Service,
+        store: Store,
+        boundaries: BoundaryScheduler,
+        pages: PageStreams,
+        board: BoardStreams,
     ) -> None:
         self.service = service
         self.store = store
-        self.conductor = conductor
+        self.boundaries = boundaries
         self.pages = pages  # participant pages: they show broadcasts
         self.board = board
         self.connected = asyncio.Event()
@@ -40,7 +45,7 @@ class Listener:
                     if not first:
                         log.info("pub/sub reconnected; reloading state")
                         await self.service.reload_all()
-                        await self.conductor.on_change()
+                        await self.boundaries.on_change()
                         self._refresh()
                     first = False
                     backoff = 0.2
@@ -60,11 +65,11 @@ class Listener:
         kind = message.get("type")
         if kind == "plan-changed":
             await self.service.reload("plan")
-            await self.conductor.on_change()
+            await self.boundaries.on_change()
             self._refresh()
         elif kind == "clock-changed":
             await self.service.reload("clock")
-            await self.conductor.on_change()
+            await self.boundaries.on_change()
             self._refresh()
         elif kind == "tokens-changed":
             await self.service.reload("tokens")

@@ -7,7 +7,7 @@ import contextlib
 
 from aiohttp import web
 
-from orchestrator.streams.pages import Client
+from orchestrator.streams.page_streams import Client
 
 HEARTBEAT = 15.0
 RETRY_MS = 1000

@@ -9,16 +9,16 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from orchestrator.actions import ACTIONS
-from orchestrator.appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
+from orchestrator.appkeys import BOARD_STREAMS, SERVICE, SETTINGS, STORE, TEMPLATES
 from orchestrator.errors import Forbidden, NotFound, Refused, Unauthorised
-from orchestrator.relative_time import relative_words
+from orchestrator.event.actions import ACTIONS
+from orchestrator.language.relative_time import relative_words
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
 from orchestrator.web import auth
 from orchestrator.web.body import read_json
-from orchestrator.web.pages import SECURITY_HEADERS, csp
+from orchestrator.web.error_pages import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
 HEADERS = {
@@ -147,7 +147,7 @@ async def end_sessions(request: web.Request, session: Session) -> web.Response:
 
 @signed_in
 async def events(request: web.Request, session: Session) -> web.StreamResponse:
-    board = request.app[BOARD]
+    board = request.app[BOARD_STREAMS]
     after = request.headers.get("Last-Event-ID") or request.query.get("after", "")
     if after and not _STREAM_ID.fullmatch(after.strip()):
         raise Refused("Last-Event-ID is not an event id")
@@ -157,11 +157,11 @@ async def events(request: web.Request, session: Session) -> web.StreamResponse:
 
 @signed_in
 async def state(request: web.Request, session: Session) -> web.Response:
-    board = request.app[BOARD]
+    board = request.app[BOARD_STREAMS]
     await board.load_scores()
     await board.load_checkins()
     await board.load_failed_logins()
-    await board.watch.poll()  # nobody may be watching: catch up first
+    await board.room_feed.poll()  # nobody may be watching: catch up first
     return web.json_response(board.state(), headers={"Cache-Control": "no-store"})
 
 

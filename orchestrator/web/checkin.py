@@ -12,8 +12,10 @@ import segno
 from aiohttp import web
 from markupsafe import Markup
 
-from orchestrator.appkeys import BOARD, SERVICE, SETTINGS, STORE, TEMPLATES
-from orchestrator.checkin import (
+from orchestrator.appkeys import BOARD_STREAMS, SERVICE, SETTINGS, STORE, TEMPLATES
+from orchestrator.errors import NotFound
+from orchestrator.language.i18n import translator
+from orchestrator.presence.door_codes import (
     check_code,
     checkin_url,
     code_for,
@@ -23,13 +25,11 @@ from orchestrator.checkin import (
     seconds_left,
     window_of,
 )
-from orchestrator.errors import NotFound
-from orchestrator.i18n import translator
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.storage.sessions import Session
 from orchestrator.web.board import HEADERS, signed_in
 from orchestrator.web.clients import client_address
-from orchestrator.web.pages import SECURITY_HEADERS
+from orchestrator.web.error_pages import SECURITY_HEADERS
 from schedules.campus import campus_address
 from schedules.evidence import Mark
 
@@ -126,11 +126,11 @@ async def scan(request: web.Request) -> web.Response:
     if where.planned:  # presence, with its source
         mark = Mark(where.slot, checked.room, person.id, "checked-in", time.time())
         if await request.app[STORE].mark(mark):
-            request.app[BOARD].refresh()
+            request.app[BOARD_STREAMS].refresh()
     else:  # recorded and flagged, not attendance
         at = datetime.now(UTC).isoformat(timespec="seconds")
         if await store.flag(Flagged(where.slot or "-", checked.room, person.id, at, where.place)):
-            request.app[BOARD].refresh()
+            request.app[BOARD_STREAMS].refresh()
     room_name = programme.room_name(checked.room)
     page = live.page_url(live.token_of[person.id])
     if where.planned:

@@ -17,10 +17,10 @@ from multidict import CIMultiDict
 
 from orchestrator.appkeys import CLICKS, MEETINGS, METRICS, SERVICE
 from orchestrator.errors import Unavailable, answer
-from orchestrator.live import Live, Redirect
-from orchestrator.meetings import Meetings
+from orchestrator.event.live import Live, Redirect
+from orchestrator.event.meetings import Meetings
 from orchestrator.web.edge import unguarded
-from orchestrator.web.pages import DEFAULT_SECURITY, not_found
+from orchestrator.web.error_pages import DEFAULT_SECURITY, not_found
 from rooms.bbb import BbbError
 
 log = logging.getLogger(__name__)

@@ -8,26 +8,26 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from redis.exceptions import RedisError
 
-from orchestrator.appkeys import CONDUCTOR, LISTENER, METRICS, SETTINGS, STORE
+from orchestrator.appkeys import BOUNDARIES, CHANNEL_SYNC, METRICS, SETTINGS, STORE
 
 
 async def healthz(request: web.Request) -> web.Response:
     store = request.app[STORE]
-    conductor = request.app[CONDUCTOR]
+    boundaries = request.app[BOUNDARIES]
     try:
         redis_ok = await asyncio.wait_for(store.ping(), 1.0)
     except (RedisError, OSError, TimeoutError):
         redis_ok = False
     body = {
         "redis": "ok" if redis_ok else "unreachable",
-        "role": "leader" if conductor.leader else "standby",
-        "scheduler": "running" if conductor.scheduler.running else "stopped",
-        "pubsub": "ok" if request.app[LISTENER].connected.is_set() else "reconnecting",
+        "role": "leader" if boundaries.leader else "standby",
+        "scheduler": "running" if boundaries.scheduler.running else "stopped",
+        "pubsub": "ok" if request.app[CHANNEL_SYNC].connected.is_set() else "reconnecting",
     }
     worker = request.app[SETTINGS].worker
     if worker:  # which of `rota serve --workers N` answered
         body["worker"] = worker
-    healthy = redis_ok and conductor.scheduler.running
+    healthy = redis_ok and boundaries.scheduler.running
     body["status"] = "ok" if healthy else "unhealthy"
     return web.json_response(
         body, status=200 if healthy else 503, headers={"Cache-Control": "no-store"}

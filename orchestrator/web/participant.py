@@ -8,19 +8,19 @@ from typing import Any
 from aiohttp import web
 from babel.dates import format_date
 
-from orchestrator.appkeys import HUB, SERVICE, STORE, TEMPLATES
-from orchestrator.board_view import presenter_room
-from orchestrator.checkin import door_rooms
+from orchestrator.appkeys import PAGE_STREAMS, SERVICE, STORE, TEMPLATES
 from orchestrator.errors import NotFound
-from orchestrator.i18n import babel_locale, resolve, translator
-from orchestrator.live import Live
-from orchestrator.page_view import fresh_broadcasts, page_view
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import babel_locale, resolve, translator
+from orchestrator.language.relative_time import relative, relative_words
+from orchestrator.presence.door_codes import door_rooms
 from orchestrator.presence.sources import confirm
-from orchestrator.relative_time import relative, relative_words
 from orchestrator.streams.sse import stream
+from orchestrator.views.board_view import presenter_room
+from orchestrator.views.page_view import fresh_broadcasts, page_view
 from orchestrator.web.body import read_json
 from orchestrator.web.checkin import remember_person
-from orchestrator.web.pages import SECURITY_HEADERS, csp, not_found
+from orchestrator.web.error_pages import SECURITY_HEADERS, csp, not_found
 from orchestrator.web.scores import NO_STORE, audience_said, json_only, scoring_section
 from rooms.links import external_api, origin
 from schedules.exports import agenda_ics
@@ -40,14 +40,16 @@ async def page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
     now = live.event_now()
     view = page_view(live, person.id, now)
-    hub = request.app[HUB]
-    fresh = hub.watch.watchers > 0  # else this process's copy of presence may be old
+    page_streams = request.app[PAGE_STREAMS]
+    fresh = page_streams.room_feed.watchers > 0  # else this process's copy of presence may be old
     presenter = presenter_room(
         live,
         person.id,
-        hub.watch.occupancy(live) if fresh else {},
+        page_streams.room_feed.occupancy(live) if fresh else {},
         now,
-        counted=fresh and hub.feed_configured and hub.watch.last_event_wall is not None,
+        counted=fresh
+        and page_streams.feed_configured
+        and page_streams.room_feed.last_event_wall is not None,
     )
     broadcasts = fresh_broadcasts(live, await request.app[STORE].recent_broadcasts(), now)
     scoring = scoring_section(live, person)
@@ -121,9 +123,9 @@ async def events(request: web.Request) -> web.StreamResponse:
     _live, person = _live_and_person(request)
     if person is None:
         return not_found(request)
-    hub = request.app[HUB]
+    page_streams = request.app[PAGE_STREAMS]
     token = request.match_info["token"]
-    return await stream(request, hub.add(person.id, token), on_close=hub.remove)
+    return await stream(request, page_streams.add(person.id, token), on_close=page_streams.remove)
 
 
 async def here(request: web.Request) -> web.Response:

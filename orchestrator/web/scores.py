@@ -10,13 +10,13 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator.api_models import Award, parse
+from orchestrator.api.models import Award, parse
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.errors import NotFound, Refused
-from orchestrator.i18n import translator
-from orchestrator.jury import Jury, closes, windows
-from orchestrator.live import Live
-from orchestrator.storage.scores import ScoreStore
+from orchestrator.event.live import Live
+from orchestrator.language.i18n import translator
+from orchestrator.scoring.jury import Jury, closes, windows
+from orchestrator.storage.score_store import ScoreStore
 from orchestrator.web.auth import organiser
 from orchestrator.web.body import read_json
 from schedules.model import Participant
