@@ -69,6 +69,9 @@ class Subscriber(Body):
         default=None, max_length=50
     )
     secret: Annotated[str, StringConstraints(max_length=500)] | None = None
+    personal: bool = Field(
+        default=False, description="ntfy: each participant's own topic, not one channel"
+    )
 
 
 class Award(Body):
