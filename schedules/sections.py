@@ -12,7 +12,7 @@ import ipaddress
 from collections.abc import Iterator, Mapping
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
@@ -355,7 +355,8 @@ BBB = Table(
 
 # --- [[notify]] ------------------------------------------------------------------------------
 
-NOTIFY_KINDS = ("webhook", "slack", "teams", "discord", "matrix", "ntfy")
+NotifyKind = Literal["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
+NOTIFY_KINDS: tuple[NotifyKind, ...] = get_args(NotifyKind)  # the one list (the API's too)
 NTFY_DEFAULT = "https://ntfy.sh"
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from orchestrator.errors import Refused
 from schedules.evidence import Source
+from schedules.sections import NotifyKind
 
 MAX_MINUTES = 24 * 60
 MAX_MESSAGE = 2000
@@ -59,12 +60,9 @@ class Replan(Body):
     replacement: Id | None = None
 
 
-Kind = Literal["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
-
-
 class Subscriber(Body):
     url: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    kind: Kind = "webhook"
+    kind: NotifyKind = "webhook"  # the [[notify]] schema's kinds
     events: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=50
     )

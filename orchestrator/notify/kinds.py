@@ -11,9 +11,6 @@ from typing import Any
 
 from orchestrator.errors import SetupError
 from orchestrator.notify.signing import signature
-from schedules.sections import NOTIFY_KINDS
-
-KINDS = NOTIFY_KINDS  # declared with the [[notify]] schema
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,8 @@ async def from_api(
     personal: bool,
     allow_private: bool,
 ) -> Subscriber:
-    """A subscriber from the API's body (parsed by api/models.Subscriber: the kind one of
-    KINDS, the fields typed); a webhook without a secret gets a new one."""
+    """A subscriber from the API's body (parsed by api/models.Subscriber: a kind of the
+    [[notify]] schema, the fields typed); a webhook without a secret gets a new one."""
     await check(url, allow_private)
     secret = secret or (new_secret() if kind == "webhook" else "")
     if kind == "webhook" and not secret.startswith("whsec_"):
