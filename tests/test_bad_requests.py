@@ -72,6 +72,7 @@ BAD_REQUESTS = [
         ]
     ),
     ("/api/v1/notify/subscribers", {"kind": "pigeon", "url": "https://x.test"}, "`kind`"),
+    ("/api/v1/notify/subscribers", {"url": "https://x.test", "personal": "yes"}, "`personal`"),
 ]
 
 
