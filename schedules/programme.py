@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from schedules.campus import online_seats
 from schedules.columns import KeynoteRef
+from schedules.day_sections import EVENT, KEYNOTES, ROOMS, ROSTER, ROTATION, TEAMS
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
 from schedules.localtime import ambiguity, clock_changes
+from schedules.message_sections import NOTIFY, notify_warnings
 from schedules.model import (
     Event,
     Keynote,
@@ -30,17 +32,7 @@ from schedules.problems import PlanningError, Problem, ProgrammeError, Severity
 from schedules.roster import Roster, RosterConfig, load_roster
 from schedules.schema import Context, Table, closest, listing, plural, suggestion, validate
 from schedules.scoring import read_awards, read_scoring
-from schedules.sections import (
-    EVENT,
-    KEYNOTES,
-    NOTIFY,
-    ROOMS,
-    ROSTER,
-    ROTATION,
-    SECTIONS,
-    TEAMS,
-    notify_warnings,
-)
+from schedules.sections import SECTIONS
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from schedules.plan import Plan
-from schedules.sections import AWARDS, CRITERIA, SCORING
+from schedules.record_sections import AWARDS, CRITERIA, SCORING
 from schedules.tomlpos import line_of
 
 if TYPE_CHECKING:  # the reader lives in programme.py, which imports this module

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
-from schedules.sections import LANGUAGES
+from schedules.day_sections import LANGUAGES
 
 # The locales whose words are read: the pages' six languages (CLDR has them all).
 WORD_LOCALES = LANGUAGES
