@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from schedules.campus import online_seats
 from schedules.columns import KeynoteRef
 from schedules.day_sections import EVENT, KEYNOTES, ROOMS, ROSTER, ROTATION, TEAMS
 from schedules.evidence import DEFAULT_EVIDENCE, SOURCES
-from schedules.localtime import ambiguity, clock_changes
+from schedules.localtime import ambiguity, clock_changes, valid_timezone
 from schedules.message_sections import NOTIFY, notify_warnings
 from schedules.model import (
     Event,
@@ -35,16 +35,6 @@ from schedules.scoring import read_awards, read_scoring
 from schedules.sections import SECTIONS
 from schedules.tomlpos import Path as KeyPath
 from schedules.tomlpos import key_lines, line_of
-
-
-def valid_timezone(name: str) -> bool:
-    if not name or name.startswith(("/", ".")) or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
 
 
 @dataclass
