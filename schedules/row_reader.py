@@ -13,23 +13,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from schedules.cell_words import CANONICAL, read_mode, role_word, yes_no
 from schedules.columns import OWN, Column, KeynoteRef
 from schedules.model import LANGUAGES, ROLES
 from schedules.problems import Problem
 from schedules.sheets import Grid
 from schedules.words import (
-    CANONICAL,
     country_code,
     country_zones,
     language_code,
     language_name,
     norm,
-    read_mode,
     read_zone,
-    role_word,
     split_list,
     squash,
-    yes_no,
 )
 
 LABELS = {
