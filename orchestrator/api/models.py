@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from orchestrator.errors import Refused
 from schedules.evidence import Source
-from schedules.sections import NotifyKind
+from schedules.message_sections import NotifyKind
 
 MAX_MINUTES = 24 * 60
 MAX_MESSAGE = 2000
