@@ -48,6 +48,7 @@ from orchestrator.presence.room_feed import RoomFeed
 from orchestrator.privacy.purge import Purger
 from orchestrator.rehearsal.simulated_presence import SimulatedPresence
 from orchestrator.settings import Settings
+from orchestrator.setup import setup_pages
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
@@ -225,17 +226,22 @@ async def _close_streams(app: web.Application) -> None:
         app[BOARD_STREAMS].close_all()
 
 
-def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
-    app[SETTINGS] = settings
-    app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
-    app[METRICS] = Metrics()
-    app[TEMPLATES] = jinja2.Environment(
+def templates() -> jinja2.Environment:
+    """Pages from orchestrator/templates/, what people typed always escaped."""
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("orchestrator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_visible,  # no bidirectional override turns a name around (schedules/text.py)
     )
+
+
+def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
+    app[METRICS] = Metrics()
+    app[TEMPLATES] = templates()
     app.cleanup_ctx.extend([_redis, _http, _service, _background])
     app.on_shutdown.append(_close_streams)
     harden(app)
@@ -258,6 +264,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
                 *notify.routes(),
                 *scores.routes(),
                 *results.routes(),
+                *setup_pages.routes(),
                 web.static("/static", STATIC),
             ]
         )
