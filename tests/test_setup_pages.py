@@ -117,7 +117,7 @@ async def test_day_people_plan_publish(tmp_path: Path, redis_url) -> None:
         plan = await client.get("/board/setup/plan")
         assert plan.status_code == 200 and "Who is where" in plan.text
         assert plan.text.count("<strong>Team ") == 9  # 3 rounds × 3 rooms
-        assert "Wishes met" in plan.text and "Mixing" in plan.text
+        assert "Audience per round" in plan.text and "Mixing" in plan.text
         version = plan.text.split('name="version" value="')[1].split('"')[0]
         done = await client.post("/board/setup/publish", data={"csrf": csrf, "version": version})
         assert done.status_code == 200 and 'id="published"' in done.text

@@ -4,12 +4,14 @@ the day is published, the same command serves it (cli/serve.py picks DIR/program
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import click
 from aiohttp import web
+from redis.exceptions import RedisError
 
 from orchestrator.app import STATIC, templates
 from orchestrator.appkeys import SETTINGS, STORE, TEMPLATES
@@ -50,6 +52,16 @@ async def board_or_setup(request: web.Request) -> web.StreamResponse:
     return board.page_login(request)
 
 
+async def healthz(request: web.Request) -> web.Response:
+    """Healthy once Redis answers (a container waits for this, as for a served day)."""
+    try:
+        redis_ok = bool(await asyncio.wait_for(request.app[STORE].ping(), 1.0))
+    except (RedisError, OSError, TimeoutError):
+        redis_ok = False
+    body = {"status": "ok" if redis_ok else "unhealthy", "role": "setup"}
+    return web.json_response(body, status=200 if redis_ok else 503)
+
+
 def create_setup_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=setup_pages.LIST_LIMIT + 64 * 1024)
     app[SETTINGS] = settings
@@ -60,6 +72,7 @@ def create_setup_app(settings: Settings) -> web.Application:
         guard_routes(
             [
                 web.get("/", setup_pages.to_setup),
+                web.get("/healthz", healthz),
                 web.get("/board", board_or_setup),
                 web.post("/board/login", board.login),
                 *setup_pages.routes(),
