@@ -12,6 +12,7 @@ import pytest
 
 from schedules.programme import check_programme
 from tests.setup_kit import DAY, organiser, setup_service, workbook
+from tests.test_participant_browser import start_so_that_now_is
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -148,3 +149,16 @@ async def test_a_day_that_cannot_be_planned_says_why(tmp_path: Path, redis_url) 
         refused = await client.post("/board/setup/publish", data={"csrf": csrf, "version": version})
         assert refused.status_code == 422 and "fix the problems first" in refused.text
     assert not (tmp_path / "programme.toml").exists()
+
+
+@pytest.mark.parametrize(("minutes", "linked"), [(-30, True), (30, False)])
+async def test_the_board_leads_to_the_setup_until_the_day_starts(
+    serve, tmp_path: Path, redis_url, minutes: float, linked: bool
+) -> None:
+    """Half an hour before the first item, and half an hour into the day (a rehearsal)."""
+    running = await serve(
+        redis_url=redis_url, data_dir=tmp_path, speed=60, start_at=start_so_that_now_is(minutes)
+    )
+    async with organiser(running.base_url) as (client, _):
+        board = await client.get("/board")
+        assert ('href="/board/setup"' in board.text) is linked
