@@ -132,6 +132,18 @@ async def test_day_people_plan_publish(tmp_path: Path, redis_url) -> None:
         assert stale.status_code == 409
         assert f"showed version {version} of the draft" in stale.text
 
+        by_hand = (
+            '[privacy]\ncontroller = "Our university"  # added by hand\n'
+            'contact = "privacy@example.org"\npurpose = "To run the day."\nretention_days = 30\n'
+        )
+        with (data / "programme.toml").open("a", encoding="utf-8") as published:
+            published.write(by_hand)
+        plan = await client.get("/board/setup/plan")
+        version = plan.text.split('name="version" value="')[1].split('"')[0]
+        again = await client.post("/board/setup/publish", data={"csrf": csrf, "version": version})
+        assert again.status_code == 200
+        assert by_hand in (data / "programme.toml").read_text()  # kept, not written over
+
 
 async def test_a_day_that_cannot_be_planned_says_why(tmp_path: Path, redis_url) -> None:
     book = workbook(tmp_path / "mine.xlsx")

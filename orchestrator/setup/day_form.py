@@ -172,8 +172,9 @@ def _round_starts(day: DayForm) -> list[str] | None:
     return starts
 
 
-def programme_toml(day: DayForm, roster: str = "") -> tuple[str, dict[int, str]]:
-    """The programme, and for each line the form field it came from."""
+def programme_toml(day: DayForm, roster: str = "", kept: str = "") -> tuple[str, dict[int, str]]:
+    """The programme, and for each line the form field it came from; `kept`: sections the
+    form does not write, as they were added to the published programme by hand."""
     lines: list[str] = ["# Written by Rota's setup page (/board/setup); `rota check` reads it."]
     where: dict[int, str] = {}
 
@@ -206,7 +207,7 @@ def programme_toml(day: DayForm, roster: str = "") -> tuple[str, dict[int, str]]
     put(f"changeover_minutes = {_number(day.changeover_minutes or '0')}", "changeover_minutes")
     put(f"min_audience = {_number(day.min_audience or '0')}", "min_audience")
     put(f"jury_per_team = {_number(day.jury_per_team or '0')}", "jury_per_team")
-    if jitsi:
+    if jitsi and not re.search(r"^\s*\[jitsi\]", kept, re.MULTILINE):  # as set up by hand
         put("")
         put("[jitsi]")
         put('domain = "meet.jit.si"')
@@ -246,4 +247,5 @@ def programme_toml(day: DayForm, roster: str = "") -> tuple[str, dict[int, str]]
         put(f"minutes = {_number(keynote.minutes)}", f"{row}-minutes")
         put(f"room = {_text(room_ids.get(keynote.room, keynote.room))}", f"{row}-room")
         put(f"audience = {_text(keynote.audience)}", f"{row}-audience")
-    return "\n".join(lines) + "\n", where
+    text = "\n".join(lines) + "\n"
+    return (text + "\n" + kept if kept else text), where

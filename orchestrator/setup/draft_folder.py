@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,30 @@ PUBLISHED = "programme.toml"  # in the data folder
 PUBLISHED_ROSTER = "roster.csv"
 LIST_NAME = "participants"  # + the upload's own suffix
 SUFFIXES = (".xlsx", ".ods", ".csv")
+
+
+FORM_SECTIONS = {"event", "rotation", "bbb", "rooms", "teams", "keynotes"}  # [jitsi] kept
+_HEADER = re.compile(r"""^\s*\[\[?\s*["']?([A-Za-z0-9_-]+)""")
+
+
+def kept_sections(text: str) -> str:
+    """The sections of a published programme the form does not write ([mail], [privacy],
+    [scoring], [[notify]], [roster], …), as written there (comments kept): added to the
+    draft, so publishing again keeps what was added by hand."""
+    kept: list[str] = []
+    keep = False
+    in_string = False
+    for line in text.splitlines():
+        header = None if in_string else _HEADER.match(line)
+        if header and not re.match(r"^\s*[A-Za-z0-9_\-\"'.]+\s*=", line):
+            keep = header.group(1) not in FORM_SECTIONS
+            if keep:
+                kept.append("")
+        if keep:
+            kept.append(line)
+        if line.count('"""') % 2 or line.count("'''") % 2:
+            in_string = not in_string
+    return "\n".join(kept).strip("\n") + "\n" if kept else ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,12 @@ class DraftFolder:
         record = {"version": state.version, "published": state.published, "roster": state.roster}
         _write(self.setup / "state.json", json.dumps(record).encode())
 
+    def kept(self) -> str:
+        try:
+            return kept_sections(self.published.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return ""
+
     def day(self) -> DayForm:
         try:
             return DayForm.from_json((self.setup / "day.json").read_text(encoding="utf-8"))
@@ -85,7 +116,7 @@ class DraftFolder:
         """Keep the form as typed and the programme it makes; the new version."""
         state = self.state()
         _write(self.setup / "day.json", day.to_json().encode())
-        text, where = programme_toml(day, state.roster)
+        text, where = programme_toml(day, state.roster, self.kept())
         _write(self.draft, text.encode())
         self._save_state(State(state.version + 1, state.published, state.roster))
         return text, where
@@ -104,7 +135,7 @@ class DraftFolder:
 
     def lines(self) -> tuple[str, dict[int, str]]:
         """The draft programme (written again from the form) and its lines' fields."""
-        text, where = programme_toml(self.day(), self.state().roster)
+        text, where = programme_toml(self.day(), self.state().roster, self.kept())
         if not self.draft.exists() or self.draft.read_text(encoding="utf-8") != text:
             _write(self.draft, text.encode())
         return text, where
@@ -118,7 +149,7 @@ class DraftFolder:
                 f"this page showed version {seen} of the draft, but it is at version "
                 f"{state.version} now (changed in another tab or window)"
             )
-        text, _ = programme_toml(self.day(), PUBLISHED_ROSTER)
+        text, _ = programme_toml(self.day(), PUBLISHED_ROSTER, self.kept())
         _write(self.published_roster, roster_csv.encode())
         _write(self.published, text.encode())
         self._save_state(State(state.version + 1, state.version + 1, state.roster))
