@@ -6,6 +6,7 @@ serves the day. Screenshots of each step land in SHOTS for a look."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 
 from tests.browser_kit import axe_violations, chromium, describe_violations
 from tests.conftest import TOKEN, free_port
-from tests.setup_kit import DAY, TEAMS, workbook
+from tests.setup_kit import DAY, workbook
 
 ROTA = str(Path(sys.executable).parent / "rota")
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
@@ -69,25 +70,14 @@ async def _fill(page, values: dict[str, str]) -> None:  # type: ignore[no-untype
             await page.fill(selector, value)
 
 
-async def test_empty_folder_to_a_published_day(tmp_path: Path, empty_folder) -> None:
-    data, started = empty_folder
-    log = tmp_path / "rota.log"
-    process, base = _serve(data, log)
-    started.append(process)
-    assert f"{base}/setup" in log.read_text()  # the banner gives the way in
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    book = workbook(tmp_path / "participants.xlsx")
+async def _set_up_in_chromium(base: str, book: Path) -> None:
     async with chromium() as browser:
         page = await browser.new_page(viewport={"width": 390, "height": 844})
         await page.goto(f"{base}/setup")
         await page.wait_for_selector("#token:focus")
         await page.keyboard.type(TOKEN)  # the token field has the focus: keyboard only
         await page.keyboard.press("Enter")
-        try:
-            await page.wait_for_url(f"{base}/board/setup", timeout=10_000)
-        except Exception:
-            print(await page.content())
-            raise
+        await page.wait_for_url(f"{base}/board/setup")
 
         first = {k: v for k, v in DAY.items() if not k.startswith(("rooms-2", "teams-"))}
         await _fill(page, first)
@@ -123,6 +113,15 @@ async def test_empty_folder_to_a_published_day(tmp_path: Path, empty_folder) -> 
         await page.wait_for_selector("#published")
         await page.screenshot(path=str(SHOTS / "4-published.png"), full_page=True)
 
+
+def test_empty_folder_to_a_published_day(tmp_path: Path, empty_folder) -> None:
+    data, started = empty_folder
+    log = tmp_path / "rota.log"
+    process, base = _serve(data, log)
+    started.append(process)
+    assert f"{base}/setup" in log.read_text()  # the banner gives the way in
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    asyncio.run(_set_up_in_chromium(base, workbook(tmp_path / "participants.xlsx")))
     checked = subprocess.run(
         [ROTA, "check", str(data / "programme.toml")], capture_output=True, text=True, timeout=60
     )
@@ -138,4 +137,4 @@ async def test_empty_folder_to_a_published_day(tmp_path: Path, empty_folder) -> 
         f"{base}/api/v1/state", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5
     )
     assert state.status_code == 200, state.text
-    print(state.text[:300])
+    assert {room["team"] for room in state.json()["rooms"]} == {"t1", "t2", "t3"}
