@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from orchestrator.appkeys import SERVICE
 from schedules.programme import check_programme
 from tests.setup_kit import DAY, organiser, setup_service, workbook
 from tests.test_participant_browser import start_so_that_now_is
@@ -174,3 +175,31 @@ async def test_the_board_leads_to_the_setup_until_the_day_starts(
     async with organiser(running.base_url) as (client, _):
         board = await client.get("/board")
         assert ('href="/board/setup"' in board.text) is linked
+
+
+async def test_the_setup_from_the_board_begins_with_the_served_day(
+    serve, tmp_path: Path, redis_url
+) -> None:
+    """The bundled example, served before it starts: its draft passes the same checks and
+    describes the same day (rounds, rooms, teams, keynotes, people, hand-written sections)."""
+    running = await serve(
+        redis_url=redis_url, data_dir=tmp_path, speed=60, start_at=start_so_that_now_is(-30)
+    )
+    served = running.app[SERVICE].base_programme
+    async with organiser(running.base_url) as (client, _):
+        page = await client.get("/board/setup")
+        assert "no errors" in page.text and served.event.title in html.unescape(page.text)
+    draft, problems = check_programme(tmp_path / "setup" / "programme.toml", {})
+    assert draft is not None, problems
+    assert draft.rotation.starts == served.rotation.starts
+    assert [(r.id, r.name, r.capacity) for r in draft.rooms] == [
+        (r.id, r.name, r.capacity) for r in served.rooms
+    ]
+    assert [(t.id, t.name, t.room) for t in draft.teams] == [
+        (t.id, t.name, t.room) for t in served.teams
+    ]
+    assert [(k.id, k.title, k.start, k.room, k.audience) for k in draft.keynotes] == [
+        (k.id, k.title, k.start, k.room, k.audience) for k in served.keynotes
+    ]
+    assert len(draft.participants) == len(served.participants)
+    assert draft.sections["privacy"] == served.sections["privacy"]

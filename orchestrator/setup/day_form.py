@@ -25,6 +25,7 @@ class RoomRow:
     seats: str = ""
     kind: str = "jitsi"  # a Jitsi room, a link (Zoom, Teams, …), BigBlueButton, on campus
     where: str = ""  # the link, or the place on campus
+    id: str = ""  # kept from a served programme (links, the roster name it); else made
 
 
 @dataclass
@@ -32,6 +33,7 @@ class TeamRow:
     name: str = ""
     project: str = ""
     room: str = ""  # the room's name
+    id: str = ""  # kept from a served programme (links, the roster name it); else made
 
 
 @dataclass
@@ -41,6 +43,7 @@ class KeynoteRow:
     minutes: str = ""
     room: str = ""  # the room's name
     audience: str = "registered"
+    id: str = ""  # kept from a served programme (links, the roster name it); else made
 
 
 @dataclass
@@ -131,7 +134,8 @@ def from_post(form: Mapping[str, Any], event_id: str) -> DayForm:
             for f in fields(row):
                 setattr(row, f.name, text(prefix + f.name))
             blank = kind()
-            if any(getattr(row, f.name) not in ("", getattr(blank, f.name)) for f in fields(row)):
+            typed = [f.name for f in fields(row) if f.name != "id"]
+            if any(getattr(row, name) not in ("", getattr(blank, name)) for name in typed):
                 rows.append(row)
     if not day.event_id:
         day.event_id = slug(day.title)
@@ -151,6 +155,20 @@ def _number(raw: str) -> str:
 
 def _text(raw: str) -> str:
     return json.dumps(raw, ensure_ascii=False)  # a TOML basic string: JSON's escapes hold
+
+
+def _ids(rows: list[Any], prefix: str) -> list[str]:
+    """Each row's id: its own when it has a usable one, else prefix + its number (unused)."""
+    own = [r.id if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", r.id) else "" for r in rows]
+    taken = {i for i in own if i}
+    chosen: list[str] = []
+    for number, given in enumerate(own, start=1):
+        made = f"{prefix}{number}"
+        while not given and made in taken:
+            made += "x"
+        chosen.append(given or made)
+        taken.add(chosen[-1])
+    return chosen
 
 
 def _round_starts(day: DayForm) -> list[str] | None:
@@ -183,8 +201,10 @@ def programme_toml(day: DayForm, roster: str = "", kept: str = "") -> tuple[str,
         if name:
             where[len(lines)] = name
 
-    rooms = [r for r in day.rooms]
-    room_ids = {r.name: f"r{i + 1}" for i, r in reversed(list(enumerate(rooms)))}
+    rooms = day.rooms
+    ids = {"rooms": _ids(rooms, "r"), "teams": _ids(day.teams, "t")}
+    ids["keynotes"] = _ids(day.keynotes, "k")
+    room_ids = {r.name: ids["rooms"][i] for i, r in reversed(list(enumerate(rooms)))}
     kinds = {r.kind for r in rooms}
     jitsi = "jitsi" in kinds or not kinds
     bbb = "bbb" in kinds or bool(day.bbb_url)
@@ -219,7 +239,7 @@ def programme_toml(day: DayForm, roster: str = "", kept: str = "") -> tuple[str,
         row = f"rooms-{i}"
         put("")
         put("[[rooms]]", row)
-        put(f"id = {_text(f'r{i + 1}')}", row)
+        put(f"id = {_text(ids['rooms'][i])}", row)
         put(f"name = {_text(room.name)}", f"{row}-name")
         put(f"capacity = {_number(room.seats)}", f"{row}-seats")
         if room.kind == "link":  # an empty link: the schema's own "needs a host" message
@@ -232,7 +252,7 @@ def programme_toml(day: DayForm, roster: str = "", kept: str = "") -> tuple[str,
         row = f"teams-{i}"
         put("")
         put("[[teams]]", row)
-        put(f"id = {_text(f't{i + 1}')}", row)
+        put(f"id = {_text(ids['teams'][i])}", row)
         put(f"name = {_text(team.name)}", f"{row}-name")
         if team.project:
             put(f"project = {_text(team.project)}", f"{row}-project")
@@ -241,7 +261,7 @@ def programme_toml(day: DayForm, roster: str = "", kept: str = "") -> tuple[str,
         row = f"keynotes-{i}"
         put("")
         put("[[keynotes]]", row)
-        put(f"id = {_text(f'k{i + 1}')}", row)
+        put(f"id = {_text(ids['keynotes'][i])}", row)
         put(f"title = {_text(keynote.title)}", f"{row}-title")
         put(f"start = {_text(f'{day.date}T{keynote.start}')}", f"{row}-start")
         put(f"minutes = {_number(keynote.minutes)}", f"{row}-minutes")

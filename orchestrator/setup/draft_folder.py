@@ -101,10 +101,17 @@ class DraftFolder:
         _write(self.setup / "state.json", json.dumps(record).encode())
 
     def kept(self) -> str:
-        try:
-            return kept_sections(self.published.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            return ""
+        """The hand-written sections of the published programme (before the first publish:
+        of the programme served when the setup began from the board)."""
+        for source in (self.published, self.setup / "based_on.toml"):
+            try:
+                return kept_sections(source.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+        return ""
+
+    def keep_from(self, programme: bytes) -> None:
+        _write(self.setup / "based_on.toml", programme)
 
     def day(self) -> DayForm:
         try:

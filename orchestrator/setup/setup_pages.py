@@ -13,12 +13,13 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
-from orchestrator.appkeys import SETTINGS, TEMPLATES
+from orchestrator.appkeys import SERVICE, SETTINGS, TEMPLATES
 from orchestrator.errors import Conflict
 from orchestrator.language.i18n import resolve, translator
 from orchestrator.setup.day_form import AUDIENCES, ROOM_KINDS, from_post
 from orchestrator.setup.draft_check import check_draft, plan_grid, roster_preview
 from orchestrator.setup.draft_folder import SUFFIXES, DraftFolder
+from orchestrator.setup.served_day import start_from
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import Session
 from orchestrator.web import board
@@ -105,6 +106,8 @@ async def to_setup(request: web.Request) -> web.StreamResponse:
 @organiser_page
 async def day_page(request: web.Request, session: Session, form: Form) -> web.Response:
     folder = _folder(request)
+    if SERVICE in request.app:  # from the board of a served day: begin with what it serves
+        start_from(folder, request.app[SERVICE].base_programme)
     verdict = check_draft(folder, request.app[SETTINGS].environ) if folder.state().version else None
     return _day(request, session, verdict)
 
