@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -12,7 +14,10 @@ import pytest
 
 from orchestrator.appkeys import SERVICE
 from schedules.programme import check_programme
+from tests.conftest import AUTH
+from tests.mailbox import mail_server
 from tests.setup_kit import DAY, organiser, setup_service, workbook
+from tests.test_mail import FAST, example_with_mail
 from tests.test_participant_browser import start_so_that_now_is
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -203,3 +208,33 @@ async def test_the_setup_from_the_board_begins_with_the_served_day(
     ]
     assert len(draft.participants) == len(served.participants)
     assert draft.sections["privacy"] == served.sections["privacy"]
+
+
+async def test_the_invitations_previewed_and_tried_on_the_organisers(
+    serve, tmp_path: Path, redis_url, http
+) -> None:
+    """Each language read (the example's four and one French speaker) has its preview; the
+    test mail goes to the organisers' address alone, with "[test]" in front, and nobody is
+    recorded as invited."""
+    with contextlib.contextmanager(mail_server)(tmp_path) as inbox:
+        programme = example_with_mail(tmp_path / "event", inbox.section())
+        running = await serve(
+            programme,
+            redis_url=redis_url,
+            data_dir=tmp_path / "data",
+            speed=60,
+            start_at=start_so_that_now_is(-30),
+            **FAST,
+        )
+        async with organiser(running.base_url) as (client, csrf):
+            page = await client.get("/board/setup/invite")
+            shown = re.findall(r'<section aria-labelledby="preview-([a-z]+)"', page.text)
+            assert shown == ["de", "fi", "fr", "nl", "pt"]  # each language read, once
+            assert page.text.count("/go/") == 5  # each with its person's link
+            sent = await client.post("/board/setup/invite/test", data={"csrf": csrf})
+            assert sent.status_code == 200 and "organisers@example.org" in sent.text
+        assert inbox.count() == 1
+        (to, raw) = inbox.received[0]
+        assert to == ["organisers@example.org"] and b"[test]" in raw
+        listing = await http.get(f"{running.base_url}/api/v1/invitations", headers=AUTH)
+        assert listing.json() == []
