@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -70,25 +70,32 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
 HTTP = web.AppKey("http", httpx.AsyncClient)  # to subscribers: guarded against SSRF
+Cleanup = Callable[[web.Application], AsyncIterator[None]]
 PLATFORM_HTTP = web.AppKey("platform_http", httpx.AsyncClient)  # to the configured BBB
 
 
-async def _redis(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    embedded: EmbeddedRedis | None = None
-    url = settings.redis_url
-    if not url:
-        embedded = EmbeddedRedis(settings.data_dir)
-        await embedded.start()
-        url = embedded.url
-    client = redis_client(url)
-    app[STORE] = Store(client, Keys(app[PROGRAMME].event.id))
-    try:
-        yield
-    finally:
-        await client.aclose()
-        if embedded is not None:
-            await embedded.stop()
+def redis_for(event: Callable[[web.Application], str]) -> Cleanup:
+    """The store's cleanup context: the configured Redis, or the embedded one under the data
+    folder; keys in the namespace of `event(app)` (the setup without a programme has its own)."""
+
+    async def _redis(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        embedded: EmbeddedRedis | None = None
+        url = settings.redis_url
+        if not url:
+            embedded = EmbeddedRedis(settings.data_dir)
+            await embedded.start()
+            url = embedded.url
+        client = redis_client(url)
+        app[STORE] = Store(client, Keys(event(app)))
+        try:
+            yield
+        finally:
+            await client.aclose()
+            if embedded is not None:
+                await embedded.stop()
+
+    return _redis
 
 
 def _visible(value: object) -> object:
@@ -242,7 +249,9 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
     app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
     app[METRICS] = Metrics()
     app[TEMPLATES] = templates()
-    app.cleanup_ctx.extend([_redis, _http, _service, _background])
+    app.cleanup_ctx.extend(
+        [redis_for(lambda a: a[PROGRAMME].event.id), _http, _service, _background]
+    )
     app.on_shutdown.append(_close_streams)
     harden(app)
     app.add_routes(

@@ -6,43 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import click
 from aiohttp import web
 from redis.exceptions import RedisError
 
-from orchestrator.app import STATIC, templates
+from orchestrator.app import STATIC, redis_for, templates
 from orchestrator.appkeys import SETTINGS, STORE, TEMPLATES
 from orchestrator.errors import SetupError
 from orchestrator.settings import Settings
 from orchestrator.setup import setup_pages
-from orchestrator.storage.keys import Keys
-from orchestrator.storage.redis_server import EmbeddedRedis
-from orchestrator.storage.store import Store, redis_client
 from orchestrator.web import board
 from orchestrator.web.edge import guard_routes, harden, runner_options
 
 SETUP_EVENT = "setup"  # the Redis namespace of the sessions made before there is an event
-
-
-async def _redis(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    embedded: EmbeddedRedis | None = None
-    url = settings.redis_url
-    if not url:
-        embedded = EmbeddedRedis(settings.data_dir)
-        await embedded.start()
-        url = embedded.url
-    client = redis_client(url)
-    app[STORE] = Store(client, Keys(SETUP_EVENT))
-    try:
-        yield
-    finally:
-        await client.aclose()
-        if embedded is not None:
-            await embedded.stop()
 
 
 async def board_or_setup(request: web.Request) -> web.StreamResponse:
@@ -66,7 +44,7 @@ def create_setup_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=setup_pages.LIST_LIMIT + 64 * 1024)
     app[SETTINGS] = settings
     app[TEMPLATES] = templates()
-    app.cleanup_ctx.append(_redis)
+    app.cleanup_ctx.append(redis_for(lambda _: SETUP_EVENT))
     harden(app)
     app.add_routes(
         guard_routes(
