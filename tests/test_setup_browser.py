@@ -93,6 +93,15 @@ async def _set_up_in_chromium(base: str, book: Path) -> None:
         assert "rounds must last at least one minute" in (await said.text_content() or "")
         await page.screenshot(path=str(SHOTS / "1-day-problem.png"), full_page=True)
         await _fill(page, {"round_minutes": "30"})
+        await page.context.clear_cookies()  # the session ends while the form is being edited
+        await page.fill('[name="title"]', "Students' day 2027")
+        await page.keyboard.press("Tab")
+        await page.wait_for_selector("text=Your session has ended, so this was not saved")
+        await page.goto(f"{base}/board")
+        await page.fill("#token", TOKEN)
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector("text=is back in the form")
+        assert await page.input_value('[name="title"]') == "Students' day 2027"  # not lost
         await _fill(page, {k: v for k, v in DAY.items() if k.startswith("teams-2")})
         await _no_axe_violations(page)
         await page.click("text=Save, then the people")
