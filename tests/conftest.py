@@ -24,8 +24,8 @@ from orchestrator.app import create_app
 from orchestrator.settings import Settings
 from orchestrator.storage.redis_server import redis_binary
 from orchestrator.web.edge import runner_options
-from tests.standin_bbb import SECRET as BBB_SECRET
-from tests.standin_bbb import BbbStandIn
+from tests.support.standin_bbb import SECRET as BBB_SECRET
+from tests.support.standin_bbb import BbbStandIn
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
@@ -170,7 +170,7 @@ async def serve() -> AsyncIterator:
 
 @pytest.fixture
 async def bbb() -> AsyncIterator[BbbStandIn]:
-    """A BigBlueButton stand-in on loopback (tests/standin_bbb.py), stopped after the test."""
+    """A BigBlueButton stand-in on loopback (tests/support/standin_bbb.py), stopped after it."""
     standin = BbbStandIn(BBB_SECRET)
     await standin.start()
     yield standin

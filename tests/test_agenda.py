@@ -13,8 +13,8 @@ from orchestrator.language.i18n import translator
 from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-from tests.builders import BASE_TOML, write_event
 from tests.conftest import EXAMPLE
+from tests.support.builders import BASE_TOML, write_event
 
 EN = translator("en")  # the agenda's words in English
 
@@ -131,7 +131,7 @@ def test_a_keynote_title_in_the_persons_language(tmp_path: Path) -> None:
 
 def test_a_title_in_a_language_rota_does_not_speak_is_refused(tmp_path: Path) -> None:
     from schedules.programme import check_programme
-    from tests.builders import line_of
+    from tests.support.builders import line_of
 
     toml = BASE_TOML.replace('title = "Opening"', 'title = "Opening"\ntitles = { xx = "?" }')
     _, problems = check_programme(write_event(tmp_path, toml=toml))

@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 
 from tests.conftest import AUTH, TOKEN, Running, start_app
-from tests.standin_jitsi import sign
+from tests.support.standin_jitsi import sign
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SYNC = "event-sync-token-for-bad-requests"

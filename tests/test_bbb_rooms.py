@@ -18,7 +18,7 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
 from rooms.bbb import join_url
 from tests.conftest import AUTH, eventually
-from tests.standin_bbb import SECRET, BbbStandIn
+from tests.support.standin_bbb import SECRET, BbbStandIn
 from tests.test_board import board_client
 from tests.test_link_rooms import LINKS, mixed_example
 from tests.test_participant_browser import start_so_that_now_is

@@ -13,7 +13,7 @@ from orchestrator.appkeys import SERVICE
 from rooms.events import RoomEvent
 from rooms.presence import Roster, intervals
 from tests.conftest import eventually
-from tests.standin_bbb import BbbStandIn
+from tests.support.standin_bbb import BbbStandIn
 from tests.test_bbb_rooms import BBB_ROOMS, serve_bbb
 from tests.test_board import board_client
 

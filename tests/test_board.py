@@ -13,7 +13,7 @@ import httpx
 
 from orchestrator.appkeys import SERVICE
 from tests.conftest import TOKEN, eventually
-from tests.standin_jitsi import JaasStandIn
+from tests.support.standin_jitsi import JaasStandIn
 from tests.test_participant_browser import start_so_that_now_is
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 
 from orchestrator.appkeys import SERVICE
-from tests.browser_kit import axe_violations, chromium, describe_violations, example_with
 from tests.conftest import AUTH, TOKEN, start_app
-from tests.standin_jitsi import JaasStandIn
+from tests.support.browser_kit import axe_violations, chromium, describe_violations, example_with
+from tests.support.standin_jitsi import JaasStandIn
 from tests.test_participant_browser import start_so_that_now_is
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"

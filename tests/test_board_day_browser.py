@@ -9,10 +9,10 @@ import time
 from pathlib import Path
 
 from orchestrator.appkeys import SERVICE
-from tests.browser_kit import chromium, example_with
 from tests.conftest import AUTH, eventually
 from tests.conftest import EXAMPLE as EXAMPLE_PATH
-from tests.standin_jitsi import JaasStandIn
+from tests.support.browser_kit import chromium, example_with
+from tests.support.standin_jitsi import JaasStandIn
 from tests.test_board_browser import ENV, SECRET, log_in
 from tests.test_participant_browser import start_so_that_now_is
 

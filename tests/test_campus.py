@@ -16,7 +16,7 @@ from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
 from schedules.replan import LateArrival, TeamDropout, replan
-from tests.programmes import make_programme
+from tests.support.programmes import make_programme
 
 
 def hybrid(room: Room, address: str, seats: int, online: int, url: str) -> Room:

@@ -420,7 +420,7 @@ def certificate_files(folder: Path) -> None:
 
 def test_a_good_certificates_section_passes_check(tmp_path: Path) -> None:
     from schedules.programme import check_programme
-    from tests.builders import BASE_TOML, write_event
+    from tests.support.builders import BASE_TOML, write_event
 
     certificate_files(tmp_path)
     programme, problems = check_programme(write_event(tmp_path, toml=BASE_TOML + GOOD_SECTION))
@@ -438,7 +438,7 @@ def test_a_good_certificates_section_passes_check(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", sorted(BAD_SECTIONS))
 def test_rota_check_refuses_a_bad_certificates_section(tmp_path: Path, case: str) -> None:
     from schedules.programme import check_programme
-    from tests.builders import BASE_TOML, line_of, write_event
+    from tests.support.builders import BASE_TOML, line_of, write_event
 
     (old, new), needle, said = BAD_SECTIONS[case]
     certificate_files(tmp_path)

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from orchestrator.cli import main
 from schedules.programme import check_programme
 from schedules.schema import listing, plural
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
 
 SECRET = "s" * 32
 WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"

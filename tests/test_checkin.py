@@ -26,8 +26,8 @@ from orchestrator.presence.door_codes import (
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
-from tests.browser_kit import chromium, example_with
 from tests.conftest import AUTH, eventually
+from tests.support.browser_kit import chromium, example_with
 from tests.test_board_browser import log_in
 from tests.test_participant_browser import start_so_that_now_is
 

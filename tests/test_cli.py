@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.builders import BASE_TOML, write_event
+from tests.support.builders import BASE_TOML, write_event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"

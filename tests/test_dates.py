@@ -17,8 +17,8 @@ from orchestrator.cli import main
 from orchestrator.views.board_view import journal_text
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-from tests.builders import BASE_TOML, line_of, upcoming, write_event
 from tests.conftest import AUTH, EXAMPLE, Running, eventually, free_port
+from tests.support.builders import BASE_TOML, line_of, upcoming, write_event
 
 DAY = date(2025, 3, 27)  # the day of BASE_TOML and the example
 GAP = "2025-03-30T02:30"  # Europe/Berlin: the clocks jump from 02:00 to 03:00

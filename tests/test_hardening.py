@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from orchestrator.mail.sender import Job, MailSender
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
 from orchestrator.cli import main
@@ -24,14 +23,15 @@ from orchestrator.errors import SetupError
 from orchestrator.mail.compose import compose, header_text
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.records import MailRecords
+from orchestrator.mail.sender import Job, MailSender
 from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, EXAMPLE, eventually, start_app
-from tests.mailbox import mail_server
-from tests.sse_kit import read_to_the_end
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.mailbox import mail_server
+from tests.support.sse_kit import read_to_the_end
 from tests.test_mail import FAST, example_with_mail
 
 PERSON = "emma-schmidt"

@@ -18,10 +18,10 @@ from orchestrator.language.i18n import translator
 from rooms.links import JitsiConfig
 from schedules.evidence import item_key
 from schedules.programme import check_programme, load_programme
-from tests.browser_kit import example_with
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, eventually
-from tests.standin_jitsi import JaasStandIn
+from tests.support.browser_kit import example_with
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.standin_jitsi import JaasStandIn
 from tests.test_board import SECRET, board_client
 from tests.test_participant_browser import start_so_that_now_is
 

@@ -16,8 +16,8 @@ from aiohttp import web
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
-from tests.browser_kit import axe_violations, chromium, describe_violations, jitsi_standin
 from tests.conftest import eventually, free_port
+from tests.support.browser_kit import axe_violations, chromium, describe_violations, jitsi_standin
 from tests.test_link_rooms import mixed_example
 from tests.test_page_day_browser import watch_errors
 from tests.test_participant_browser import calls, start_so_that_now_is

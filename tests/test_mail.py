@@ -27,9 +27,9 @@ from orchestrator.language.i18n import translator
 from orchestrator.mail.compose import first_item
 from schedules.example import ExampleSpec, generate
 from schedules.programme import check_programme
-from tests.builders import BASE_TOML, line_of, write_event
 from tests.conftest import AUTH, ROOT, eventually, start_app
-from tests.mailbox import Inbox, body_text, mail_server
+from tests.support.builders import BASE_TOML, line_of, write_event
+from tests.support.mailbox import Inbox, body_text, mail_server
 from tests.test_board import board_client
 
 ROTA = str(Path(sys.executable).parent / "rota")

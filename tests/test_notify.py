@@ -13,7 +13,7 @@ import httpx
 
 from orchestrator.appkeys import BOARD_STREAMS, SERVICE, STORE
 from tests.conftest import AUTH, ROOT, eventually, start_app
-from tests.receivers import Receivers, receivers, verify
+from tests.support.receivers import Receivers, receivers, verify
 from tests.test_participant_browser import start_so_that_now_is
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the Standard Webhooks vector's secret

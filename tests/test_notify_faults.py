@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.builders import upcoming_copy
 from tests.conftest import AUTH, EXAMPLE, eventually
-from tests.receivers import receivers
+from tests.support.builders import upcoming_copy
+from tests.support.receivers import receivers
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
 from tests.conftest import eventually, start_app
-from tests.receivers import receivers
+from tests.support.receivers import receivers
 
 pytestmark = pytest.mark.slow
 

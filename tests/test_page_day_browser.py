@@ -12,14 +12,14 @@ from typing import Any
 from orchestrator.appkeys import SERVICE
 from orchestrator.language.i18n import translator
 from orchestrator.views.page_view import Words, page_view
-from tests.browser_kit import (
+from tests.conftest import AUTH, eventually
+from tests.support.browser_kit import (
     axe_violations,
     chromium,
     describe_violations,
     example_with,
     jitsi_standin,
 )
-from tests.conftest import AUTH, eventually
 from tests.test_participant_browser import _new_calls, calls, movers, start_so_that_now_is
 
 FIELDS = ["#now-what", "#now-project", "#now-until", "#next-what", "#next-at", "#agenda-rows"]

@@ -11,14 +11,14 @@ import jwt
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.language.i18n import translator
-from tests.browser_kit import (
+from tests.conftest import eventually
+from tests.support.browser_kit import (
     axe_violations,
     chromium,
     describe_violations,
     example_with,
     jitsi_standin,
 )
-from tests.conftest import eventually
 
 JITSI_SECRET = "a-test-secret-for-hs256-tokens-0123456789"
 SPEED = 30.0  # a 30-minute round lasts a minute

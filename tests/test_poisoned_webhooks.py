@@ -13,7 +13,7 @@ import pytest
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.presence.attendance import in_event_time, live_counts
 from tests.conftest import AUTH
-from tests.standin_jitsi import JaasStandIn, sign
+from tests.support.standin_jitsi import JaasStandIn, sign
 from tests.test_board import board_client
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"

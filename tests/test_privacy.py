@@ -19,7 +19,7 @@ from orchestrator.event.live import Live
 from orchestrator.mail.records import MailRecords
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from tests.conftest import AUTH, EXAMPLE, eventually
-from tests.standin_jitsi import JaasStandIn
+from tests.support.standin_jitsi import JaasStandIn
 from tests.test_participant_browser import start_so_that_now_is
 from tests.test_scores_http import GOOD, juror_in_round
 from tests.test_webhooks_service import ENV, SECRET

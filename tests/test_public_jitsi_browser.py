@@ -10,8 +10,8 @@ from typing import Any
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
-from tests.browser_kit import axe_violations, chromium, describe_violations
 from tests.conftest import eventually
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
 from tests.test_page_day_browser import watch_errors
 from tests.test_public_jitsi import real_day
 

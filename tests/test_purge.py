@@ -33,9 +33,9 @@ from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.stored_event import with_stored_event
 from schedules.programme import load_programme
 from schedules.scoring import Score
-from tests.builders import BASE_TOML, upcoming, write_event
 from tests.conftest import AUTH, eventually, start_app
-from tests.mailbox import Inbox, mail_server
+from tests.support.builders import BASE_TOML, upcoming, write_event
+from tests.support.mailbox import Inbox, mail_server
 from tests.test_mail import example_with_mail, invite
 from tests.test_participant_browser import start_so_that_now_is
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.builders import BASE_TOML, upcoming_copy, write_event
 from tests.conftest import AUTH, EXAMPLE, start_app
+from tests.support.builders import BASE_TOML, upcoming_copy, write_event
 
 
 def _state(base_url: str) -> dict:

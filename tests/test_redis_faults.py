@@ -20,7 +20,7 @@ import pytest
 
 from orchestrator.appkeys import BOUNDARIES, SERVICE, STORE
 from tests.conftest import AUTH, RedisServer, eventually, free_port, start_app
-from tests.standin_jitsi import JaasStandIn, sign
+from tests.support.standin_jitsi import JaasStandIn, sign
 from tests.test_board import board_client
 
 pytestmark = pytest.mark.slow

@@ -20,8 +20,8 @@ from schedules.plan import Plan
 from schedules.planner import plan_rotation
 from schedules.programme import check_programme
 from schedules.roster import email_id
-from tests.builders import BASE_CSV, BASE_TOML, write_event
-from tests.roster_books import (
+from tests.support.builders import BASE_CSV, BASE_TOML, write_event
+from tests.support.roster_books import (
     EXAMPLE_HEAD,
     HEADER,
     ROOT,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from orchestrator.appkeys import SERVICE, STORE
 from tests.conftest import AUTH, EXAMPLE, start_app
-from tests.standin_jitsi import JaasStandIn, sign
+from tests.support.standin_jitsi import JaasStandIn, sign
 
 SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SYNC = "event-sync-bearer-token-0123456789"
