@@ -13,7 +13,7 @@ from orchestrator.language.i18n import translator
 from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-from tests.conftest import EXAMPLE
+from tests.support.app import EXAMPLE
 from tests.support.builders import BASE_TOML, write_event
 
 EN = translator("en")  # the agenda's words in English

@@ -7,58 +7,22 @@ refuses or misbehaves is one line on the board while `/go` still answers."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
 from rooms.bbb import join_url
-from tests.conftest import AUTH, eventually
+from tests.support.app import AUTH, board_client
+from tests.support.clock import eventually
+from tests.support.examples import (
+    BBB_ROOMS,
+    LINKS,
+    serve_bbb,
+)
 from tests.support.standin_bbb import SECRET, BbbStandIn
-from tests.test_board import board_client
-from tests.test_link_rooms import LINKS, mixed_example
-from tests.test_participant_browser import start_so_that_now_is
-
-BBB_ROOMS = ("r1", "r2", "r3", "r4", "keynote")
-JITSI_ROOMS = ("r5", "r6", "aula")
-
-
-def bbb_example(folder: Path, url: str) -> Path:
-    """The bundled example with rooms on BigBlueButton, on Jitsi and on plain links."""
-    path = mixed_example(folder)
-    toml = path.read_text(encoding="utf-8")
-    for room in (*BBB_ROOMS, *JITSI_ROOMS):
-        platform = "bbb" if room in BBB_ROOMS else "jitsi"
-        toml, found = re.subn(
-            rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
-            rf'\1platform = "{platform}"\n',
-            toml,
-            count=1,
-        )
-        assert found == 1, room
-    path.write_text(f'{toml}\n[bbb]\nurl = "{url}"\n', encoding="utf-8")
-    return path
-
-
-async def serve_bbb(
-    serve, redis_url, tmp_path, bbb, speed, minute, secret=SECRET, url="", extra=""
-):  # type: ignore[no-untyped-def]
-    """Served at `minute` past nine; `extra` goes at the end of [bbb]."""
-    path = bbb_example(tmp_path, url or bbb.base_url)
-    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    running = await serve(
-        path,
-        redis_url=redis_url,
-        env={"ROTA_BBB_SECRET": secret},
-        speed=speed,
-        start_at=start_so_that_now_is(minute, speed),
-        bbb_poll_seconds=0.1,
-    )
-    return running, running.app[SERVICE].require_live()
 
 
 def _expected_role(live: Live, pid: str, team: str) -> str:

@@ -160,14 +160,14 @@ async def test_certificates_from_a_served_day(serve, http, redis_url, tmp_path) 
     from orchestrator.rehearsal.simulated_presence import due
     from orchestrator.scoring.jury import windows
     from rooms.webhooks import jaas_signature
-    from tests.conftest import AUTH, EXAMPLE
-    from tests.test_board import board_client
-    from tests.test_participant_browser import start_so_that_now_is
+    from tests.support.app import AUTH, EXAMPLE, board_client
+    from tests.support.clock import start_so_that_now_is
+    from tests.support.standin_jitsi import JAAS_ENV, JAAS_SECRET
 
-    secret = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
+    secret = JAAS_SECRET
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": secret},
+        env=JAAS_ENV,
         speed=1.0,
         start_at=start_so_that_now_is(6 * 30 + 5, speed=1.0),
     )

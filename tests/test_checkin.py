@@ -26,10 +26,10 @@ from orchestrator.presence.door_codes import (
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
-from tests.conftest import AUTH, eventually
-from tests.support.browser_kit import chromium, example_with
-from tests.test_board_browser import log_in
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH
+from tests.support.browser_kit import chromium, log_in
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with
 
 SECRET = b"k" * 32
 START = datetime(2025, 3, 27, 8, tzinfo=UTC)

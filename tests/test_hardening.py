@@ -28,11 +28,12 @@ from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
-from tests.conftest import AUTH, EXAMPLE, eventually, start_app
+from tests.support.app import AUTH, EXAMPLE, start_app
 from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
-from tests.support.mailbox import mail_server
+from tests.support.clock import eventually
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import FAST, mail_server
 from tests.support.sse_kit import read_to_the_end
-from tests.test_mail import FAST, example_with_mail
 
 PERSON = "emma-schmidt"
 BASE = "https://rota.example.org"

@@ -18,7 +18,7 @@ import pytest
 
 from orchestrator.api.links_table import COLUMNS
 from orchestrator.appkeys import SERVICE
-from tests.conftest import AUTH, EXAMPLE, start_app
+from tests.support.app import AUTH, EXAMPLE, start_app
 
 BASE = "https://rota.example.org"
 ROTA = str(Path(sys.executable).parent / "rota")

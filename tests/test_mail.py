@@ -12,7 +12,6 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,61 +24,19 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
 from orchestrator.mail.compose import first_item
-from schedules.example import ExampleSpec, generate
 from schedules.programme import check_programme
-from tests.conftest import AUTH, ROOT, eventually, start_app
+from tests.support.app import AUTH, ROOT, board_client, start_app
 from tests.support.builders import BASE_TOML, line_of, write_event
-from tests.support.mailbox import Inbox, body_text, mail_server
-from tests.test_board import board_client
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import FAST, Inbox, body_text, invite, mail_server
 
 ROTA = str(Path(sys.executable).parent / "rota")
-FAST = {"mail_backoff_scale": 0.01, "lease_seconds": 1.0}
 
 
 @pytest.fixture
 def inbox(tmp_path: Path) -> Iterator[Inbox]:
     yield from mail_server(tmp_path)
-
-
-def example_with_mail(folder: Path, section: str, small: bool = False) -> Path:
-    """The bundled example (or a small generated one) with a [mail] section."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if small:
-        spec = ExampleSpec("small", "A small day", teams=3, audience=9, jury=2, rounds=3, seed=1)
-        toml, roster = generate(spec)
-        (folder / "roster.csv").write_text(roster, encoding="utf-8")
-    else:
-        source = ROOT / "examples" / "bip-2025"
-        toml = (source / "programme.toml").read_text(encoding="utf-8")
-        # one person in Brussels writes French (the bundled roster has none)
-        roster = (source / "roster.csv").read_text(encoding="utf-8")
-        (folder / "roster.csv").write_text(roster.replace(",nl,", ",fr,", 1), encoding="utf-8")
-    (folder / "programme.toml").write_text(toml + "\n" + section, encoding="utf-8")
-    return folder / "programme.toml"
-
-
-def started_so_that_now_is(minutes_after_nine: float, speed: float) -> str:
-    wall = datetime.now(UTC) - timedelta(minutes=minutes_after_nine) / speed
-    return wall.isoformat(timespec="milliseconds")
-
-
-async def rota(*args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        ROTA,
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "ROTA_MAIL_BACKOFF_SCALE": "0.01"},
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
-async def invite(programme: Path, base_url: str, data: Path, *extra: str) -> tuple[int, str, str]:
-    return await rota(
-        "invite", str(programme), "--base-url", base_url, "--data-dir", str(data), *extra
-    )
 
 
 def by_recipient(messages: list[EmailMessage]) -> dict[str, EmailMessage]:
@@ -114,7 +71,7 @@ async def _invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def
     programme = example_with_mail(tmp_path / "event", inbox.section(remind_minutes="[1]"))
     data = tmp_path / "var"
     running = await start_app(
-        programme, data_dir=data, speed=1.0, start_at=started_so_that_now_is(5, 1.0), **FAST
+        programme, data_dir=data, speed=1.0, start_at=start_so_that_now_is(5, 1.0), **FAST
     )
     code, out, err = await invite(programme, running.base_url, data)
     yield running, inbox, (code, out, err), programme, data
@@ -330,7 +287,7 @@ async def test_a_refused_recipient_is_listed_as_failed_while_the_others_go_out(
 async def test_an_unreachable_server_is_one_line_per_failure_and_exit_one(
     tmp_path: Path,
 ) -> None:
-    from tests.conftest import free_port
+    from tests.support.app import free_port
 
     section = (
         f'[mail]\nhost = "127.0.0.1"\nport = {free_port()}\nsecurity = "none"\n'
@@ -361,7 +318,7 @@ async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):  # ty
         programme,
         data_dir=tmp_path / "var",
         speed=speed,
-        start_at=started_so_that_now_is(-30, speed),
+        start_at=start_so_that_now_is(-30, speed),
         **FAST,
         **options,
     )
@@ -460,7 +417,7 @@ async def test_a_move_sends_the_person_a_short_agenda_changed_mail(
         programme,
         data_dir=tmp_path / "var",
         speed=1.0,
-        start_at=started_so_that_now_is(5, 1.0),
+        start_at=start_so_that_now_is(5, 1.0),
         mail_in_rehearsal=True,
         **FAST,
     )

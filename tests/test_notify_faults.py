@@ -11,13 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import AUTH, EXAMPLE, eventually
+from tests.support.app import AUTH, EXAMPLE
 from tests.support.builders import upcoming_copy
-from tests.support.receivers import receivers
+from tests.support.clock import eventually
+from tests.support.receivers import VECTOR_SECRET, receivers
 
 pytestmark = pytest.mark.slow
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 ENV = {"ROTA_NOTIFY_ALLOW_PRIVATE": "1"}
 
 
@@ -49,7 +49,7 @@ async def test_a_sender_killed_mid_delivery_is_taken_over_within_seconds(
     rota_process, redis_url: str, http: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
-    async with receivers(SECRET) as recv:
+    async with receivers(VECTOR_SECRET) as recv:
         # two processes (not waited for synchronously: the receiver shares this loop)
         both = [
             rota_process("--redis", redis_url, env=ENV, programme=ahead, ready=False)
@@ -61,7 +61,7 @@ async def test_a_sender_killed_mid_delivery_is_taken_over_within_seconds(
         made = await http.post(
             f"{api}/api/v1/notify/subscribers",
             headers=AUTH,
-            json={"url": f"{recv.base_url}/stall", "events": ["test"], "secret": SECRET},
+            json={"url": f"{recv.base_url}/stall", "events": ["test"], "secret": VECTOR_SECRET},
         )
         assert made.status_code == 201, made.text
         sent = await http.post(

@@ -33,16 +33,16 @@ from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.stored_event import with_stored_event
 from schedules.programme import load_programme
 from schedules.scoring import Score
-from tests.conftest import AUTH, eventually, start_app
+from tests.support.app import AUTH, start_app
 from tests.support.builders import BASE_TOML, upcoming, write_event
-from tests.support.mailbox import Inbox, mail_server
-from tests.test_mail import example_with_mail, invite
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import Inbox, invite, mail_server
+from tests.support.standin_jitsi import JAAS_SECRET
 
 ROTA = str(Path(sys.executable).parent / "rota")
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SPEED = 900.0
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET}
+ENV = {"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET}
 
 
 PERSONAL = ("participant", "name", "email", "institution", "country")

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.conftest import AUTH, EXAMPLE, start_app
+from tests.support.app import AUTH, EXAMPLE, start_app
 from tests.support.builders import BASE_TOML, upcoming_copy, write_event
 
 

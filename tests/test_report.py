@@ -15,10 +15,10 @@ from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.rehearsal.simulated_presence import due
 from orchestrator.views import day_report as report
 from rooms.webhooks import jaas_signature
-from tests.conftest import AUTH
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH
+from tests.support.clock import start_so_that_now_is
+from tests.support.standin_jitsi import JAAS_SECRET
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 ROTA = str(Path(sys.executable).parent / "rota")
 
 
@@ -29,7 +29,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 async def test_the_report_says_what_the_api_says(serve, http, redis_url, tmp_path) -> None:
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
+        env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET},
         speed=1.0,
         start_at=start_so_that_now_is(6 * 30 + 5, speed=1.0),
     )
@@ -50,7 +50,7 @@ async def test_the_report_says_what_the_api_says(serve, http, redis_url, tmp_pat
             content=raw,
             headers={
                 "Content-Type": "application/json",
-                "X-Jaas-Signature": jaas_signature(SECRET, raw, int(time.time())),
+                "X-Jaas-Signature": jaas_signature(JAAS_SECRET, raw, int(time.time())),
             },
         )
         assert posted.status_code == 200, posted.text

@@ -17,7 +17,9 @@ from orchestrator.storage.keys import Keys
 from schedules.clock import ClockState
 from schedules.plan import Plan
 from schedules.timeline import Timeline
-from tests.conftest import AUTH, RedisServer, eventually, free_port, start_app
+from tests.support.app import AUTH, free_port, start_app
+from tests.support.clock import eventually
+from tests.support.redis_kit import RedisServer
 
 pytestmark = pytest.mark.slow
 

@@ -12,24 +12,9 @@ from orchestrator.event.live import Live
 from orchestrator.scoring.jury import windows
 from orchestrator.storage.score_store import ScoreStore
 from schedules.scoring import Feedback
-from tests.conftest import AUTH, eventually
-from tests.test_board import board_client
-from tests.test_participant_browser import start_so_that_now_is
-
-GOOD = {"impact": 4, "feasibility": 3, "presentation": 5}
-
-
-def juror_in_round(live: Live, round_index: int) -> tuple[str, str, str]:
-    """A juror, the team they sit with in `round_index`, and a team of theirs from later."""
-    for person in live.programme.participants:
-        if person.role != "jury":
-            continue
-        mine = windows(live, person.id)
-        now = [w.duty.team for w in mine if w.duty.round == round_index]
-        later = [w.duty.team for w in mine if w.duty.round > round_index]
-        if now and later:
-            return person.id, now[0], later[0]
-    raise AssertionError("no juror with a duty now and later")
+from tests.support.app import AUTH, board_client
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.live import GOOD, juror_in_round
 
 
 async def _start(serve, redis_url: str, minutes_after_nine: float):  # type: ignore[no-untyped-def]
@@ -237,7 +222,7 @@ async def test_results_command_reads_the_store(serve, http, redis_url, fmt: str)
     import sys
     from pathlib import Path
 
-    from tests.conftest import EXAMPLE
+    from tests.support.app import EXAMPLE
 
     running, live = await _start(serve, redis_url, 10)
     juror, team, _ = juror_in_round(live, 1)

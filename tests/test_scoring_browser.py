@@ -10,9 +10,10 @@ from pathlib import Path
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.language.i18n import translator
 from orchestrator.scoring.jury import windows
-from tests.conftest import AUTH, TOKEN, eventually
-from tests.support.browser_kit import axe_violations, chromium, describe_violations, example_with
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH, TOKEN
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with
 
 MARKUP = '<img src=x onerror="window.__pwned=1">'
 

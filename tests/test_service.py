@@ -14,8 +14,9 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from orchestrator.api.openapi import spec
 from orchestrator.appkeys import BOUNDARIES, CLICKS, PAGE_STREAMS, SERVICE, STORE
-from tests.conftest import AUTH, Running, eventually
+from tests.support.app import AUTH, Running
 from tests.support.builders import BASE_TOML, write_event
+from tests.support.clock import eventually
 
 
 def plain_audience(live) -> str:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ import httpx
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.conftest import AUTH, EXAMPLE, TOKEN
+from tests.support.app import AUTH, EXAMPLE, TOKEN
 from tests.support.sse_kit import read_to_the_end
 
 WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}

@@ -14,7 +14,7 @@ import pytest
 from orchestrator.errors import SetupError
 from orchestrator.settings import Settings
 from orchestrator.web.clients import client_of
-from tests.conftest import AUTH, EXAMPLE, TOKEN
+from tests.support.app import AUTH, EXAMPLE, TOKEN
 
 WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}
 ALLOWED = 5  # the default allowance per window

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import EXAMPLE, RotaProcess, wait_healthy
+from tests.support.app import EXAMPLE, RotaProcess, wait_healthy
 from tests.support.builders import upcoming_copy
 
 

@@ -3,9 +3,12 @@ certificate issued in the test by a throwaway CA (trustme), refusing chosen reci
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
+import os
 import ssl
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ from typing import Any
 import trustme
 from aiosmtpd.controller import Controller
 
-from tests.conftest import free_port
+from tests.support.app import free_port
 
 
 @dataclass
@@ -88,3 +91,26 @@ def body_text(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
     return str(part.get_content())  # type: ignore[attr-defined]
+
+
+ROTA = str(Path(sys.executable).parent / "rota")
+FAST = {"mail_backoff_scale": 0.01, "lease_seconds": 1.0}
+
+
+async def rota(*args: str) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        ROTA,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "ROTA_MAIL_BACKOFF_SCALE": "0.01"},
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def invite(programme: Path, base_url: str, data: Path, *extra: str) -> tuple[int, str, str]:
+    return await rota(
+        "invite", str(programme), "--base-url", base_url, "--data-dir", str(data), *extra
+    )
