@@ -19,7 +19,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def running(redis_server) -> AsyncIterator[Running]:  # type: ignore[no-untyped-def]
+async def running(redis_server) -> AsyncIterator[Running]:
     """One service for the whole module: every case here is refused, so nothing changes."""
     redis_server.flush()
     service = await start_app(redis_url=redis_server.url, env=ENV, speed=60.0, start_at="now")

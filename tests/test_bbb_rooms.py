@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from tests.support.examples import (
     LINKS,
     serve_bbb,
 )
+from tests.support.live import reached
 from tests.support.standin_bbb import SECRET, BbbStandIn
 
 
@@ -43,7 +45,7 @@ async def test_go_gives_each_person_a_join_the_server_accepts_every_round(
         settled = item.start + timedelta(minutes=5)
         wait = live.clock.wall_time(settled).timestamp() - datetime.now(UTC).timestamp()
         if wait > 0:
-            await eventually(lambda m=settled: live.event_now() >= m, seconds=wait + 2)
+            await eventually(partial(reached, live, settled), seconds=wait + 2)
         seen = {"bbb": 0, "link": 0, "jitsi": 0, "moderator": 0}
         for person in live.programme.participants:
             place = next((p for p in live.days[person.id] if p.round == index), None)
@@ -153,7 +155,7 @@ async def test_a_vanished_meeting_is_created_again(
     )
 
 
-async def _accepted(http, bbb: BbbStandIn, go: str) -> bool:  # type: ignore[no-untyped-def]
+async def _accepted(http, bbb: BbbStandIn, go: str) -> bool:
     return (await bbb.open_join((await http.get(go)).headers["Location"]))[0] == "SUCCESS"
 
 

@@ -18,7 +18,7 @@ from tests.support.examples import BBB_ROOMS, serve_bbb
 from tests.support.standin_bbb import BbbStandIn
 
 
-async def _running(serve, redis_url, tmp_path: Path, bbb: BbbStandIn):  # type: ignore[no-untyped-def]
+async def _running(serve, redis_url, tmp_path: Path, bbb: BbbStandIn):
     running, live = await serve_bbb(
         serve, redis_url, tmp_path, bbb, 1.0, 10, extra="webhooks = true\n"
     )

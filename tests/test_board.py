@@ -69,7 +69,7 @@ async def test_presenter_stream_counts_their_own_room(serve, http, redis_url) ->
     url = f"{running.base_url}/p/{live.token_of[presenter]}/events"
     rooms: list[dict] = []
 
-    async def read(stream) -> None:  # type: ignore[no-untyped-def]
+    async def read(stream) -> None:
         event = ""
         async for line in stream.aiter_lines():
             if line.startswith("event: "):

@@ -11,7 +11,7 @@ import pytest
 from orchestrator.event.live import Live
 from orchestrator.views.board_view import PresenceFeed, snapshot
 from schedules.programme import load_programme
-from tests.support.live import live_of
+from tests.support.live import make_live
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 ROUND_2 = datetime(2025, 3, 27, 8, 30, tzinfo=UTC)  # round 2 starts (09:30 Berlin)
@@ -20,7 +20,7 @@ FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
 
 @pytest.fixture(scope="module")
 def live() -> Live:
-    return live_of(load_programme(EXAMPLE))  # a self-hosted Jitsi: meet.jit.si reports nobody
+    return make_live(load_programme(EXAMPLE))  # a self-hosted Jitsi: meet.jit.si reports nobody
 
 
 def kinds(state: dict[str, object], room: str | None = None) -> list[str]:

@@ -21,7 +21,7 @@ MARKUP = '<img src=x onerror="window.__pwned=1">Team <b>Helsinki</b>'
 SPEED = 30.0
 
 
-async def tile_text(page, room: str, selector: str) -> str:  # type: ignore[no-untyped-def]
+async def tile_text(page, room: str, selector: str) -> str:
     return (await page.locator(f'li[data-room="{room}"] {selector}').first.text_content()) or ""
 
 

@@ -17,7 +17,7 @@ from tests.support.examples import example_with
 from tests.support.standin_jitsi import JAAS_ENV, JAAS_SECRET, JaasStandIn
 
 
-async def journal(page) -> list[str]:  # type: ignore[no-untyped-def]
+async def journal(page) -> list[str]:
     return await page.locator("#journal li").all_inner_texts()
 
 
@@ -66,7 +66,7 @@ async def test_the_journal_after_a_second_run(serve, http, redis_url, tmp_path: 
         assert errors == []
 
 
-async def _fired(http, base_url: str, boundary: str) -> bool:  # type: ignore[no-untyped-def]
+async def _fired(http, base_url: str, boundary: str) -> bool:
     state = (await http.get(f"{base_url}/api/v1/state", headers=AUTH)).json()
     return state["current"]["round"] == 2 and state["current"]["kind"] == "round"
 
@@ -174,7 +174,7 @@ async def test_two_keynotes_in_one_room_and_a_move_by_name(
         assert errors == []
 
 
-def movable(live, index: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def movable(live, index: int) -> tuple[str, str]:
     """An audience member with a name nobody else has, and a room of round `index` they may
     be moved to (a team they do not see otherwise, a free seat)."""
     counts: dict[str, int] = {}

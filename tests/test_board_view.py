@@ -22,7 +22,7 @@ from rooms.presence import Interval, attendance
 from schedules.programme import load_programme
 from schedules.timeline import delay
 from tests.support.app import EXAMPLE
-from tests.support.live import live_of
+from tests.support.live import make_live
 
 START = datetime(2025, 3, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
 FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
@@ -30,7 +30,7 @@ FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
 
 @pytest.fixture(scope="module")
 def live() -> Live:
-    return live_of(load_programme(EXAMPLE))  # a self-hosted Jitsi: meet.jit.si reports nobody
+    return make_live(load_programme(EXAMPLE))  # a self-hosted Jitsi: meet.jit.si reports nobody
 
 
 def at(minutes: float) -> datetime:

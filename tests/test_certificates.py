@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from orchestrator.language.i18n import translator
 from orchestrator.scoring.certificates import (
@@ -29,7 +30,7 @@ def text_of(pdf: bytes) -> str:
 
 
 def language_of(pdf: bytes) -> str:
-    return str(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"])
+    return str(PdfReader(io.BytesIO(pdf)).root_object["/Lang"])
 
 
 AWARD = Award("impact", "The most impactful project", "For the project that changes most")
@@ -314,7 +315,11 @@ def test_a_certificate_with_logos_signatures_and_the_funding_line(tmp_path: Path
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     raster = [image.name for image in page.images]  # the SVG logo is drawn, not an image
     assert len(raster) == 4, raster
-    fonts = [f for f in page["/Resources"]["/Font"].values()]
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    font_table = resources["/Font"].get_object()
+    assert isinstance(font_table, DictionaryObject)
+    fonts = list(font_table.values())
     assert all(
         "/FontFile2" in f.get_object()["/DescendantFonts"][0]["/FontDescriptor"] for f in fonts
     )

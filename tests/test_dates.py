@@ -119,7 +119,7 @@ def test_a_day_that_is_over_is_rehearsed_with_start_at_now(rota_process, tmp_pat
     assert state["event_time"].startswith("2025-03-27T08:00")  # 09:00 in Berlin, from now
 
 
-async def served_to_its_end(serve, path: Path, data: Path) -> Running:  # type: ignore[no-untyped-def]
+async def served_to_its_end(serve, path: Path, data: Path) -> Running:
     """The real day of last year's date served: every boundary skipped, the day ended."""
     running = await serve(path, data_dir=data)
     store = running.app[STORE]

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 TIMEOUT = 2.0  # --client-timeout for these tests
 
 
-def a_token(running) -> str:  # type: ignore[no-untyped-def]
+def a_token(running) -> str:
     live = running.app[SERVICE].require_live()
     return live.token_of[live.programme.participants[0].id]
 
@@ -50,7 +50,9 @@ BODY_UNREAD = (  # refused (401) before its body is read: the rest is drained fo
     [HEADERS_SLOWLY, BODY_SLOWLY, BODY_UNREAD],
     ids=["headers", "body", "unread body"],
 )
-def test_slow_clients_are_cut_within_a_bound(rota_process, tmp_path: Path, request_parts) -> None:
+def test_slow_clients_are_cut_within_a_bound(
+    rota_process, tmp_path: Path, request_parts: tuple[bytes, bytes]
+) -> None:
     """200 connections trickling a byte every 0.25 s (a request would take 15 s or more)."""
     handle = rota_process(
         "--client-timeout",

@@ -19,7 +19,7 @@ from orchestrator.storage.store import Store
 from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.programme import load_programme
-from tests.support.live import live_of
+from tests.support.live import make_live
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 
@@ -29,7 +29,7 @@ def example_live(speed: float) -> Live:
     clock = ClockState.rehearsal(programme.starts, datetime.now(UTC), speed)
     tokens = {p.id: f"token-{p.id}" for p in programme.participants}
     jitsi = JitsiConfig.from_section(programme.sections.get("jitsi"), {}, base=None)
-    return live_of(programme, clock=clock, tokens=tokens, jitsi=jitsi)
+    return make_live(programme, clock=clock, tokens=tokens, jitsi=jitsi)
 
 
 def worked_out(live: Live, participant: str, at: datetime) -> str:

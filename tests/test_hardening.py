@@ -12,6 +12,7 @@ import shutil
 import stat
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -109,7 +110,7 @@ async def test_a_bad_name_stops_no_invitation(tmp_path: Path) -> None:
             assert config is not None
             sender = MailSender(config, MailRecords(running.app[STORE]), 0.01)
             jobs = [
-                Job("invitation", p, lambda p=p: compose("invitation", live, p, BASE, config, now))
+                Job("invitation", p, partial(compose, "invitation", live, p, BASE, config, now))
                 for p in people
             ]
             try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ from tests.support.app import AUTH, board_client
 from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
 from tests.support.clock import eventually, start_so_that_now_is
 from tests.support.examples import LINKS, mixed_example
-from tests.support.live import live_of
+from tests.support.live import make_live, reached
+from tests.support.mailbox import body_text
 from tests.support.standin_jitsi import JAAS_SECRET, JaasStandIn
 
 EN = translator("en")  # the agenda's words in English
@@ -151,7 +153,7 @@ async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
         settled = item.start + timedelta(minutes=10)
         wait = live.clock.wall_time(settled).timestamp() - datetime.now(UTC).timestamp()
         if wait > 0:
-            await eventually(lambda m=settled: live.event_now() >= m, seconds=wait + 2)
+            await eventually(partial(reached, live, settled), seconds=wait + 2)
         assert live.event_now() < item.end - timedelta(minutes=5), "too late to ask /go"
         seen: dict[str, int] = {"link": 0, "jitsi": 0}
         for pid in people:
@@ -169,7 +171,7 @@ async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
         assert seen["link"] > 0 and seen["jitsi"] > 0  # a mixed round, both kinds used
 
 
-async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0, **options):  # type: ignore[no-untyped-def]
+async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0, **options):
     running = await serve(
         mixed_example(tmp_path),
         redis_url=redis_url,
@@ -345,7 +347,7 @@ def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> 
     from orchestrator.rehearsal.simulated_presence import due, link_steps
 
     programme = load_programme(mixed_example(tmp_path))
-    live = live_of(programme, base_url="")
+    live = make_live(programme, base_url="")
     day = (live.timeline.starts - live.timeline.starts.resolution, live.timeline.ends)
     hooks = due(live, *day)
     linked_names = {live.room_names[r] for r in LINKS}
@@ -368,7 +370,7 @@ def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
     from orchestrator.views.board_view import PresenceFeed, snapshot
 
     programme = load_programme(mixed_example(tmp_path))
-    live = live_of(programme, base_url="")
+    live = make_live(programme, base_url="")
     now = live.timeline.rounds[0].start + timedelta(minutes=10)
     state = snapshot(live, {}, now, PresenceFeed(True, 1.0, 300))
     tiles = {t["room"]: t for t in state["tiles"]}
@@ -451,7 +453,7 @@ def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
     from orchestrator.mail.config import MailConfig
 
     programme = load_programme(mixed_example(tmp_path))
-    live = live_of(programme, base_url="", jitsi=JitsiConfig())
+    live = make_live(programme, base_url="", jitsi=JitsiConfig())
     config = MailConfig("127.0.0.1", 25, "none", "Rota <rota@example.org>")
     linked = next(
         p for p in programme.participants if any(pl.room == "r7" for pl in live.days[p.id])
@@ -463,12 +465,12 @@ def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
     )
     now = datetime.now(UTC)
     mail = compose("invitation", live, linked, "https://rota.example.org", config, now)
-    text = mail.get_body(("plain",)).get_content()
-    html = mail.get_body(("html",)).get_content()
+    text = body_text(mail)
+    html = body_text(mail, "html")
     assert f"Room 7: {LINKS['r7']}" in text
     assert f'<a href="{LINKS["r7"]}">' in html
     other = compose("invitation", live, elsewhere, "https://rota.example.org", config, now)
-    assert "rooms.example.org" not in other.get_body(("plain",)).get_content()
+    assert "rooms.example.org" not in body_text(other)
 
 
 STRANDED = (

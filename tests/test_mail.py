@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -20,18 +20,17 @@ import icalendar
 import pytest
 import pytest_asyncio
 
-from orchestrator.appkeys import SERVICE
+from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
 from orchestrator.mail.compose import first_item
+from schedules.model import Participant
 from schedules.programme import check_programme
-from tests.support.app import AUTH, ROOT, board_client, start_app
+from tests.support.app import ARMED, AUTH, ROOT, board_client, start_app
 from tests.support.builders import BASE_TOML, line_of, write_event
 from tests.support.clock import eventually, start_so_that_now_is
 from tests.support.examples import example_with_mail
-from tests.support.mailbox import FAST, Inbox, body_text, invite, mail_server
-
-ROTA = str(Path(sys.executable).parent / "rota")
+from tests.support.mailbox import FAST, Inbox, body_text, ids, invite, mail_marker, mail_server
 
 
 @pytest.fixture
@@ -54,19 +53,19 @@ def shared_inbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inbox]:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def invited_once(shared_inbox: Inbox, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+async def invited_once(shared_inbox: Inbox, tmp_path_factory: pytest.TempPathFactory):
     """Read-only tests share one invited event (inviting 100 people takes a while)."""
     async for found in _invited(shared_inbox, tmp_path_factory.mktemp("event")):
         yield found
 
 
 @pytest.fixture
-async def invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def invited(inbox: Inbox, tmp_path: Path):
     async for found in _invited(inbox, tmp_path):
         yield found
 
 
-async def _invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def _invited(inbox: Inbox, tmp_path: Path):
     """The bundled example, round 1 running, every person invited by `rota invite`."""
     programme = example_with_mail(tmp_path / "event", inbox.section(remind_minutes="[1]"))
     data = tmp_path / "var"
@@ -98,7 +97,7 @@ async def test_each_invitation_is_in_the_persons_language_with_their_first_place
     running, inbox, *_ = invited_once
     live: Live = running.app[SERVICE].require_live()
     mails = by_recipient(inbox.messages())
-    languages = Counter()
+    languages: Counter[str] = Counter()
     for person in live.programme.participants:
         message = mails[person.email]
         language = live.programme.language_of(person)
@@ -116,7 +115,7 @@ async def test_each_invitation_is_in_the_persons_language_with_their_first_place
         assert t("mail_first", **first.__dict__) in text
         local = live.days[person.id][0].start.astimezone(live.programme.tz_of(person))
         assert f"{local:%H:%M} ({live.programme.tz_of(person).key})" in text
-        html = message.get_body(("html",)).get_content()
+        html = body_text(message, "html")
         assert live.link(person.id).replace(live.base_url, "") in html
     assert len(languages) >= 4  # the roster speaks de, en, fi, fr, pt
 
@@ -249,8 +248,8 @@ async def test_a_restarted_service_sends_no_invitation_again(invited, http) -> N
     try:
         response = await http.post(f"{again.base_url}/api/v1/invitations", headers=AUTH)
         assert response.status_code == 202
-        await asyncio.sleep(1.5)
-        assert inbox.count() == before
+        marker = await mail_marker(again, inbox)  # queued after them: they were skipped
+        assert ids(inbox.messages()[before:]) == ids([marker])
         listing = await http.get(f"{again.base_url}/api/v1/invitations", headers=AUTH)
         assert {r["status"] for r in listing.json()} == {"sent"}
         assert all(r["message_id"].startswith("<") for r in listing.json())
@@ -307,7 +306,7 @@ async def test_an_unreachable_server_is_one_line_per_failure_and_exit_one(
     assert "2 failed" in out
 
 
-async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):
     """A small generated day rehearsed at 300×: round 1 in 6 s, so the reminders (20 and 10
     minutes ahead) are due at 2 s and 4 s."""
     programme = example_with_mail(
@@ -325,27 +324,45 @@ async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):  # ty
     return programme, running
 
 
-async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_path: Path) -> None:
+def reminder_subject(live: Live, person: Participant) -> str:
+    language = live.programme.language_of(person)
+    first = first_item(live, person, language)
+    assert first is not None
+    title = live.programme.event.title
+    return translator(language)(
+        "mail_reminder_subject", event=title, time=first.time, zone=first.zone
+    )
+
+
+async def test_reminders_arrive_once_each_at_rehearsal_speed(
+    inbox: Inbox, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="orchestrator.boundaries.transitions")
     programme, running = await rehearse_small(inbox, tmp_path, mail_in_rehearsal=True)
     try:
         live: Live = running.app[SERVICE].require_live()
         # everyone with an address and a first item (organisers roam: nothing to remind of)
         people = [p for p in live.programme.participants if p.email and live.days[p.id]]
         await eventually(lambda: inbox.count() >= 2 * len(people), seconds=90)
-        await asyncio.sleep(1)
-        per_person = Counter(m["To"].addresses[0].addr_spec for m in inbox.messages())
-        assert set(per_person.values()) == {2}
-        assert len(per_person) == len(people)
-        subjects = {m["Subject"] for m in inbox.messages()}
-        assert all("Reminder" in s or ":" in s for s in subjects)
+        marker = await mail_marker(running, inbox)  # queued after any reminder: none came since
+        reminders = inbox.messages()[:-1]
+        assert ids(inbox.messages()[-1:]) == ids([marker])
+        per_person = Counter(m["To"].addresses[0].addr_spec for m in reminders)
+        assert per_person == {p.email: 2 for p in people}
+        for message in reminders:  # in the person's language, with their first item's time
+            person = next(p for p in people if p.email == message["To"].addresses[0].addr_spec)
+            assert message["Subject"].strip() == reminder_subject(live, person)
+        armed = caplog.text.count(ARMED)
     finally:
         await running.stop()
     again = await start_app(
         programme, data_dir=tmp_path / "var", resume=True, mail_in_rehearsal=True, **FAST
     )
     try:
-        await asyncio.sleep(2)  # the new leader re-arms: nothing is sent again
-        assert inbox.count() == 2 * len(people)
+        # the new leader re-armed the day (the reminders with it), then the marker went out
+        await eventually(lambda: caplog.text.count(ARMED) > armed, seconds=30)
+        again_marker = await mail_marker(again, inbox)
+        assert ids(inbox.messages()[len(reminders) + 1 :]) == ids([again_marker])  # nothing else
     finally:
         await again.stop()
 
@@ -403,8 +420,11 @@ def test_a_broken_mail_section_is_refused_by_check_with_its_line(tmp_path: Path,
 async def test_a_rehearsal_sends_no_reminders_unless_asked(inbox: Inbox, tmp_path: Path) -> None:
     _, running = await rehearse_small(inbox, tmp_path)
     try:
-        await asyncio.sleep(6)
-        assert inbox.count() == 0
+        store = running.app[STORE]
+        # round 1 has begun: both reminders (20 and 10 minutes ahead) were due before it
+        await eventually(lambda: store.redis.hexists(store.keys.fired, "round.started:1"), 30)
+        marker = await mail_marker(running, inbox)
+        assert ids(inbox.messages()) == ids([marker])
     finally:
         await running.stop()
 
@@ -437,8 +457,8 @@ async def test_a_move_sends_the_person_a_short_agenda_changed_mail(
             )
         assert moved.status_code == 200, moved.text
         await eventually(inbox.count, seconds=20)
-        await asyncio.sleep(1)
-        [message] = inbox.messages()
+        marker = await mail_marker(running, inbox)  # nothing else was queued before it
+        [message] = [m for m in inbox.messages() if m["Message-ID"] != marker["Message-ID"]]
         person = live.programme.participant_by_id[pid]
         t = translator(live.programme.language_of(person))
         assert message["To"].addresses[0].addr_spec == person.email

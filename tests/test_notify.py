@@ -8,6 +8,7 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -16,7 +17,11 @@ from tests.support.app import AUTH, ROOT, start_app
 from tests.support.clock import eventually, start_so_that_now_is
 from tests.support.receivers import VECTOR_SECRET, Receivers, receivers, verify
 
-FAST = {"notify_backoff_scale": 0.01, "notify_max_attempts": 3, "notify_timeout": 1.0}
+FAST: dict[str, Any] = {
+    "notify_backoff_scale": 0.01,
+    "notify_max_attempts": 3,
+    "notify_timeout": 1.0,
+}
 SUBS = "/api/v1/notify/subscribers"
 TOPICS = {"amelie-peeters": "rota-test-amelie"}
 
@@ -58,7 +63,7 @@ def event_with_notify(folder: Path, recv: Receivers, paths: dict[str, str]) -> P
     return folder / "programme.toml"
 
 
-async def outbox_types(running) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+async def outbox_types(running) -> list[tuple[str, str]]:
     store = running.app[STORE]
     entries = await store.redis.xrange(store.keys.outbox)
     return [(i.decode(), f[b"type"].decode()) for i, f in entries]

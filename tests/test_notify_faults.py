@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -56,7 +57,7 @@ async def test_a_sender_killed_mid_delivery_is_taken_over_within_seconds(
             for _ in range(2)
         ]
         for rota in both:
-            await eventually(lambda r=rota: _healthy(http, r.base_url), seconds=60, interval=0.2)
+            await eventually(partial(_healthy, http, rota.base_url), seconds=60, interval=0.2)
         api = both[0].base_url
         made = await http.post(
             f"{api}/api/v1/notify/subscribers",

@@ -20,7 +20,7 @@ from orchestrator.notify.ssrf import UnsafeURL, check, check_shape, special
 from orchestrator.storage.notifications import OutboxEntry
 from rooms.links import JitsiConfig
 from schedules.programme import load_programme
-from tests.support.live import live_of
+from tests.support.live import make_live
 from tests.support.receivers import VECTOR_SECRET
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
@@ -213,7 +213,7 @@ def live() -> Live:
         replace(p, ntfy=f"topic-{p.id}") if p.id in audience else p for p in loaded.participants
     )
     programme = replace(loaded, participants=people)
-    return live_of(programme, jitsi=JitsiConfig())
+    return make_live(programme, jitsi=JitsiConfig())
 
 
 def test_fan_out_makes_one_job_per_interested_subscriber(live: Live) -> None:

@@ -29,7 +29,7 @@ from tests.support.live import movers
 FIELDS = ["#now-what", "#now-project", "#now-until", "#next-what", "#next-at", "#agenda-rows"]
 
 
-async def visible_texts(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+async def visible_texts(page) -> dict[str, str]:
     found = {}
     for selector in FIELDS:
         node = page.locator(selector)
@@ -99,12 +99,12 @@ async def test_a_delay_between_two_rounds(serve, http, redis_url, tmp_path: Path
         assert errors == []
 
 
-async def _has(page, *wanted: tuple[str, str]) -> bool:  # type: ignore[no-untyped-def]
+async def _has(page, *wanted: tuple[str, str]) -> bool:
     seen = {(c["call"], c.get("command") or c.get("event") or "") for c in await calls(page)}
     return all(w in seen for w in wanted)
 
 
-async def _open(browser, url: str, width: int = 1280) -> tuple[Any, list[str]]:  # type: ignore[no-untyped-def]
+async def _open(browser, url: str, width: int = 1280) -> tuple[Any, list[str]]:
     page = await browser.new_page(viewport={"width": width, "height": 900})
     errors = watch_errors(page)
     await page.goto(url)
@@ -282,5 +282,5 @@ async def test_without_the_embed_the_countdown_and_the_move_still_happen(
         assert all("ERR_UNSAFE_PORT" in e for e in errors), errors
 
 
-async def _href_is(page, url: str) -> bool:  # type: ignore[no-untyped-def]
+async def _href_is(page, url: str) -> bool:
     return await page.locator("#join").get_attribute("href") == url

@@ -15,14 +15,14 @@ from rooms.links import JitsiConfig
 from schedules.programme import load_programme
 from schedules.timeline import delay
 from tests.support.app import EXAMPLE
-from tests.support.live import live_of
+from tests.support.live import make_live
 
 START = datetime(2025, 3, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
 
 
 @pytest.fixture(scope="module")
 def live() -> Live:
-    base = live_of(load_programme(EXAMPLE), salt="s", jitsi=JitsiConfig())
+    base = make_live(load_programme(EXAMPLE), salt="s", jitsi=JitsiConfig())
     # round 2 and everything after it put off by 30 minutes during round 1
     return base.rebuilt(clock=delay(base.clock, base.timeline, at(10), 30))
 

@@ -32,11 +32,11 @@ BAD_TIMES = [
 
 
 @pytest.fixture
-async def running(serve, redis_url):  # type: ignore[no-untyped-def]
+async def running(serve, redis_url):
     return await serve(redis_url=redis_url, env=ENV, speed=60.0, start_at="now")
 
 
-def _room(running) -> str:  # type: ignore[no-untyped-def]
+def _room(running) -> str:
     return running.app[SERVICE].require_live().room_names["keynote"]
 
 
@@ -122,7 +122,7 @@ REPORTS = [
 
 
 @pytest.fixture
-async def poisoned(running, http: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+async def poisoned(running, http: httpx.AsyncClient):
     """A store holding one good join and every kind of unusable event, written straight into
     the stream as an older Rota (or a hand edit) could have left them."""
     jaas = JaasStandIn(http, running.base_url, JAAS_SECRET)

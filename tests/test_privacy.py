@@ -37,7 +37,7 @@ def personal_values(live: Live, pid: str) -> list[str]:
     return [v for v in (pid, person.name, person.email, live.token_of.get(pid, "")) if v]
 
 
-async def busy_round_one(running, http) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+async def busy_round_one(running, http) -> tuple[str, str]:
     """Two jurors of round 1 with room events, clicks and scores; a move and a broadcast."""
     live = running.app[SERVICE].require_live()
     jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
@@ -114,7 +114,7 @@ async def test_an_unknown_person_has_no_export(serve, http, redis_url) -> None:
     assert answer.status_code == 404 and "nobody" in answer.json()["error"]
 
 
-async def stopped_after_round_one(serve, http, data: Path):  # type: ignore[no-untyped-def]
+async def stopped_after_round_one(serve, http, data: Path):
     """The event's folder after a busy round one, its Rota stopped: (live, first, other)."""
     running = await serve(
         data_dir=data,
@@ -191,7 +191,7 @@ async def test_erasing_a_person_mid_event(serve, http, redis_url) -> None:
     assert (await http.get(f"{running.base_url}/go/{live.token_of[other]}")).status_code == 302
 
 
-async def _clicks_of(running, pid: str) -> bool:  # type: ignore[no-untyped-def]
+async def _clicks_of(running, pid: str) -> bool:
     return any(c["participant"] == pid for c in await running.app[STORE].clicks())
 
 

@@ -38,7 +38,7 @@ async def _healthy(http: httpx.AsyncClient, base: str) -> bool:
     return response.status_code == 200
 
 
-def _next_boundary(running, after: float) -> str:  # type: ignore[no-untyped-def]
+def _next_boundary(running, after: float) -> str:
     """The first boundary whose wall time is after `after` (Unix seconds)."""
     live = running.app[SERVICE].require_live()
     return next(
@@ -48,7 +48,7 @@ def _next_boundary(running, after: float) -> str:  # type: ignore[no-untyped-def
     )
 
 
-async def _fired(store, boundary: str):  # type: ignore[no-untyped-def]
+async def _fired(store, boundary: str):
     record = (await store.fired()).get(boundary)
     return record and record["status"]
 
@@ -109,7 +109,7 @@ async def test_a_killed_embedded_redis_is_restarted_and_nothing_acknowledged_is_
 
 
 @pytest.fixture
-async def outage(tmp_path: Path):  # type: ignore[no-untyped-def]
+async def outage(tmp_path: Path):
     """A Rota on an external Redis, and that Redis (the test stops and starts it)."""
     server = RedisServer(tmp_path / "redis", free_port())
     server.start()
@@ -119,7 +119,7 @@ async def outage(tmp_path: Path):  # type: ignore[no-untyped-def]
     server.stop()
 
 
-def _requests(running) -> dict[str, tuple[str, str, dict]]:  # type: ignore[no-untyped-def]
+def _requests(running) -> dict[str, tuple[str, str, dict]]:
     live = running.app[SERVICE].require_live()
     jaas = JaasStandIn(httpx.AsyncClient(), running.base_url, JAAS_SECRET)
     envelope = jaas.envelope(

@@ -17,7 +17,7 @@ from tests.support.clock import eventually, start_so_that_now_is
 from tests.support.live import GOOD, juror_in_round
 
 
-async def _start(serve, redis_url: str, minutes_after_nine: float):  # type: ignore[no-untyped-def]
+async def _start(serve, redis_url: str, minutes_after_nine: float):
     running = await serve(
         redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(minutes_after_nine, speed=1.0)
     )
@@ -25,7 +25,7 @@ async def _start(serve, redis_url: str, minutes_after_nine: float):  # type: ign
     return running, live
 
 
-async def _stored(running) -> int:  # type: ignore[no-untyped-def]
+async def _stored(running) -> int:
     store = running.app[STORE]
     return int(await store.redis.hlen(store.keys.scores))
 
@@ -166,7 +166,7 @@ async def test_the_board_panel_counts_and_alerts(serve, http, redis_url) -> None
         await eventually(counted)
 
 
-def _rater(live: Live, round_index: int):  # type: ignore[no-untyped-def]
+def _rater(live: Live, round_index: int):
     """An audience member, a team they saw in `round_index` and a team they never see."""
     person = next(
         p

@@ -18,13 +18,13 @@ from tests.support.examples import example_with
 MARKUP = '<img src=x onerror="window.__pwned=1">'
 
 
-async def _stored(running, juror: str, team: str) -> dict | None:  # type: ignore[no-untyped-def]
+async def _stored(running, juror: str, team: str) -> dict | None:
     store = running.app[STORE]
     raw = await store.redis.hget(store.keys.scores, f"{juror}|{team}")
     return json.loads(raw) if raw else None
 
 
-async def _round_one(serve, redis_url: str, tmp_path: Path, role: str):  # type: ignore[no-untyped-def]
+async def _round_one(serve, redis_url: str, tmp_path: Path, role: str):
     """Round 1, ten minutes in: someone of `role` who sits with a team now, that team, and
     the words of their language."""
     programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
@@ -107,7 +107,8 @@ async def test_the_juror_s_form(serve, http, redis_url, tmp_path: Path) -> None:
         await form.locator('input[data-criterion="impact"]').fill("2")
         await form.locator("button[type=submit]").click()
         await status.filter(has_text=f"{t('not_saved')}: unknown personal link").wait_for()
-        assert (await _stored(running, juror.id, team))["values"]["impact"] == 4.0
+        stored = await _stored(running, juror.id, team)
+        assert stored is not None and stored["values"]["impact"] == 4.0
 
         violations = await axe_violations(page)
         assert not violations, describe_violations(violations)

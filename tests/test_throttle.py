@@ -20,11 +20,11 @@ WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}
 ALLOWED = 5  # the default allowance per window
 
 
-async def api_attempt(http, base: str, headers: dict[str, str]) -> object:
+async def api_attempt(http, base: str, headers: dict[str, str]) -> httpx.Response:
     return await http.get(f"{base}/api/v1/state", headers=headers)
 
 
-async def board_attempt(http, base: str, headers: dict[str, str]) -> object:
+async def board_attempt(http, base: str, headers: dict[str, str]) -> httpx.Response:
     token = TOKEN if headers.get("Authorization") == AUTH["Authorization"] else "wrong"
     extra = {k: v for k, v in headers.items() if k != "Authorization"}
     return await http.post(f"{base}/board/login", data={"token": token}, headers=extra)

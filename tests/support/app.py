@@ -14,6 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 from aiohttp import web
@@ -27,6 +28,9 @@ EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
 TOKEN = "test-9fK2mQx7Lp4Wz8Rt-organiser"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 STUCK = "did not stop within"  # what tasks.cancel_all logs about a task that outlived it
+# in "armed N transitions at M instants", logged (INFO) once the leader armed the day's timed
+# jobs (orchestrator/boundaries/transitions.py): e-mail reminders and the retention timer too
+ARMED = " transitions at "
 
 
 def free_port() -> int:
@@ -46,13 +50,13 @@ class Running:
         await self.runner.cleanup()
 
 
-async def start_app(
-    programme: Path = EXAMPLE, env: dict[str, str] | None = None, **options: object
-) -> Running:
-    port = options.pop("port", 0) or free_port()
-    assert isinstance(port, int), port
+async def start_app(programme: Path = EXAMPLE, **options: Any) -> Running:
+    """Rota on a free port of loopback; `env` (a dict) is its environment beside the
+    organiser's token, the other options are Settings.build's."""
+    env: dict[str, str] = options.pop("env", None) or {}
+    port: int = options.pop("port", 0) or free_port()
     options.setdefault("lease_seconds", 1.0)
-    environ = {"ROTA_ORGANISER_TOKEN": TOKEN, **(env or {})}
+    environ = {"ROTA_ORGANISER_TOKEN": TOKEN, **env}
     settings = Settings.build(programme, environ, port=port, **options)
     app = create_app(settings)
     runner = web.AppRunner(

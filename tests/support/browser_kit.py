@@ -106,23 +106,23 @@ async def jitsi_standin() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-async def calls(page) -> list[dict]:  # type: ignore[no-untyped-def]
+async def calls(page) -> list[dict]:
     return await page.evaluate("() => window.__jitsi || []")
 
 
-async def new_calls(page, count: int = 1) -> list[dict] | None:  # type: ignore[no-untyped-def]
+async def new_calls(page, count: int = 1) -> list[dict] | None:
     found = [c for c in await calls(page) if c["call"] == "new"]
     return found if len(found) >= count else None
 
 
-def watch_errors(page) -> list[str]:  # type: ignore[no-untyped-def]
+def watch_errors(page) -> list[str]:
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     return errors
 
 
-async def log_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+async def log_in(page, base_url: str) -> None:
     await page.goto(f"{base_url}/board")
     await page.fill("#token", TOKEN)
     await page.click("button[type=submit]")

@@ -79,7 +79,7 @@ def bbb_example(folder: Path, url: str) -> Path:
 
 async def serve_bbb(
     serve, redis_url, tmp_path, bbb, speed, minute, secret=SECRET, url="", extra=""
-):  # type: ignore[no-untyped-def]
+):
     """Served at `minute` past nine; `extra` goes at the end of [bbb]."""
     path = bbb_example(tmp_path, url or bbb.base_url)
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")

@@ -3,6 +3,8 @@ test needs (someone who moves between rounds, a juror on duty now and later)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from orchestrator.event.live import Live
 from orchestrator.scoring.jury import windows
 from rooms.links import JitsiConfig
@@ -16,7 +18,7 @@ SELF_HOSTED = JitsiConfig(domain="jitsi.example.org")
 GOOD = {"impact": 4, "feasibility": 3, "presentation": 5}  # a valid score on every criterion
 
 
-def live_of(
+def make_live(
     programme: Programme,
     plan: Plan | None = None,
     *,
@@ -67,3 +69,8 @@ def juror_in_round(live: Live, round_index: int) -> tuple[str, str, str]:
         if now and later:
             return person.id, now[0], later[0]
     raise AssertionError("no juror with a duty now and later")
+
+
+def reached(live: Live, moment: datetime) -> bool:
+    """Whether the event clock has come to `moment` (for `eventually`)."""
+    return live.event_now() >= moment

@@ -16,10 +16,14 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import httpx
 import trustme
 from aiosmtpd.controller import Controller
 
-from tests.support.app import free_port
+from orchestrator.appkeys import SERVICE
+from orchestrator.language.i18n import translator
+from tests.support.app import AUTH, Running, free_port
+from tests.support.clock import eventually
 
 
 @dataclass
@@ -46,10 +50,7 @@ class Inbox:
     def messages(self) -> list[EmailMessage]:
         with self.lock:
             found = list(self.received)
-        return [
-            email.message_from_bytes(raw, policy=email.policy.default)  # type: ignore[misc]
-            for _, raw in found
-        ]
+        return [email.message_from_bytes(raw, policy=email.policy.default) for _, raw in found]
 
     def count(self) -> int:
         with self.lock:
@@ -87,10 +88,11 @@ def mail_server(folder: Path) -> Iterator[Inbox]:
         controller.stop()
 
 
-def body_text(message: EmailMessage) -> str:
-    part = message.get_body(("plain",))
+def body_text(message: EmailMessage, subtype: str = "plain") -> str:
+    """The message's plain (or `subtype`) body."""
+    part = message.get_body((subtype,))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 ROTA = str(Path(sys.executable).parent / "rota")
@@ -114,3 +116,39 @@ async def invite(programme: Path, base_url: str, data: Path, *extra: str) -> tup
     return await rota(
         "invite", str(programme), "--base-url", base_url, "--data-dir", str(data), *extra
     )
+
+
+async def mail_marker(running: Running, inbox: Inbox) -> EmailMessage:
+    """The positive marker to wait for before asserting that nothing else was mailed: one
+    more invitation (to the first person with an address, `resend`), queued now, arrived. A
+    service's mail queue is first in, first out and taken by one worker
+    (orchestrator/mail/worker.py), so whatever was queued before it has been sent or skipped
+    by the time it arrives."""
+    live = running.app[SERVICE].require_live()
+    person = next(p for p in live.programme.participants if p.email)
+    t = translator(live.programme.language_of(person))
+    subject = t("mail_invite_subject", event=live.programme.event.title)
+    before = inbox.count()
+    async with httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as api:
+        queued = await api.post("/api/v1/invitations", json={"only": [person.id], "resend": True})
+    assert queued.status_code == 202, queued.text
+
+    def arrived() -> EmailMessage | None:
+        return next(
+            (
+                m
+                for m in inbox.messages()[before:]
+                if m["To"].addresses[0].addr_spec == person.email
+                # (a long subject is folded after "Subject:": it reads back with a space)
+                and m["Subject"].strip() == subject
+            ),
+            None,
+        )
+
+    found: EmailMessage = await eventually(arrived, seconds=30)
+    return found
+
+
+def ids(messages: list[EmailMessage]) -> list[str]:
+    """What tells messages apart (parsed twice, one message is two equal-looking objects)."""
+    return [str(m["Message-ID"]) for m in messages]

@@ -9,6 +9,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis
 
@@ -75,22 +76,23 @@ class RedisServer:
 async def every_value(store: Store) -> bytes:
     """Every key and value of the event in Redis, as DUMP gives them, joined."""
     parts: list[bytes] = []
-    async for key in store.redis.scan_iter(match=store.keys.prefix + "*"):
+    redis: Any = store.redis  # raw replies: bytes
+    async for key in redis.scan_iter(match=store.keys.prefix + "*"):
         parts.append(key)
-        kind = (await store.redis.type(key)).decode()
+        kind = (await redis.type(key)).decode()
         if kind == "string":
-            parts.append(await store.redis.get(key))
+            parts.append(await redis.get(key))
         elif kind == "hash":
-            for k, v in (await store.redis.hgetall(key)).items():
+            for k, v in (await redis.hgetall(key)).items():
                 parts += [k, v]
         elif kind == "stream":
-            for _, fields in await store.redis.xrange(key):
+            for _, fields in await redis.xrange(key):
                 for k, v in fields.items():
                     parts += [k, v]
         elif kind in ("list",):
-            parts += await store.redis.lrange(key, 0, -1)
+            parts += await redis.lrange(key, 0, -1)
         elif kind == "set":
-            parts += list(await store.redis.smembers(key))
+            parts += list(await redis.smembers(key))
         elif kind == "zset":
-            parts += await store.redis.zrange(key, 0, -1)
+            parts += await redis.zrange(key, 0, -1)
     return b"\n".join(parts)
