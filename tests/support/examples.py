@@ -38,25 +38,29 @@ def toml_string(value: str) -> str:
 LINKS = {"r7": "https://rooms.example.org/seven", "r8": "https://rooms.example.org/eight"}
 
 
+def in_room(toml: str, room: str, line: str) -> str:
+    """`line` added to the [[rooms]] table of `room`, after its capacity."""
+    toml, found = re.subn(
+        rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
+        lambda m: f"{m.group(1)}{line}\n",
+        toml,
+        count=1,
+    )
+    assert found == 1, room
+    return toml
+
+
 def mixed_example(folder: Path, links: dict[str, str] = LINKS, jitsi: str = "") -> Path:
     """The bundled example with some rooms on plain links (and another [jitsi], if given)."""
     path = example_with(folder, jitsi or 'domain = "meet.jit.si"')
     toml = path.read_text(encoding="utf-8")
     for room, url in links.items():
-        toml, found = re.subn(
-            rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
-            rf'\1url = "{url}"\n',
-            toml,
-            count=1,
-        )
-        assert found == 1, room
+        toml = in_room(toml, room, f'url = "{url}"')
     path.write_text(toml, encoding="utf-8")
     return path
 
 
 BBB_ROOMS = ("r1", "r2", "r3", "r4", "keynote")
-
-
 JITSI_ROOMS = ("r5", "r6", "aula")
 
 
@@ -66,13 +70,7 @@ def bbb_example(folder: Path, url: str) -> Path:
     toml = path.read_text(encoding="utf-8")
     for room in (*BBB_ROOMS, *JITSI_ROOMS):
         platform = "bbb" if room in BBB_ROOMS else "jitsi"
-        toml, found = re.subn(
-            rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
-            rf'\1platform = "{platform}"\n',
-            toml,
-            count=1,
-        )
-        assert found == 1, room
+        toml = in_room(toml, room, f'platform = "{platform}"')
     path.write_text(f'{toml}\n[bbb]\nurl = "{url}"\n', encoding="utf-8")
     return path
 
