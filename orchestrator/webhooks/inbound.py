@@ -19,7 +19,7 @@ from orchestrator.errors import NotFound, Refused, RotaError, Unauthorised, from
 from orchestrator.event.meetings import hook_url
 from orchestrator.presence.attendance import time_window
 from orchestrator.web.body import decode, decode_as, read_bytes
-from orchestrator.web.error_pages import DEFAULT_SECURITY
+from orchestrator.web.headers import DEFAULT_SECURITY
 from rooms.bbb_hooks import parse_callback, verify_callback
 from rooms.events import RoomEvent, UnusableEvent, check_times
 from rooms.webhooks import (
