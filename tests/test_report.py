@@ -14,6 +14,7 @@ from pathlib import Path
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.rehearsal.simulated_presence import due
 from orchestrator.views import day_report as report
+from orchestrator.views import report_page
 from rooms.webhooks import jaas_signature
 from tests.conftest import AUTH
 from tests.test_participant_browser import start_so_that_now_is
@@ -56,7 +57,7 @@ async def test_the_report_says_what_the_api_says(serve, http, redis_url, tmp_pat
         assert posted.status_code == 200, posted.text
     out = tmp_path / "report"
     charts = await report.gather(live, running.app[STORE])
-    report.write(live.programme.event.title, charts, out)
+    report_page.write(live.programme.event.title, charts, out)
     page = (out / "index.html").read_text(encoding="utf-8")
     for chart in ("audience", "keynotes", "countries", "institutions", "mixing", "mail"):
         assert f'<section id="{chart}">' in page and (out / f"{chart}.csv").exists()

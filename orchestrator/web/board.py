@@ -72,6 +72,7 @@ async def page(request: web.Request) -> web.Response:
         ),
         rounds=len(live.timeline.rounds),
         scoring=live.programme.scoring is not None,
+        day_over=live.event_now() >= live.timeline.ends,  # then the board links the report
         relative_words=relative_words("en"),  # the board speaks English
     )
 
