@@ -135,6 +135,7 @@ def keynote_chart(live: Live, reports: dict[str, list[Any]]) -> Chart:
                 ("attended", [r[2] for r in rows], draw.PURPLE),
             ],
             "people",
+            empty="The programme has no keynotes.",
         ),
     )
 
@@ -270,6 +271,7 @@ def mail_chart(records: Sequence[Any]) -> Chart:
             [(s, [row[i + 1] for row in rows], colours[i]) for i, s in enumerate(statuses)],
             "e-mails",
             stacked=True,
+            empty="No e-mail was sent (no [mail] section, or nobody was invited).",
         ),
     )
 

@@ -50,6 +50,14 @@ def short(label: str, size: int = 40) -> str:
     return label if len(label) <= size else label[: size - 1] + "…"
 
 
+def nothing(message: str) -> str:
+    """A chart with nothing to draw says so, in words (its table is empty too)."""
+    fig, [[axes]] = figure(7, 0.8)
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, message, ha="center", va="center", color="#555")
+    return svg(fig)
+
+
 def heatmap(
     grid: Sequence[Sequence[float]], columns: Sequence[str], rows: Sequence[str], label: str
 ) -> str:
@@ -73,9 +81,12 @@ def bars(
     series: Sequence[tuple[str, Sequence[float], str]],
     xlabel: str,
     stacked: bool = False,
+    empty: str = "Nothing was recorded.",
 ) -> str:
     """Horizontal bars, one row per label: `series` (name, values, colour) overlaid (each in
     front of the one before: "expected" behind "attended") or stacked."""
+    if not labels:
+        return nothing(empty)
     fig, [[axes]] = figure(7, max(2.2, len(labels) * 0.4 + 0.8))
     names = [short(label, 45) for label in labels]
     left = [0.0] * len(labels)
@@ -104,44 +115,53 @@ def room_lines(
     panels: Sequence[tuple[str, Mapping[str, Sequence[float | None]]]],
     slots: Mapping[str, Sequence[tuple[Any, Any, str]]],
 ) -> str:
-    """Small multiples: one panel per room, a line per presence source over the day, each
-    slot the room hosts shaded and named."""
+    """Small multiples: one panel per room (each on its own scale: a hall holds more than a
+    team room), a line per presence source over the day, the slots the room hosts shaded in
+    turn and named."""
     import matplotlib.dates as mdates
 
     cols = 2 if len(panels) > 1 else 1
     rows = (len(panels) + cols - 1) // cols
-    fig, axes = figure(9, 2.1 * rows + 0.6, rows, cols, sharex=True, sharey=True)
+    fig, axes = figure(9, 1.9 * rows + 0.4, rows, cols, sharex=True)
+    fig.subplots_adjust(hspace=0.55, wspace=0.15)
+    used: dict[str, Any] = {}
+    tz = times[0].tzinfo
     for k, (room, lines) in enumerate(panels):
         ax = axes[k // cols][k % cols]
-        for start, end, name in slots.get(room, ()):
-            ax.axvspan(start, end, color="#f1edf7", zorder=0)
-            ax.text(start, 1.0, f" {name}", transform=ax.get_xaxis_transform(), va="top", size=7)
+        for n, (start, end, name) in enumerate(slots.get(room, ())):
+            ax.axvspan(start, end, color=("#ece6f4", "#f7f4fb")[n % 2], zorder=0, lw=0)
+            ax.text(
+                start + (end - start) / 2,
+                0.97,
+                short(name, 12),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="top",
+                size=6,
+            )
         for source, values in lines.items():
             colour, style = SOURCE_STYLE[source]
-            ax.plot(
-                times,
-                _nan(values),
-                color=colour,
-                linestyle=style,
-                label=source,
-                drawstyle="steps-post",
+            (used[source],) = ax.plot(
+                times, _nan(values), color=colour, linestyle=style, drawstyle="steps-post"
             )
         ax.set_title(room, size=9, loc="left")
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=times[0].tzinfo))  # type: ignore[no-untyped-call]
+        ax.set_ylim(bottom=0, top=max([1.0, *(v or 0 for vs in lines.values() for v in vs)]) * 1.3)
+        ax.xaxis.set_major_locator(mdates.HourLocator(tz=tz))  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=tz))  # type: ignore[no-untyped-call]
+        ax.tick_params(labelsize=7)
     for k in range(len(panels), rows * cols):
         axes[k // cols][k % cols].set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("time")
     for row in axes:
-        row[0].set_ylabel("people")
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncols=len(labels), frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+        row[0].set_ylabel("people", size=8)
+    order = [s for s in SOURCE_STYLE if s in used]
+    fig.legend([used[s] for s in order], order, loc="upper center", ncols=len(order), frameon=False)
     return svg(fig)
 
 
 def keynote_lines(lines: Sequence[tuple[str, Sequence[int], Sequence[float]]]) -> str:
     """A line per keynote: people present against minutes since it started."""
+    if not lines:
+        return nothing("The programme has no keynotes.")
     fig, [[axes]] = figure(8, 3.5)
     styles = ("-", "--", "-.", ":")
     for k, (title, minutes, values) in enumerate(lines):
@@ -155,7 +175,7 @@ def keynote_lines(lines: Sequence[tuple[str, Sequence[int], Sequence[float]]]) -
     axes.set_xlabel("minutes since the keynote began")
     axes.set_ylabel("people present")
     axes.set_ylim(bottom=0)
-    axes.legend(loc="lower center", fontsize=8)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     return svg(fig)
 
 

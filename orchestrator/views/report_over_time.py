@@ -137,7 +137,7 @@ def keynote_time_chart(
         room = planned[item.id].room
         evidence = keynote_evidence(live, item.id, events)
         by_feed = "webhook" in evidence and bool(events) and reports_presence(live, room)
-        spans = [s for s in spans if s.room == room]
+        here = [s for s in spans if s.room == room]
         arrived = sorted(
             _event_at(live, m)
             for m in marks
@@ -152,7 +152,7 @@ def keynote_time_chart(
             at = item.start + timedelta(minutes=minute)
             stamp = at.timestamp()
             if by_feed:
-                present = len({s.person for s in spans if s.start <= stamp < s.end})
+                present = len({s.person for s in here if s.start <= stamp < s.end})
             else:
                 present = sum(1 for a in arrived if a <= stamp)
             values.append(present)

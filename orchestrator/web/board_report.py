@@ -6,10 +6,13 @@ day so far."""
 
 from __future__ import annotations
 
+import time
+
 from aiohttp import web
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.errors import NotFound
+from orchestrator.event.live import Live
 from orchestrator.storage.sessions import Session
 from orchestrator.views import day_report, report_page
 from orchestrator.web.board import _render, _session, signed_in
@@ -28,6 +31,20 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 BACK = '<p><a href="/board">Back to the board</a></p>'
+FRESH = 60.0  # seconds a drawn report serves its CSV links: the numbers of the page shown
+_drawn: list[tuple[Live, float, list[report_page.Chart]]] = []  # the last report drawn
+
+
+async def charts_of(request: web.Request, reuse: bool) -> list[report_page.Chart]:
+    """The report's charts, drawn now (a second or two), or for a CSV link the ones this app
+    drew in the last minute, so the file holds the numbers of the page it was clicked on."""
+    live = request.app[SERVICE].require_live()
+    for drawn, at, charts in _drawn:
+        if reuse and drawn is live and time.monotonic() - at < FRESH:
+            return charts  # the same plan and clock (a change makes a new Live)
+    charts = await day_report.gather(live, request.app[STORE])
+    _drawn[:] = [(live, time.monotonic(), charts)]
+    return charts
 
 
 async def page(request: web.Request) -> web.StreamResponse:
@@ -35,7 +52,7 @@ async def page(request: web.Request) -> web.StreamResponse:
     if await _session(request) is None:
         return _render(request, "login.html", error="")
     live = request.app[SERVICE].require_live()
-    charts = await day_report.gather(live, request.app[STORE])
+    charts = await charts_of(request, reuse=False)
     text = report_page.page(
         live.programme.event.title,
         charts,
@@ -50,7 +67,7 @@ async def table(request: web.Request, session: Session) -> web.Response:
     """One chart's numbers as CSV (the file `rota report` writes beside its page)."""
     live = request.app[SERVICE].require_live()
     wanted = request.match_info["chart"]
-    charts = await day_report.gather(live, request.app[STORE])
+    charts = await charts_of(request, reuse=True)
     chart = next((c for c in charts if c.id == wanted), None)
     if chart is None:
         raise NotFound(f"no chart {wanted!r} (charts: {', '.join(c.id for c in charts)})")
