@@ -184,6 +184,7 @@ async def test_rota_report_on_a_rehearsed_day_says_what_the_api_says(
     if shutil.which("chromium"):
         assert (out / "index.pdf").read_bytes().startswith(b"%PDF")
     assert "index.html" in done.stdout
+    assert "The day so far" in page and "The day so far" in done.stderr  # 12:13, not 13:30
 
     # audience per room and round = the API's people seen in the room
     names = {live.programme.room_name(t.room): t.room for t in live.plan.teams}
@@ -298,3 +299,17 @@ async def test_before_the_day_ends_the_board_does_not_link_the_report(serve, red
     async with signed_in(running.base_url) as board:
         page = (await board.get("/board")).text
         assert 'id="clock-title"' in page and "/board/report" not in page
+
+
+def test_a_name_is_drawn_and_tabled_as_typed_never_run() -> None:
+    """A team named like markup, mathtext or a formula: escaped in the SVG and the table,
+    its dollars kept (no mathtext), text in the CSV."""
+    from orchestrator.views import report_charts
+    from orchestrator.views.report_page import Chart, chart_csv, page
+
+    name = "=1+1 <script>x</script> $5 for $5"
+    svg = report_charts.bars([name], [("people", [3], report_charts.PURPLE)], "people")
+    assert "<script>" not in svg and "&lt;script&gt;x" in svg and "$5 for $5" in svg
+    chart = Chart("t", "T", "c", ("team", "people"), ((name, 3),), svg)
+    assert "<script>" not in page("<b>Day</b>", [chart])
+    assert list(csv.reader(chart_csv(chart).splitlines()))[1] == ["'" + name, "3"]

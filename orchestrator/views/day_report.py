@@ -276,6 +276,18 @@ def mail_chart(records: Sequence[Any]) -> Chart:
     )
 
 
+def so_far(live: Live) -> str:
+    """A sentence for a report made before the day ended (its later minutes read 0)."""
+    now, ends = live.event_now(), live.timeline.ends
+    if now >= ends:
+        return ""
+    tz = live.programme.event.tz
+    return (
+        f"The day so far: made at {now.astimezone(tz):%H:%M}, before the day ended "
+        f"({ends.astimezone(tz):%H:%M}); what comes later reads 0. Make it again after the day."
+    )
+
+
 async def gather(live: Live, store: Store) -> list[Chart]:
     """Every chart from the stored room events, clicks, marks, scores and mail records."""
     day = await read_day(live, store)

@@ -123,7 +123,8 @@ def room_lines(
     cols = 2 if len(panels) > 1 else 1
     rows = (len(panels) + cols - 1) // cols
     fig, axes = figure(9, 1.9 * rows + 0.4, rows, cols, sharex=True)
-    fig.subplots_adjust(hspace=0.55, wspace=0.15)
+    height = 1.9 * rows + 0.4
+    fig.subplots_adjust(hspace=0.55, wspace=0.15, top=1 - 0.45 / height)
     used: dict[str, Any] = {}
     tz = times[0].tzinfo
     for k, (room, lines) in enumerate(panels):
@@ -141,13 +142,16 @@ def room_lines(
             )
         for source, values in lines.items():
             colour, style = SOURCE_STYLE[source]
+            # the platform's count is a moment's; the others hold for their slot
+            shape = "default" if source == "webhook" else "steps-post"
             (used[source],) = ax.plot(
-                times, _nan(values), color=colour, linestyle=style, drawstyle="steps-post"
+                times, _nan(values), color=colour, linestyle=style, drawstyle=shape
             )
         ax.set_title(room, size=9, loc="left")
         ax.set_ylim(bottom=0, top=max([1.0, *(v or 0 for vs in lines.values() for v in vs)]) * 1.3)
         ax.xaxis.set_major_locator(mdates.HourLocator(tz=tz))  # type: ignore[no-untyped-call]
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=tz))  # type: ignore[no-untyped-call]
+        ax.yaxis.get_major_locator().set_params(integer=True)
         ax.tick_params(labelsize=7)
     for k in range(len(panels), rows * cols):
         axes[k // cols][k % cols].set_visible(False)

@@ -55,10 +55,12 @@ def page(
     charts: Sequence[Chart],
     csv_href: Callable[[str], str] = lambda chart_id: f"{chart_id}.csv",
     header: str = "",
+    note: str = "",
 ) -> str:
     """The report as one HTML page; `csv_href` gives each chart's CSV link (beside the page
     for `rota report`, under /board/report on the board), `header` is trusted HTML put
-    above the charts (the board's "back" link)."""
+    above the charts (the board's "back" link), `note` a sentence under the title (that it
+    is the day so far)."""
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -66,6 +68,7 @@ def page(
         f"<title>{html.escape(title)} — the day in pictures</title>",
         f"<style>{STYLE}</style>",
         f"</head><body>{header}<h1>{html.escape(title)}: the day in pictures</h1>",
+        f"<p><strong>{html.escape(note)}</strong></p>" if note else "",
         "<p>Made by Rota from the stored day. Each chart's numbers are in the table beside "
         "it and in its CSV; they are the numbers of the API and of <code>rota attendance</code>"
         " and <code>rota results</code>.</p>",
@@ -93,12 +96,12 @@ def page(
     return "\n".join(parts) + "\n"
 
 
-def write(title: str, charts: Sequence[Chart], out: Path) -> Path:
+def write(title: str, charts: Sequence[Chart], out: Path, note: str = "") -> Path:
     """`index.html` and one CSV and SVG per chart in `out`; the page's path."""
     out.mkdir(parents=True, exist_ok=True)
     for chart in charts:
         (out / f"{chart.id}.csv").write_text(chart_csv(chart), encoding="utf-8-sig")
         (out / f"{chart.id}.svg").write_text(chart.svg, encoding="utf-8")
     index = out / "index.html"
-    index.write_text(page(title, charts), encoding="utf-8")
+    index.write_text(page(title, charts, note=note), encoding="utf-8")
     return index

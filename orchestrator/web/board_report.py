@@ -58,6 +58,7 @@ async def page(request: web.Request) -> web.StreamResponse:
         charts,
         csv_href=lambda chart: f"/board/report/{chart}.csv",
         header=BACK,
+        note=day_report.so_far(live),
     )
     return web.Response(text=text, content_type="text/html", headers=HEADERS)
 
