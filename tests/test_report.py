@@ -310,6 +310,8 @@ def test_a_name_is_drawn_and_tabled_as_typed_never_run() -> None:
     name = "=1+1 <script>x</script> $5 for $5"
     svg = report_charts.bars([name], [("people", [3], report_charts.PURPLE)], "people")
     assert "<script>" not in svg and "&lt;script&gt;x" in svg and "$5 for $5" in svg
+    odd = r"Costs: $\frac$ and $x^$"  # mathtext would refuse it and break the report
+    assert odd in report_charts.keynote_lines([(odd, [0, 1], [2, 3])])
     chart = Chart("t", "T", "c", ("team", "people"), ((name, 3),), svg)
     assert "<script>" not in page("<b>Day</b>", [chart])
     assert list(csv.reader(chart_csv(chart).splitlines()))[1] == ["'" + name, "3"]
