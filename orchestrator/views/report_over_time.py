@@ -100,7 +100,8 @@ def presence_chart(
         "Every five minutes: the audience in the room by the video platform (webhook; blank "
         "where the platform reports nobody) and, for the round or keynote then running, the "
         "people each other source saw there (checked in at the door, pressed “I'm here”, "
-        "followed their link). Presenters are not counted.",
+        "followed their link). Presenters are not counted. Shaded: the rounds (R1, R2, …) "
+        "and keynotes the room hosted.",
         ("time", "room", "slot", "webhook", *MARKED),
         tuple(rows),
         draw.room_lines(
@@ -108,7 +109,11 @@ def presence_chart(
             panels,
             {
                 live.programme.room_name(room): [
-                    (i.start.astimezone(tz), i.end.astimezone(tz), _name(live, i))
+                    (
+                        i.start.astimezone(tz),
+                        i.end.astimezone(tz),
+                        f"R{i.index}" if i.kind == "round" else _name(live, i),
+                    )
                     for i, _ in hosted
                 ]
                 for room, hosted in slots.items()
