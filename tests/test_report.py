@@ -1,8 +1,9 @@
 """`rota report` and `/board/report`: the day in pictures. A rehearsal on the rehearsal clock
-(its stored webhooks for the keynote rooms and three team rooms, a few people following their
-link to the closing lecture, the jury's scores through their pages) is reported by the CLI as
-an operator runs it; every table equals `/api/v1` and `rota attendance`, every chart has its
-table and its CSV, and the charts are SVG with their text as text."""
+(its stored webhooks for the keynote rooms and three team rooms, three check-ins at a door, a
+few people following their link to the closing lecture, the jury's scores through their
+pages) is reported by the CLI as an operator runs it; every table equals `/api/v1` and
+`rota attendance`, every chart has its table and its CSV, and the charts are SVG with their
+text as text."""
 
 from __future__ import annotations
 
@@ -23,11 +24,12 @@ from typing import Any
 
 import httpx
 
-from orchestrator.appkeys import SERVICE
+from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.event.live import Live
 from orchestrator.rehearsal.simulated_jury import judgements
 from orchestrator.rehearsal.simulated_presence import due
 from rooms.webhooks import jaas_signature
+from schedules.evidence import Mark
 from tests.conftest import AUTH, EXAMPLE, TOKEN
 from tests.test_participant_browser import start_so_that_now_is
 
@@ -102,6 +104,10 @@ async def rehearse(serve, http: httpx.AsyncClient, redis_url: str) -> tuple[Any,
     for person in closing.audience[:6]:  # they follow their link: presence "sent"
         went = await http.get(f"{base}/go/{live.token_of[person]}")
         assert went.status_code in (302, 303), went.text
+    door = live.plan.round(2).rooms[0]  # three people scanned the code at its door
+    for person in door.audience[:3]:
+        mark = Mark("round-2", door.room, person, "checked-in", time.time())
+        assert await running.app[STORE].mark(mark)
     scores = [j for j in judgements(live) if j.path == "scores"][UNSCORED:]
     for judgement in scores:
         posted = await http.post(
@@ -217,6 +223,10 @@ async def test_rota_report_on_a_rehearsed_day_says_what_the_api_says(
         assert inside
         for row in inside:
             assert int(row["webhook"]) in present_at(rows, moment(live, row["time"])), row
+    door = live.programme.room_name(live.plan.round(2).rooms[0].room)
+    assert {r["checked-in"] for r in presence if (r["slot"], r["room"]) == ("Round 2", door)} == {
+        "3"
+    }
     closing = [r for r in presence if r["slot"] == live.programme.keynote_by_id["closing"].title]
     sent = keynotes["closing"]["presence"]["counts"]["sent"]
     assert sent == 6 and all(int(r["sent"]) == sent for r in closing)
