@@ -62,7 +62,7 @@ def heatmap(
     grid: Sequence[Sequence[float]], columns: Sequence[str], rows: Sequence[str], label: str
 ) -> str:
     fig, [[axes]] = figure(max(6, len(columns) * 0.9), max(2.5, len(rows) * 0.6))
-    mesh = axes.pcolormesh(grid, cmap="Purples", edgecolors="white")  # vector, not an image
+    mesh = axes.pcolormesh(grid, cmap="Purples", edgecolors="white", vmin=0)  # vector, no image
     axes.invert_yaxis()
     axes.set_xticks([j + 0.5 for j in range(len(columns))], columns, rotation=30, ha="right")
     axes.set_yticks([i + 0.5 for i in range(len(rows))], rows)

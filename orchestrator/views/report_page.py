@@ -66,6 +66,7 @@ def page(
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{html.escape(title)} — the day in pictures</title>",
+        '<link rel="icon" href="data:,">',  # no icon to fetch: the file works offline
         f"<style>{STYLE}</style>",
         f"</head><body>{header}<h1>{html.escape(title)}: the day in pictures</h1>",
         f"<p><strong>{html.escape(note)}</strong></p>" if note else "",
