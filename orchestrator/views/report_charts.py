@@ -20,6 +20,8 @@ SOURCE_STYLE = {
     "confirmed": ("#e08214", "-."),
     "sent": ("#2166ac", ":"),
 }
+WIDEST = 18  # rooms a heatmap writes its figures in; beyond, they are in the table
+PANELS = 24  # rooms the presence chart draws (the busiest); every room is in the table
 PALETTE = ("#5b3a8c", "#1b7837", "#e08214", "#2166ac", "#b2182b", "#4d4d4d")
 
 
@@ -61,13 +63,20 @@ def nothing(message: str) -> str:
 def heatmap(
     grid: Sequence[Sequence[float]], columns: Sequence[str], rows: Sequence[str], label: str
 ) -> str:
-    fig, [[axes]] = figure(max(6, len(columns) * 0.9), max(2.5, len(rows) * 0.6))
+    wide = len(columns) > WIDEST  # many rooms: narrower cells, figures in the table only
+    fig, [[axes]] = figure(min(max(6, len(columns) * 0.9), 16), max(2.5, len(rows) * 0.6))
     mesh = axes.pcolormesh(grid, cmap="Purples", edgecolors="white", vmin=0)  # vector, no image
     axes.invert_yaxis()
-    axes.set_xticks([j + 0.5 for j in range(len(columns))], columns, rotation=30, ha="right")
+    axes.set_xticks(
+        [j + 0.5 for j in range(len(columns))],
+        columns,
+        rotation=90 if wide else 30,
+        ha="center" if wide else "right",
+        size=5 if wide else None,
+    )
     axes.set_yticks([i + 0.5 for i in range(len(rows))], rows)
     top = max((v for row in grid for v in row), default=0) or 1
-    for i, row in enumerate(grid):
+    for i, row in enumerate([] if wide else grid):
         for j, value in enumerate(row):
             colour = "white" if value > top * 0.6 else "black"
             axes.text(j + 0.5, i + 0.5, f"{value:g}", ha="center", va="center", color=colour)

@@ -59,13 +59,18 @@ def presence_chart(
     by_room: dict[str, list[Interval]] = {}
     for span in spans:
         by_room.setdefault(span.room, []).append(span)
+    by_slot: dict[tuple[str, str], list[Mark]] = {}  # each mark read once, not once a slot
+    for mark in marks:
+        by_slot.setdefault((mark.room, mark.item), []).append(mark)
     rows = []
     panels = []
     for room, hosted in slots.items():
         reported = bool(events) and reports_presence(live, room)
         counts = {
             item.key: summarise(
-                [m for m in marks if m.person not in members], room, item.key
+                [m for m in by_slot.get((room, item.key), []) if m.person not in members],
+                room,
+                item.key,
             ).counts
             for item, members in hosted
         }
@@ -94,6 +99,15 @@ def presence_chart(
         }
         panels.append((live.programme.room_name(room), shown))
     tz = live.programme.event.tz
+    caption = ""
+    if len(panels) > draw.PANELS:  # a big day: the busiest rooms drawn, every room tabled
+        peak = {
+            name: max((v or 0 for vs in lines.values() for v in vs), default=0)
+            for name, lines in panels
+        }
+        busiest = set(sorted(peak, key=lambda n: -peak[n])[: draw.PANELS])
+        caption = f" Drawn: the {draw.PANELS} busiest of {len(panels)} rooms; all in the table."
+        panels = [p for p in panels if p[0] in busiest]
     return Chart(
         "presence",
         "Presence through the day, per room",
@@ -101,7 +115,7 @@ def presence_chart(
         "where the platform reports nobody) and, for the round or keynote then running, the "
         "people each other source saw there (checked in at the door, pressed “I'm here”, "
         "followed their link). Presenters are not counted. Shaded: the rounds (R1, R2, …) "
-        "and keynotes the room hosted.",
+        "and keynotes the room hosted." + caption,
         ("time", "room", "slot", "webhook", *MARKED),
         tuple(rows),
         draw.room_lines(

@@ -83,7 +83,9 @@ def page(
         parts.append(f'<p>{html.escape(chart.caption)} <a href="{link}">CSV</a></p>')
         parts.append(f"<figure>{chart.svg}</figure>")
         if chart.long:
-            parts.append(f"<details><summary>The {len(chart.rows)} rows</summary>")
+            parts.append(
+                f"<details><summary>The {len(chart.rows)} rows (also in the CSV)</summary>"
+            )
         parts.append(f'<table data-chart="{chart.id}"><thead><tr>')
         parts += [f'<th scope="col">{html.escape(c)}</th>' for c in chart.columns]
         parts.append("</tr></thead><tbody>")
