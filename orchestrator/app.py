@@ -56,7 +56,7 @@ from orchestrator.streams.board_stream import BoardStreams
 from orchestrator.streams.page_streams import PageStreams
 from orchestrator.streams.pubsub import ChannelSync
 from orchestrator.tasks import cancel_all, supervised
-from orchestrator.web import board, checkin, go, ops, participant, scores
+from orchestrator.web import board, board_report, checkin, go, ops, participant, scores
 from orchestrator.web import results_page as results
 from orchestrator.web.edge import guard_routes, harden
 from orchestrator.webhooks import inbound as webhooks
@@ -274,6 +274,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
                 *scores.routes(),
                 *results.routes(),
                 *setup_pages.routes(),
+                *board_report.routes(),
                 web.static("/static", STATIC),
             ]
         )

@@ -77,6 +77,7 @@ async def page(request: web.Request) -> web.Response:
         ),
         rounds=len(live.timeline.rounds),
         scoring=live.programme.scoring is not None,
+        day_over=live.event_now() >= live.timeline.ends,  # then the board links the report
         relative_words=relative_words("en"),  # the board speaks English
         before_day=live.event_now() < live.programme.starts,  # still to set up in the browser
         t=translator("en"),
