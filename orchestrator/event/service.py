@@ -24,9 +24,9 @@ from schedules.model import Programme
 from schedules.newcomers import cells_of, checked_person
 from schedules.plan import Plan
 from schedules.planner import plan_rotation
+from schedules.platform_sections import BBB_SECRET_ENV
 from schedules.replan import Change, LateArrival, replan
 from schedules.retimed import retimed
-from schedules.sections import BBB_SECRET_ENV
 from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from typing import Any
 
 from orchestrator.errors import SetupError
 from orchestrator.notify.signing import signature
-from schedules.sections import NOTIFY_KINDS
+from schedules.message_sections import NOTIFY_KINDS
 
 KINDS = NOTIFY_KINDS  # declared with the [[notify]] schema
 

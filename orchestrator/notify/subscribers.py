@@ -11,8 +11,9 @@ from orchestrator.errors import Refused, SetupError
 from orchestrator.notify.kinds import KINDS, Subscriber
 from orchestrator.notify.signing import new_secret
 from orchestrator.notify.ssrf import check
+from schedules.message_sections import NTFY_DEFAULT
 from schedules.schema import Context
-from schedules.sections import NTFY_DEFAULT, section_problems
+from schedules.sections import section_problems
 
 
 def programme_subscribers(

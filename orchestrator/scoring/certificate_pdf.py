@@ -21,9 +21,8 @@ from fpdf import FPDF
 
 from orchestrator.language.i18n import babel_locale, translator
 from schedules.model import Programme
-from schedules.schema import Context
+from schedules.schema import Context, key_path
 from schedules.scoring import Award
-from schedules.sections import key_path
 
 FONTS = Path(__file__).parent.parent / "fonts"
 FAMILY = "DejaVu"
