@@ -192,7 +192,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "intake": intake.run,
         "board": board.run,
         "notifier": notifier.run,
-        "watch": lambda: room_feed.run(on_change=refresh_both),
+        "room_feed": lambda: room_feed.run(on_change=refresh_both),
     }
     if service.bbb is not None:
         meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])

@@ -1,5 +1,5 @@
 """What each kind of subscriber receives: pure functions from one event to one HTTP request
-(body and headers). Signing follows Standard Webhooks (orchestrator/signing.py)."""
+(body and headers). Signing follows Standard Webhooks (orchestrator/notify/signing.py)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ attendance certificate for each person (in their language) listing the rounds th
 team they saw, the minutes, the strongest presence source), the keynotes and plenaries, and the
 total against `[certificates] attendance_minutes`, and an anonymous feedback sheet per team. The
 `[certificates]` section (`Look`) adds the issuer, up to three logos, signature lines, the place
-and an optional funding line with its emblem (docs/certificates.md). Made with fpdf2 (pure
+and an optional funding line with its emblem (docs/scoring.md). Made with fpdf2 (pure
 Python, maintained, embeds a subset of a TrueType font so any name prints as typed) and the
 DejaVu Sans font shipped in orchestrator/fonts/.
 
