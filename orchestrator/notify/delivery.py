@@ -17,11 +17,12 @@ from dataclasses import replace
 import httpx
 from redis.exceptions import RedisError
 
-from orchestrator.notify.jobs import Job, Outcome, next_delay, retry_after
-from orchestrator.notify.kinds import Subscriber, build
+from orchestrator.notify.jobs import next_delay, retry_after
+from orchestrator.notify.kinds import build
 from orchestrator.notify.ssrf import UnsafeURL, check_shape
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore
+from orchestrator.storage.notify_records import Job, Outcome, Subscriber
 
 log = logging.getLogger(__name__)
 LOCK_MS = 6_000  # a queue's lock lease: a dead sender's queue waits at most this long

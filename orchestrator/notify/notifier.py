@@ -23,11 +23,10 @@ from orchestrator.event.service import Service
 from orchestrator.notify import subscribers as subscriber_config
 from orchestrator.notify.delivery import Deliverer
 from orchestrator.notify.fanout import fan_out, job
-from orchestrator.notify.jobs import Job
-from orchestrator.notify.kinds import Subscriber
 from orchestrator.notify.messages import new_event
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore
+from orchestrator.storage.notify_records import Job, Subscriber
 from orchestrator.storage.store import Store
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,9 @@ from typing import Any
 
 from redis.exceptions import ResponseError
 
-from orchestrator.notify.jobs import Job
-from orchestrator.notify.kinds import Subscriber
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
+from orchestrator.storage.notify_records import Job, Subscriber
 from orchestrator.storage.replies import text as _text
 from orchestrator.storage.store import Store
 
