@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import httpx
-from redis.exceptions import RedisError
 
+from orchestrator.errors import StorageUnavailable
 from orchestrator.notify.jobs import next_delay, retry_after
 from orchestrator.notify.kinds import build
 from orchestrator.notify.ssrf import UnsafeURL, check_shape
@@ -94,7 +94,7 @@ class Deliverer:
             await asyncio.sleep(RENEW_SECONDS)
             try:
                 kept = await self.store.renew_lock(queue, token, LOCK_MS)
-            except RedisError:
+            except StorageUnavailable:
                 continue  # Redis away: try again; a lapsed lease shows as not kept
             if not kept:
                 log.warning("lost the lease on notification queue %s; leaving it", queue)

@@ -26,6 +26,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
 from orchestrator.storage.keys import Keys
+from orchestrator.storage.outage import translated, translating
 from orchestrator.storage.replies import StreamEntry
 from schedules.clock import ClockState
 from schedules.evidence import Mark
@@ -78,6 +79,7 @@ class Claim:
     fence: int
 
 
+@translating
 class Store:
     def __init__(self, client: aioredis.Redis, keys: Keys) -> None:
         self.redis = client
@@ -368,6 +370,7 @@ class Store:
         return None
 
 
+@translating
 class Subscription:
     """The event's pub/sub channel, its messages decoded: `async with store.subscription()`."""
 
@@ -375,6 +378,7 @@ class Subscription:
         self._pubsub = pubsub
         self._channel = channel
 
+    @translated
     async def __aenter__(self) -> Subscription:
         try:
             await self._pubsub.subscribe(self._channel)

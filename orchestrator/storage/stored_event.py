@@ -10,9 +10,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
-from orchestrator.errors import SetupError
+from orchestrator.errors import SetupError, StorageUnavailable
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
@@ -54,6 +53,6 @@ async def stored_run(
     try:
         async with stored_event(programme, redis_url, data_dir) as store:
             clock, plan = await store.load_clock(), await store.load_plan()
-    except (SetupError, RedisError, OSError):
+    except (SetupError, StorageUnavailable, OSError):
         return None
     return (clock, plan) if clock is not None and plan is not None else None
