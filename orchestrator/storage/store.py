@@ -33,7 +33,7 @@ from schedules.evidence import Mark
 from schedules.plan import Plan
 
 TOKEN_BYTES = 24  # 192 bits: unguessable, URL-safe
-AUDIT_MAXLEN = 1_000_000
+AUDIT_MAXLEN = 1_000_000  # entries of the audit stream kept (XADD MAXLEN ~), Lua's too
 
 DEDUPE_SECONDS = 3 * 24 * 3600
 
@@ -238,7 +238,15 @@ class Store:
                     self.keys.outbox,
                     self.keys.audit,
                 ],
-                args=[holder, boundary, body, kind, json.dumps(data or {}), record.status],
+                args=[
+                    holder,
+                    boundary,
+                    body,
+                    kind,
+                    json.dumps(data or {}),
+                    record.status,
+                    AUDIT_MAXLEN,
+                ],
             )
         )
 
@@ -276,7 +284,13 @@ class Store:
         return bool(
             await self._mark(
                 keys=[self.keys.presence, self.keys.audit],
-                args=[mark.field, repr(round(mark.at, 3)), mark.person, mark.source],
+                args=[
+                    mark.field,
+                    repr(round(mark.at, 3)),
+                    mark.person,
+                    mark.source,
+                    AUDIT_MAXLEN,
+                ],
             )
         )
 
