@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from orchestrator.mail.sender import Job, MailSender
 
 from orchestrator.appkeys import CLICKS, SERVICE, STORE
 from orchestrator.cli import main
@@ -24,6 +23,7 @@ from orchestrator.errors import SetupError
 from orchestrator.mail.compose import compose, header_text
 from orchestrator.mail.config import mail_config
 from orchestrator.mail.records import MailRecords
+from orchestrator.mail.sender import Job, MailSender
 from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
 from schedules.programme import check_programme

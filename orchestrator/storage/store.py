@@ -2,7 +2,8 @@
 
 Only the modules in `orchestrator/storage/` talk to Redis: the others ask a store object
 (this event store, `notifications.NotificationStore`, `sessions`, `scores.ScoreStore`), and
-get back decoded values, never redis-py's bytes."""
+get back decoded values, never redis-py's bytes, and `StorageUnavailable`, never redis-py's
+errors (storage/outage.py)."""
 
 from __future__ import annotations
 
