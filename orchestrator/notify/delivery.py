@@ -17,8 +17,8 @@ from dataclasses import replace
 import httpx
 
 from orchestrator.errors import StorageUnavailable
-from orchestrator.notify.jobs import next_delay, retry_after
 from orchestrator.notify.kinds import build
+from orchestrator.notify.retries import next_delay, retry_after
 from orchestrator.notify.ssrf import UnsafeURL, check_shape
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore

@@ -1,4 +1,4 @@
-"""The retry timing of a delivery job (its record, `Job`, is in storage/notify_records.py):
+"""When a failed delivery job is tried again (its record, `Job`, is storage/notify_records.py):
 Standard Webhooks' back-off with jitter, a server's `Retry-After` honoured."""
 
 from __future__ import annotations
