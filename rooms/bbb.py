@@ -24,8 +24,9 @@ import httpx
 from defusedxml import DefusedXmlException
 
 from rooms.events import RoomEvent
+from schedules.platform_sections import BBB_SECRET_ENV, bbb_base
 from schedules.schema import Context
-from schedules.sections import BBB_SECRET_ENV, bbb_base, section_problems
+from schedules.sections import section_problems
 
 Algorithm = Literal["sha1", "sha256", "sha384", "sha512"]
 ALGORITHMS: tuple[Algorithm, ...] = ("sha1", "sha256", "sha384", "sha512")

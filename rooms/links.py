@@ -17,8 +17,9 @@ from urllib.parse import quote
 
 import jwt
 
-from schedules.schema import Context
-from schedules.sections import JITSI_SECRET_ENV, key_path, section_problems
+from schedules.platform_sections import JITSI_SECRET_ENV
+from schedules.schema import Context, key_path
+from schedules.sections import section_problems
 
 DEFAULT_DOMAIN = "meet.jit.si"
 JAAS_DOMAIN = "8x8.vc"

@@ -1,6 +1,6 @@
 """The planner's exact second stage: the most wishes that can be met, proven with HiGHS.
 
-The greedy planner (planner.py) gives a sound plan fast; this stage starts from it and lets
+The greedy planner (greedy.py) gives a sound plan fast; this stage starts from it and lets
 the HiGHS integer-programming solver (milp.py) look for a plan that meets more wishes under
 exactly the same hard rules (each free person in one room per round, nobody sees a team
 twice, seats, jury coverage) and the same balance (in each round the audiences differ by at

@@ -6,10 +6,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MINUTE = timedelta(minutes=1)
 SEARCH = 24 * 60  # no time zone changes its clocks by more than a day
+
+
+def valid_timezone(name: str) -> bool:
+    """Whether `name` is an IANA time zone (never a path: `/etc/…`, `../…`)."""
+    if not name or name.startswith(("/", ".")) or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _offsets(moment: datetime, tz: ZoneInfo) -> tuple[timedelta | None, timedelta | None]:

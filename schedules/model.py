@@ -10,9 +10,9 @@ from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
+from schedules.day_sections import LANGUAGES
 from schedules.evidence import DEFAULT_EVIDENCE, Source
 from schedules.scoring import Award, Scoring
-from schedules.sections import LANGUAGES
 
 Role = Literal["audience", "presenter", "jury", "organiser"]
 Platform = Literal["jitsi", "bbb"]  # the platforms Rota drives itself (links are any other)

@@ -1,15 +1,15 @@
 """People added after the roster was read (a late arrival through the API or the board)
-pass the roster's own per-row checks (`roster._person`, the same function and messages as a
-roster line), so nothing reaches the plan, the pages or file names that `rota check` would
-have refused."""
+pass the roster's own per-row checks (`person_rules.check_person`, the same function and
+messages as a roster line), so nothing reaches the plan, the pages or file names that
+`rota check` would have refused."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 from schedules.model import Participant, Programme
+from schedules.person_rules import check_person
 from schedules.problems import Problem
-from schedules.roster import _person
 
 SOURCE = "late arrival"
 
@@ -20,7 +20,7 @@ def checked_person(
     """The person from roster-like cells (text, lists space-separated), and the reasons it is
     refused: every error the roster would report for the same line (warnings pass)."""
     problems: list[Problem] = []
-    person = _person(
+    person = check_person(
         dict(cells),
         SOURCE,
         0,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from schedules.message_sections import mail_address_problem
 from schedules.model import Programme
+from schedules.record_sections import PRIVACY
 from schedules.schema import Context, validate
-from schedules.sections import PRIVACY, mail_address_problem
 
 
 @dataclass(frozen=True)

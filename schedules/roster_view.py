@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from schedules.columns import COLUMNS, OWN, Column, KeynoteRef
 from schedules.model import Participant
 from schedules.problems import Problem
-from schedules.roster import LABELS, Roster
+from schedules.roster import Roster
+from schedules.row_reader import LABELS
 from schedules.schema import plural
 from schedules.tabular import neutral_text
 

@@ -29,6 +29,12 @@ class Context:
     base: Path | None = None
 
 
+def key_path(name: str, context: Context) -> Path:
+    """A file the programme names, relative to the programme's folder."""
+    path = Path(name)
+    return context.base / path if context.base is not None and not path.is_absolute() else path
+
+
 Rule = Callable[[Mapping[str, Any], Context], Iterable[tuple[str, str]]]
 
 
@@ -42,6 +48,9 @@ class Field:
     maximum: float | None = None
     bound: str = ""  # the message when out of bounds; may use {key}, {value}, {id}
     items: type | tuple[type, ...] | None = None  # for lists: the type of each element
+
+
+ID = Field(str, required=True)  # an entry's id, in every section that has entries
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from schedules.plan import Plan
-from schedules.sections import AWARDS, CRITERIA, SCORING
+from schedules.record_sections import AWARDS, CRITERIA, SCORING
 from schedules.tomlpos import line_of
 
-if TYPE_CHECKING:  # the reader lives in programme.py, which imports this module
-    from schedules.programme import _Reader
+if TYPE_CHECKING:  # the reader needs the model, which needs this module's records
+    from schedules.programme_reader import Reader
 
 COMMENT_LIMIT = 2000  # characters in a juror's comment
 FEEDBACK_LIMIT = 280  # characters in an audience member's one line
@@ -226,7 +226,7 @@ def check_feedback(seen: Iterable[str], team: object, rating: object, line: obje
 # -- reading the sections -----------------------------------------------------------------
 
 
-def read_scoring(r: _Reader) -> Scoring | None:
+def read_scoring(r: Reader) -> Scoring | None:
     """`[scoring]` with its `[[scoring.criteria]]`, or None when the programme has none."""
     table = r.data.get("scoring")
     if not isinstance(table, dict):  # absent, or not a table (the loader says so)
@@ -265,7 +265,7 @@ def read_scoring(r: _Reader) -> Scoring | None:
     return Scoring(tuple(criteria), values["closes_minutes_after"], values["audience_feedback"])
 
 
-def read_awards(r: _Reader, scoring: Scoring | None) -> tuple[Award, ...]:
+def read_awards(r: Reader, scoring: Scoring | None) -> tuple[Award, ...]:
     items = r.data.get("awards", [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         return ()  # the loader says how they must be written

@@ -48,6 +48,22 @@ class LiveItem:
         return self.start <= at < self.end
 
 
+def _live(
+    clock: ClockState,
+    kind: ItemKind,
+    index: int,
+    item_id: str,
+    start: datetime,
+    end: datetime,
+    key: str,
+) -> LiveItem:
+    """A planned round or keynote at its live time: moved by the clock's shift for its key."""
+    shift = clock.shift_of(key)
+    return LiveItem(
+        key, kind, index, item_id, start + minutes(shift.start), end + minutes(shift.end)
+    )
+
+
 @dataclass(frozen=True)
 class Boundary:
     id: str  # stable across re-arming: "round.started:r3"
@@ -71,35 +87,15 @@ class Timeline:
 
     @classmethod
     def build(cls, plan: Plan, clock: ClockState) -> Timeline:
-        rounds = []
-        for rnd in plan.rounds:
-            key = f"round-{rnd.index}"
-            shift = clock.shift_of(key)
-            rounds.append(
-                LiveItem(
-                    key,
-                    "round",
-                    rnd.index,
-                    "",
-                    rnd.start + minutes(shift.start),
-                    rnd.end + minutes(shift.end),
-                )
-            )
-        keynotes = []
-        for k in plan.keynotes:
-            key = f"keynote-{k.id}"
-            shift = clock.shift_of(key)
-            keynotes.append(
-                LiveItem(
-                    key,
-                    "keynote",
-                    0,
-                    k.id,
-                    k.start + minutes(shift.start),
-                    k.end + minutes(shift.end),
-                )
-            )
-        return cls(tuple(rounds), tuple(keynotes))
+        rounds = tuple(
+            _live(clock, "round", r.index, "", r.start, r.end, f"round-{r.index}")
+            for r in plan.rounds
+        )
+        keynotes = tuple(
+            _live(clock, "keynote", 0, k.id, k.start, k.end, f"keynote-{k.id}")
+            for k in plan.keynotes
+        )
+        return cls(rounds, keynotes)
 
     @property
     def items(self) -> tuple[LiveItem, ...]:

@@ -111,6 +111,12 @@ TOML = [
         '[[rooms]]\nid = "r1"\ncapacity = 5',
         'id = "r1"|2',
     ),
+    Case(
+        "duplicate keynote id 'k1' (first at line 48)",
+        "",
+        '[[keynotes]]\nid = "k1"\nstart = "2025-03-27T10:30"\nminutes = 30\nroom = "aula"',
+        'id = "k1"|2',
+    ),
     Case("teams 't1' and 't3' share room 'r1'", 'room = "r3"', 'room = "r1"', 'room = "r1"|2'),
     Case(
         "keynote 'k1' is in room 'r2', which team 't2' uses",

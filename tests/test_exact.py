@@ -20,9 +20,10 @@ from orchestrator.views.board_view import plan_summary
 from schedules import exact, milp
 from schedules.context import Context, jury_possible
 from schedules.exports import plan_table
+from schedules.greedy import GreedyPlanner
 from schedules.model import Programme
 from schedules.plan import Plan
-from schedules.planner import _Planner, plan_rotation
+from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
 from tests.programmes import make_programme
@@ -208,7 +209,7 @@ def _hard(teams: int = 15, people: int = 500) -> Context:
 def test_the_time_budget_is_kept() -> None:
     assert milp.solve  # HiGHS loaded before the clock starts (about 0.5 s, once per process)
     ctx = _hard()
-    greedy = _Planner(ctx, 0).run()
+    greedy = GreedyPlanner(ctx, 0).run()
     started = time.monotonic()
     outcome = exact.improve(ctx, greedy, seconds=0.3, seed=0)
     # Unbounded, this model takes HiGHS 3 to 5 seconds; building it and stopping the root
@@ -220,7 +221,7 @@ def test_the_time_budget_is_kept() -> None:
 
 def test_a_model_too_large_is_skipped_and_the_plan_says_which_bound_holds() -> None:
     ctx = _hard(teams=8, people=80)
-    greedy = _Planner(ctx, 0).run()
+    greedy = GreedyPlanner(ctx, 0).run()
     outcome = exact.improve(ctx, greedy, seconds=1, seed=0, max_cells=100)
     assert (outcome.status, outcome.source) == ("skipped", "simple")
     assert outcome.assign is greedy

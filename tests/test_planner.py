@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from schedules.greedy import even_targets
 from schedules.plan import Plan
-from schedules.planner import even_targets, plan_rotation
+from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.programme import load_programme
 from schedules.quality import violations

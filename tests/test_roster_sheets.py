@@ -19,7 +19,7 @@ from schedules.model import Participant, Programme
 from schedules.plan import Plan
 from schedules.planner import plan_rotation
 from schedules.programme import check_programme
-from schedules.roster import email_id
+from schedules.row_reader import email_id
 from tests.builders import BASE_CSV, BASE_TOML, write_event
 from tests.roster_books import (
     EXAMPLE_HEAD,
@@ -719,7 +719,7 @@ async def test_a_workbook_persons_erasure_leaves_nothing_of_them_stored(
     ],
 )
 def test_a_team_fits_a_name_it_begins_at_a_words_end(written: str, fits: bool) -> None:
-    from schedules.roster import _fits
+    from schedules.row_reader import _fits
 
     assert _fits(written, "team 1 digital youth work") is fits
 

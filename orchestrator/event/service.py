@@ -23,11 +23,11 @@ from schedules.model import Programme
 from schedules.newcomers import cells_of, checked_person
 from schedules.plan import Plan, RoomSlot
 from schedules.planner import plan_rotation
+from schedules.platform_sections import BBB_SECRET_ENV
 from schedules.quality import quality
 from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
 from schedules.retimed import Retimed, describe, retimed
 from schedules.roster import COLUMNS
-from schedules.sections import BBB_SECRET_ENV
 from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)

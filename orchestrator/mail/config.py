@@ -13,8 +13,8 @@ from typing import Any
 from orchestrator.errors import SetupError
 from orchestrator.settings import Secret
 from schedules.model import Programme
-from schedules.schema import Context
-from schedules.sections import key_path, section_problems
+from schedules.schema import Context, key_path
+from schedules.sections import section_problems
 
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 

@@ -10,7 +10,7 @@ from typing import Any
 from orchestrator.errors import SetupError
 from orchestrator.notify.signing import signature
 from orchestrator.storage.notify_records import Event, Subscriber
-from schedules.sections import NOTIFY_KINDS
+from schedules.message_sections import NOTIFY_KINDS
 
 KINDS = NOTIFY_KINDS  # declared with the [[notify]] schema
 

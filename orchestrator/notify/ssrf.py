@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from orchestrator.errors import Refused
-from schedules.sections import url_problem
+from schedules.message_sections import url_problem
 
 
 class UnsafeURL(Refused):

@@ -12,8 +12,9 @@ from orchestrator.notify.kinds import KINDS
 from orchestrator.notify.signing import new_secret
 from orchestrator.notify.ssrf import check
 from orchestrator.storage.notify_records import Subscriber
+from schedules.message_sections import NTFY_DEFAULT
 from schedules.schema import Context
-from schedules.sections import NTFY_DEFAULT, section_problems
+from schedules.sections import section_problems
 
 
 def programme_subscribers(

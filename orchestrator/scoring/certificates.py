@@ -32,9 +32,8 @@ from orchestrator.storage.store import Store
 from rooms.events import RoomEvent
 from schedules.evidence import Mark
 from schedules.model import Participant, Programme
-from schedules.schema import Context
+from schedules.schema import Context, key_path
 from schedules.scoring import Award, Feedback, Score
-from schedules.sections import key_path
 
 FONTS = Path(__file__).parent.parent / "fonts"
 FAMILY = "DejaVu"
