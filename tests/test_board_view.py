@@ -9,16 +9,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator.event.live import Live
-from orchestrator.views.board_view import (
-    PresenceFeed,
-    current_run,
-    fold_journal,
-    journal_line,
-    journal_text,
-    presenter_room,
-    snapshot,
-    strip,
-)
+from orchestrator.views.board_journal import current_run, fold_journal, journal_line, journal_text
+from orchestrator.views.board_view import PresenceFeed, presenter_room, snapshot, strip
 from rooms.links import JitsiConfig
 from rooms.presence import Interval, attendance
 from schedules.clock import ClockState

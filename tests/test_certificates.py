@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from orchestrator.language.i18n import translator
-from orchestrator.scoring.certificates import (
+from orchestrator.scoring.certificate_pdf import (
     Look,
     Seen,
     Signature,

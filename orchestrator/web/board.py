@@ -19,7 +19,7 @@ from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
 from orchestrator.web import auth
 from orchestrator.web.body import read_json
-from orchestrator.web.error_pages import SECURITY_HEADERS, csp
+from orchestrator.web.headers import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
 HEADERS = {
