@@ -28,9 +28,9 @@ from click.testing import CliRunner
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.cli import main
+from orchestrator.event.stored_live import with_stored_event
 from orchestrator.privacy.purge import NOTHING_LEFT
 from orchestrator.storage.score_store import ScoreStore
-from orchestrator.storage.stored_event import with_stored_event
 from schedules.programme import load_programme
 from schedules.scoring import Score
 from tests.builders import BASE_TOML, upcoming, write_event

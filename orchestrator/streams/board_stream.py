@@ -10,8 +10,7 @@ import json
 import weakref
 from typing import Any
 
-from redis.exceptions import RedisError
-
+from orchestrator.errors import StorageUnavailable
 from orchestrator.event.live import Live
 from orchestrator.event.meetings import Meetings
 from orchestrator.event.service import Service
@@ -198,7 +197,7 @@ class BoardStreams:
         while True:
             self._wake.clear()
             if self.clients and looks % FAILED_LOGINS_EVERY == 0:
-                with contextlib.suppress(RedisError):
+                with contextlib.suppress(StorageUnavailable):
                     await self.load_failed_logins()
             looks += 1
             self._tick()
