@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -48,6 +48,7 @@ from orchestrator.presence.room_feed import RoomFeed
 from orchestrator.privacy.purge import Purger
 from orchestrator.rehearsal.simulated_presence import SimulatedPresence
 from orchestrator.settings import Settings
+from orchestrator.setup import setup_pages
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
@@ -55,7 +56,7 @@ from orchestrator.streams.board_stream import BoardStreams
 from orchestrator.streams.page_streams import PageStreams
 from orchestrator.streams.pubsub import ChannelSync
 from orchestrator.tasks import cancel_all, supervised
-from orchestrator.web import board, checkin, go, ops, participant, scores
+from orchestrator.web import board, board_report, checkin, go, ops, participant, scores
 from orchestrator.web import results_page as results
 from orchestrator.web.edge import guard_routes, harden
 from orchestrator.webhooks import inbound as webhooks
@@ -69,25 +70,32 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 PROGRAMME = web.AppKey("programme", Programme)
 HTTP = web.AppKey("http", httpx.AsyncClient)  # to subscribers: guarded against SSRF
+Cleanup = Callable[[web.Application], AsyncIterator[None]]
 PLATFORM_HTTP = web.AppKey("platform_http", httpx.AsyncClient)  # to the configured BBB
 
 
-async def _redis(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    embedded: EmbeddedRedis | None = None
-    url = settings.redis_url
-    if not url:
-        embedded = EmbeddedRedis(settings.data_dir)
-        await embedded.start()
-        url = embedded.url
-    client = redis_client(url)
-    app[STORE] = Store(client, Keys(app[PROGRAMME].event.id))
-    try:
-        yield
-    finally:
-        await client.aclose()
-        if embedded is not None:
-            await embedded.stop()
+def redis_for(event: Callable[[web.Application], str]) -> Cleanup:
+    """The store's cleanup context: the configured Redis, or the embedded one under the data
+    folder; keys in the namespace of `event(app)` (the setup without a programme has its own)."""
+
+    async def _redis(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        embedded: EmbeddedRedis | None = None
+        url = settings.redis_url
+        if not url:
+            embedded = EmbeddedRedis(settings.data_dir)
+            await embedded.start()
+            url = embedded.url
+        client = redis_client(url)
+        app[STORE] = Store(client, Keys(event(app)))
+        try:
+            yield
+        finally:
+            await client.aclose()
+            if embedded is not None:
+                await embedded.stop()
+
+    return _redis
 
 
 def _visible(value: object) -> object:
@@ -184,7 +192,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "intake": intake.run,
         "board": board.run,
         "notifier": notifier.run,
-        "watch": lambda: room_feed.run(on_change=refresh_both),
+        "room_feed": lambda: room_feed.run(on_change=refresh_both),
     }
     if service.bbb is not None:
         meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])
@@ -225,18 +233,25 @@ async def _close_streams(app: web.Application) -> None:
         app[BOARD_STREAMS].close_all()
 
 
-def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
-    app[SETTINGS] = settings
-    app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
-    app[METRICS] = Metrics()
-    app[TEMPLATES] = jinja2.Environment(
+def templates() -> jinja2.Environment:
+    """Pages from orchestrator/templates/, what people typed always escaped."""
+    return jinja2.Environment(
         loader=jinja2.PackageLoader("orchestrator", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         finalize=_visible,  # no bidirectional override turns a name around (schedules/text.py)
     )
-    app.cleanup_ctx.extend([_redis, _http, _service, _background])
+
+
+def create_app(settings: Settings, programme: Programme | None = None) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SETTINGS] = settings
+    app[PROGRAMME] = programme or load_programme(settings.programme, settings.environ)
+    app[METRICS] = Metrics()
+    app[TEMPLATES] = templates()
+    app.cleanup_ctx.extend(
+        [redis_for(lambda a: a[PROGRAMME].event.id), _http, _service, _background]
+    )
     app.on_shutdown.append(_close_streams)
     harden(app)
     app.add_routes(
@@ -258,6 +273,8 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
                 *notify.routes(),
                 *scores.routes(),
                 *results.routes(),
+                *setup_pages.routes(),
+                *board_report.routes(),
                 web.static("/static", STATIC),
             ]
         )

@@ -10,13 +10,14 @@
     ├── Conflict         409  the thing is in a state where this does not apply
     ├── TooMany          429  slow down; `Retry-After` when known
     ├── Unavailable      503  not now (not started, Redis away); `Retry-After` when known
+    │   └── StorageUnavailable  Redis cannot be reached or refused the command
     └── SetupError            a bad configuration found at start-up or by the CLI: printed as
                               one line and the command exits 1; never an HTTP answer
 
-A Redis that cannot be reached (redis-py's `ConnectionError` or `TimeoutError`, wherever a
-handler meets it) is `Unavailable` with `Retry-After: 5`: organisers' tools and Jitsi's
-webhook senders retry on 503, nothing was acknowledged, and the outage is logged once by the
-background loops, not per request.
+storage/ raises `StorageUnavailable` instead of redis-py's errors (storage/outage.py), so no
+other module imports redis: a handler that meets it answers 503 with `Retry-After: 5`
+(organisers' tools and Jitsi's webhook senders retry on 503, nothing was acknowledged), and
+the background loops catch it and log the outage once, not per request.
 
 The pure packages keep their own results, mapped here too: `schedules` raises `ClockError`
 and `PlanningError` (a change that cannot apply: 400) and `ScoreRefused` (with its own
@@ -33,8 +34,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rooms.webhooks import MalformedWebhook, WebhookRejected
 from schedules.problems import PlanningError
@@ -104,6 +103,24 @@ class Unavailable(RotaError):
     status = 503
 
 
+REDIS_RETRY_AFTER = 5.0
+REDIS_AWAY = (
+    "Rota's storage (Redis) cannot be reached just now; nothing was changed. Retry shortly."
+)
+
+
+class StorageUnavailable(Unavailable):
+    """What storage/ raises for any redis-py error: the sender reads `REDIS_AWAY`; `str()`
+    (for the logs) is redis-py's own message, e.g. "Error 111 connecting to …"."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(REDIS_AWAY, retry_after=REDIS_RETRY_AFTER)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail
+
+
 class SetupError(RotaError):
     """A configuration Rota cannot run with; the message names the file or variable."""
 
@@ -114,11 +131,6 @@ _BY_STATUS: dict[int, type[RotaError]] = {
     404: NotFound,
     409: Conflict,
 }
-
-REDIS_RETRY_AFTER = 5.0
-REDIS_AWAY = (
-    "Rota's storage (Redis) cannot be reached just now; nothing was changed. Retry shortly."
-)
 
 
 def from_domain(exc: Exception) -> RotaError | None:
@@ -135,8 +147,6 @@ def from_domain(exc: Exception) -> RotaError | None:
         return Unauthorised(str(exc))
     if isinstance(exc, ScoreRefused):
         return _BY_STATUS.get(exc.status, Refused)(str(exc))
-    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
-        return Unavailable(REDIS_AWAY, retry_after=REDIS_RETRY_AFTER)
     return None
 
 
@@ -148,8 +158,6 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # what `answer` turns into an HTTP answer; anything else is a bug (a 500, logged by aiohttp)
 MAPPED = (
-    RedisConnectionError,
-    RedisTimeoutError,
     RotaError,
     ClockError,
     PlanningError,
@@ -163,7 +171,7 @@ def answer(request: web.Request, exc: Exception) -> web.Response:
     """The one place an error becomes an HTTP answer (`exc` is one of `MAPPED`)."""
     error = from_domain(exc)
     assert error is not None
-    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+    if isinstance(exc, StorageUnavailable):
         log.debug("%s %s: redis unavailable (%s)", request.method, request.path, exc)
     elif error.status >= 500:
         log.error("%s %s: %s", request.method, request.path, error.reason)

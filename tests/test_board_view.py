@@ -8,16 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from orchestrator.event.live import Live
-from orchestrator.views.board_view import (
-    PresenceFeed,
-    current_run,
-    fold_journal,
-    journal_line,
-    journal_text,
-    presenter_room,
-    snapshot,
-    strip,
-)
+from orchestrator.views.board_journal import current_run, fold_journal, journal_line, journal_text
+from orchestrator.views.board_view import PresenceFeed, presenter_room, snapshot, strip
 from rooms.presence import Interval, attendance
 from schedules.programme import load_programme
 from schedules.timeline import delay

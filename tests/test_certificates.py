@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
 from orchestrator.language.i18n import translator
-from orchestrator.scoring.certificates import (
+from orchestrator.scoring.certificate_pdf import (
     Look,
     Seen,
     Signature,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.cli import main
-from orchestrator.views.board_view import journal_text
+from orchestrator.views.board_journal import journal_text
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
 from tests.support.app import AUTH, EXAMPLE, Running, free_port

@@ -13,11 +13,12 @@ import pytest
 
 from orchestrator.event.live import Live
 from orchestrator.notify.fanout import jobs_for
-from orchestrator.notify.jobs import BACKOFF, MAX_HINT, Job, Outcome, next_delay, retry_after
-from orchestrator.notify.kinds import Event, Subscriber, build
+from orchestrator.notify.kinds import build
+from orchestrator.notify.retries import BACKOFF, MAX_HINT, next_delay, retry_after
 from orchestrator.notify.signing import verify
 from orchestrator.notify.ssrf import UnsafeURL, check, check_shape, special
 from orchestrator.storage.notifications import OutboxEntry
+from orchestrator.storage.notify_records import Event, Job, Outcome, Subscriber
 from rooms.links import JitsiConfig
 from schedules.programme import load_programme
 from tests.support.live import make_live

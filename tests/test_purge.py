@@ -29,9 +29,9 @@ from click.testing import CliRunner
 
 from orchestrator.appkeys import BOUNDARIES, SERVICE, STORE
 from orchestrator.cli import main
+from orchestrator.event.stored_live import with_stored_event
 from orchestrator.privacy.purge import NOTHING_LEFT
 from orchestrator.storage.score_store import ScoreStore
-from orchestrator.storage.stored_event import with_stored_event
 from schedules.programme import load_programme
 from schedules.scoring import Score
 from tests.support.app import ARMED, AUTH, start_app

@@ -27,7 +27,7 @@ from orchestrator.runtime.serving import ended_day_refusal, log_with_event, serv
 
 
 @main.command()
-@click.argument("programme", type=PROGRAMME)
+@click.argument("programme", type=PROGRAMME, required=False)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8080, show_default=True)
 @click.option(
@@ -128,7 +128,7 @@ from orchestrator.runtime.serving import ended_day_refusal, log_with_event, serv
 @click.pass_context
 def serve(
     ctx: click.Context,
-    programme: Path,
+    programme: Path | None,
     host: str,
     port: int,
     redis_url: str | None,
@@ -153,9 +153,19 @@ def serve(
 ) -> None:
     """Serve the event in PROGRAMME: personal links, timed transitions, the organiser API.
 
-    Without --speed and --start-at this is the real day, at the programme's own times."""
+    Without --speed and --start-at this is the real day, at the programme's own times.
+    Without PROGRAMME: the one published in --data-dir, else the setup pages (/setup)."""
     from orchestrator.errors import SetupError
     from orchestrator.runtime.workers import worker_count
+
+    if programme is None:  # set up in the browser (orchestrator/setup/)
+        programme = data_dir / "programme.toml"
+        if not programme.exists():
+            from orchestrator.setup.setup_only import serve_setup
+
+            host_url = base_url_or_exit(base_url or os.environ.get("ROTA_BASE_URL", ""))
+            serve_setup(data_dir, host=host, port=port, redis_url=redis_url, base_url=host_url)
+            return
 
     try:
         count = worker_count(workers)

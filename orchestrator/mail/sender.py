@@ -105,6 +105,19 @@ class MailSender:
             await self.close()
             raise
 
+    async def send_one(self, message: EmailMessage) -> str:
+        """One message outside the records, once (the setup's test mail to the organisers):
+        "" when the server took it, else why not, in words."""
+        try:
+            await self._send_once(message)
+        except Permanent as exc:
+            return str(exc)
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            return _describe(exc, self.config)
+        finally:
+            await self.close()
+        return ""
+
     async def deliver(self, jobs: Iterable[Job], resend: bool = False) -> list[Outcome]:
         outcomes = []
         for job in jobs:

@@ -12,13 +12,14 @@ from aiohttp import web
 from orchestrator.appkeys import BOARD_STREAMS, SERVICE, SETTINGS, STORE, TEMPLATES
 from orchestrator.errors import Forbidden, NotFound, Refused, Unauthorised
 from orchestrator.event.actions import ACTIONS
+from orchestrator.language.i18n import translator
 from orchestrator.language.relative_time import relative_words
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
 from orchestrator.web import auth
 from orchestrator.web.body import read_json
-from orchestrator.web.error_pages import SECURITY_HEADERS, csp
+from orchestrator.web.headers import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
 HEADERS = {
@@ -56,10 +57,14 @@ def _same_site(request: web.Request) -> bool:
     return origin in (request.app[SETTINGS].base_url, f"{request.scheme}://{request.host}")
 
 
+def page_login(request: web.Request) -> web.Response:
+    return _render(request, "login.html", error="")
+
+
 async def page(request: web.Request) -> web.Response:
     session = await _session(request)
     if session is None:
-        return _render(request, "login.html", error="")
+        return page_login(request)
     live = request.app[SERVICE].require_live()
     return _render(
         request,
@@ -72,7 +77,10 @@ async def page(request: web.Request) -> web.Response:
         ),
         rounds=len(live.timeline.rounds),
         scoring=live.programme.scoring is not None,
+        day_over=live.event_now() >= live.timeline.ends,  # then the board links the report
         relative_words=relative_words("en"),  # the board speaks English
+        before_day=live.event_now() < live.programme.starts,  # still to set up in the browser
+        t=translator("en"),
     )
 
 
@@ -107,6 +115,7 @@ async def login(request: web.Request) -> web.Response:
     return response
 
 
+session_of, same_site = _session, _same_site  # the setup pages' guard (orchestrator/setup/)
 Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
 
 
