@@ -40,7 +40,8 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-# the lint (ruff and mypy --strict on schedules/, rooms/, orchestrator/) runs before the tests;
+# the lint (ruff; mypy --strict on schedules/, rooms/, orchestrator/, every body of tests/; the
+# import contracts in pyproject.toml) runs before the tests;
 # the tests on two workers (most of their time is waiting: rehearsals, processes, browsers),
 # one test file at a time per worker and every browser test on the same worker
 # (tests/conftest.py); PYTEST_WORKERS=0 runs them in one process
@@ -73,6 +74,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache tests/browser/node_modules
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .import_linter_cache tests/browser/node_modules

@@ -56,7 +56,7 @@ from orchestrator.streams.board_stream import BoardStreams
 from orchestrator.streams.page_streams import PageStreams
 from orchestrator.streams.pubsub import ChannelSync
 from orchestrator.tasks import cancel_all, supervised
-from orchestrator.web import board, checkin, go, ops, participant, scores
+from orchestrator.web import board, board_report, checkin, go, ops, participant, scores
 from orchestrator.web import results_page as results
 from orchestrator.web.edge import guard_routes, harden
 from orchestrator.webhooks import inbound as webhooks
@@ -192,7 +192,7 @@ async def _background(app: web.Application) -> AsyncIterator[None]:
         "intake": intake.run,
         "board": board.run,
         "notifier": notifier.run,
-        "watch": lambda: room_feed.run(on_change=refresh_both),
+        "room_feed": lambda: room_feed.run(on_change=refresh_both),
     }
     if service.bbb is not None:
         meetings = app[MEETINGS] = board.meetings = Meetings(service.bbb, app[PLATFORM_HTTP])
@@ -274,6 +274,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
                 *scores.routes(),
                 *results.routes(),
                 *setup_pages.routes(),
+                *board_report.routes(),
                 web.static("/static", STATIC),
             ]
         )

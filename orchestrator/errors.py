@@ -10,13 +10,14 @@
     ├── Conflict         409  the thing is in a state where this does not apply
     ├── TooMany          429  slow down; `Retry-After` when known
     ├── Unavailable      503  not now (not started, Redis away); `Retry-After` when known
+    │   └── StorageUnavailable  Redis cannot be reached or refused the command
     └── SetupError            a bad configuration found at start-up or by the CLI: printed as
                               one line and the command exits 1; never an HTTP answer
 
-A Redis that cannot be reached (redis-py's `ConnectionError` or `TimeoutError`, wherever a
-handler meets it) is `Unavailable` with `Retry-After: 5`: organisers' tools and Jitsi's
-webhook senders retry on 503, nothing was acknowledged, and the outage is logged once by the
-background loops, not per request.
+storage/ raises `StorageUnavailable` instead of redis-py's errors (storage/outage.py), so no
+other module imports redis: a handler that meets it answers 503 with `Retry-After: 5`
+(organisers' tools and Jitsi's webhook senders retry on 503, nothing was acknowledged), and
+the background loops catch it and log the outage once, not per request.
 
 The pure packages keep their own results, mapped here too: `schedules` raises `ClockError`
 and `PlanningError` (a change that cannot apply: 400) and `ScoreRefused` (with its own
@@ -34,8 +35,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from rooms.webhooks import MalformedWebhook, WebhookRejected
 from schedules.problems import PlanningError
@@ -105,6 +104,24 @@ class Unavailable(RotaError):
     status = 503
 
 
+REDIS_RETRY_AFTER = 5.0
+REDIS_AWAY = (
+    "Rota's storage (Redis) cannot be reached just now; nothing was changed. Retry shortly."
+)
+
+
+class StorageUnavailable(Unavailable):
+    """What storage/ raises for any redis-py error: the sender reads `REDIS_AWAY`; `str()`
+    (for the logs) is redis-py's own message, e.g. "Error 111 connecting to …"."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(REDIS_AWAY, retry_after=REDIS_RETRY_AFTER)
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.detail
+
+
 class SetupError(RotaError):
     """A configuration Rota cannot run with; the message names the file or variable."""
 
@@ -116,22 +133,15 @@ _BY_STATUS: dict[int, type[RotaError]] = {
     409: Conflict,
 }
 
-REDIS_RETRY_AFTER = 5.0
-REDIS_AWAY = (
-    "Rota's storage (Redis) cannot be reached just now; nothing was changed. Retry shortly."
-)
 
-
-# The one list of the errors Rota's pure packages raise (and redis-py's outage) with the
-# error of this tree each one is answered as; `from_domain` and `MAPPED` both read it.
+# The one list of the errors Rota's pure packages raise, with the error of this tree each
+# one is answered as; `from_domain` and `MAPPED` both read it.
 DOMAIN_ERRORS: dict[type[Exception], type[RotaError]] = {
     ClockError: Refused,
     PlanningError: Refused,  # its reasons, one after another
     MalformedWebhook: Refused,
     WebhookRejected: Unauthorised,
     ScoreRefused: Refused,  # or the error of its own status (403, 404, 409)
-    RedisConnectionError: Unavailable,  # said as REDIS_AWAY, retry after REDIS_RETRY_AFTER
-    RedisTimeoutError: Unavailable,
 }
 
 
@@ -142,8 +152,6 @@ def from_domain(exc: Exception) -> RotaError | None:
     kind = next((to for raised, to in DOMAIN_ERRORS.items() if isinstance(exc, raised)), None)
     if kind is None:
         return None
-    if kind is Unavailable:
-        return Unavailable(REDIS_AWAY, retry_after=REDIS_RETRY_AFTER)
     if isinstance(exc, ScoreRefused):
         kind = _BY_STATUS.get(exc.status, kind)
     return kind("; ".join(exc.reasons) if isinstance(exc, PlanningError) else str(exc))
@@ -163,7 +171,7 @@ def answer(request: web.Request, exc: Exception) -> web.Response:
     """The one place an error becomes an HTTP answer (`exc` is one of `MAPPED`)."""
     error = from_domain(exc)
     assert error is not None
-    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+    if isinstance(exc, StorageUnavailable):
         log.debug("%s %s: redis unavailable (%s)", request.method, request.path, exc)
     elif error.status >= 500:
         log.error("%s %s: %s", request.method, request.path, error.reason)

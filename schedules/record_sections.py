@@ -130,7 +130,7 @@ def _certificate_rules(values: Mapping[str, Any], context: Context) -> Iterator[
         yield (
             "funding",
             "a funding line goes with its emblem: set `emblem` to the funder's emblem file "
-            "(docs/certificates.md says where the EU's official one is)",
+            "(docs/scoring.md says where the EU's official one is)",
         )
     problem = image_problem(values["emblem"], context) if values["emblem"] else ""
     if problem and context.base is not None:

@@ -13,7 +13,7 @@ from orchestrator.api.openapi import spec
 from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
 from orchestrator.errors import Conflict, NotFound, Refused
 from orchestrator.event import actions
-from orchestrator.event.service import change_from_request
+from orchestrator.event.plan_changes import change_from_request
 from orchestrator.mail.worker import MailWorker
 from orchestrator.presence.attendance import (
     in_event_time,

@@ -9,8 +9,7 @@ import collections
 import logging
 from collections.abc import Callable
 
-from redis.exceptions import RedisError
-
+from orchestrator.errors import StorageUnavailable
 from orchestrator.metrics import Metrics
 from orchestrator.storage.store import Store
 
@@ -59,7 +58,7 @@ class ClickRecorder:
                 await self.store.audit(
                     [{"kind": "go", "count": str(len(batch)), "clicks": self.encode(batch)}]
                 )
-            except (RedisError, OSError) as exc:
+            except (StorageUnavailable, OSError) as exc:
                 if not self._failing:
                     log.warning("clicks kept in memory until redis answers (%s)", exc)
                     self._failing = True

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from redis.exceptions import RedisError
 
+from orchestrator.errors import StorageUnavailable
 from orchestrator.event.live import Live
 from orchestrator.event.service import Service
 from orchestrator.metrics import Metrics
@@ -108,7 +108,7 @@ class BoundaryScheduler:
         self.scheduler.remove_all_jobs()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        with contextlib.suppress(RedisError, OSError):
+        with contextlib.suppress(StorageUnavailable, OSError):
             if self.holder:
                 await self.store.release_lease(self.holder)
             await self.store.drop_heartbeat(self.settings.instance)
@@ -144,7 +144,7 @@ class BoundaryScheduler:
                 if failing:
                     log.info("redis is reachable again")
                     failing = False
-            except (RedisError, OSError) as exc:
+            except (StorageUnavailable, OSError) as exc:
                 if not failing:
                     log.warning("redis unreachable (%s); retrying", exc)
                     failing = True
@@ -240,7 +240,7 @@ class BoundaryScheduler:
             outcome = await self.store.claim(
                 holder, boundary.id, record, "" if skipped else boundary.kind, data
             )
-        except (RedisError, OSError) as exc:
+        except (StorageUnavailable, OSError) as exc:
             log.warning("could not claim %s (%s); retrying when redis answers", boundary.id, exc)
             self._rearm = True  # the lease loop arms again once redis answers
             return "failed"
@@ -255,7 +255,7 @@ class BoundaryScheduler:
             return "done"
         self.metrics.transitions.labels(kind=boundary.kind, status="fired").inc()
         log.info("transition %s%s", boundary.id, " (late, on recovery)" if late else "")
-        with contextlib.suppress(RedisError, OSError):
+        with contextlib.suppress(StorageUnavailable, OSError):
             await self.store.publish(
                 "transition",
                 kind=boundary.kind,

@@ -99,7 +99,7 @@ def on_stored_event(
     import asyncio
 
     from orchestrator.errors import NotFound, SetupError
-    from orchestrator.storage.stored_event import with_stored_event
+    from orchestrator.event.stored_live import with_stored_event
 
     try:
         return asyncio.run(

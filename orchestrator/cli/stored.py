@@ -179,11 +179,17 @@ def report(
     import shutil
     import subprocess
 
-    from orchestrator.views import day_report
+    from orchestrator.views import day_report, report_page
 
     loaded = load_or_exit(programme, env)
-    charts = on_stored_event(loaded, redis_url, data_dir, env, day_report.gather)
-    index = day_report.write(loaded.event.title, charts, out)
+
+    async def work(live: Live, store: Store) -> tuple[list[report_page.Chart], str]:
+        return await day_report.gather(live, store), day_report.so_far(live)
+
+    charts, note = on_stored_event(loaded, redis_url, data_dir, env, work)
+    index = report_page.write(loaded.event.title, charts, out, note)
+    if note:
+        click.echo(note, err=True)
     made = [index.name, *(f"{c.id}.csv" for c in charts)]
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser:  # the same page as a PDF, to attach to a report

@@ -9,78 +9,32 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.api.models import Replan
-from orchestrator.errors import Conflict, NotFound, Refused, SetupError, Unavailable
+from orchestrator.errors import Conflict, NotFound, Refused, Unavailable
 from orchestrator.event.live import Live
+from orchestrator.event.plan_changes import moved_plan
+from orchestrator.event.run_choice import chosen_run
 from orchestrator.settings import Settings
 from orchestrator.storage.erasure import was_erased, without_erased
 from orchestrator.storage.store import Store, digest
 from rooms.bbb import BbbConfig
 from rooms.links import JitsiConfig
 from schedules.agenda import changed_agendas
-from schedules.campus import move_problem
 from schedules.clock import ClockState
 from schedules.model import Programme
 from schedules.newcomers import cells_of, checked_person
-from schedules.plan import Plan, RoomSlot
+from schedules.plan import Plan
 from schedules.planner import plan_rotation
 from schedules.platform_sections import BBB_SECRET_ENV
-from schedules.quality import quality
-from schedules.replan import Change, Departure, LateArrival, RoomLost, TeamDropout, replan
-from schedules.retimed import Retimed, describe, retimed
-from schedules.roster import COLUMNS
+from schedules.replan import Change, LateArrival, replan
+from schedules.retimed import retimed
 from schedules.timeline import delay, extend
 
 log = logging.getLogger(__name__)
 
 
-def describe_run(clock: ClockState) -> str:
-    """How a run reads in messages: the real day, or a rehearsal at its speed and start."""
-    if clock.is_real:
-        return "the real day at the programme's own times"
-    first = clock.wall_time(clock.anchor_event)
-    return f"a rehearsal at {clock.speed:g}× (round 1 at {first:%H:%M} UTC on {first:%Y-%m-%d})"
-
-
 def _people(programme: Programme) -> list[str]:
     """Who gets a personal token: everyone but erased people's anonymous seats."""
     return [p.id for p in programme.participants if not p.anonymous]
-
-
-def run_matches(stored: ClockState, speed: float) -> bool:
-    """Whether the stored run is the one asked for when no new start is given."""
-    if speed == 1:
-        return stored.is_real
-    return not stored.is_real and stored.speed == speed
-
-
-class RunMismatch(SetupError):
-    """The store holds another run than the one asked for: `rota serve` stops and says how
-    to go on (`--resume` or `--fresh`)."""
-
-    def __init__(self, stored: ClockState, speed: float) -> None:
-        asked = (
-            "the real day at the programme's own times"
-            if speed == 1
-            else f"a rehearsal at {speed:g}×"
-        )
-        super().__init__(
-            f"the data folder holds {describe_run(stored)}, but you asked for {asked}. "
-            "Add --resume to carry on with the stored run, or --fresh to start "
-            + ("the real day from the programme's own times" if speed == 1 else "a new run")
-            + " (the previous run's records are archived, nothing is deleted, and personal "
-            "links stay the same)."
-        )
-
-
-def parse_start(value: str, programme: Programme, now: datetime) -> datetime:
-    """`now`, or an ISO time (local to the event when it has no offset)."""
-    if value == "now":
-        return now
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=programme.event.tz)
-    return moment.astimezone(UTC)
 
 
 class Service:
@@ -104,7 +58,9 @@ class Service:
     async def start(self, toml: bytes, roster: bytes) -> Live:
         programme = await self._programme_with_extras()
         plan = await self.store.load_plan()
-        clock, new_run = await self._clock(programme, retimed(plan, programme) if plan else [])
+        clock, new_run = await chosen_run(
+            self.settings, self.store, programme, retimed(plan, programme) if plan else []
+        )
         changed = await self.store.programme_digest() != digest(toml, roster)
         begun = clock.event_time(datetime.now(UTC)) >= programme.starts
         if plan is None or (changed and (new_run or not begun)):
@@ -152,84 +108,6 @@ class Service:
         known = {p.id for p in extra}
         people = tuple(p for p in programme.participants if p.id not in known)
         return replace(programme, participants=people + tuple(extra))
-
-    async def _clock(self, programme: Programme, moves: list[Retimed]) -> tuple[ClockState, bool]:
-        """The run to serve, and whether it is a new one. An explicit `--start-at` starts a
-        new rehearsal run; otherwise the stored run is carried on only when it is the one
-        asked for (the real day at speed 1, or a rehearsal at the same speed), so a rehearsal
-        can never leak into the real day; and a stored real day whose programme times have
-        changed (a corrected date, a new start) is armed again from the programme."""
-        settings = self.settings
-        stored = await self.store.load_clock()
-        start_at = settings.start_at
-        why = ""
-        if start_at is None and settings.speed != 1 and (stored is None or settings.fresh):
-            start_at = "now"
-        if start_at is not None:
-            wall = parse_start(start_at, programme, datetime.now(UTC))
-            clock = ClockState.rehearsal(programme.starts, wall, settings.speed)
-            clock = replace(clock, version=(stored.version + 1) if stored else 0)
-            await self.store.reset_run()
-            log.info(
-                "rehearsal at %g×: the first round starts at %s",
-                settings.speed,
-                wall.isoformat(),
-            )
-        elif stored is None:
-            clock = ClockState.real_time()
-            log.info("the real day: speed 1 at the programme's own times")
-        elif settings.resume or run_matches(stored, settings.speed):
-            # (also with --fresh: a unit file that keeps it must not archive the day it serves)
-            why = "" if settings.resume else await self._stale(programme, stored, moves)
-            if not why:
-                log.info("carrying on with the stored run (%s)", describe_run(stored))
-                return stored, False
-            clock = replace(ClockState.real_time(), version=stored.version + 1)
-            await self.store.reset_run()
-            log.warning(
-                "%s: the day is armed again from the programme (the stored run's records "
-                "are archived, nothing is deleted; personal links stay the same)",
-                why,
-            )
-        elif settings.fresh:
-            clock = replace(ClockState.real_time(), version=stored.version + 1)
-            await self.store.reset_run()
-            log.info(
-                "the real day from the programme's own times; the previous run (speed %g) "
-                "is archived",
-                stored.speed,
-            )
-        else:
-            raise RunMismatch(stored, settings.speed)
-        await self.store.save_clock(clock, None)
-        # a new run: the board's journal starts again from here
-        entry = {"kind": "run.started", "speed": f"{clock.speed:g}"}
-        await self.store.audit([{**entry, "why": why} if why else entry])
-        return clock, True
-
-    async def _stale(self, programme: Programme, stored: ClockState, moves: list[Retimed]) -> str:
-        """Why the stored real day no longer follows the programme ("" when it does): its
-        times changed, or it is marked ended while the programme's day lies ahead. A change
-        of times once the day has really begun is left to the replan API."""
-        if not stored.is_real:
-            return ""
-        fired = await self.store.fired()
-        now = datetime.now(UTC)
-        ended = fired.get("event.ended", {}).get("at")
-        if ended and datetime.fromisoformat(ended) < programme.starts and not moves:
-            start = programme.starts.astimezone(programme.event.tz)
-            return (
-                f"the stored run is marked ended, but the programme's day lies ahead "
-                f"({start:%Y-%m-%d %H:%M}, {programme.event.timezone})"
-            )
-        if not moves:
-            return ""
-        ran = any(record.get("status") == "fired" for record in fired.values())
-        if ran and now >= programme.starts and "event.ended" not in fired:
-            return ""  # the day is running: its records are real
-        return "the programme's times changed since the stored run was made: " + describe(
-            moves, programme.event.tz
-        )
 
     # -- reloads (another process changed something) -----------------------------------
     async def reload(self, what: str) -> None:
@@ -288,50 +166,7 @@ class Service:
         self, participant: str, round_index: int, room: str, by: str = "organiser"
     ) -> Plan:
         live = self.require_live()
-        person = live.programme.participant_by_id.get(participant)
-        if person is None:
-            raise Refused(f"unknown participant {participant!r}")
-        if not person.planned:
-            raise Refused(f"{participant} is {person.role}; only audience and jury move")
-        if not 1 <= round_index <= len(live.plan.rounds):
-            raise Refused(f"round must be from 1 to {len(live.plan.rounds)}")
-        live_round = live.timeline.rounds[round_index - 1]
-        if live_round.end <= live.event_now():
-            raise Refused(f"round {round_index} is over")
-        rnd = live.plan.round(round_index)
-        target = next((s for s in rnd.rooms if s.room == room), None)
-        if target is None:
-            raise Refused(f"no team presents in room {room!r} in round {round_index}")
-        capacity = live.programme.room_by_id[room].capacity
-        if participant not in target.audience and len(target.audience) >= capacity:
-            raise Refused(f"room {room!r} is full ({capacity} seats) in round {round_index}")
-        if problem := move_problem(live.programme, person, room, target.audience):
-            raise Refused(f"{problem} in round {round_index}")
-        seen = {
-            s.team
-            for r in live.plan.rounds
-            if r.index != round_index
-            for s in r.rooms
-            if participant in s.audience
-        }
-        if target.team in seen:
-            raise Refused(f"{participant} already sees team {target.team} in another round")
-        rooms = tuple(
-            RoomSlot(s.room, s.team, tuple(sorted({*s.audience, participant})))
-            if s.room == room
-            else RoomSlot(s.room, s.team, tuple(a for a in s.audience if a != participant))
-            for s in rnd.rooms
-        )
-        rounds = tuple(
-            replace(r, rooms=rooms) if r.index == round_index else r for r in live.plan.rounds
-        )
-        unassigned = tuple(
-            u
-            for u in live.plan.unassigned
-            if not (u.participant == participant and u.round == round_index)
-        )
-        plan = replace(live.plan, rounds=rounds, unassigned=unassigned)
-        plan = replace(plan, stats=quality(live.programme, plan))
+        plan = moved_plan(live, participant, round_index, room)
         saved = await self._save_plan(plan, live)
         await self.store.audit(
             [
@@ -432,64 +267,3 @@ class Service:
         )
         await self._announce("broadcast", message=message, id=entry_id)
         return entry_id
-
-
-def change_from_request(body: Replan, live: Live) -> Change:
-    """The replan API's body, parsed (api/models.Replan: which change, ids as text), as a
-    `schedules.replan` change; here what the model cannot say: the fields each change needs,
-    and a late arrival's details, checked as a roster row is."""
-    if body.change == "departure":
-        return Departure(_required(body.participant, "participant"))
-    if body.change == "team_dropout":
-        return TeamDropout(_required(body.team, "team"))
-    if body.change == "room_lost":
-        return RoomLost(_required(body.room, "room"), body.replacement)
-    raw = body.participant  # a late arrival: an id from the roster, or their details
-    if isinstance(raw, str):
-        person = live.programme.participant_by_id.get(raw)
-        if person is None:
-            raise Refused(f"unknown participant {raw!r}; send their details instead")
-        return LateArrival(person)
-    if raw is None:
-        raise Refused("`participant` must be an id or {id, name, role, ...}")
-    fields = _participant_fields(raw)
-    fields.setdefault("role", "audience")
-    if fields["role"] not in ("audience", "jury"):
-        raise Refused("a late arrival is audience or jury")
-    if not fields.get("id") or not fields.get("name"):
-        raise Refused("a late arrival needs an `id` and a `name`")
-    person, errors = checked_person(cells_of(fields), live.programme)
-    if person is None:  # the roster's own checks and messages
-        raise Refused("; ".join(errors))
-    return LateArrival(person)
-
-
-def _required(value: str | dict[str, Any] | None, key: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise Refused(f"`{key}` is required")
-    return value
-
-
-_FIELDS = set(COLUMNS) - {"team"}  # a late arrival is audience or jury
-
-
-def _participant_fields(raw: dict[str, Any]) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in _FIELDS:
-            continue
-        if key in ("preferences", "keynotes"):
-            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise Refused(f"`{key}` must be a list of ids")
-            fields[key] = tuple(value)
-        elif key == "unavailable":
-            if not isinstance(value, list | tuple) or not all(isinstance(v, int) for v in value):
-                raise Refused("`unavailable` must be a list of round numbers")
-            fields[key] = frozenset(value)
-        elif isinstance(value, str):
-            if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value):
-                raise Refused(f"`{key}` may not hold control characters")
-            fields[key] = value.strip()
-        else:
-            raise Refused(f"`{key}` must be text")
-    return fields

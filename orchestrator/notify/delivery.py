@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import httpx
-from redis.exceptions import RedisError
 
-from orchestrator.notify.jobs import Job, Outcome, next_delay, retry_after
-from orchestrator.notify.kinds import Subscriber, build
+from orchestrator.errors import StorageUnavailable
+from orchestrator.notify.kinds import build
+from orchestrator.notify.retries import next_delay, retry_after
 from orchestrator.notify.ssrf import UnsafeURL, check_shape
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore
+from orchestrator.storage.notify_records import Job, Outcome, Subscriber
 
 log = logging.getLogger(__name__)
 LOCK_MS = 6_000  # a queue's lock lease: a dead sender's queue waits at most this long
@@ -93,7 +94,7 @@ class Deliverer:
             await asyncio.sleep(RENEW_SECONDS)
             try:
                 kept = await self.store.renew_lock(queue, token, LOCK_MS)
-            except RedisError:
+            except StorageUnavailable:
                 continue  # Redis away: try again; a lapsed lease shows as not kept
             if not kept:
                 log.warning("lost the lease on notification queue %s; leaving it", queue)

@@ -10,10 +10,9 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 
 from orchestrator.event.live import Live
-from orchestrator.notify.jobs import Job
-from orchestrator.notify.kinds import Event, Subscriber
 from orchestrator.notify.messages import PERSONAL, message_id, new_event, personal_ntfy
 from orchestrator.storage.notifications import NotificationStore, OutboxEntry
+from orchestrator.storage.notify_records import Event, Job, Subscriber
 
 CLAIM_IDLE_MS = 15_000
 

@@ -1,71 +1,15 @@
 """What each kind of subscriber receives: pure functions from one event to one HTTP request
-(body and headers). Signing follows Standard Webhooks (orchestrator/signing.py)."""
+(body and headers). Signing follows Standard Webhooks (orchestrator/notify/signing.py)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
-from fnmatch import fnmatch
+from dataclasses import dataclass
 from typing import Any
 
 from orchestrator.errors import SetupError
 from orchestrator.notify.signing import signature
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    id: str
-    url: str
-    kind: str
-    events: tuple[str, ...] = ("*",)  # patterns: "round.*", "broadcast"
-    secret: str = ""  # webhook: "whsec_…"
-    source: str = "api"  # "programme" or "api"
-    disabled: str = ""  # why it was disabled ("410 Gone"); empty while active
-    personal: bool = False  # ntfy: each participant's own topic, not one channel
-
-    def wants(self, event_type: str) -> bool:
-        return not self.disabled and any(fnmatch(event_type, p) for p in self.events)
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__)
-
-    @classmethod
-    def from_json(cls, raw: str | bytes) -> Subscriber:
-        data = json.loads(raw)
-        data["events"] = tuple(data.get("events", ("*",)))
-        return cls(**data)
-
-    def public(self) -> dict[str, Any]:
-        """As the API lists it: never the secret."""
-        shown = {k: v for k, v in self.__dict__.items() if k != "secret"}
-        return {**shown, "events": list(self.events), "has_secret": bool(self.secret)}
-
-
-@dataclass(frozen=True)
-class Event:
-    """One notification: what Rota tells the world, before it is shaped for a subscriber."""
-
-    type: str  # "round.started", "broadcast", …
-    timestamp: datetime
-    event: str  # the event's id (the programme's)
-    data: dict[str, Any] = field(default_factory=dict)
-    text: str = ""  # one sentence for people (chat kinds)
-    title: str = ""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "timestamp": self.timestamp.isoformat()}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
-        return cls(
-            str(data["type"]),
-            datetime.fromisoformat(data["timestamp"]),
-            str(data["event"]),
-            dict(data.get("data") or {}),
-            str(data.get("text", "")),
-            str(data.get("title", "")),
-        )
+from orchestrator.storage.notify_records import Event, Subscriber
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
-from orchestrator.notify.kinds import Event
+from orchestrator.storage.notify_records import Event
 
 
 def message_id(entry_id: str, queue: str) -> str:

@@ -16,18 +16,16 @@ from dataclasses import replace
 from typing import Any
 
 import httpx
-from redis.exceptions import RedisError
 
-from orchestrator.errors import Conflict, NotFound
+from orchestrator.errors import Conflict, NotFound, StorageUnavailable
 from orchestrator.event.service import Service
 from orchestrator.notify import subscribers as subscriber_config
 from orchestrator.notify.delivery import Deliverer
 from orchestrator.notify.fanout import fan_out, job
-from orchestrator.notify.jobs import Job
-from orchestrator.notify.kinds import Subscriber
 from orchestrator.notify.messages import new_event
 from orchestrator.settings import Settings
 from orchestrator.storage.notifications import NotificationStore
+from orchestrator.storage.notify_records import Job, Subscriber
 from orchestrator.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -136,9 +134,7 @@ class Notifier:
                 self.dead_count = await self.store.dead_count()
                 for callback in self.on_dead_count:
                     callback(self.dead_count)
-            except RedisError as exc:
-                if "NOGROUP" in str(exc):
-                    await self.store.ensure_group()
+            except StorageUnavailable as exc:  # a lost group is made again by read_outbox
                 log.debug("notifier: redis unavailable (%s)", exc)
                 await asyncio.sleep(0.5)
 

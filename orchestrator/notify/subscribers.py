@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from orchestrator.errors import Refused, SetupError
-from orchestrator.notify.kinds import Subscriber
 from orchestrator.notify.signing import new_secret
 from orchestrator.notify.ssrf import check
+from orchestrator.storage.notify_records import Subscriber
 from schedules.message_sections import NTFY_DEFAULT
 from schedules.schema import Context
 from schedules.sections import section_problems

@@ -14,8 +14,8 @@ from typing import Any
 
 from orchestrator.event.live import Live
 from orchestrator.presence.sources import heard, reports_presence, sent
-from orchestrator.storage.store import DEDUPE_SECONDS
-from rooms.events import RoomEvent, TimeWindow, UnusableEvent, stored_event
+from orchestrator.webhooks.window import event_span, receipt_window
+from rooms.events import RoomEvent, UnusableEvent, stored_event
 from rooms.presence import AttendanceRow, Interval, Roster, attendance, intervals, occupancy
 from schedules.evidence import SOURCES, Mark, Source, summarise
 from schedules.tabular import csv_text
@@ -27,21 +27,6 @@ def roster_of(live: Live) -> Roster:
         ids=frozenset(p.id for p in people),
         by_email={p.email.lower(): p.id for p in people if p.email},
         by_name={p.name.casefold(): p.id for p in people},
-    )
-
-
-SPAN_MARGIN = 24 * 3600.0  # seconds around the event's span: rooms tried the day before
-CLOCK_SKEW = 300.0  # seconds a webhook's time may lie after its receipt
-
-
-def time_window(live: Live, received: float) -> TimeWindow:
-    """Wall-clock times a room event received at `received` may carry: anywhere in the
-    event's span (widened by a day), or up to the longest redelivery we deduplicate before
-    its receipt and a little clock skew after it."""
-    starts, ends = live.wall_span
-    return TimeWindow(
-        (starts - SPAN_MARGIN, ends + SPAN_MARGIN),
-        (received - DEDUPE_SECONDS, received + CLOCK_SKEW),
     )
 
 
@@ -62,7 +47,7 @@ def in_event_time(live: Live, raw: list[tuple[float, bytes]]) -> StoredEvents:
     dropped, events that cannot be used are counted as ignored."""
     rooms = live.room_of_name()
     clock = live.clock
-    span = time_window(live, 0.0).span
+    span = event_span(live)
 
     def convert(wall: float) -> float:
         return clock.event_time(datetime.fromtimestamp(wall, UTC)).timestamp()
@@ -70,7 +55,7 @@ def in_event_time(live: Live, raw: list[tuple[float, bytes]]) -> StoredEvents:
     events = []
     ignored: Counter[str] = Counter()
     for received, item in raw:
-        window = TimeWindow(span, (received - DEDUPE_SECONDS, received + CLOCK_SKEW))
+        window = receipt_window(span, received)
         try:
             event = stored_event(item, window)
             room = rooms.get(event.room)

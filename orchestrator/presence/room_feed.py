@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from redis.exceptions import RedisError
-
+from orchestrator.errors import StorageUnavailable
 from orchestrator.event.live import Live
 from orchestrator.event.service import Service
 from orchestrator.presence.attendance import StoredEvents, in_event_time, live_counts
@@ -206,6 +205,6 @@ class RoomFeed:
             try:
                 if await self.poll():
                     on_change()
-            except RedisError as exc:
+            except StorageUnavailable as exc:
                 log.debug("watch: redis unavailable (%s)", exc)
             await asyncio.sleep(POLL_SECONDS)

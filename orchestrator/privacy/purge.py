@@ -7,32 +7,28 @@ addresses of failed logins. Each person's id becomes an anonymous seat's id, in 
 over every record (storage/erasure.py, the same scrubbing as one person's erasure), so what
 remains is pseudonymous and aggregate: attendance per keynote and round, scores without the
 jurors' identities, the transition history. Then Redis rewrites its append-only file, so
-no removed value remains on disk. docs/privacy.md says how to check."""
+no removed value remains on disk (what the purge reads and drops in Redis:
+storage/purge_store.py). docs/privacy.md says how to check."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import redis.asyncio as aioredis
-
 from orchestrator.event.live import Live
-from orchestrator.storage import replies as answers
+from orchestrator.storage import purge_store
 from orchestrator.storage.erasure import (
     Person,
     anonymous_seat,
     erase_records,
     erased_seats,
-    stored_keys,
 )
-from orchestrator.storage.store import Store, received_at
+from orchestrator.storage.store import Store
 from schedules.clock import ClockState
 from schedules.model import Participant
 from schedules.retention import privacy_policy
@@ -44,12 +40,6 @@ if TYPE_CHECKING:
     from orchestrator.event.service import Service
 
 log = logging.getLogger(__name__)
-
-EXTERNAL_NOTE = (
-    "this Redis is not Rota's own: Rota asked it to rewrite its append-only file, but its "
-    "snapshots (dump.rdb), backups and replicas are yours: make sure none taken before the "
-    "purge is kept (docs/privacy.md)"
-)
 
 NOTHING_LEFT = "nothing: no record names a person (anonymous seats are nobody)"
 
@@ -118,131 +108,10 @@ async def _people(live: Live, store: Store) -> list[tuple[Person, Participant | 
     return people
 
 
-def _named(raw: bytes, keys: tuple[str, ...], seats: frozenset[str] = frozenset()) -> bool:
-    """Whether a record's fields name someone (an anonymous seat's id names nobody)."""
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return False
-    return isinstance(data, dict) and any(data.get(k) and data[k] not in seats for k in keys)
-
-
-def _whose(field: str, at: int) -> str:
-    """The person in a hash field such as "juror|team" or "slot|room|person|source"."""
-    parts = field.split("|")
-    return parts[at] if len(parts) > at else ""
-
-
-async def survey(store: Store, people: int) -> dict[str, int]:
-    """How many records of each kind the purge removes or makes anonymous (records that
-    name only anonymous seats are already anonymous: a purged event has nothing left)."""
-    keys, r = store.keys, store.redis
-    found = await stored_keys(store)
-    seats = frozenset(seat.id for seat in (await erased_seats(store)).values())
-    counts: Counter[str] = Counter()
-    counts["people: names, e-mail addresses, institutions"] = people
-    tokens = [pid for pid in answers.fields(await r.hgetall(keys.tokens)) if pid not in seats]
-    counts["personal tokens (current and replaced)"] = len(tokens) + int(
-        await r.scard(keys.revoked)
-    )
-    for key in found.streams:
-        for _, entry in answers.stream(await r.xrange(key)):
-            if key.endswith(":room-events"):
-                counts["room events naming a person"] += _named(
-                    entry.get(b"event", b"{}"), ("person", "name", "email"), seats
-                )
-            elif entry.get(b"kind") == b"go":
-                clicks = json.loads(entry.get(b"clicks", b"[]"))
-                counts["clicks on personal links"] += sum(
-                    c.get("participant") not in seats for c in clicks
-                )
-            elif entry.get(b"participant", b"").decode() not in seats | {""}:
-                counts["journal entries naming a person (moves, marks)"] += 1
-    for key in found.hashes:
-        values = answers.fields(await r.hgetall(key))
-        if key.endswith(":mail"):
-            counts["mail records"] += len(values)
-        elif key.endswith(":scores") or key.endswith(":feedback"):
-            counts["scores and ratings (their jurors' and raters' ids)"] += sum(
-                _whose(f, 0) not in seats for f in values
-            )
-            counts["comments"] += sum(
-                _named(v.encode(), ("comment", "line")) for v in values.values()
-            )
-        elif key.endswith(":presence"):
-            counts["presence marks"] += sum(_whose(f, 2) not in seats for f in values)
-    counts["mails not yet sent"] = int(await r.llen(keys.mail_queue))
-    counts["late arrivals' details"] = int(await r.hlen(keys.extra_participants))
-    jobs = [v for v in await r.mget(found.jobs) if isinstance(v, bytes)] if found.jobs else []
-    counts["notifications to personal ntfy topics"] = sum(
-        str(json.loads(v).get("queue", "")).count(":") > 0 for v in jobs
-    )
-    counts["webhook deduplication keys"] = len(found.webhook_seen)
-    failures = [k async for k in r.scan_iter(match=keys.auth_failures("*"), count=10_000)]
-    counts["failed logins (client addresses)"] = len(failures)
-    return {kind: n for kind, n in counts.items() if n}
-
-
-async def _drop_the_rest(store: Store) -> None:
-    """What erasure keeps for a mid-event erasure but a purge removes: every token, mail
-    record, late arrival's details, deduplication key and failed-login address."""
-    keys = store.keys
-    found = await stored_keys(store)
-    gone = [keys.tokens, keys.token_owner, keys.revoked, keys.mail_queue, keys.extra_participants]
-    gone.append(keys.auth_recent)
-    gone += [k for k in found.hashes if k.endswith(":mail")] + found.webhook_seen
-    gone += [answers.text(k) async for k in store.redis.scan_iter(keys.auth_failures("*"))]
-    await store.redis.delete(*gone)
-
-
-async def exports_written(store: Store) -> dict[str, dict[str, str]]:
-    raw = answers.fields(await store.redis.hgetall(store.keys.exports))
-    return {path: json.loads(value) for path, value in sorted(raw.items())}
-
-
 async def record_export(store: Store, path: str, kind: str) -> None:
     """A file Rota wrote with personal data (links, certificates): the purge lists it."""
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    await store.redis.hset(store.keys.exports, path, json.dumps({"kind": kind, "at": at}))
-
-
-async def _wait(client: aioredis.Redis, flags: tuple[str, ...], seconds: float = 120) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        info = await client.info("persistence")
-        if not any(int(info.get(flag, 0)) for flag in flags):
-            return
-        if asyncio.get_running_loop().time() > deadline:
-            raise TimeoutError(f"redis did not finish ({', '.join(flags)}) in {seconds:g} s")
-        await asyncio.sleep(0.05)
-
-
-async def rewrite_on_disk(client: aioredis.Redis, own: bool) -> list[str]:
-    """Have Redis rewrite its append-only file (and its snapshot, when it keeps one) from
-    what it holds now, and wait until it has: the old files, which still held every removed
-    value, are replaced."""
-    done: list[str] = []
-    busy = ("aof_rewrite_in_progress", "aof_rewrite_scheduled", "rdb_bgsave_in_progress")
-    if own:  # plain commands, nothing compressed: a grep over the folder means something
-        await client.config_set("aof-use-rdb-preamble", "no")
-    info = await client.info("persistence")
-    if int(info.get("aof_enabled", 0)):
-        await _wait(client, busy)
-        await client.bgrewriteaof()
-        await _wait(client, busy)
-        status = (await client.info("persistence")).get("aof_last_bgrewrite_status")
-        if status != "ok":
-            raise RuntimeError(f"redis could not rewrite its append-only file ({status})")
-        done.append("disk: the append-only file was rewritten and holds only what remains")
-    save = await client.config_get("save")
-    if any(save.values()):
-        await _wait(client, busy)
-        await client.bgsave()
-        await _wait(client, busy)
-        done.append("disk: the snapshot (dump.rdb) was written again")
-    if not own:
-        done.append(f"note: {EXTERNAL_NOTE}")
-    return done
+    await purge_store.record_export(store, path, kind, at)
 
 
 def event_end(live: Live) -> datetime:
@@ -282,22 +151,22 @@ async def purge(
     count what would go."""
     people = await _people(live, store)
     report = PurgeReport(
-        await survey(store, sum(1 for _, seat in people if seat is not None)),
-        await exports_written(store),
+        await purge_store.survey(store, sum(1 for _, seat in people if seat is not None)),
+        await purge_store.exports_written(store),
         dry_run=dry_run,
     )
     if dry_run:
         return report
     await erase_records(store, people, everyone=True)
-    await _drop_the_rest(store)
+    await purge_store.drop_the_rest(store)
     plan = await store.load_plan()
     version = await store.save_plan(plan, plan.version) if plan is not None else 0
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    await store.redis.set(store.keys.purged, json.dumps({"at": at, "by": by}))
+    await purge_store.mark_purged(store, at, by)
     await store.audit([{"kind": "purge", "by": by, "people": str(len(people))}])
     await store.publish("plan-changed", version=version)
     await store.publish("tokens-changed")
-    report.disk = await rewrite_on_disk(store.redis, own_redis)
+    report.disk = await purge_store.rewrite_on_disk(store, own_redis)
     log.info("purged the personal data of %d people (%s)", len(people), by)
     return report
 
@@ -316,13 +185,13 @@ class Purger:
 
     async def arm(self, scheduler: AsyncIOScheduler, live: Live) -> None:
         policy = privacy_policy(live.programme)
-        if policy is None or await self.store.redis.exists(self.store.keys.purged):
+        if policy is None or await purge_store.purged(self.store):
             return
         due = live.clock.wall_time(policy.purge_at(live.timeline.ends))
         if not live.clock.is_real and not self.service.settings.purge_in_rehearsal:
             return  # the tokens are the real day's too: a rehearsal purges only when asked
-        first = answers.stream(await self.store.redis.xrange(self.store.keys.audit, count=1))
-        if first and due.timestamp() < received_at(first[0][0]):
+        began = await purge_store.first_entry_at(self.store)
+        if began is not None and due.timestamp() < began:
             log.warning(  # an old programme served anew: nothing of its day was live here
                 "the retention time of this event was over (%s) before this run began: "
                 "nothing is purged by itself; run `rota purge` (docs/privacy.md)",
@@ -349,7 +218,7 @@ class Purger:
 
     async def run(self) -> None:
         async with self._running:
-            if not self.is_leader() or await self.store.redis.exists(self.store.keys.purged):
+            if not self.is_leader() or await purge_store.purged(self.store):
                 return
             own = self.service.settings.redis_url is None
             report = await purge(self.service.require_live(), self.store, own, by="retention")

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import click
 from aiohttp import web
-from redis.exceptions import RedisError
 
 from orchestrator.app import STATIC, redis_for, templates
 from orchestrator.appkeys import SETTINGS, STORE, TEMPLATES
-from orchestrator.errors import SetupError
+from orchestrator.errors import SetupError, StorageUnavailable
 from orchestrator.settings import Settings
 from orchestrator.setup import setup_pages
 from orchestrator.web import board
@@ -35,7 +34,7 @@ async def healthz(request: web.Request) -> web.Response:
     """Healthy once Redis answers (a container waits for this, as for a served day)."""
     try:
         redis_ok = bool(await asyncio.wait_for(request.app[STORE].ping(), 1.0))
-    except (RedisError, OSError, TimeoutError):
+    except (StorageUnavailable, OSError, TimeoutError):
         redis_ok = False
     body = {"status": "ok" if redis_ok else "unhealthy", "role": "setup"}
     return web.json_response(body, status=200 if redis_ok else 503)

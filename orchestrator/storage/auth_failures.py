@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from orchestrator.storage import replies as answers
+from orchestrator.storage.outage import translated, translating
 from orchestrator.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ class FailedLogins:
 
 
 @dataclass(frozen=True)
+@translating
 class AuthFailures:
     store: Store
     allowed: int
@@ -45,6 +47,7 @@ class AuthFailures:
         return max(1, math.ceil(int(ttl_ms) / 1000))
 
 
+@translated
 async def recent_failures(store: Store) -> list[FailedLogins]:
     """The clients whose window of failed logins is still open, most failures first."""
     async with store.redis.pipeline(transaction=False) as pipe:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
+from orchestrator.storage.outage import translating
 from orchestrator.storage.store import AUDIT_MAXLEN, Store
 
 SECRET_BYTES = 32
@@ -42,6 +43,7 @@ class Flagged:
         }
 
 
+@translating
 class CheckinStore:
     def __init__(self, store: Store) -> None:
         self.redis = store.redis

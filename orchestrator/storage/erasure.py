@@ -24,6 +24,7 @@ from redis.exceptions import WatchError
 from orchestrator.errors import Conflict
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
+from orchestrator.storage.outage import translated
 from orchestrator.storage.store import Store, digest
 from schedules.model import Participant, Programme
 
@@ -169,6 +170,7 @@ class Eraser:
         return out if out != entry else entry
 
 
+@translated
 async def rewrite_stream(store: Store, key: str, eraser: Eraser) -> int:
     """Every entry of the stream through the scrubber, with its own id (see the module's
     docstring); returns how many changed."""
@@ -207,6 +209,7 @@ class Stored:
     webhook_seen: list[str]
 
 
+@translated
 async def stored_keys(store: Store) -> Stored:
     keys = store.keys
     found = Stored([], [], [], [], [])
@@ -339,6 +342,7 @@ def seat_from_json(raw: bytes | str) -> Participant:
     )
 
 
+@translated
 async def was_erased(store: Store, pid: str) -> bool:
     """Whether `pid` is the id of someone erased (the programme leaves them out for good, so
     a late arrival may not bring the id back)."""
@@ -346,6 +350,7 @@ async def was_erased(store: Store, pid: str) -> bool:
     return bool(await store.redis.hexists(store.keys.erased, field))
 
 
+@translated
 async def erased_seats(store: Store) -> dict[str, Participant]:
     """Keyed digest of an erased id -> the anonymous seat that took their place."""
     raw = answers.fields(await store.redis.hgetall(store.keys.erased))
@@ -369,6 +374,7 @@ def anonymous_seat(person: Participant, anon: str) -> Participant:
     )
 
 
+@translated
 async def erase_records(
     store: Store, people: list[tuple[Person, Participant | None]], everyone: bool = False
 ) -> None:
@@ -395,6 +401,7 @@ async def erase_records(
         await store.redis.delete(*seen)
 
 
+@translated
 async def settle_plan(store: Store, who: Person, seat: Participant) -> int:
     """Save the plan anew once no version names the person; returns its version (0: none).
     A move or replan that began before the erasure may save a plan naming them after the
@@ -416,6 +423,7 @@ async def settle_plan(store: Store, who: Person, seat: Participant) -> int:
     raise Conflict("the plan kept changing during the erasure: try again")
 
 
+@translated
 async def without_erased(store: Store, programme: Programme) -> Programme:
     """The programme with every erased person replaced by their anonymous seat (also when
     the roster file still has them)."""

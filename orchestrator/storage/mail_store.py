@@ -10,6 +10,7 @@ from typing import Any
 
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
+from orchestrator.storage.outage import translating
 from orchestrator.storage.store import Store
 
 
@@ -35,6 +36,7 @@ class Record:
         return json.dumps(asdict(self))
 
 
+@translating
 class MailStore:
     def __init__(self, store: Store) -> None:
         self.redis = store.redis

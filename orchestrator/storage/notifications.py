@@ -11,10 +11,10 @@ from typing import Any
 
 from redis.exceptions import ResponseError
 
-from orchestrator.notify.jobs import Job
-from orchestrator.notify.kinds import Subscriber
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
+from orchestrator.storage.notify_records import Job, Subscriber
+from orchestrator.storage.outage import translating
 from orchestrator.storage.replies import text as _text
 from orchestrator.storage.store import Store
 
@@ -29,6 +29,7 @@ class OutboxEntry:
     data: dict[str, Any]
 
 
+@translating
 class NotificationStore:
     def __init__(self, store: Store) -> None:
         self.redis = store.redis
@@ -54,7 +55,17 @@ class NotificationStore:
             await self.redis.xgroup_create(self.keys.outbox, GROUP, id="0", mkstream=True)
 
     async def read_outbox(self, consumer: str, claim_idle_ms: int) -> list[OutboxEntry]:
-        """Entries another consumer read but never acknowledged (it crashed), then new ones."""
+        """Entries another consumer read but never acknowledged (it crashed), then new ones;
+        none when the group had gone (the outbox removed under it): it is made again."""
+        try:
+            return await self._read_outbox(consumer, claim_idle_ms)
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+        await self.ensure_group()
+        return []
+
+    async def _read_outbox(self, consumer: str, claim_idle_ms: int) -> list[OutboxEntry]:
         claimed = await self.redis.xautoclaim(
             self.keys.outbox, GROUP, consumer, claim_idle_ms, "0-0", count=100
         )

@@ -8,10 +8,12 @@ import json
 from typing import Any
 
 from orchestrator.storage import replies as answers
+from orchestrator.storage.outage import translating
 from orchestrator.storage.store import AUDIT_MAXLEN, Store
 from schedules.scoring import Feedback, Score
 
 
+@translating
 class ScoreStore:
     def __init__(self, store: Store) -> None:
         self.redis = store.redis

@@ -1,6 +1,7 @@
 """Every Lua script Rota runs in Redis, each written once. A script makes a check and its
 writes one atomic step; the store objects register them (storage/store.py,
-storage/notifications.py, storage/mail.py)."""
+storage/notifications.py, storage/mail_store.py). What Python also knows (the audit
+stream's cap, a time to live) comes in as an argument, never written here a second time."""
 
 # The lease is "instance:fence"; taking it bumps the fencing counter.
 ACQUIRE = """
@@ -23,7 +24,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 """
 # A boundary runs once: only the lease holder with the current fence may claim it, and the
-# claim, the state, the outbox entry and the audit entry are written together or not at all.
+# claim, the state, the outbox entry and the audit entry (capped at ARGV[7] entries) are
+# written together or not at all.
 CLAIM = """
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return 0 end
@@ -32,7 +34,7 @@ if ARGV[4] ~= '' then
   redis.call('HSET', KEYS[3], 'last', ARGV[2], 'data', ARGV[5])
   redis.call('XADD', KEYS[4], '*', 'type', ARGV[4], 'id', ARGV[2], 'data', ARGV[5])
 end
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', '1000000', '*', 'kind', 'transition',
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[7], '*', 'kind', 'transition',
            'id', ARGV[2], 'status', ARGV[6])
 return 1
 """
@@ -140,15 +142,17 @@ return 1
 """
 
 # A presence mark ("I'm here", a check-in) is recorded once per person, room, slot and source:
-# its field and its audit entry (what the board's watch reads) together, or nothing.
+# its field and its audit entry (what the board's watch reads; capped at ARGV[5] entries)
+# together, or nothing.
 MARK = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', '1000000', '*', 'kind', 'presence',
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'kind', 'presence',
            'mark', ARGV[1], 'participant', ARGV[3], 'source', ARGV[4])
 return 1
 """
 
-# A flagged check-in is kept once per slot, room and person; its audit entry with the first.
+# A flagged check-in is kept once per slot, room and person; its audit entry (capped at
+# ARGV[3] entries, fields from ARGV[4] on) with the first.
 CHECKIN = """
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(ARGV, 4))

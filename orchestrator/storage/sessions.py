@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from orchestrator.storage import replies as answers
+from orchestrator.storage.outage import translated
 from orchestrator.storage.store import Store
 
 COOKIE = "rota_board"
@@ -35,6 +36,7 @@ def fingerprint(organiser_token: str) -> str:
     return hmac.new(organiser_token.encode(), b"rota board session", hashlib.sha256).hexdigest()
 
 
+@translated
 async def create(store: Store, token_fingerprint: str) -> Session:
     session = Session(secrets.token_urlsafe(32), secrets.token_urlsafe(32))
     await store.redis.set(
@@ -45,6 +47,7 @@ async def create(store: Store, token_fingerprint: str) -> Session:
     return session
 
 
+@translated
 async def find(store: Store, session_id: str | None, token_fingerprint: str) -> Session | None:
     """The session, if it exists and was made with the current organiser token."""
     if not session_id or len(session_id) > 100:
@@ -60,6 +63,7 @@ async def find(store: Store, session_id: str | None, token_fingerprint: str) -> 
     return Session(session_id, record["csrf"])
 
 
+@translated
 async def end(store: Store, session_id: str) -> None:
     await store.redis.delete(store.keys.session(_digest(session_id)))
 
@@ -69,10 +73,12 @@ async def _all(store: Store) -> list[str]:
     return [answers.text(k) async for k in store.redis.scan_iter(match=pattern, count=1000)]
 
 
+@translated
 async def count(store: Store) -> int:
     return len(await _all(store))
 
 
+@translated
 async def end_all(store: Store) -> int:
     """End every board session, and tell every process to close its board streams."""
     found = await _all(store)

@@ -2,7 +2,8 @@
 
 Only the modules in `orchestrator/storage/` talk to Redis: the others ask a store object
 (this event store, `notifications.NotificationStore`, `sessions`, `scores.ScoreStore`), and
-get back decoded values, never redis-py's bytes."""
+get back decoded values, never redis-py's bytes, and `StorageUnavailable`, never redis-py's
+errors (storage/outage.py)."""
 
 from __future__ import annotations
 
@@ -26,13 +27,14 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from orchestrator.storage import replies as answers
 from orchestrator.storage import scripts
 from orchestrator.storage.keys import Keys
+from orchestrator.storage.outage import translated, translating
 from orchestrator.storage.replies import StreamEntry
 from schedules.clock import ClockState
 from schedules.evidence import Mark
 from schedules.plan import Plan
 
 TOKEN_BYTES = 24  # 192 bits: unguessable, URL-safe
-AUDIT_MAXLEN = 1_000_000
+AUDIT_MAXLEN = 1_000_000  # entries of the audit stream kept (XADD MAXLEN ~), Lua's too
 
 DEDUPE_SECONDS = 3 * 24 * 3600
 
@@ -78,6 +80,7 @@ class Claim:
     fence: int
 
 
+@translating
 class Store:
     def __init__(self, client: aioredis.Redis, keys: Keys) -> None:
         self.redis = client
@@ -236,7 +239,15 @@ class Store:
                     self.keys.outbox,
                     self.keys.audit,
                 ],
-                args=[holder, boundary, body, kind, json.dumps(data or {}), record.status],
+                args=[
+                    holder,
+                    boundary,
+                    body,
+                    kind,
+                    json.dumps(data or {}),
+                    record.status,
+                    AUDIT_MAXLEN,
+                ],
             )
         )
 
@@ -274,7 +285,13 @@ class Store:
         return bool(
             await self._mark(
                 keys=[self.keys.presence, self.keys.audit],
-                args=[mark.field, repr(round(mark.at, 3)), mark.person, mark.source],
+                args=[
+                    mark.field,
+                    repr(round(mark.at, 3)),
+                    mark.person,
+                    mark.source,
+                    AUDIT_MAXLEN,
+                ],
             )
         )
 
@@ -368,6 +385,7 @@ class Store:
         return None
 
 
+@translating
 class Subscription:
     """The event's pub/sub channel, its messages decoded: `async with store.subscription()`."""
 
@@ -375,6 +393,7 @@ class Subscription:
         self._pubsub = pubsub
         self._channel = channel
 
+    @translated
     async def __aenter__(self) -> Subscription:
         try:
             await self._pubsub.subscribe(self._channel)

@@ -1,29 +1,23 @@
 """Read an event's stored state from the command line, without serving it: the Redis at a
 URL, the one a running Rota keeps in the data folder, or that folder's data on its own (the
-embedded redis-server is started for the moment and stopped again)."""
+embedded redis-server is started for the moment and stopped again). The event as served
+from that state is event/stored_live.py's."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import TypeVar
 
 import redis.asyncio as aioredis
-from redis.exceptions import RedisError
 
-from orchestrator.errors import SetupError
-from orchestrator.event.live import Live
-from orchestrator.storage.erasure import without_erased
+from orchestrator.errors import SetupError, StorageUnavailable
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
-from rooms.links import JitsiConfig
 from schedules.clock import ClockState
 from schedules.model import Programme
 from schedules.plan import Plan
-
-T = TypeVar("T")
 
 
 @contextlib.asynccontextmanager
@@ -51,25 +45,6 @@ async def stored_event(
             await embedded.stop()
 
 
-async def live_from_store(programme: Programme, store: Store, jitsi: JitsiConfig) -> Live:
-    programme = await without_erased(store, programme)
-    plan = await store.load_plan()
-    clock = await store.load_clock()
-    if plan is None or clock is None:
-        raise SetupError(f"event {programme.event.id!r} has no stored plan; serve it first")
-    return Live.build(
-        programme,
-        plan,
-        clock,
-        await store.tokens(),
-        await store.revoked_tokens(),
-        await store.room_salt(),
-        2.0,
-        "",
-        jitsi,
-    )
-
-
 async def stored_run(
     programme: Programme, redis_url: str | None, data_dir: Path
 ) -> tuple[ClockState, Plan] | None:
@@ -78,28 +53,6 @@ async def stored_run(
     try:
         async with stored_event(programme, redis_url, data_dir) as store:
             clock, plan = await store.load_clock(), await store.load_plan()
-    except (SetupError, RedisError, OSError):
+    except (SetupError, StorageUnavailable, OSError):
         return None
     return (clock, plan) if clock is not None and plan is not None else None
-
-
-Work = Callable[[Live, Store], Awaitable[T]]
-
-
-async def with_stored_event(
-    programme: Programme,
-    redis_url: str | None,
-    data_dir: Path,
-    work: Work[T],
-    environ: Mapping[str, str] | None = None,
-) -> T:
-    """`work(live, store)` against the event's stored state (`rota attendance`, `rota
-    results`); SetupError when nothing is stored. `environ` (the one `rota` read) holds
-    ROTA_JITSI_SECRET for the rooms' links."""
-    async with stored_event(programme, redis_url, data_dir) as store:
-        jitsi = JitsiConfig.from_section(
-            programme.sections.get("jitsi"),
-            environ or {},
-            base=programme.source.parent if programme.source else None,
-        )
-        return await work(await live_from_store(programme, store, jitsi), store)

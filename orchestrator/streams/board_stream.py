@@ -10,8 +10,7 @@ import json
 import weakref
 from typing import Any
 
-from redis.exceptions import RedisError
-
+from orchestrator.errors import StorageUnavailable
 from orchestrator.event.live import Live
 from orchestrator.event.meetings import Meetings
 from orchestrator.event.service import Service
@@ -21,13 +20,8 @@ from orchestrator.storage.auth_failures import FailedLogins, recent_failures
 from orchestrator.storage.checkins import FLAGGED_KIND, CheckinStore
 from orchestrator.storage.score_store import ScoreStore
 from orchestrator.streams.page_streams import Client, stamped
-from orchestrator.views.board_view import (
-    PresenceFeed,
-    current_run,
-    failed_login_alerts,
-    fold_journal,
-    snapshot,
-)
+from orchestrator.views.board_journal import current_run, fold_journal
+from orchestrator.views.board_view import PresenceFeed, failed_login_alerts, snapshot
 from orchestrator.views.scoring_view import scoring_panel
 
 RECENT = 30  # journal lines a fresh board starts with (a burst of e-mails is one line)
@@ -35,7 +29,7 @@ FAILED_LOGINS_EVERY = 5  # looks (about a second each) between reads of the fail
 
 
 def journal_lines(live: Live, entries: list[JournalEntry]) -> list[dict[str, Any]]:
-    """The entries as the journal's lines, bursts folded into one (board_view.fold_journal);
+    """The entries as the journal's lines, bursts folded into one (board_journal.fold_journal);
     a line's SSE id is its latest entry's, so a board that reconnects resumes after it."""
     return fold_journal(live, [(e.id, e.fields, e.at) for e in entries])
 
@@ -203,7 +197,7 @@ class BoardStreams:
         while True:
             self._wake.clear()
             if self.clients and looks % FAILED_LOGINS_EVERY == 0:
-                with contextlib.suppress(RedisError):
+                with contextlib.suppress(StorageUnavailable):
                     await self.load_failed_logins()
             looks += 1
             self._tick()

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from redis.exceptions import RedisError
-
+from orchestrator.errors import StorageUnavailable
 from orchestrator.event.live import Live
 from orchestrator.event.service import Service
 from orchestrator.metrics import Metrics
@@ -281,7 +280,7 @@ class PageStreams:
         while True:
             try:
                 await self.load_recent()
-            except (RedisError, OSError):
+            except (StorageUnavailable, OSError):
                 log.warning("recent broadcasts not read yet: Redis unavailable")
             self._wake.clear()
             moment = self._tick()

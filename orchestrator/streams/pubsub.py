@@ -8,9 +8,8 @@ import asyncio
 import logging
 from typing import Any
 
-from redis.exceptions import RedisError
-
 from orchestrator.boundaries.transitions import BoundaryScheduler
+from orchestrator.errors import StorageUnavailable
 from orchestrator.event.service import Service
 from orchestrator.storage.sessions import ENDED
 from orchestrator.storage.store import Store
@@ -54,7 +53,7 @@ class ChannelSync:
                         message = await subscription.next(wait=5.0)
                         if message is not None:
                             await self.dispatch(message)
-            except (RedisError, OSError) as exc:
+            except (StorageUnavailable, OSError) as exc:
                 if self.connected.is_set():
                     log.warning("pub/sub connection lost (%s)", exc)
                 self.connected.clear()

@@ -1,61 +1,68 @@
-"""`rota report`: the day in pictures for the organisers' own report (Erasmus+ asks for
-participants per country, hours, what happened). One HTML file with its charts as SVG (text
-kept as text, so a screen reader and a search find it) and, beside each chart, its numbers as
-a table and a CSV. The numbers come from the same functions as the API and `rota attendance`
-(presence/attendance.py), so they cannot differ.
+"""`rota report` and `/board/report`: the day in pictures for the organisers' own report
+(Erasmus+ asks for participants per country, hours, what happened). One HTML page with its
+charts as SVG (views/report_charts.py draws them) and, beside each chart, its numbers as a
+table and a CSV. The numbers come from the same functions as the API and `rota attendance`
+(presence/attendance.py, presence/sources.py, scoring/jury.py), so they cannot differ.
 
-The charts: audience per room and round (a heatmap of who was seen there), keynote attendance
-by presence source, participants per country and per institution, mixing (the institutions
-in each room's audience), and the e-mails delivered. Made with matplotlib (Agg, no display)."""
+The charts: audience per room and round (a heatmap), presence through the day per room by
+source, keynote attendance by source and minute by minute, participants per country and
+institution, mixing (the institutions in each room's audience), jury coverage, the corrected
+scores with their rank intervals, and the e-mails delivered."""
 
 from __future__ import annotations
 
-import html
-import io
+import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from orchestrator.event.live import Live
 from orchestrator.mail.records import MailRecords
-from orchestrator.presence.attendance import in_event_time, keynote_report, round_report
+from orchestrator.presence.attendance import (
+    in_event_time,
+    keynote_report,
+    person_intervals,
+    round_report,
+)
+from orchestrator.presence.sources import heard, sent
+from orchestrator.scoring.jury import Jury, all_windows
+from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.store import Store
-from schedules.tabular import csv_text
+from orchestrator.views import report_charts as draw
+from orchestrator.views.report_over_time import keynote_time_chart, presence_chart
+from orchestrator.views.report_page import Chart
+from rooms.presence import Interval
+from schedules.evidence import Mark
+from schedules.results import Results
 
 SEEN = ("in-room", "partial")  # round_report's statuses that put a person in the room
 
 
 @dataclass(frozen=True)
-class Chart:
-    id: str  # also the CSV's and the SVG's file name
-    title: str
-    caption: str  # what the numbers are, in a sentence
-    columns: tuple[str, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    svg: str
+class Day:
+    """The stored day, read once: room events in event time, the people's intervals, every
+    presence mark (sent, confirmed, checked-in, webhook), e-mail records and the results."""
+
+    events: list[Any]
+    spans: list[Interval]
+    clicks: list[dict[str, Any]]
+    recorded: list[Mark]
+    marks: list[Mark]
+    mail: list[Any]
+    results: Results | None
 
 
-def _svg(figure: Any) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(figure)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]  # the XML prologue and doctype stay out of the HTML
-
-
-def _figure(width: float, height: float) -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams["svg.fonttype"] = "none"  # text as text, not as paths
-    matplotlib.rcParams["svg.hashsalt"] = "rota"  # the same day gives the same file
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(figsize=(width, height))
+async def read_day(live: Live, store: Store) -> Day:
+    events = in_event_time(live, await store.room_events()).events
+    spans = person_intervals(live, events)
+    clicks, recorded = await store.clicks(), await store.marks()
+    marks = [*sent(live, clicks), *recorded, *heard(live, spans)]
+    found = None
+    if live.programme.scoring is not None:
+        found = await Jury(ScoreStore(store)).results(live)  # as /api/v1/results
+    mail = await MailRecords(store).all()
+    return Day(events, spans, clicks, recorded, marks, mail, found)
 
 
 def audience_chart(live: Live, per_round: dict[int, list[dict[str, Any]]]) -> Chart:
@@ -81,20 +88,6 @@ def audience_chart(live: Live, per_round: dict[int, list[dict[str, Any]]]) -> Ch
                     seen[room],
                 )
             )
-    figure, axes = _figure(max(6, len(rooms) * 0.9), max(2.5, len(rounds) * 0.6))
-    mesh = axes.pcolormesh(grid, cmap="Purples", edgecolors="white")  # vector, not an image
-    axes.invert_yaxis()
-    axes.set_xticks(
-        [j + 0.5 for j in range(len(rooms))],
-        [live.programme.room_name(r) for r in rooms],
-        rotation=30,
-    )
-    axes.set_yticks([i + 0.5 for i in range(len(rounds))], [f"Round {r}" for r in rounds])
-    for i in range(len(rounds)):
-        for j in range(len(rooms)):
-            axes.text(j + 0.5, i + 0.5, f"{grid[i][j]:g}", ha="center", va="center", fontsize=8)
-    bar = figure.colorbar(mesh, ax=axes, label="people seen")
-    bar.solids.set_rasterized(False)
     return Chart(
         "audience",
         "Audience per room and round",
@@ -102,7 +95,12 @@ def audience_chart(live: Live, per_round: dict[int, list[dict[str, Any]]]) -> Ch
         "against those planned there.",
         ("round", "room", "team", "planned", "seen"),
         tuple(rows),
-        _svg(figure),
+        draw.heatmap(
+            grid,
+            [live.programme.room_name(r) for r in rooms],
+            [f"Round {r}" for r in rounds],
+            "people seen",
+        ),
     )
 
 
@@ -123,36 +121,38 @@ def keynote_chart(live: Live, reports: dict[str, list[Any]]) -> Chart:
                 by_source["sent"],
             )
         )
-    figure, axes = _figure(7, max(2.5, len(rows) * 0.6))
-    titles = [r[0][:40] for r in rows]
-    axes.barh(titles, [r[1] for r in rows], color="#ddd", label="expected")
-    axes.barh(titles, [r[2] for r in rows], color="#5b3a8c", label="attended")
-    axes.invert_yaxis()
-    axes.set_xlabel("people")
-    axes.legend(loc="lower right")
     return Chart(
         "keynotes",
         "Keynote attendance",
-        "Expected and attended (the keynote's threshold and evidence), by the strongest source.",
+        "Expected and attended (the keynote's threshold and evidence, as `rota attendance` "
+        "counts), by the strongest source.",
         ("keynote", "expected", "attended", "webhook", "checked-in", "confirmed", "sent"),
         tuple(rows),
-        _svg(figure),
+        draw.bars(
+            [r[0] for r in rows],
+            [
+                ("expected", [r[1] for r in rows], draw.GREY),
+                ("attended", [r[2] for r in rows], draw.PURPLE),
+            ],
+            "people",
+            empty="The programme has no keynotes.",
+        ),
     )
 
 
 def count_chart(chart_id: str, title: str, label: str, values: Sequence[str]) -> Chart:
     counted = sorted(Counter(v or "(not given)" for v in values).items(), key=lambda c: -c[1])
-    figure, axes = _figure(7, max(2.5, len(counted) * 0.35))
-    axes.barh([c[0][:45] for c in counted], [c[1] for c in counted], color="#5b3a8c")
-    axes.invert_yaxis()
-    axes.set_xlabel("participants")
     return Chart(
         chart_id,
         title,
         f"Participants per {label}.",
         (label, "participants"),
         tuple(counted),
-        _svg(figure),
+        draw.bars(
+            [c[0] for c in counted],
+            [("participants", [c[1] for c in counted], draw.PURPLE)],
+            "participants",
+        ),
     )
 
 
@@ -170,26 +170,87 @@ def mixing_chart(live: Live) -> Chart:
                     len({institution.get(p, "") for p in people} - {""}),
                 )
             )
-    figure, axes = _figure(7, 3)
     rounds = sorted({r[0] for r in rows})
-    axes.plot(
-        rounds,
-        [
-            sum(r[3] for r in rows if r[0] == n) / max(1, sum(1 for r in rows if r[0] == n))
-            for n in rounds
-        ],
-        marker="o",
-        color="#5b3a8c",
-    )
-    axes.set_xticks(rounds, [f"Round {n}" for n in rounds])
-    axes.set_ylabel("institutions per room (mean)")
+    means = [
+        sum(r[3] for r in rows if r[0] == n) / max(1, sum(1 for r in rows if r[0] == n))
+        for n in rounds
+    ]
     return Chart(
         "mixing",
         "Who met whom",
         "How many institutions each room's audience brought together, per round (the plan).",
         ("round", "room", "audience", "institutions"),
         tuple(rows),
-        _svg(figure),
+        draw.rounds_line(rounds, means, "institutions per room (mean)"),
+    )
+
+
+def jury_chart(live: Live, results: Results) -> Chart:
+    """Per team: the jurors the plan sent to it and the scores they gave."""
+    assigned = Counter(w.duty.team for w in all_windows(live))
+    rows = []
+    for team in live.programme.teams:
+        scored = results.team(team.id).scores
+        rows.append((team.name, assigned[team.id], scored, max(assigned[team.id] - scored, 0)))
+    return Chart(
+        "jury",
+        "Jury coverage",
+        "Jurors the plan sent to each team and the scores they gave (`rota results`).",
+        ("team", "jurors assigned", "scores", "missing"),
+        tuple(rows),
+        draw.bars(
+            [r[0] for r in rows],
+            [
+                ("assigned", [r[1] for r in rows], draw.GREY),
+                ("scored", [r[2] for r in rows], draw.PURPLE),
+            ],
+            "jurors",
+        ),
+    )
+
+
+def scores_chart(live: Live, results: Results) -> Chart:
+    """The results as /api/v1/results gives them (rounded alike)."""
+    teams = results.to_dict()["teams"]
+    names = {t.id: t.name for t in live.programme.teams}
+    rows = tuple(
+        (
+            t["rank"],
+            t["rank_interval"][0],
+            t["rank_interval"][1],
+            names.get(t["team"], t["team"]),
+            t["scores"],
+            t["raw_total"],
+            t["corrected_total"],
+            t["raw_rank"],
+        )
+        for t in teams
+    )
+    return Chart(
+        "scores",
+        "Corrected scores and their rank intervals",
+        "Each team's rank by the severity-corrected total with the interval holding 90 % of "
+        "its resampled ranks (read overlapping intervals as ties), and its raw and corrected "
+        "totals (0–100; docs/scoring.md).",
+        (
+            "rank",
+            "rank low",
+            "rank high",
+            "team",
+            "scores",
+            "raw total",
+            "corrected total",
+            "raw rank",
+        ),
+        rows,
+        draw.intervals(
+            [r[3] for r in rows],
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[5] for r in rows],
+            [r[6] for r in rows],
+        ),
     )
 
 
@@ -198,46 +259,56 @@ def mail_chart(records: Sequence[Any]) -> Chart:
     names = sorted({k for k, _ in kinds})
     statuses = ("sent", "failed", "sending")
     rows = tuple((k, *(kinds[(k, s)] for s in statuses)) for k in names)
-    figure, axes = _figure(7, max(2, len(names) * 0.5))
-    left = [0] * len(names)
-    for i, status in enumerate(statuses):
-        values = [row[i + 1] for row in rows]
-        axes.barh(names, values, left=left, label=status, color=("#5b3a8c", "#c0392b", "#bbb")[i])
-        left = [a + b for a, b in zip(left, values, strict=True)]
-    axes.set_xlabel("e-mails")
-    axes.legend(loc="lower right")
+    colours = (draw.PURPLE, "#c0392b", "#bbb")
     return Chart(
         "mail",
         "E-mails delivered",
         "Every e-mail Rota sent, by kind and outcome (`rota invite`, reminders, changes).",
         ("kind", *statuses),
         rows,
-        _svg(figure),
+        draw.bars(
+            names,
+            [(s, [row[i + 1] for row in rows], colours[i]) for i, s in enumerate(statuses)],
+            "e-mails",
+            stacked=True,
+            empty="No e-mail was sent (no [mail] section, or nobody was invited).",
+        ),
+    )
+
+
+def so_far(live: Live) -> str:
+    """A sentence for a report made before the day ended (its later minutes read 0)."""
+    now, ends = live.event_now(), live.timeline.ends
+    if now >= ends:
+        return ""
+    tz = live.programme.event.tz
+    return (
+        f"The day so far: made at {now.astimezone(tz):%H:%M}, before the day ended "
+        f"({ends.astimezone(tz):%H:%M}); what comes later reads 0. Make it again after the day."
     )
 
 
 async def gather(live: Live, store: Store) -> list[Chart]:
-    """Every chart from the stored room events, clicks, marks and mail records."""
-    import asyncio
-
-    events = in_event_time(live, await store.room_events()).events
-    clicks, marks = await store.clicks(), await store.marks()
+    """Every chart from the stored room events, clicks, marks, scores and mail records."""
+    day = await read_day(live, store)
     per_round = {
-        r.index: round_report(live, events, r.index, clicks, marks) for r in live.timeline.rounds
+        r.index: round_report(live, day.events, r.index, day.clicks, day.recorded)
+        for r in live.timeline.rounds
     }
     planned = {k.id for k in live.plan.keynotes}
     keynotes = {
-        k.id: keynote_report(live, events, k.id, clicks, marks)
+        k.id: keynote_report(live, day.events, k.id, day.clicks, day.recorded)
         for k in live.programme.keynotes
         if k.id in planned
     }
-    records = await MailRecords(store).all()
     people = live.programme.participants
 
-    def draw() -> list[Chart]:
-        return [
+    def charts() -> list[Chart]:
+        made = [
             audience_chart(live, per_round),
+            presence_chart(live, day.events, day.spans, day.marks),
             keynote_chart(live, keynotes),
+            keynote_time_chart(live, day.events, day.spans, day.marks),
             count_chart(
                 "countries", "Participants per country", "country", [p.country for p in people]
             ),
@@ -248,54 +319,9 @@ async def gather(live: Live, store: Store) -> list[Chart]:
                 [p.institution for p in people],
             ),
             mixing_chart(live),
-            mail_chart(records),
         ]
+        if day.results is not None:
+            made += [jury_chart(live, day.results), scores_chart(live, day.results)]
+        return [*made, mail_chart(day.mail)]
 
-    return await asyncio.to_thread(draw)
-
-
-def chart_csv(chart: Chart) -> str:
-    """The chart's table as CSV through the one export path (schedules/tabular.py)."""
-    return csv_text([chart.columns, *chart.rows])
-
-
-def page(title: str, charts: Sequence[Chart]) -> str:
-    parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)} — report</title>",
-        "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
-        "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;"
-        "padding:.2rem .5rem;text-align:left}td.n{text-align:right}figure{margin:0}"
-        "section{break-inside:avoid;margin-bottom:2rem}svg{max-width:100%;height:auto}</style>",
-        f"</head><body><h1>{html.escape(title)}</h1>",
-    ]
-    for chart in charts:
-        parts.append(f'<section id="{chart.id}"><h2>{html.escape(chart.title)}</h2>')
-        parts.append(f'<p>{html.escape(chart.caption)} <a href="{chart.id}.csv">CSV</a></p>')
-        parts.append(f"<figure>{chart.svg}</figure>")
-        parts.append("<table><thead><tr>")
-        parts += [f"<th>{html.escape(c)}</th>" for c in chart.columns]
-        parts.append("</tr></thead><tbody>")
-        for row in chart.rows:
-            cells = [
-                f'<td class="n">{v}</td>'
-                if isinstance(v, int | float)
-                else f"<td>{html.escape(str(v))}</td>"
-                for v in row
-            ]
-            parts.append("<tr>" + "".join(cells) + "</tr>")
-        parts.append("</tbody></table></section>")
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def write(title: str, charts: Sequence[Chart], out: Path) -> Path:
-    """`index.html` and one CSV and SVG per chart in `out`; the page's path."""
-    out.mkdir(parents=True, exist_ok=True)
-    for chart in charts:
-        (out / f"{chart.id}.csv").write_text(chart_csv(chart), encoding="utf-8-sig")
-        (out / f"{chart.id}.svg").write_text(chart.svg, encoding="utf-8")
-    index = out / "index.html"
-    index.write_text(page(title, charts), encoding="utf-8")
-    return index
+    return await asyncio.to_thread(charts)

@@ -19,7 +19,7 @@ from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
 from orchestrator.web import auth
 from orchestrator.web.body import read_json
-from orchestrator.web.error_pages import SECURITY_HEADERS, csp
+from orchestrator.web.headers import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
 HEADERS = {
@@ -77,6 +77,7 @@ async def page(request: web.Request) -> web.Response:
         ),
         rounds=len(live.timeline.rounds),
         scoring=live.programme.scoring is not None,
+        day_over=live.event_now() >= live.timeline.ends,  # then the board links the report
         relative_words=relative_words("en"),  # the board speaks English
         before_day=live.event_now() < live.programme.starts,  # still to set up in the browser
         t=translator("en"),

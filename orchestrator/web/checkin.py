@@ -29,7 +29,7 @@ from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.storage.sessions import Session
 from orchestrator.web.board import HEADERS, signed_in
 from orchestrator.web.clients import client_address
-from orchestrator.web.error_pages import SECURITY_HEADERS
+from orchestrator.web.headers import SECURITY_HEADERS
 from schedules.campus import campus_address
 from schedules.evidence import Mark
 

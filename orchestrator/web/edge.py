@@ -29,7 +29,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from orchestrator.appkeys import SETTINGS
 from orchestrator.errors import MAPPED, Handler, TooSlow, answer, response
 from orchestrator.settings import Settings
-from orchestrator.web.error_pages import CSP, DEFAULT_SECURITY
+from orchestrator.web.headers import CSP, DEFAULT_SECURITY
 
 SERVER = "Rota"
 # aiohttp fills in "Python/3.x aiohttp/3.x" where a response has no Server header, including

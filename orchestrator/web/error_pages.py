@@ -1,4 +1,4 @@
-"""Plain-words error pages and the security headers every page carries."""
+"""Plain-words error pages, in the person's language, with the security headers."""
 
 from __future__ import annotations
 
@@ -6,31 +6,7 @@ from aiohttp import web
 
 from orchestrator.appkeys import TEMPLATES
 from orchestrator.language.i18n import translator
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
-
-
-def csp(jitsi_origin: str = "", frame_origin: str = "") -> str:
-    """Scripts and frames only from ourselves and the configured Jitsi (the board: none);
-    `frame_origin` may be framed too (a BigBlueButton server with `[bbb] embed = true`,
-    reached through /go on our own origin)."""
-    others = f" {jitsi_origin}" if jitsi_origin else ""
-    framed = (f" 'self' {frame_origin}" if frame_origin else "") + others
-    frames = framed or " 'none'"
-    return (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        f"script-src 'self'{others}; frame-src{frames}; "
-        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
-
-
-CSP = "Content-Security-Policy"
-# An answer that sets its own CSP sets SECURITY_HEADERS too (web/edge.py relies on it).
-DEFAULT_SECURITY = {**SECURITY_HEADERS, CSP: csp()}
+from orchestrator.web.headers import DEFAULT_SECURITY
 
 
 def not_found(request: web.Request, language: str = "en") -> web.Response:

@@ -20,7 +20,8 @@ from orchestrator.errors import Unavailable, answer
 from orchestrator.event.live import Live, Redirect
 from orchestrator.event.meetings import Meetings
 from orchestrator.web.edge import unguarded
-from orchestrator.web.error_pages import DEFAULT_SECURITY, not_found
+from orchestrator.web.error_pages import not_found
+from orchestrator.web.headers import DEFAULT_SECURITY
 from rooms.bbb import BbbError
 
 log = logging.getLogger(__name__)

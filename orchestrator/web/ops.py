@@ -6,9 +6,9 @@ import asyncio
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from redis.exceptions import RedisError
 
 from orchestrator.appkeys import BOUNDARIES, CHANNEL_SYNC, METRICS, SETTINGS, STORE
+from orchestrator.errors import StorageUnavailable
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -16,7 +16,7 @@ async def healthz(request: web.Request) -> web.Response:
     boundaries = request.app[BOUNDARIES]
     try:
         redis_ok = await asyncio.wait_for(store.ping(), 1.0)
-    except (RedisError, OSError, TimeoutError):
+    except (StorageUnavailable, OSError, TimeoutError):
         redis_ok = False
     body = {
         "redis": "ok" if redis_ok else "unreachable",
@@ -39,7 +39,7 @@ async def metrics(request: web.Request) -> web.Response:
     try:
         depth = await asyncio.wait_for(request.app[STORE].outbox_length(), 1.0)
         registry.outbox_depth.set(depth)
-    except (RedisError, OSError, TimeoutError):
+    except (StorageUnavailable, OSError, TimeoutError):
         pass
     return web.Response(
         body=generate_latest(registry.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}

@@ -20,7 +20,8 @@ from orchestrator.views.board_view import presenter_room
 from orchestrator.views.page_view import fresh_broadcasts, page_view
 from orchestrator.web.body import read_json
 from orchestrator.web.checkin import remember_person
-from orchestrator.web.error_pages import SECURITY_HEADERS, csp, not_found
+from orchestrator.web.error_pages import not_found
+from orchestrator.web.headers import SECURITY_HEADERS, csp
 from orchestrator.web.scores import NO_STORE, audience_said, json_only, scoring_section
 from rooms.links import external_api, origin
 from schedules.exports import agenda_ics

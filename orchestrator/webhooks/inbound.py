@@ -3,7 +3,7 @@
 JaaS: `X-Jaas-Signature` on the raw body (constant time, 5-minute window), deduplicated on
 `idempotencyKey`. Prosody event_sync: a static bearer token (constant time), deduplicated on a
 synthetic key. Both: every time in the payload must lie near the event or near the moment of
-receipt (attendance.time_window), else 400 with the reason. Secrets are never logged."""
+receipt (webhooks/window.py), else 400 with the reason. Secrets are never logged."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from multidict import CIMultiDict
 from orchestrator.appkeys import INTAKE, METRICS, SERVICE, SETTINGS
 from orchestrator.errors import NotFound, Refused, RotaError, Unauthorised, from_domain
 from orchestrator.event.meetings import hook_url
-from orchestrator.presence.attendance import time_window
 from orchestrator.web.body import decode, decode_as, read_bytes
-from orchestrator.web.error_pages import DEFAULT_SECURITY
+from orchestrator.web.headers import DEFAULT_SECURITY
+from orchestrator.webhooks.window import time_window
 from rooms.bbb_hooks import parse_callback, verify_callback
 from rooms.events import RoomEvent, UnusableEvent, check_times
 from rooms.webhooks import (

@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from redis.exceptions import RedisError
-
+from orchestrator.errors import StorageUnavailable
 from orchestrator.storage.store import Store
 
 BATCH = 256
@@ -47,12 +46,12 @@ class Intake:
         try:
             results = await self.store.store_room_events([(k, e) for k, e, _ in batch])
             if len(results) != len(batch):
-                raise RedisError(f"{len(results)} answers for {len(batch)} events")
+                raise StorageUnavailable(f"{len(results)} answers for {len(batch)} events")
         except Exception as exc:  # every waiting request gets an answer, never a hang
             for _, _, future in batch:
                 if not future.done():
                     future.set_exception(exc)
-            if not isinstance(exc, RedisError | OSError):
+            if not isinstance(exc, StorageUnavailable | OSError):
                 raise
             return
         except asyncio.CancelledError:

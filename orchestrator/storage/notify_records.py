@@ -1,20 +1,71 @@
-"""A delivery job (one event for one subscriber's queue) as a typed record, and the retry
-timing: Standard Webhooks' back-off with jitter, a server's `Retry-After` honoured."""
+"""The records the notification store keeps (storage/notifications.py): a subscriber, one
+notification (`Event`), a delivery job for one subscriber's queue and one attempt's outcome.
+They live here, below notify/, so that storage never imports the features built on it."""
 
 from __future__ import annotations
 
-import email.utils
 import json
-import random
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from fnmatch import fnmatch
 from typing import Any, Literal
 
-from orchestrator.notify.kinds import Event
-
-BACKOFF = (5, 300, 1800, 7200, 18000, 36000)  # seconds after attempt 1, 2, … (Standard Webhooks)
-MAX_HINT = 86_400.0  # a Retry-After beyond a day is read as a day
 Status = Literal["pending", "delivered", "failed"]
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: str
+    url: str
+    kind: str
+    events: tuple[str, ...] = ("*",)  # patterns: "round.*", "broadcast"
+    secret: str = ""  # webhook: "whsec_…"
+    source: str = "api"  # "programme" or "api"
+    disabled: str = ""  # why it was disabled ("410 Gone"); empty while active
+    personal: bool = False  # ntfy: each participant's own topic, not one channel
+
+    def wants(self, event_type: str) -> bool:
+        return not self.disabled and any(fnmatch(event_type, p) for p in self.events)
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__)
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Subscriber:
+        data = json.loads(raw)
+        data["events"] = tuple(data.get("events", ("*",)))
+        return cls(**data)
+
+    def public(self) -> dict[str, Any]:
+        """As the API lists it: never the secret."""
+        shown = {k: v for k, v in self.__dict__.items() if k != "secret"}
+        return {**shown, "events": list(self.events), "has_secret": bool(self.secret)}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One notification: what Rota tells the world, before it is shaped for a subscriber."""
+
+    type: str  # "round.started", "broadcast", …
+    timestamp: datetime
+    event: str  # the event's id (the programme's)
+    data: dict[str, Any] = field(default_factory=dict)
+    text: str = ""  # one sentence for people (chat kinds)
+    title: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "timestamp": self.timestamp.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        return cls(
+            str(data["type"]),
+            datetime.fromisoformat(data["timestamp"]),
+            str(data["event"]),
+            dict(data.get("data") or {}),
+            str(data.get("text", "")),
+            str(data.get("title", "")),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,26 +133,3 @@ class Outcome:
     error: str = ""
     retry_after: float | None = None
     gone: bool = False
-
-
-def retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds from a `Retry-After` header: a number of seconds or an HTTP date."""
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value.strip())
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
-
-
-def next_delay(attempts: int, hint: float | None, scale: float = 1.0, jitter: float = 0.2) -> float:
-    """Seconds before the next attempt after `attempts` failed ones: the back-off step with
-    ±`jitter`, never sooner than the server asked (up to a day)."""
-    base = BACKOFF[min(attempts - 1, len(BACKOFF) - 1)] * scale
-    delay = base * random.uniform(1 - jitter, 1 + jitter)
-    if hint is not None:
-        delay = max(delay, min(hint, MAX_HINT))
-    return delay
