@@ -203,3 +203,17 @@ def test_the_demo_makes_up_its_webhook_secret_and_passes_it_down(tmp_path: Path)
     finally:
         demo.terminate()
         demo.wait(15)
+
+
+def test_a_report_with_redis_away_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    """`rota attendance --redis` at a port nobody listens on (StorageUnavailable at the CLI)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing answers there
+    path = write_event(tmp_path, BASE_TOML)
+    result = CliRunner().invoke(
+        main, ["attendance", str(path), "--keynote", "k1", "--redis", f"redis://127.0.0.1:{port}"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "cannot read the stored event: the Redis given" in result.output
+    assert "Traceback" not in result.output

@@ -98,15 +98,18 @@ def on_stored_event(
     `--redis`, else REDIS_URL, else the embedded Redis under `data_dir`."""
     import asyncio
 
-    from orchestrator.errors import NotFound, SetupError
+    from orchestrator.errors import NotFound, SetupError, StorageUnavailable
     from orchestrator.event.stored_live import with_stored_event
 
+    url = redis_url or env.redis_url
     try:
-        return asyncio.run(
-            with_stored_event(loaded, redis_url or env.redis_url, data_dir, work, env)
-        )
+        return asyncio.run(with_stored_event(loaded, url, data_dir, work, env))
     except (SetupError, NotFound) as exc:
         click.echo(str(exc), err=True)
+        sys.exit(1)
+    except StorageUnavailable as exc:  # a sentence, not a traceback
+        where = "the Redis given (--redis or REDIS_URL)" if url else "the event's own Redis"
+        click.echo(f"cannot read the stored event: {where} did not answer ({exc})", err=True)
         sys.exit(1)
 
 
