@@ -36,6 +36,7 @@ from orchestrator.appkeys import (
 from orchestrator.boundaries.clicks import ClickRecorder
 from orchestrator.boundaries.go_answers import AnswersAhead
 from orchestrator.boundaries.transitions import BoundaryScheduler
+from orchestrator.edge.guard import guard_routes, harden
 from orchestrator.event.meetings import MeetingPoller, Meetings
 from orchestrator.event.service import Service
 from orchestrator.mail.config import mail_config
@@ -47,6 +48,7 @@ from orchestrator.notify.subscribers import programme_subscribers
 from orchestrator.presence.room_feed import RoomFeed
 from orchestrator.privacy.purge import Purger
 from orchestrator.rehearsal.simulated_presence import SimulatedPresence
+from orchestrator.reports import board_report
 from orchestrator.settings import Settings
 from orchestrator.setup import setup_pages
 from orchestrator.storage.keys import Keys
@@ -56,9 +58,8 @@ from orchestrator.streams.board_stream import BoardStreams
 from orchestrator.streams.page_streams import PageStreams
 from orchestrator.streams.pubsub import ChannelSync
 from orchestrator.tasks import cancel_all, supervised
-from orchestrator.web import board, board_report, checkin, go, ops, participant, scores
+from orchestrator.web import board, checkin, go, ops, participant, scores
 from orchestrator.web import results_page as results
-from orchestrator.web.edge import guard_routes, harden
 from orchestrator.webhooks import inbound as webhooks
 from orchestrator.webhooks.intake import Intake
 from schedules.model import Programme

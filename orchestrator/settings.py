@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from orchestrator.errors import SetupError
-from orchestrator.web.token_strength import weakness
+from orchestrator.token_strength import weakness
 
 
 class Secret:

@@ -13,8 +13,8 @@ import pytest
 
 from orchestrator.app import create_app
 from orchestrator.appkeys import SERVICE
+from orchestrator.edge.guard import UNGUARDED
 from orchestrator.settings import Settings
-from orchestrator.web.edge import UNGUARDED
 from tests.support.app import AUTH, EXAMPLE, TOKEN
 from tests.support.builders import upcoming_copy
 from tests.support.slow_clients import HEADERS_SLOWLY, SLOW, trickle

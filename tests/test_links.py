@@ -17,8 +17,8 @@ import icalendar
 import openpyxl
 import pytest
 
-from orchestrator.api.links_table import COLUMNS
 from orchestrator.appkeys import SERVICE
+from orchestrator.event.links_table import COLUMNS
 from tests.support.app import AUTH, EXAMPLE, start_app
 
 BASE = "https://rota.example.org"
@@ -136,7 +136,7 @@ async def test_every_agenda_item_carries_the_personal_link(event, http) -> None:
 def test_a_typed_formula_stays_text_in_a_spreadsheet(fmt: str) -> None:
     """A name that looks like a formula (or holds a control character, which a sheet cannot
     store) is exported as text: a spreadsheet opening the table runs nothing."""
-    from orchestrator.api.links_table import FORMATS, LinkRow
+    from orchestrator.event.links_table import FORMATS, LinkRow
 
     row = LinkRow(
         "p1",

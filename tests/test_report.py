@@ -319,8 +319,8 @@ async def test_before_the_day_ends_the_board_does_not_link_the_report(serve, red
 def test_a_name_is_drawn_and_tabled_as_typed_never_run() -> None:
     """A team named like markup, mathtext or a formula: escaped in the SVG and the table,
     its dollars kept (no mathtext), text in the CSV."""
-    from orchestrator.views import report_charts
-    from orchestrator.views.report_page import Chart, chart_csv, page
+    from orchestrator.reports import report_charts
+    from orchestrator.reports.report_page import Chart, chart_csv, page
 
     name = "=1+1 <script>x</script> $5 for $5"
     svg = report_charts.bars([name], [("people", [3], report_charts.PURPLE)], "people")

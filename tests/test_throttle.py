@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from orchestrator.edge.clients import client_of
 from orchestrator.errors import SetupError
 from orchestrator.settings import Settings
-from orchestrator.web.clients import client_of
 from tests.support.app import AUTH, EXAMPLE, TOKEN
 
 WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from orchestrator.api.models import Subscriber, parse
 from orchestrator.appkeys import NOTIFIER
+from orchestrator.edge.auth import organiser
+from orchestrator.edge.body import read_json
 from orchestrator.errors import NotFound, Refused
-from orchestrator.web.auth import organiser
-from orchestrator.web.body import read_json
+from orchestrator.event.api_bodies import Subscriber, parse
 
 STATUSES = ("failed", "pending", "delivered")
 

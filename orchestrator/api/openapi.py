@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode
 
-from orchestrator.api import models as m
+from orchestrator.event import api_bodies as m
 
 REF = "#/components/schemas/{model}"
 STATUS_WORDS = {

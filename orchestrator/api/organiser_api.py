@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from orchestrator.api.links_table import FORMATS, link_rows
-from orchestrator.api.models import Invite, Replan, Replanned, Revoked, RoomListed, parse
 from orchestrator.api.openapi import spec
 from orchestrator.appkeys import CLICKS, MAIL, SERVICE, STORE
+from orchestrator.edge.auth import organiser
+from orchestrator.edge.body import read_json
 from orchestrator.errors import Conflict, NotFound, Refused
 from orchestrator.event import actions
+from orchestrator.event.api_bodies import Invite, Replan, Replanned, Revoked, RoomListed, parse
+from orchestrator.event.links_table import FORMATS, link_rows
 from orchestrator.event.plan_changes import change_from_request
 from orchestrator.mail.worker import MailWorker
 from orchestrator.presence.attendance import (
@@ -29,8 +31,6 @@ from orchestrator.presence.sources import reports_presence, sent
 from orchestrator.privacy.own_data import export_person
 from orchestrator.streams.page_streams import whereabouts_json
 from orchestrator.views.board_view import presence
-from orchestrator.web.auth import organiser
-from orchestrator.web.body import read_json
 from rooms.links import room_url
 
 

@@ -227,7 +227,7 @@ def agenda(
     """A participant's personal agenda as iCalendar, in their own time zone."""
     chosen = base_url_or_exit(base_url, env)
     if chosen:
-        from orchestrator.api.links_table import personal_urls
+        from orchestrator.event.links_table import personal_urls
 
         loaded = load_or_exit(programme, env)
         if participant not in loaded.participant_by_id:

@@ -105,7 +105,8 @@ def person(
     """One person's own data, from a running or stopped event (docs/privacy.md)."""
     import json
 
-    from orchestrator.privacy.own_data import erase_person, export_person
+    from orchestrator.event.person_erasure import erase_person
+    from orchestrator.privacy.own_data import export_person
 
     if do_export == do_erase:
         click.echo("say what to do: --export or --erase", err=True)
@@ -179,7 +180,7 @@ def report(
     import shutil
     import subprocess
 
-    from orchestrator.views import day_report, report_page
+    from orchestrator.reports import day_report, report_page
 
     loaded = load_or_exit(programme, env)
 
@@ -278,7 +279,7 @@ def links(
 ) -> None:
     """Every person's personal link, page and agenda, with their first place and time: one
     row each (CSV opens in a spreadsheet; UTF-8 with a byte-order mark)."""
-    from orchestrator.api.links_table import FORMATS, link_rows
+    from orchestrator.event.links_table import FORMATS, link_rows
     from orchestrator.privacy.private_files import write_private
     from orchestrator.privacy.purge import record_export
 

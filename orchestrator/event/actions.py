@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from orchestrator.api.models import (
+from orchestrator.errors import Refused
+from orchestrator.event.api_bodies import (
     Broadcast,
     Broadcasted,
     Delay,
@@ -18,7 +19,6 @@ from orchestrator.api.models import (
     Moved,
     parse,
 )
-from orchestrator.errors import Refused
 from orchestrator.event.service import Service
 
 Action = Callable[[Service, dict[str, Any], str], Awaitable[dict[str, Any]]]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from orchestrator.api.models import Replan
 from orchestrator.errors import Refused
+from orchestrator.event.api_bodies import Replan
 from orchestrator.event.live import Live
 from schedules.campus import move_problem
 from schedules.newcomers import cells_of, checked_person

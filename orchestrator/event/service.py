@@ -245,8 +245,8 @@ class Service:
         return token
 
     async def erase(self, participant: str) -> str:
-        """Erase one person now (orchestrator/privacy/own_data.py); the anonymous seat's id."""
-        from orchestrator.privacy.own_data import erase_person
+        """Erase one person now (event/person_erasure.py); the anonymous seat's id."""
+        from orchestrator.event.person_erasure import erase_person
 
         anon = await erase_person(self.require_live(), self.store, participant)
         await self.reload("plan")

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import jinja2
 from babel.dates import format_date
 
-from orchestrator.api.links_table import personal_urls
+from orchestrator.event.links_table import personal_urls
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import babel_locale, translator
 from orchestrator.mail.config import MailConfig

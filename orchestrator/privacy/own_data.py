@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from orchestrator.errors import Conflict, NotFound
+from orchestrator.errors import NotFound
 from orchestrator.event.live import Live
 from orchestrator.presence.attendance import (
     in_event_time,
@@ -24,7 +23,6 @@ from orchestrator.presence.attendance import (
     rows_json,
 )
 from orchestrator.storage.checkins import CheckinStore
-from orchestrator.storage.erasure import Person, anonymous_seat, erase_records, settle_plan
 from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.store import Store, received_at
@@ -128,24 +126,3 @@ async def export_person(live: Live, store: Store, pid: str) -> dict[str, Any]:
             {"id": i, "message": m} for i, m in reversed(await store.recent_broadcasts(10_000))
         ],
     }
-
-
-async def erase_person(live: Live, store: Store, pid: str, by: str = "organiser") -> str:
-    """Erase `pid` from every stored record; returns the id of the anonymous seat that keeps
-    their place in the plan (so nobody else moves and counts still add up). Every process
-    reloads the plan, and their link answers 404 from then on."""
-    person = live.programme.participant_by_id.get(pid)
-    if person is None:
-        raise NotFound(f"unknown participant {pid!r}")
-    if person.anonymous:
-        raise Conflict(f"{pid} is already an erased person's anonymous seat")
-    anon = f"erased-{secrets.token_hex(4)}"
-    token = live.token_of.get(pid) or (await store.tokens()).get(pid, "")
-    who = Person(pid, anon, person.name, person.email, token, person.ntfy)
-    seat = anonymous_seat(person, anon)
-    await erase_records(store, [(who, seat)])
-    version = await settle_plan(store, who, seat)
-    await store.audit([{"kind": "erase", "participant": anon, "by": by}])
-    await store.publish("plan-changed", version=version)
-    log.info("participant %s erased; the anonymous seat %s keeps their place", pid, anon)
-    return anon

@@ -18,11 +18,11 @@ from aiohttp import web
 
 from orchestrator.app import create_app
 from orchestrator.appkeys import SERVICE, SETTINGS
+from orchestrator.edge.guard import runner_options
 from orchestrator.errors import SetupError
 from orchestrator.event.live import Live
 from orchestrator.runtime.event_loop import new_event_loop
 from orchestrator.settings import Settings
-from orchestrator.web.edge import runner_options
 from schedules.model import Participant, Programme
 
 

@@ -14,11 +14,11 @@ from aiohttp import web
 
 from orchestrator.app import STATIC, redis_for, templates
 from orchestrator.appkeys import SETTINGS, STORE, TEMPLATES
+from orchestrator.edge.guard import guard_routes, harden, runner_options
 from orchestrator.errors import SetupError, StorageUnavailable
 from orchestrator.settings import Settings
 from orchestrator.setup import setup_pages
 from orchestrator.web import board
-from orchestrator.web.edge import guard_routes, harden, runner_options
 
 SETUP_EVENT = "setup"  # the Redis namespace of the sessions made before there is an event
 

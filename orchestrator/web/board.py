@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from orchestrator.appkeys import BOARD_STREAMS, SERVICE, SETTINGS, STORE, TEMPLATES
+from orchestrator.edge import auth
+from orchestrator.edge.body import read_json
+from orchestrator.edge.headers import SECURITY_HEADERS, csp
 from orchestrator.errors import Forbidden, NotFound, Refused, Unauthorised
 from orchestrator.event.actions import ACTIONS
 from orchestrator.language.i18n import translator
@@ -17,9 +20,6 @@ from orchestrator.language.relative_time import relative_words
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import COOKIE, Session
 from orchestrator.streams.sse import stream
-from orchestrator.web import auth
-from orchestrator.web.body import read_json
-from orchestrator.web.headers import SECURITY_HEADERS, csp
 
 _STREAM_ID = re.compile(r"\d{1,15}-\d{1,10}")
 HEADERS = {

@@ -13,6 +13,8 @@ from aiohttp import web
 from markupsafe import Markup
 
 from orchestrator.appkeys import BOARD_STREAMS, SERVICE, SETTINGS, STORE, TEMPLATES
+from orchestrator.edge.clients import client_address
+from orchestrator.edge.headers import SECURITY_HEADERS
 from orchestrator.errors import NotFound
 from orchestrator.language.i18n import translator
 from orchestrator.presence.door_codes import (
@@ -28,8 +30,6 @@ from orchestrator.presence.door_codes import (
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.storage.sessions import Session
 from orchestrator.web.board import HEADERS, signed_in
-from orchestrator.web.clients import client_address
-from orchestrator.web.headers import SECURITY_HEADERS
 from schedules.campus import campus_address
 from schedules.evidence import Mark
 

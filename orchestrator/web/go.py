@@ -16,12 +16,12 @@ from aiohttp import hdrs, web
 from multidict import CIMultiDict
 
 from orchestrator.appkeys import CLICKS, MEETINGS, METRICS, SERVICE
+from orchestrator.edge.error_pages import not_found
+from orchestrator.edge.guard import unguarded
+from orchestrator.edge.headers import DEFAULT_SECURITY
 from orchestrator.errors import Unavailable, answer
 from orchestrator.event.live import Live, Redirect
 from orchestrator.event.meetings import Meetings
-from orchestrator.web.edge import unguarded
-from orchestrator.web.error_pages import not_found
-from orchestrator.web.headers import DEFAULT_SECURITY
 from rooms.bbb import BbbError
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,9 @@ from aiohttp import web
 from babel.dates import format_date
 
 from orchestrator.appkeys import PAGE_STREAMS, SERVICE, STORE, TEMPLATES
+from orchestrator.edge.body import read_json
+from orchestrator.edge.error_pages import not_found
+from orchestrator.edge.headers import SECURITY_HEADERS, csp
 from orchestrator.errors import NotFound
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import babel_locale, resolve, translator
@@ -18,10 +21,7 @@ from orchestrator.presence.sources import confirm
 from orchestrator.streams.sse import stream
 from orchestrator.views.board_view import presenter_room
 from orchestrator.views.page_view import fresh_broadcasts, page_view
-from orchestrator.web.body import read_json
 from orchestrator.web.checkin import remember_person
-from orchestrator.web.error_pages import not_found
-from orchestrator.web.headers import SECURITY_HEADERS, csp
 from orchestrator.web.scores import NO_STORE, audience_said, json_only, scoring_section
 from rooms.links import external_api, origin
 from schedules.exports import agenda_ics

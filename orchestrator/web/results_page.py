@@ -8,10 +8,10 @@ import asyncio
 from aiohttp import web
 
 from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.edge.body import read_json
 from orchestrator.scoring.certificates import gather, zipped
 from orchestrator.storage.sessions import Session
 from orchestrator.web.board import _render, _session, signed_in
-from orchestrator.web.body import read_json
 from orchestrator.web.scores import assign_award, results_json
 
 

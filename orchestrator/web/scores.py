@@ -10,15 +10,15 @@ from typing import Any
 
 from aiohttp import web
 
-from orchestrator.api.models import Award, parse
 from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.edge.auth import organiser
+from orchestrator.edge.body import read_json
 from orchestrator.errors import NotFound, Refused
+from orchestrator.event.api_bodies import Award, parse
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
 from orchestrator.scoring.jury import Jury, closes, windows
 from orchestrator.storage.score_store import ScoreStore
-from orchestrator.web.auth import organiser
-from orchestrator.web.body import read_json
 from schedules.model import Participant
 from schedules.scoring import COMMENT_LIMIT, FEEDBACK_LIMIT, RATING_MAX, RATING_MIN, ScoreRefused
 

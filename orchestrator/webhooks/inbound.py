@@ -15,10 +15,10 @@ from aiohttp import web
 from multidict import CIMultiDict
 
 from orchestrator.appkeys import INTAKE, METRICS, SERVICE, SETTINGS
+from orchestrator.edge.body import decode, decode_as, read_bytes
+from orchestrator.edge.headers import DEFAULT_SECURITY
 from orchestrator.errors import NotFound, Refused, RotaError, Unauthorised, from_domain
 from orchestrator.event.meetings import hook_url
-from orchestrator.web.body import decode, decode_as, read_bytes
-from orchestrator.web.headers import DEFAULT_SECURITY
 from orchestrator.webhooks.window import time_window
 from rooms.bbb_hooks import parse_callback, verify_callback
 from rooms.events import RoomEvent, UnusableEvent, check_times

@@ -20,8 +20,8 @@ import httpx
 from aiohttp import web
 
 from orchestrator.app import create_app
+from orchestrator.edge.guard import runner_options
 from orchestrator.settings import Settings
-from orchestrator.web.edge import runner_options
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"

@@ -12,9 +12,9 @@ import httpx
 from aiohttp import web
 from openpyxl import Workbook
 
+from orchestrator.edge.guard import runner_options
 from orchestrator.settings import Settings
 from orchestrator.setup.setup_only import create_setup_app
-from orchestrator.web.edge import runner_options
 from tests.support.app import TOKEN, free_port
 
 TEAMS = ("Helsinki", "Lisbon", "Leuven")

@@ -27,9 +27,9 @@ from aiohttp import web, web_response
 from aiohttp.http_exceptions import HttpProcessingError
 
 from orchestrator.appkeys import SETTINGS
+from orchestrator.edge.headers import CSP, DEFAULT_SECURITY
 from orchestrator.errors import MAPPED, Handler, TooSlow, answer, response
 from orchestrator.settings import Settings
-from orchestrator.web.headers import CSP, DEFAULT_SECURITY
 
 SERVER = "Rota"
 # aiohttp fills in "Python/3.x aiohttp/3.x" where a response has no Server header, including

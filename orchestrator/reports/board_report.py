@@ -11,12 +11,12 @@ import time
 from aiohttp import web
 
 from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.edge.headers import SECURITY_HEADERS
 from orchestrator.errors import NotFound
 from orchestrator.event.live import Live
+from orchestrator.reports import day_report, report_page
 from orchestrator.storage.sessions import Session
-from orchestrator.views import day_report, report_page
 from orchestrator.web.board import _render, _session, signed_in
-from orchestrator.web.headers import SECURITY_HEADERS
 
 # matplotlib's SVG styles its shapes with style attributes: this page alone allows inline
 # styles, and nothing else (no script, no frame, no form), so what people typed stays inert

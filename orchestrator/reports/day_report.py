@@ -26,12 +26,12 @@ from orchestrator.presence.attendance import (
     round_report,
 )
 from orchestrator.presence.sources import heard, sent
+from orchestrator.reports import report_charts as draw
+from orchestrator.reports.report_over_time import keynote_time_chart, presence_chart
+from orchestrator.reports.report_page import Chart
 from orchestrator.scoring.jury import Jury, all_windows
 from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.store import Store
-from orchestrator.views import report_charts as draw
-from orchestrator.views.report_over_time import keynote_time_chart, presence_chart
-from orchestrator.views.report_page import Chart
 from rooms.presence import Interval
 from schedules.evidence import Mark
 from schedules.results import Results

@@ -10,9 +10,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from orchestrator.appkeys import SETTINGS, STORE
+from orchestrator.edge.clients import client_address
 from orchestrator.errors import TooMany, Unauthorised
 from orchestrator.storage.auth_failures import AuthFailures
-from orchestrator.web.clients import client_address
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from orchestrator.event.live import Live
 from orchestrator.presence.attendance import keynote_evidence
 from orchestrator.presence.sources import reports_presence
-from orchestrator.views import report_charts as draw
-from orchestrator.views.report_page import Chart
+from orchestrator.reports import report_charts as draw
+from orchestrator.reports.report_page import Chart
 from rooms.events import RoomEvent
 from rooms.presence import Interval
 from schedules.evidence import Mark, Source, summarise

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from orchestrator.appkeys import TEMPLATES
+from orchestrator.edge.headers import DEFAULT_SECURITY
 from orchestrator.language.i18n import translator
-from orchestrator.web.headers import DEFAULT_SECURITY
 
 
 def not_found(request: web.Request, language: str = "en") -> web.Response:
