@@ -1,0 +1,132 @@
+"""The setup's invite step over real HTTP on a served day (a rehearsal on loopback, so the
+links suit only a test): nothing is sent without the confirmation, every invitation goes
+through the server's mail queue to a real SMTP server (aiosmtpd), a refused address shows
+as failed with the server's reason and is sent again by the resend action."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from orchestrator.appkeys import MAIL, SERVICE
+from tests.mailbox import Inbox, mail_server
+from tests.setup_kit import organiser, setup_service
+from tests.test_mail import FAST, example_with_mail
+from tests.test_participant_browser import start_so_that_now_is
+
+
+@contextlib.asynccontextmanager
+async def invite_step(
+    serve: Any, tmp_path: Path, redis_url: str
+) -> AsyncIterator[tuple[Any, Inbox, httpx.AsyncClient, str]]:
+    with contextlib.contextmanager(mail_server)(tmp_path) as inbox:
+        programme = example_with_mail(tmp_path / "event", inbox.section(), small=True)
+        running = await serve(
+            programme,
+            redis_url=redis_url,
+            data_dir=tmp_path / "data",
+            speed=60,
+            start_at=start_so_that_now_is(-30),
+            **FAST,
+        )
+        try:
+            async with organiser(running.base_url) as (client, csrf):
+                yield running, inbox, client, csrf
+        finally:  # its SMTP connection closed before the mail server stops
+            await running.stop()
+
+
+def states(page: str) -> dict[str, str]:
+    """Participant id → the state the page shows."""
+    return dict(re.findall(r'<tr id="invite-([^"]+)" data-state="([a-z-]+)"', page))
+
+
+async def settled(client: httpx.AsyncClient) -> str:
+    """The invite page once nobody is waiting any more (the worker took every job)."""
+    for _ in range(200):
+        page = await client.get("/board/setup/invite")
+        if "waiting" not in states(page.text).values():
+            return page.text
+        await asyncio.sleep(0.05)
+    raise AssertionError("invitations still waiting after 10 s")
+
+
+@pytest.mark.parametrize(
+    ("form", "status"),
+    [
+        ({}, 200),  # only the confirmation: how many and which address
+        ({"confirmed": "99", "test": "yes"}, 409),  # another number than what is to send
+        ({"address": "https://elsewhere.example", "test": "yes"}, 409),
+        ({"test": ""}, 422),  # a rehearsal's links: only when ticked as a test
+    ],
+)
+async def test_nothing_is_sent_without_the_confirmation(
+    serve, tmp_path: Path, redis_url, form: dict[str, str], status: int
+) -> None:
+    async with invite_step(serve, tmp_path, redis_url) as (running, inbox, client, csrf):
+        people = [p for p in running.app[SERVICE].require_live().programme.participants]
+        sent = {"csrf": csrf}
+        if form:
+            sent |= {"confirmed": str(len(people)), "address": running.base_url, **form}
+        page = await client.post("/board/setup/invite/send", data=sent)
+        assert page.status_code == status, page.text
+        said = html.unescape(page.text)
+        assert f"Invitations to send now: {len(people)}." in said
+        assert f"The links in them open {running.base_url}." in said
+        assert "A rehearsal is running" in said
+        assert await running.app[MAIL].records.mail.waiting() == []
+        assert await running.app[MAIL].records.all() == []
+    assert inbox.count() == 0
+
+
+async def test_sent_to_all_a_refusal_shown_and_sent_again(serve, tmp_path: Path, redis_url) -> None:
+    async with invite_step(serve, tmp_path, redis_url) as (running, inbox, client, csrf):
+        people = {p.id: p.email for p in running.app[SERVICE].require_live().programme.participants}
+        refused = sorted(people)[0]
+        inbox.refuse = {people[refused]}
+        before = await client.get("/board/setup/invite")
+        assert states(before.text) == dict.fromkeys(people, "unsent")  # each person listed
+        done = await client.post(
+            "/board/setup/invite/send",
+            data={
+                "csrf": csrf,
+                "confirmed": str(len(people)),
+                "address": running.base_url,
+                "test": "yes",
+            },
+        )
+        assert done.status_code == 303
+        assert done.headers["Location"] == "/board/setup/invite#state"
+        page = await settled(client)
+        assert states(page) == {pid: "failed" if pid == refused else "sent" for pid in people}
+        row = html.unescape(page.split(f'id="invite-{refused}"')[1].split("</tr>")[0])
+        assert "550 5.1.1 no such mailbox here" in row
+        got = sorted(to for tos, _ in inbox.received for to in tos)
+        assert got == sorted(e for pid, e in people.items() if pid != refused)
+
+        inbox.refuse = set()
+        again = await client.post("/board/setup/invite/resend", data={"csrf": csrf, "test": "yes"})
+        assert again.status_code == 303
+        page = await settled(client)
+        assert set(states(page).values()) == {"sent"}
+        assert inbox.received[-1][0] == [people[refused]] and inbox.count() == len(people)
+
+
+@pytest.mark.parametrize("path", ["/board/setup/invite/send", "/board/setup/invite/resend"])
+async def test_a_send_needs_the_session_and_its_token(tmp_path: Path, redis_url, path: str) -> None:
+    async with setup_service(tmp_path, redis_url) as base:
+        async with httpx.AsyncClient(base_url=base, headers={"Origin": base}) as anonymous:
+            page = await anonymous.get("/board/setup/invite")
+            assert page.status_code == 303 and page.headers["Location"] == "/board"
+            assert (await anonymous.post(path, data={"csrf": "x"})).status_code == 401
+        async with organiser(base) as (client, _):
+            forged = await client.post(path, data={"csrf": "forged", "test": "yes"})
+            assert forged.status_code == 403 and "anti-forgery token" in forged.text
