@@ -8,6 +8,8 @@ import contextlib
 import os
 from pathlib import Path
 
+import pytest
+
 from orchestrator.appkeys import SERVICE
 from tests.browser_kit import axe_violations, chromium, describe_violations
 from tests.conftest import TOKEN
@@ -18,10 +20,15 @@ from tests.test_participant_browser import start_so_that_now_is
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
 
 
-async def test_the_invitations_sent_and_followed_in_chromium(
-    serve, tmp_path: Path, redis_url
-) -> None:
+@pytest.fixture
+def shots() -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+async def test_the_invitations_sent_and_followed_in_chromium(
+    serve, tmp_path: Path, redis_url, shots: Path
+) -> None:
     with contextlib.contextmanager(mail_server)(tmp_path) as inbox:
         programme = example_with_mail(tmp_path / "event", inbox.section(), small=True)
         running = await serve(
@@ -44,10 +51,12 @@ async def test_the_invitations_sent_and_followed_in_chromium(
                 async with page.expect_navigation():
                     await page.keyboard.press("Enter")
                 await page.goto(f"{running.base_url}/board/setup/invite")
-                await page.get_by_role("button", name=f"Send the invitations ({len(people)})").focus()
+                await page.get_by_role(
+                    "button", name=f"Send the invitations ({len(people)})"
+                ).focus()
                 await page.keyboard.press("Enter")
                 await page.wait_for_selector("#confirm-what")
-                await page.screenshot(path=str(SHOTS / "invite-1-confirm.png"), full_page=True)
+                await page.screenshot(path=str(shots / "invite-1-confirm.png"), full_page=True)
                 found = await axe_violations(page)
                 assert not found, describe_violations(found)
                 await page.get_by_label("This is a test: send anyway").focus()
@@ -62,7 +71,7 @@ async def test_the_invitations_sent_and_followed_in_chromium(
                 assert "550" in (await row.text_content() or "")
                 sent = await page.locator('tr[data-state="sent"]').count()
                 assert sent == len(people) - 1 == inbox.count()
-                await page.screenshot(path=str(SHOTS / "invite-2-state.png"), full_page=True)
+                await page.screenshot(path=str(shots / "invite-2-state.png"), full_page=True)
                 found = await axe_violations(page)
                 assert not found, describe_violations(found)
         finally:
