@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from orchestrator.appkeys import MAIL, SERVICE
-from tests.mailbox import Inbox, mail_server
+from tests.conftest import TOKEN
+from tests.mailbox import Inbox, body_text, mail_server
 from tests.setup_kit import organiser, setup_service
 from tests.test_mail import FAST, example_with_mail
 from tests.test_participant_browser import start_so_that_now_is
@@ -42,6 +43,21 @@ async def invite_step(
                 yield running, inbox, client, csrf
         finally:  # its SMTP connection closed before the mail server stops
             await running.stop()
+
+
+@contextlib.asynccontextmanager
+async def secure_organiser(base: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """Logged in on a service whose public address is https (its session cookie is Secure,
+    which httpx keeps from plain http on loopback: sent by hand here, as a proxy would)."""
+    async with httpx.AsyncClient(base_url=base, headers={"Origin": base}) as client:
+        login = await client.post("/board/login", data={"token": TOKEN})
+        assert login.status_code == 303
+        cookie = login.headers["Set-Cookie"].split(";")[0]
+        client.cookies.clear()
+        client.headers["Cookie"] = cookie
+        page = await client.get("/board/setup/invite")
+        assert page.status_code == 200, page.text
+        yield client, page.text.split('name="csrf" value="')[1].split('"')[0]
 
 
 def states(page: str) -> dict[str, str]:
@@ -130,3 +146,56 @@ async def test_a_send_needs_the_session_and_its_token(tmp_path: Path, redis_url,
         async with organiser(base) as (client, _):
             forged = await client.post(path, data={"csrf": "forged", "test": "yes"})
             assert forged.status_code == 403 and "anti-forgery token" in forged.text
+
+
+async def test_a_rehearsals_invitations_go_again_on_the_real_day(
+    serve, tmp_path: Path, redis_url
+) -> None:
+    """Sent during a rehearsal on loopback (ticked as a test), they show as "to send again"
+    once the real day is served with its public address, and go again without the tick."""
+    async with invite_step(serve, tmp_path, redis_url) as (running, inbox, client, csrf):
+        count = len(running.app[SERVICE].require_live().programme.participants)
+        form = {"csrf": csrf, "confirmed": str(count), "address": running.base_url}
+        await client.post("/board/setup/invite/send", data=form | {"test": "yes"})
+        await settled(client)
+        assert inbox.count() == count
+        await running.stop()  # the rehearsal ends (its mail worker would take the real day's jobs)
+        public = "https://rota.example.org"
+        real = await serve(
+            tmp_path / "event" / "programme.toml",
+            redis_url=redis_url,
+            data_dir=tmp_path / "data",
+            base_url=public,
+            fresh=True,
+            **FAST,
+        )
+        try:
+            async with secure_organiser(real.base_url) as (day, token):
+                page = await day.get("/board/setup/invite")
+                assert set(states(page.text).values()) == {"resend"}
+                confirm = await day.post("/board/setup/invite/send", data={"csrf": token})
+                assert "This is a test" not in html.unescape(confirm.text)
+                form = {"csrf": token, "confirmed": str(count), "address": public}
+                sent = await day.post("/board/setup/invite/send", data=form)
+                assert sent.status_code == 303
+                assert set(states(await settled(day)).values()) == {"sent"}
+        finally:
+            await real.stop()
+        assert inbox.count() == 2 * count
+        assert all(public in body_text(m) for m in inbox.messages()[count:])
+
+
+async def test_a_loopback_address_on_the_real_day_needs_the_test_tick(
+    serve, tmp_path: Path, redis_url
+) -> None:
+    with contextlib.contextmanager(mail_server)(tmp_path) as inbox:
+        programme = example_with_mail(tmp_path / "event", inbox.section(), small=True)
+        running = await serve(programme, redis_url=redis_url, data_dir=tmp_path / "data", **FAST)
+        async with organiser(running.base_url) as (client, csrf):
+            count = len(running.app[SERVICE].require_live().programme.participants)
+            form = {"csrf": csrf, "confirmed": str(count), "address": running.base_url}
+            refused = await client.post("/board/setup/invite/send", data=form)
+            assert refused.status_code == 422
+            assert "is an address of this computer alone" in html.unescape(refused.text)
+            assert await running.app[MAIL].records.mail.waiting() == []
+        await running.stop()
