@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from orchestrator.appkeys import MAIL, SERVICE
-from tests.conftest import TOKEN
-from tests.mailbox import Inbox, body_text, mail_server
-from tests.setup_kit import organiser, served_with_mail, setup_service
-from tests.test_mail import FAST, example_with_mail
+from tests.support.app import TOKEN
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import FAST, Inbox, body_text, mail_server
+from tests.support.setup_kit import organiser, served_with_mail, setup_service
 
 
 @contextlib.asynccontextmanager

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import SERVICE
-from tests.browser_kit import axe_violations, chromium, describe_violations
-from tests.conftest import TOKEN
-from tests.setup_kit import served_with_mail
+from tests.support.app import TOKEN
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
+from tests.support.setup_kit import served_with_mail
 
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
 

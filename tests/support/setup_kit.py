@@ -93,9 +93,9 @@ async def served_with_mail(
 ) -> AsyncIterator[tuple[Any, Any]]:
     """A small day rehearsed 60× fast on loopback, its [mail] pointing at a real SMTP server
     (aiosmtpd, its Inbox); stopped before the mail server stops (its connection)."""
-    from tests.mailbox import mail_server
-    from tests.test_mail import FAST, example_with_mail
-    from tests.test_participant_browser import start_so_that_now_is
+    from tests.support.clock import start_so_that_now_is
+    from tests.support.examples import example_with_mail
+    from tests.support.mailbox import FAST, mail_server
 
     with contextmanager(mail_server)(folder) as inbox:
         programme = example_with_mail(folder / "event", inbox.section(), small=True)
