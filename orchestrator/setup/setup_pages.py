@@ -13,13 +13,12 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDict, MultiDictProxy
 
-from orchestrator.appkeys import MAIL, SERVICE, SETTINGS, STORE, TEMPLATES
+from orchestrator.appkeys import SERVICE, SETTINGS, TEMPLATES
 from orchestrator.errors import Conflict
 from orchestrator.language.i18n import resolve, translator
 from orchestrator.setup.day_form import AUDIENCES, ROOM_KINDS, from_post
 from orchestrator.setup.draft_check import check_draft, plan_grid, roster_preview
 from orchestrator.setup.draft_folder import SUFFIXES, DraftFolder
-from orchestrator.setup.invite_preview import previews, test_mail
 from orchestrator.setup.served_day import start_from
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import Session
@@ -262,46 +261,6 @@ async def download(request: web.Request, session: Session, form: Form) -> web.St
     )
 
 
-def _invite(
-    request: web.Request, session: Session, status: int = 200, sent: str = ""
-) -> web.Response:
-    app = request.app
-    live = app[SERVICE].require_live() if SERVICE in app else None
-    mail = app.get(MAIL)
-    shown = previews(live, app[SETTINGS].base_url, mail.config) if live and mail else []
-    return render(
-        request,
-        "setup_invite.html",
-        status,
-        served=live is not None,
-        mail=mail is not None,
-        previews=shown,
-        sent=sent,
-        failed=status >= 400,
-        contact=mail.config.contact if mail else "",
-        **_context(request, session, "invite"),
-    )
-
-
-@organiser_page
-async def invite_page(request: web.Request, session: Session, form: Form) -> web.Response:
-    return _invite(request, session)
-
-
-@organiser_page
-async def invite_test(request: web.Request, session: Session, form: Form) -> web.Response:
-    app = request.app
-    t = translator(_language(request))
-    if SERVICE not in app or MAIL not in app:
-        return _invite(request, session, 409)
-    config = app[MAIL].config
-    live = app[SERVICE].require_live()
-    failed = await test_mail(live, app[STORE], app[SETTINGS].base_url, config)
-    if failed:
-        return _invite(request, session, 502, t("setup_test_failed", reason=failed))
-    return _invite(request, session, sent=t("setup_test_sent", address=config.contact))
-
-
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/setup", to_setup),
@@ -312,6 +271,4 @@ def routes() -> list[web.RouteDef]:
         web.get("/board/setup/plan", plan_page),
         web.post("/board/setup/publish", publish),
         web.get("/board/setup/files/{name}", download),
-        web.get("/board/setup/invite", invite_page),
-        web.post("/board/setup/invite/test", invite_test),
     ]

@@ -64,6 +64,11 @@ class MailStore:
         if jobs:
             await self.redis.rpush(self.keys.mail_queue, *map(json.dumps, jobs))
 
+    async def waiting(self) -> list[dict[str, Any]]:
+        """The jobs no worker has taken yet (the setup shows their people as waiting)."""
+        raw = await self.redis.lrange(self.keys.mail_queue, 0, -1)
+        return [json.loads(r) for r in raw]
+
     async def take(self, wait: float) -> dict[str, Any] | None:
         """The oldest job, waiting up to `wait` seconds for one."""
         found = await self.redis.blpop([self.keys.mail_queue], timeout=wait)

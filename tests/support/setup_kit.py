@@ -5,8 +5,9 @@ form as a lecturer fills it in."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from aiohttp import web
@@ -84,3 +85,29 @@ async def organiser(base: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
         page = await client.get("/board/setup")
         assert page.status_code == 200, page.text
         yield client, page.text.split('name="csrf" value="')[1].split('"')[0]
+
+
+@asynccontextmanager
+async def served_with_mail(
+    serve: Any, folder: Path, redis_url: str
+) -> AsyncIterator[tuple[Any, Any]]:
+    """A small day rehearsed 60× fast on loopback, its [mail] pointing at a real SMTP server
+    (aiosmtpd, its Inbox); stopped before the mail server stops (its connection)."""
+    from tests.support.clock import start_so_that_now_is
+    from tests.support.examples import example_with_mail
+    from tests.support.mailbox import FAST, mail_server
+
+    with contextmanager(mail_server)(folder) as inbox:
+        programme = example_with_mail(folder / "event", inbox.section(), small=True)
+        running = await serve(
+            programme,
+            redis_url=redis_url,
+            data_dir=folder / "data",
+            speed=60,
+            start_at=start_so_that_now_is(-30),
+            **FAST,
+        )
+        try:
+            yield running, inbox
+        finally:
+            await running.stop()
