@@ -48,7 +48,7 @@ from orchestrator.presence.room_feed import RoomFeed
 from orchestrator.privacy.purge import Purger
 from orchestrator.rehearsal.simulated_presence import SimulatedPresence
 from orchestrator.settings import Settings
-from orchestrator.setup import setup_pages
+from orchestrator.setup import export_pages, setup_pages
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
@@ -274,6 +274,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
                 *scores.routes(),
                 *results.routes(),
                 *setup_pages.routes(),
+                *export_pages.routes(),
                 *board_report.routes(),
                 web.static("/static", STATIC),
             ]

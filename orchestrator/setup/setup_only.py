@@ -15,7 +15,7 @@ from orchestrator.app import STATIC, redis_for, templates
 from orchestrator.appkeys import SETTINGS, STORE, TEMPLATES
 from orchestrator.errors import SetupError, StorageUnavailable
 from orchestrator.settings import Settings
-from orchestrator.setup import setup_pages
+from orchestrator.setup import export_pages, setup_pages
 from orchestrator.web import board
 from orchestrator.web.edge import guard_routes, harden, runner_options
 
@@ -53,6 +53,7 @@ def create_setup_app(settings: Settings) -> web.Application:
                 web.get("/board", board_or_setup),
                 web.post("/board/login", board.login),
                 *setup_pages.routes(),
+                *export_pages.routes(),
                 web.static("/static", STATIC),
             ]
         )
