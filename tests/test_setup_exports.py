@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import io
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,9 +19,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.browser_kit import axe_violations, chromium, describe_violations
+from tests.conftest import TOKEN
 from tests.setup_kit import DAY, TEAMS, organiser, setup_service, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
 POLISH, GREEK, FORMULA, HELSINKI = "Łukasz Żółć", "Ηλέκτρα Παππά", "=1+2 Evil", "List3 Ener"
 
 
@@ -32,7 +36,7 @@ def lecturers_list(path: Path) -> Path:
     assert sheet is not None
     sheet.cell(1, 6, "Language")
     for row, (first, last) in zip(
-        (8, 9, 10), (("Łukasz", "Żółć"), ("Ηλέκτρα", "Παππά"), ("=1+2", "Evil"))
+        (8, 9, 10), (("Łukasz", "Żółć"), ("Ηλέκτρα", "Παππά"), ("=1+2", "Evil")), strict=True
     ):
         sheet.cell(row, 1, first).data_type = "s"
         sheet.cell(row, 2, last)
@@ -109,9 +113,7 @@ async def test_the_people_sheet_gives_each_day_in_its_own_zone(tmp_path: Path, r
         ("Europe/Helsinki", "11:00\u202fAM–11:30\u202fAM"),
     ]
     greek = [r for r in rows if r[0] == GREEK]
-    assert [r[2] for r in greek][0] == "9:00\u202fAM–9:30\u202fAM" and greek[0][
-        1
-    ] == "Europe/Berlin"
+    assert (greek[0][1], greek[0][2]) == ("Europe/Berlin", "9:00\u202fAM–9:30\u202fAM")
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     cells = [row[0] for row in sheet.iter_rows() if str(row[0].value).endswith("Evil")]
@@ -174,3 +176,27 @@ async def test_the_exports_need_the_session_and_a_plan(tmp_path: Path, redis_url
         await client.post("/board/setup/day", data={**DAY, "rooms-0-seats": "1", "csrf": csrf})
         unplanned = await client.get("/board/setup/export/draft/rooms.xlsx")
         assert unplanned.status_code == 409 and "no plan to export" in unplanned.text
+
+
+async def test_choosing_a_person_in_chromium_at_390_px(tmp_path: Path, redis_url) -> None:
+    """By keyboard: the chooser, then the button; the day shown is theirs, axe finds nothing
+    serious, and the plan step is kept as a screenshot to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (once, before the service)
+    async with planned(tmp_path / "data", redis_url) as (client, _), chromium() as browser:
+        base = str(client.base_url).rstrip("/")
+        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        await page.goto(f"{base}/board")
+        await page.fill("#token", TOKEN)
+        await page.keyboard.press("Enter")
+        await page.wait_for_url(f"{base}/board/setup")
+        await page.goto(f"{base}/board/setup/plan")
+        await page.focus("#person")
+        await page.select_option("#person", label=HELSINKI)
+        await page.keyboard.press("Tab")
+        await page.keyboard.press("Enter")  # "Show their day"
+        await page.wait_for_selector("#agenda-of:has-text('Europe/Helsinki')")
+        assert "10.00–10.30" in (await page.text_content(".agenda-table") or "")
+        found = await axe_violations(page)
+        assert not found, describe_violations(found)
+        await page.locator("#agenda").scroll_into_view_if_needed()
+        await page.screenshot(path=str(SHOTS / "5-plan-agenda.png"), full_page=True)

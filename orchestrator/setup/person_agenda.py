@@ -11,7 +11,7 @@ from typing import Any
 from babel import Locale
 
 from orchestrator.language.i18n import babel_locale, resolve, translator
-from orchestrator.views.page_view import Words
+from orchestrator.views.page_view import Words, agenda_what
 from schedules.agenda import AgendaItem
 from schedules.model import Participant, Programme
 from schedules.plan import Plan
@@ -40,7 +40,7 @@ def words_for(programme: Programme, person: Participant, language: str = "") -> 
 
 def lines_of(items: list[AgendaItem], words: Words) -> list[Line]:
     t = translator(words.language)
-    return [Line(words.span(i.start, i.end), i.summary(t), i.where, i.project) for i in items]
+    return [Line(words.span(i.start, i.end), agenda_what(i, t), i.where, i.project) for i in items]
 
 
 def language_name(language: str, shown_in: str) -> str:
