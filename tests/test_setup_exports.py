@@ -19,9 +19,11 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from orchestrator.appkeys import SERVICE
 from tests.browser_kit import axe_violations, chromium, describe_violations
 from tests.conftest import TOKEN
 from tests.setup_kit import DAY, TEAMS, organiser, setup_service, workbook
+from tests.test_participant_browser import start_so_that_now_is
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
@@ -112,6 +114,8 @@ async def test_the_people_sheet_gives_each_day_in_its_own_zone(tmp_path: Path, r
         ("Europe/Helsinki", "10:30\u202fAM–11:00\u202fAM"),
         ("Europe/Helsinki", "11:00\u202fAM–11:30\u202fAM"),
     ]
+    presenter = [r[3] for r in rows if r[0] == "Pre00 Senter"]
+    assert presenter == [f"Round {n}: Team Helsinki presents" for n in (1, 2, 3)]
     greek = [r for r in rows if r[0] == GREEK]
     assert (greek[0][1], greek[0][2]) == ("Europe/Berlin", "9:00\u202fAM–9:30\u202fAM")
     sheet = load_workbook(io.BytesIO(data)).active
@@ -200,3 +204,22 @@ async def test_choosing_a_person_in_chromium_at_390_px(tmp_path: Path, redis_url
         assert not found, describe_violations(found)
         await page.locator("#agenda").scroll_into_view_if_needed()
         await page.screenshot(path=str(SHOTS / "5-plan-agenda.png"), full_page=True)
+
+
+async def test_the_served_day_exports_what_it_serves(serve, tmp_path: Path, redis_url) -> None:
+    """From the board of a served day (the bundled example, before it starts): the published
+    day's files are the plan being served, each person in their zone."""
+    running = await serve(
+        redis_url=redis_url, data_dir=tmp_path, speed=60, start_at=start_so_that_now_is(-30)
+    )
+    live = running.app[SERVICE].require_live()
+    async with organiser(running.base_url) as (client, _):
+        plan = await client.get("/board/setup/plan")
+        assert "/board/setup/export/published/people.xlsx" in plan.text
+        rows = _rows(await _file(client, "/board/setup/export/published/people.xlsx"))
+    programme = live.programme
+    seated = {p for r in live.plan.rounds for slot in r.rooms for p in slot.audience}
+    shown = {(r[0], r[1]) for r in rows[1:]}
+    people = [programme.participant_by_id[p] for p in sorted(seated)]
+    assert len(people) > 20 and len({p.timezone for p in people}) > 2
+    assert all((p.name, programme.tz_of(p).key) in shown for p in people)

@@ -38,9 +38,17 @@ def words_for(programme: Programme, person: Participant, language: str = "") -> 
     )
 
 
-def lines_of(items: list[AgendaItem], words: Words) -> list[Line]:
+def lines_of(items: list[AgendaItem], words: Words, *, for_organiser: bool = False) -> list[Line]:
+    """The agenda's lines; `for_organiser`: a presenter's rounds say "Team X presents", not
+    the person's own "You present in …"."""
     t = translator(words.language)
-    return [Line(words.span(i.start, i.end), agenda_what(i, t), i.where, i.project) for i in items]
+
+    def what(item: AgendaItem) -> str:
+        if for_organiser and item.kind == "presenting":
+            return f"{t('round', n=item.round)}: {t('setup_presents', team=item.team_name)}"
+        return agenda_what(item, t)
+
+    return [Line(words.span(i.start, i.end), what(i), i.where, i.project) for i in items]
 
 
 def language_name(language: str, shown_in: str) -> str:

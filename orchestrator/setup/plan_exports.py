@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from orchestrator.language.i18n import translator
-from orchestrator.scoring.certificate_pdf import ACCENT, FAMILY, FONTS, INK
+from orchestrator.scoring.certificate_pdf import ACCENT, FAMILY, FONTS, INK, event_date
 from orchestrator.setup.person_agenda import lines_of, words_for
 from orchestrator.views.page_view import Words
 from schedules.model import Programme
@@ -89,7 +89,7 @@ def person_rows(programme: Programme, plan: Plan, language: str) -> list[list[Ce
     ]
     for person, items in by_person(programme, plan):
         words = words_for(programme, person, language)
-        for line in lines_of(items, words):
+        for line in lines_of(items, words, for_organiser=True):
             rows.append(
                 [person.name, words.zone.key, line.when, line.what, line.where, line.project]
             )
@@ -146,9 +146,9 @@ def document(programme: Programme, plan: Plan, what: What, language: str) -> byt
     """By room: a page a room (to print for its door or send to its host). By person: each
     person's day under their name and zone, one after another."""
     t = translator(language)
-    title = (
-        f"{programme.event.title} — {t('setup_by_room' if what == 'rooms' else 'setup_by_person')}"
-    )
+    part = t("setup_by_room" if what == "rooms" else "setup_by_person")
+    when = event_date(programme.starts.astimezone(programme.event.tz), language)
+    title = f"{programme.event.title}, {when} — {part}"
     pdf = _document(language, title)
     if what == "rooms":
         words = _event_words(programme, language)
@@ -179,6 +179,9 @@ def document(programme: Programme, plan: Plan, what: What, language: str) -> byt
             if pdf.will_page_break(30):
                 pdf.add_page()
             _heading(pdf, f"{person.name} — {t('setup_times_in', zone=words.zone.key)}", 12)
-            rows = [[line.when, line.what, line.where] for line in lines_of(items, words)]
+            rows = [
+                [line.when, line.what, line.where]
+                for line in lines_of(items, words, for_organiser=True)
+            ]
             _table(pdf, header, rows, (45, 140, 82))
     return bytes(pdf.output())
