@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from orchestrator.language.i18n import translator
-from orchestrator.scoring.certificate_pdf import ACCENT, FAMILY, FONTS, INK, event_date
+from orchestrator.scoring.certificate_pdf import ACCENT, FAMILY, INK, event_date, pdf_document
 from orchestrator.setup.person_agenda import lines_of, words_for
 from orchestrator.views.page_view import Words
 from schedules.model import Programme
@@ -103,18 +103,6 @@ def workbook(programme: Programme, plan: Plan, what: What, language: str) -> byt
     return xlsx_bytes(person_rows(programme, plan, language), title=t("setup_by_person"))
 
 
-def _document(language: str, title: str) -> FPDF:
-    pdf = FPDF(orientation="L", format="A4")
-    pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.set_lang(language)
-    pdf.set_title(title)
-    pdf.set_creator("Rota")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_margins(15, 15, 15)
-    pdf.set_text_color(*INK)
-    return pdf
-
-
 def _heading(pdf: FPDF, text: str, size: int, colour: tuple[int, int, int] = ACCENT) -> None:
     pdf.set_font(FAMILY, "", size)
     pdf.set_text_color(*colour)
@@ -149,7 +137,7 @@ def document(programme: Programme, plan: Plan, what: What, language: str) -> byt
     part = t("setup_by_room" if what == "rooms" else "setup_by_person")
     when = event_date(programme.starts.astimezone(programme.event.tz), language)
     title = f"{programme.event.title}, {when} — {part}"
-    pdf = _document(language, title)
+    pdf = pdf_document(language, title, landscape=True)
     if what == "rooms":
         words = _event_words(programme, language)
         header = [
@@ -158,8 +146,9 @@ def document(programme: Programme, plan: Plan, what: What, language: str) -> byt
             t("setup_col_presenters"),
             t("setup_col_audience"),
         ]
-        for day in by_room(programme, plan):
-            pdf.add_page()
+        for n, day in enumerate(by_room(programme, plan)):
+            if n:
+                pdf.add_page()
             _heading(pdf, title, 10, INK)
             _heading(pdf, day.room_name, 18)
             _heading(pdf, t("setup_times_in", zone=words.zone.key), 9, INK)
@@ -171,7 +160,6 @@ def document(programme: Programme, plan: Plan, what: What, language: str) -> byt
                 )
             _table(pdf, header, rows, (38, 62, 55, 112))
     else:
-        pdf.add_page()
         _heading(pdf, title, 16)
         header = [t("setup_col_when"), t("setup_col_what"), t("setup_col_where")]
         for person, items in by_person(programme, plan):
