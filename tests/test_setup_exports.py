@@ -163,6 +163,13 @@ async def test_each_persons_day_in_their_zone_and_language(tmp_path: Path, redis
     assert f'value="{options[HELSINKI]}" selected' in page.text
 
 
+async def test_an_unknown_person_shows_the_first_one(tmp_path: Path, redis_url) -> None:
+    async with planned(tmp_path / "data", redis_url) as (client, _):
+        page = await client.get("/board/setup/plan", params={"person": "<script>x</script>"})
+    assert page.status_code == 200 and "<script>x" not in page.text
+    assert re.search(r'<option value="[^"]+" selected>=1\+2 Evil</option>', page.text)
+
+
 async def test_the_exports_need_the_session_and_a_plan(tmp_path: Path, redis_url) -> None:
     async with planned(tmp_path / "data", redis_url) as (client, csrf):
         async with httpx.AsyncClient(base_url=str(client.base_url)) as stranger:

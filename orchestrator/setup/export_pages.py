@@ -5,6 +5,7 @@ session like every setup page; a day that cannot be planned is a page saying so,
 
 from __future__ import annotations
 
+import asyncio
 from typing import cast
 
 from aiohttp import web
@@ -62,7 +63,8 @@ async def export(request: web.Request, session: Session, form: Form) -> web.Stre
     programme, plan = day
     language = _language(request)
     made = workbook if kind == "xlsx" else document
-    body = made(programme, plan, cast(What, what), language)
+    # a thousand people's PDF takes seconds: drawn off the event loop, which serves the day
+    body = await asyncio.to_thread(made, programme, plan, cast(What, what), language)
     name = f"{programme.event.id}-{which}-{what}.{kind}"
     return web.Response(
         body=body,
