@@ -40,8 +40,8 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-# the lint (ruff, mypy --strict on schedules/, rooms/, orchestrator/ and the import contracts
-# in pyproject.toml) runs before the tests;
+# the lint (ruff; mypy --strict on schedules/, rooms/, orchestrator/, every body of tests/; the
+# import contracts in pyproject.toml) runs before the tests;
 # the tests on two workers (most of their time is waiting: rehearsals, processes, browsers),
 # one test file at a time per worker and every browser test on the same worker
 # (tests/conftest.py); PYTEST_WORKERS=0 runs them in one process

@@ -13,15 +13,16 @@ from orchestrator.language.i18n import translator
 from schedules.exports import agenda_ics, plan_csv, plan_table
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-from tests.builders import BASE_TOML, write_event
-from tests.conftest import EXAMPLE
+from tests.support.app import EXAMPLE
+from tests.support.builders import BASE_TOML, write_event
 
 EN = translator("en")  # the agenda's words in English
 
 
 def _events(data: bytes) -> list[icalendar.Event]:
     calendar = icalendar.Calendar.from_ical(data)
-    return sorted(calendar.walk("VEVENT"), key=lambda e: e.decoded("dtstart"))
+    events = [e for e in calendar.walk("VEVENT") if isinstance(e, icalendar.Event)]
+    return sorted(events, key=lambda e: e.decoded("dtstart"))
 
 
 def test_helsinki_and_lisbon_people_see_their_own_time(tmp_path: Path) -> None:
@@ -131,7 +132,7 @@ def test_a_keynote_title_in_the_persons_language(tmp_path: Path) -> None:
 
 def test_a_title_in_a_language_rota_does_not_speak_is_refused(tmp_path: Path) -> None:
     from schedules.programme import check_programme
-    from tests.builders import line_of
+    from tests.support.builders import line_of
 
     toml = BASE_TOML.replace('title = "Opening"', 'title = "Opening"\ntitles = { xx = "?" }')
     _, problems = check_programme(write_event(tmp_path, toml=toml))

@@ -10,17 +10,16 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from tests.conftest import AUTH, TOKEN, Running, start_app
-from tests.standin_jitsi import sign
+from tests.support.app import AUTH, TOKEN, Running, start_app
+from tests.support.standin_jitsi import JAAS_SECRET, sign
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SYNC = "event-sync-token-for-bad-requests"
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
+ENV = {"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def running(redis_server) -> AsyncIterator[Running]:  # type: ignore[no-untyped-def]
+async def running(redis_server) -> AsyncIterator[Running]:
     """One service for the whole module: every case here is refused, so nothing changes."""
     redis_server.flush()
     service = await start_app(redis_url=redis_server.url, env=ENV, speed=60.0, start_at="now")
@@ -147,7 +146,7 @@ async def test_hostile_json_to_a_board_action_gets_a_plain_400(
 def _webhook_headers(path: str, body: bytes) -> dict[str, str]:
     """JaaS signs the body; Prosody's event_sync sends a static bearer token."""
     if path == "/webhooks/jaas":
-        return {"X-Jaas-Signature": sign(SECRET, body)}
+        return {"X-Jaas-Signature": sign(JAAS_SECRET, body)}
     return {"Authorization": f"Bearer {SYNC}"}
 
 

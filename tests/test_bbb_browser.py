@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_kit import axe_violations, chromium, describe_violations
-from tests.conftest import eventually
-from tests.standin_bbb import BbbStandIn
-from tests.test_bbb_rooms import serve_bbb
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
+from tests.support.clock import eventually
+from tests.support.examples import serve_bbb
+from tests.support.standin_bbb import BbbStandIn
 
 
 @pytest.mark.parametrize("embed", [False, True], ids=["tab", "embedded"])

@@ -11,9 +11,8 @@ import httpx
 import pytest
 
 from rooms.bbb import ALGORITHMS, Algorithm, BbbClient, BbbConfig, BbbError, Meeting, join_url
-from tests.standin_bbb import BbbStandIn
+from tests.support.standin_bbb import SECRET, BbbStandIn
 
-SECRET = "bbb-shared-secret-0123456789abcdef"
 MEETING = Meeting("rota-demo-r1-x7", "Room 1 — Ünïcode & co", "demo", "r1", "http://h/p/t?a=b c")
 
 

@@ -14,10 +14,9 @@ from click.testing import CliRunner
 from orchestrator.cli import main
 from rooms.bbb import BbbConfig, BbbConfigError
 from schedules.programme import check_programme
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
-from tests.standin_bbb import BbbStandIn
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.standin_bbb import SECRET, BbbStandIn
 
-SECRET = "bbb-shared-secret-0123456789abcdef"
 BBB_ENV = "ROTA_BBB_SECRET"
 ENV = {BBB_ENV: SECRET}
 BBB = '[bbb]\nurl = "https://bbb.example.org/bigbluebutton/"\n'

@@ -7,58 +7,24 @@ refuses or misbehaves is one line on the board while `/go` still answers."""
 from __future__ import annotations
 
 import logging
-import re
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
 from rooms.bbb import join_url
-from tests.conftest import AUTH, eventually
-from tests.standin_bbb import SECRET, BbbStandIn
-from tests.test_board import board_client
-from tests.test_link_rooms import LINKS, mixed_example
-from tests.test_participant_browser import start_so_that_now_is
-
-BBB_ROOMS = ("r1", "r2", "r3", "r4", "keynote")
-JITSI_ROOMS = ("r5", "r6", "aula")
-
-
-def bbb_example(folder: Path, url: str) -> Path:
-    """The bundled example with rooms on BigBlueButton, on Jitsi and on plain links."""
-    path = mixed_example(folder)
-    toml = path.read_text(encoding="utf-8")
-    for room in (*BBB_ROOMS, *JITSI_ROOMS):
-        platform = "bbb" if room in BBB_ROOMS else "jitsi"
-        toml, found = re.subn(
-            rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
-            rf'\1platform = "{platform}"\n',
-            toml,
-            count=1,
-        )
-        assert found == 1, room
-    path.write_text(f'{toml}\n[bbb]\nurl = "{url}"\n', encoding="utf-8")
-    return path
-
-
-async def serve_bbb(
-    serve, redis_url, tmp_path, bbb, speed, minute, secret=SECRET, url="", extra=""
-):  # type: ignore[no-untyped-def]
-    """Served at `minute` past nine; `extra` goes at the end of [bbb]."""
-    path = bbb_example(tmp_path, url or bbb.base_url)
-    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    running = await serve(
-        path,
-        redis_url=redis_url,
-        env={"ROTA_BBB_SECRET": secret},
-        speed=speed,
-        start_at=start_so_that_now_is(minute, speed),
-        bbb_poll_seconds=0.1,
-    )
-    return running, running.app[SERVICE].require_live()
+from tests.support.app import AUTH, board_client
+from tests.support.clock import eventually
+from tests.support.examples import (
+    BBB_ROOMS,
+    LINKS,
+    serve_bbb,
+)
+from tests.support.live import reached
+from tests.support.standin_bbb import SECRET, BbbStandIn
 
 
 def _expected_role(live: Live, pid: str, team: str) -> str:
@@ -79,7 +45,7 @@ async def test_go_gives_each_person_a_join_the_server_accepts_every_round(
         settled = item.start + timedelta(minutes=5)
         wait = live.clock.wall_time(settled).timestamp() - datetime.now(UTC).timestamp()
         if wait > 0:
-            await eventually(lambda m=settled: live.event_now() >= m, seconds=wait + 2)
+            await eventually(partial(reached, live, settled), seconds=wait + 2)
         seen = {"bbb": 0, "link": 0, "jitsi": 0, "moderator": 0}
         for person in live.programme.participants:
             place = next((p for p in live.days[person.id] if p.round == index), None)
@@ -189,7 +155,7 @@ async def test_a_vanished_meeting_is_created_again(
     )
 
 
-async def _accepted(http, bbb: BbbStandIn, go: str) -> bool:  # type: ignore[no-untyped-def]
+async def _accepted(http, bbb: BbbStandIn, go: str) -> bool:
     return (await bbb.open_join((await http.get(go)).headers["Location"]))[0] == "SUCCESS"
 
 

@@ -12,13 +12,13 @@ import pytest
 from orchestrator.appkeys import SERVICE
 from rooms.events import RoomEvent
 from rooms.presence import Roster, intervals
-from tests.conftest import eventually
-from tests.standin_bbb import BbbStandIn
-from tests.test_bbb_rooms import BBB_ROOMS, serve_bbb
-from tests.test_board import board_client
+from tests.support.app import board_client
+from tests.support.clock import eventually
+from tests.support.examples import BBB_ROOMS, serve_bbb
+from tests.support.standin_bbb import BbbStandIn
 
 
-async def _running(serve, redis_url, tmp_path: Path, bbb: BbbStandIn):  # type: ignore[no-untyped-def]
+async def _running(serve, redis_url, tmp_path: Path, bbb: BbbStandIn):
     running, live = await serve_bbb(
         serve, redis_url, tmp_path, bbb, 1.0, 10, extra="webhooks = true\n"
     )

@@ -6,27 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-import httpx
 
 from orchestrator.appkeys import SERVICE
-from tests.conftest import TOKEN, eventually
-from tests.standin_jitsi import JaasStandIn
-from tests.test_participant_browser import start_so_that_now_is
-
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
-
-
-@asynccontextmanager
-async def board_client(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as client:
-        response = await client.post(
-            "/board/login", data={"token": TOKEN}, headers={"Origin": base_url}
-        )
-        assert response.status_code == 303 and response.headers["Location"] == "/board"
-        yield client
+from tests.support.app import TOKEN, board_client
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.standin_jitsi import JAAS_SECRET, JaasStandIn
 
 
 async def test_login_refusals(serve, http, redis_url) -> None:
@@ -73,7 +57,7 @@ async def test_login_refusals(serve, http, redis_url) -> None:
 async def test_presenter_stream_counts_their_own_room(serve, http, redis_url) -> None:
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
+        env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET},
         speed=1.0,
         start_at=start_so_that_now_is(40, speed=1.0),  # round 2, 10 min in
     )
@@ -85,7 +69,7 @@ async def test_presenter_stream_counts_their_own_room(serve, http, redis_url) ->
     url = f"{running.base_url}/p/{live.token_of[presenter]}/events"
     rooms: list[dict] = []
 
-    async def read(stream) -> None:  # type: ignore[no-untyped-def]
+    async def read(stream) -> None:
         event = ""
         async for line in stream.aiter_lines():
             if line.startswith("event: "):
@@ -100,7 +84,7 @@ async def test_presenter_stream_counts_their_own_room(serve, http, redis_url) ->
         assert first["expected_audience"] == len(slot.audience)
         assert first["next_expected"] == len(following.audience)
         assert first["live_audience"] is None  # no webhook yet: unknown, not zero
-        jitsi = JaasStandIn(http, running.base_url, SECRET)
+        jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
         names = {p.id: p.name for p in live.programme.participants}
         room = live.room_names[slot.room]
         for i, pid in enumerate([*slot.audience[:3], presenter]):
@@ -116,7 +100,7 @@ async def test_presenter_stream_counts_their_own_room(serve, http, redis_url) ->
 async def test_rehearsal_simulates_presence(serve, redis_url) -> None:
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
+        env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET},
         speed=60.0,
         start_at=start_so_that_now_is(10, speed=60.0),
         simulate_presence=True,

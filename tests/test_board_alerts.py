@@ -10,10 +10,8 @@ import pytest
 
 from orchestrator.event.live import Live
 from orchestrator.views.board_view import PresenceFeed, snapshot
-from rooms.links import JitsiConfig
-from schedules.clock import ClockState
-from schedules.planner import plan_rotation
 from schedules.programme import load_programme
+from tests.support.live import make_live
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 ROUND_2 = datetime(2025, 3, 27, 8, 30, tzinfo=UTC)  # round 2 starts (09:30 Berlin)
@@ -22,13 +20,7 @@ FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
 
 @pytest.fixture(scope="module")
 def live() -> Live:
-    programme = load_programme(EXAMPLE)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    plan = plan_rotation(programme, seed=0)
-    jitsi = JitsiConfig(domain="jitsi.example.org")  # public meet.jit.si reports nobody
-    return Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", jitsi
-    )
+    return make_live(load_programme(EXAMPLE))  # a self-hosted Jitsi: meet.jit.si reports nobody
 
 
 def kinds(state: dict[str, object], room: str | None = None) -> list[str]:

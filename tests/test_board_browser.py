@@ -11,26 +11,17 @@ from pathlib import Path
 import httpx
 
 from orchestrator.appkeys import SERVICE
-from tests.browser_kit import axe_violations, chromium, describe_violations, example_with
-from tests.conftest import AUTH, TOKEN, start_app
-from tests.standin_jitsi import JaasStandIn
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH, TOKEN, start_app
+from tests.support.browser_kit import axe_violations, chromium, describe_violations, log_in
+from tests.support.clock import start_so_that_now_is
+from tests.support.examples import example_with
+from tests.support.standin_jitsi import JAAS_ENV, JAAS_SECRET, JaasStandIn
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET}
 MARKUP = '<img src=x onerror="window.__pwned=1">Team <b>Helsinki</b>'
 SPEED = 30.0
 
 
-async def log_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    await page.goto(f"{base_url}/board")
-    await page.fill("#token", TOKEN)
-    await page.click("button[type=submit]")
-    await page.wait_for_url(f"{base_url}/board")
-    await page.locator("#status.live").wait_for(timeout=10_000)
-
-
-async def tile_text(page, room: str, selector: str) -> str:  # type: ignore[no-untyped-def]
+async def tile_text(page, room: str, selector: str) -> str:
     return (await page.locator(f'li[data-room="{room}"] {selector}').first.text_content()) or ""
 
 
@@ -41,7 +32,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
     running = await serve(
         programme,
         redis_url=redis_url,
-        env=ENV,
+        env=JAAS_ENV,
         speed=SPEED,
         start_at=start_so_that_now_is(20),  # round 2 starts 20 s (wall) from now
     )
@@ -76,7 +67,7 @@ async def test_board_follows_the_day(serve, http, redis_url, tmp_path: Path) -> 
         slot = next(s for s in live.plan.round(2).rooms if s.room == "r1")
         team = next(t for t in live.plan.teams if t.id == slot.team)
         names = {p.id: p.name for p in live.programme.participants}
-        jitsi = JaasStandIn(http, running.base_url, SECRET)
+        jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
         room = live.room_names["r1"]
         for i, pid in enumerate([*slot.audience[:2], team.members[0]]):
             await jitsi.joined(room, time.time(), pid, names[pid], f"c{i:07d}")

@@ -9,15 +9,15 @@ import time
 from pathlib import Path
 
 from orchestrator.appkeys import SERVICE
-from tests.browser_kit import chromium, example_with
-from tests.conftest import AUTH, eventually
-from tests.conftest import EXAMPLE as EXAMPLE_PATH
-from tests.standin_jitsi import JaasStandIn
-from tests.test_board_browser import ENV, SECRET, log_in
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH
+from tests.support.app import EXAMPLE as EXAMPLE_PATH
+from tests.support.browser_kit import chromium, log_in
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with
+from tests.support.standin_jitsi import JAAS_ENV, JAAS_SECRET, JaasStandIn
 
 
-async def journal(page) -> list[str]:  # type: ignore[no-untyped-def]
+async def journal(page) -> list[str]:
     return await page.locator("#journal li").all_inner_texts()
 
 
@@ -66,7 +66,7 @@ async def test_the_journal_after_a_second_run(serve, http, redis_url, tmp_path: 
         assert errors == []
 
 
-async def _fired(http, base_url: str, boundary: str) -> bool:  # type: ignore[no-untyped-def]
+async def _fired(http, base_url: str, boundary: str) -> bool:
     state = (await http.get(f"{base_url}/api/v1/state", headers=AUTH)).json()
     return state["current"]["round"] == 2 and state["current"]["kind"] == "round"
 
@@ -78,7 +78,11 @@ async def test_capacity_alert_with_full_presenter_teams(
     listener is."""
     programme = example_with(tmp_path, 'domain = "meet.example.org"')
     running = await serve(
-        programme, redis_url=redis_url, env=ENV, speed=1.0, start_at=start_so_that_now_is(40, 1)
+        programme,
+        redis_url=redis_url,
+        env=JAAS_ENV,
+        speed=1.0,
+        start_at=start_so_that_now_is(40, 1),
     )
     live = running.app[SERVICE].require_live()
     slot = next(s for s in live.plan.round(2).rooms if s.room == "r1")
@@ -86,7 +90,7 @@ async def test_capacity_alert_with_full_presenter_teams(
     capacity = live.programme.room_by_id["r1"].capacity
     listeners = [p.id for p in live.programme.participants if p.id not in members]
     names = {p.id: p.name for p in live.programme.participants}
-    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
     room = live.room_names["r1"]
     for i, pid in enumerate(members + listeners[:capacity]):
         await jitsi.joined(room, time.time(), pid, names[pid], f"c{i:07d}")
@@ -113,13 +117,17 @@ async def test_two_keynotes_in_one_room_and_a_move_by_name(
     report lists nobody from k1. Then an organiser moves someone found by name."""
     programme = example_with(tmp_path, 'domain = "meet.example.org"')
     running = await serve(
-        programme, redis_url=redis_url, env=ENV, speed=1.0, start_at=start_so_that_now_is(70, 1)
+        programme,
+        redis_url=redis_url,
+        env=JAAS_ENV,
+        speed=1.0,
+        start_at=start_so_that_now_is(70, 1),
     )
     live = running.app[SERVICE].require_live()
     k1, k2 = (next(k for k in live.plan.keynotes if k.id == i) for i in ("k1", "k2"))
     assert k1.room == k2.room
     names = {p.id: p.name for p in live.programme.participants}
-    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
     room = live.room_names[k1.room]
     for i, pid in enumerate(k1.audience):
         await jitsi.joined(room, time.time(), pid, names[pid], f"k{i:07d}")
@@ -166,7 +174,7 @@ async def test_two_keynotes_in_one_room_and_a_move_by_name(
         assert errors == []
 
 
-def movable(live, index: int) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def movable(live, index: int) -> tuple[str, str]:
     """An audience member with a name nobody else has, and a room of round `index` they may
     be moved to (a team they do not see otherwise, a free seat)."""
     counts: dict[str, int] = {}

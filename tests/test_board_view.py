@@ -4,35 +4,25 @@ the journal's words. Pure: a Live built from the bundled example, presence given
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from orchestrator.event.live import Live
 from orchestrator.views.board_journal import current_run, fold_journal, journal_line, journal_text
 from orchestrator.views.board_view import PresenceFeed, presenter_room, snapshot, strip
-from rooms.links import JitsiConfig
 from rooms.presence import Interval, attendance
-from schedules.clock import ClockState
-from schedules.planner import plan_rotation
 from schedules.programme import load_programme
 from schedules.timeline import delay
+from tests.support.app import EXAMPLE
+from tests.support.live import make_live
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 START = datetime(2025, 3, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
 FEED = PresenceFeed(configured=True, seconds_since=1.0, silence_seconds=300)
 
 
 @pytest.fixture(scope="module")
 def live() -> Live:
-    programme = load_programme(EXAMPLE)
-    plan = plan_rotation(programme, seed=0)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    # a self-hosted Jitsi: on the real day public meet.jit.si would report nobody
-    jitsi = JitsiConfig(domain="jitsi.example.org")
-    return Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "http://x", jitsi
-    )
+    return make_live(load_programme(EXAMPLE))  # a self-hosted Jitsi: meet.jit.si reports nobody
 
 
 def at(minutes: float) -> datetime:

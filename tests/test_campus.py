@@ -4,6 +4,7 @@ screen (or back) in less than the walking time."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
@@ -16,7 +17,7 @@ from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
 from schedules.replan import LateArrival, TeamDropout, replan
-from tests.programmes import make_programme
+from tests.support.programmes import make_programme
 
 
 def hybrid(room: Room, address: str, seats: int, online: int, url: str) -> Room:
@@ -33,7 +34,7 @@ def campus_day(
     teams: int = 4,
     rounds: int = 3,
     walking: int = 5,
-    keynotes: list[tuple[int, int]] = (),
+    keynotes: Sequence[tuple[int, int]] = (),
     keynote_of_onsite: bool = False,
 ) -> Programme:
     """`onsite_rooms`: team index -> (seats, online seats, url)."""
@@ -238,7 +239,7 @@ def test_replanning_keeps_campus_people_on_campus(change) -> None:
         ("o0", "r0", ["c1", "c2"], ""),  # the campus seats are full, the online ones are not
     ],
 )
-def test_an_organiser_move_needs_a_seat_of_the_persons_kind(person, room, audience, problem):  # type: ignore[no-untyped-def]
+def test_an_organiser_move_needs_a_seat_of_the_persons_kind(person, room, audience, problem):
     day = campus_day(
         onsite_rooms={0: (2, 5, "https://m.example.org/0"), 1: (4, 0, "")},
         onsite_people=3,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from orchestrator.language.i18n import translator
 from orchestrator.scoring.certificate_pdf import (
@@ -29,7 +30,7 @@ def text_of(pdf: bytes) -> str:
 
 
 def language_of(pdf: bytes) -> str:
-    return str(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"])
+    return str(PdfReader(io.BytesIO(pdf)).root_object["/Lang"])
 
 
 AWARD = Award("impact", "The most impactful project", "For the project that changes most")
@@ -160,14 +161,14 @@ async def test_certificates_from_a_served_day(serve, http, redis_url, tmp_path) 
     from orchestrator.rehearsal.simulated_presence import due
     from orchestrator.scoring.jury import windows
     from rooms.webhooks import jaas_signature
-    from tests.conftest import AUTH, EXAMPLE
-    from tests.test_board import board_client
-    from tests.test_participant_browser import start_so_that_now_is
+    from tests.support.app import AUTH, EXAMPLE, board_client
+    from tests.support.clock import start_so_that_now_is
+    from tests.support.standin_jitsi import JAAS_ENV, JAAS_SECRET
 
-    secret = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
+    secret = JAAS_SECRET
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": secret},
+        env=JAAS_ENV,
         speed=1.0,
         start_at=start_so_that_now_is(6 * 30 + 5, speed=1.0),
     )
@@ -314,7 +315,11 @@ def test_a_certificate_with_logos_signatures_and_the_funding_line(tmp_path: Path
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     raster = [image.name for image in page.images]  # the SVG logo is drawn, not an image
     assert len(raster) == 4, raster
-    fonts = [f for f in page["/Resources"]["/Font"].values()]
+    resources = page["/Resources"].get_object()
+    assert isinstance(resources, DictionaryObject)
+    font_table = resources["/Font"].get_object()
+    assert isinstance(font_table, DictionaryObject)
+    fonts = list(font_table.values())
     assert all(
         "/FontFile2" in f.get_object()["/DescendantFonts"][0]["/FontDescriptor"] for f in fonts
     )
@@ -420,7 +425,7 @@ def certificate_files(folder: Path) -> None:
 
 def test_a_good_certificates_section_passes_check(tmp_path: Path) -> None:
     from schedules.programme import check_programme
-    from tests.builders import BASE_TOML, write_event
+    from tests.support.builders import BASE_TOML, write_event
 
     certificate_files(tmp_path)
     programme, problems = check_programme(write_event(tmp_path, toml=BASE_TOML + GOOD_SECTION))
@@ -438,7 +443,7 @@ def test_a_good_certificates_section_passes_check(tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", sorted(BAD_SECTIONS))
 def test_rota_check_refuses_a_bad_certificates_section(tmp_path: Path, case: str) -> None:
     from schedules.programme import check_programme
-    from tests.builders import BASE_TOML, line_of, write_event
+    from tests.support.builders import BASE_TOML, line_of, write_event
 
     (old, new), needle, said = BAD_SECTIONS[case]
     certificate_files(tmp_path)

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from orchestrator.cli import main
 from schedules.programme import check_programme
 from schedules.schema import listing, plural
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.receivers import VECTOR_SECRET
 
 SECRET = "s" * 32
-WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 @dataclass(frozen=True)
@@ -457,7 +457,7 @@ def test_check_and_serve_refuse_alike(tmp_path: Path, command: str) -> None:
 
 def test_a_set_secret_passes(tmp_path: Path) -> None:
     path = write_event(tmp_path, toml=BASE_TOML + "\n" + NOTIFY)
-    result = CliRunner().invoke(main, ["check", str(path)], env={"UNSET_SECRET_VAR": WHSEC})
+    result = CliRunner().invoke(main, ["check", str(path)], env={"UNSET_SECRET_VAR": VECTOR_SECRET})
     assert result.exit_code == 0, result.output
 
 

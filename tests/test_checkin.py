@@ -26,10 +26,10 @@ from orchestrator.presence.door_codes import (
 from orchestrator.storage.checkins import CheckinStore, Flagged
 from orchestrator.web.checkin import PERSON_COOKIE
 from schedules.whereabouts import Place, Whereabouts
-from tests.browser_kit import chromium, example_with
-from tests.conftest import AUTH, eventually
-from tests.test_board_browser import log_in
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH
+from tests.support.browser_kit import chromium, log_in
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with
 
 SECRET = b"k" * 32
 START = datetime(2025, 3, 27, 8, tzinfo=UTC)
@@ -148,7 +148,7 @@ def campus_example(folder: Path, networks: str = '["127.0.0.0/8"]') -> Path:
     return programme
 
 
-def in_room_now(live, room: str) -> str:  # type: ignore[no-untyped-def]
+def in_room_now(live, room: str) -> str:
     """An on-site audience member planned in `room` now."""
     now = live.event_now()
     for person in live.programme.participants:
@@ -159,7 +159,7 @@ def in_room_now(live, room: str) -> str:  # type: ignore[no-untyped-def]
     raise AssertionError(f"nobody on campus in {room} now")
 
 
-async def campus(serve, redis_url, tmp_path: Path, **options):  # type: ignore[no-untyped-def]
+async def campus(serve, redis_url, tmp_path: Path, **options):
     networks = options.pop("networks", '["127.0.0.0/8"]')
     return await serve(
         campus_example(tmp_path, networks),
@@ -173,7 +173,7 @@ async def campus(serve, redis_url, tmp_path: Path, **options):  # type: ignore[n
 FORWARDED = {"X-Forwarded-For": "10.1.2.3"}
 
 
-async def scan(http, url: str, token: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+async def scan(http, url: str, token: str, headers: dict[str, str] | None = None):
     """A phone opening a door code; `token`: the personal token its cookie holds ("": none)."""
     cookie = {"Cookie": f"{PERSON_COOKIE}={token}"} if token else {}
     return await http.get(url, headers={**cookie, **(headers or {})})

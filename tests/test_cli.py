@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.builders import BASE_TOML, write_event
+from tests.support.builders import BASE_TOML, write_event
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "bip-2025" / "programme.toml"
@@ -127,7 +127,7 @@ def test_a_port_in_use_is_one_sentence_and_nothing_starts(tmp_path: Path) -> Non
     assert done.stdout == "" and not data.exists()
 
 
-def test_a_rehearsal_prints_pages_to_open_and_the_links_command(rota_process, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_rehearsal_prints_pages_to_open_and_the_links_command(rota_process, tmp_path) -> None:
     """docs/operations.md step 4 says to open the pages "from the links it prints": a
     rehearsal prints a few participants' pages and links, and the `rota links` command for
     everyone's, which works as printed."""
@@ -154,6 +154,8 @@ def test_a_rehearsal_prints_pages_to_open_and_the_links_command(rota_process, tm
     out = tmp_path / "links.xlsx"  # (as printed, from the folder it is typed in)
     done = CliRunner().invoke(main, [*words[1:-1], str(out)])
     assert done.exit_code == 0, done.output
-    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
     tokens = {str(r[8]).split("/p/")[1] for r in rows[1:]}
     assert len(rows) == 1 + 100 and pages[0].split("/p/")[1] in tokens

@@ -66,7 +66,8 @@ def test_delay_shifts_everything_not_yet_started(day) -> None:
     after = Timeline.build(plan, delayed)
     assert after.rounds[1].end == at(60)  # the running round keeps its end
     assert after.rounds[2].start == at(70)
-    assert after.keynote("k1").start == at(70)
+    k1 = after.keynote("k1")
+    assert k1 is not None and k1.start == at(70)
     assert delayed.delay_minutes == 10
     assert after.current(at(65)).kind == "changeover"
 
@@ -79,7 +80,8 @@ def test_extend_lengthens_the_running_round_and_moves_later_rounds(day) -> None:
     assert after.rounds[1].end == at(65)
     assert after.rounds[2].start == at(65)
     assert after.rounds[5].end == at(185)
-    assert after.keynote("k1").start == at(60)  # a speaker's slot stays
+    k1 = after.keynote("k1")
+    assert k1 is not None and k1.start == at(60)  # a speaker's slot stays
 
 
 def test_clock_changes_that_cannot_apply(day) -> None:
@@ -139,4 +141,5 @@ def test_whereabouts_of_audience_presenter_and_keynote_attendee(day) -> None:
     theirs = places(plan, timeline, presenter)
     assert {p.room for p in theirs if p.kind == "room"} == {plan.teams[0].room}
     assert [p.keynote for p in theirs if p.kind == "keynote"] == ["closing", "awards"]
-    assert whereabouts(theirs, at(95), LEAD, NO_GAP).now.round == 4
+    round_four = whereabouts(theirs, at(95), LEAD, NO_GAP).now
+    assert round_four is not None and round_four.round == 4

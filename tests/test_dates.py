@@ -17,8 +17,9 @@ from orchestrator.cli import main
 from orchestrator.views.board_journal import journal_text
 from schedules.planner import plan_rotation
 from schedules.programme import load_programme
-from tests.builders import BASE_TOML, line_of, upcoming, write_event
-from tests.conftest import AUTH, EXAMPLE, Running, eventually, free_port
+from tests.support.app import AUTH, EXAMPLE, Running, free_port
+from tests.support.builders import BASE_TOML, line_of, upcoming, write_event
+from tests.support.clock import eventually
 
 DAY = date(2025, 3, 27)  # the day of BASE_TOML and the example
 GAP = "2025-03-30T02:30"  # Europe/Berlin: the clocks jump from 02:00 to 03:00
@@ -118,7 +119,7 @@ def test_a_day_that_is_over_is_rehearsed_with_start_at_now(rota_process, tmp_pat
     assert state["event_time"].startswith("2025-03-27T08:00")  # 09:00 in Berlin, from now
 
 
-async def served_to_its_end(serve, path: Path, data: Path) -> Running:  # type: ignore[no-untyped-def]
+async def served_to_its_end(serve, path: Path, data: Path) -> Running:
     """The real day of last year's date served: every boundary skipped, the day ended."""
     running = await serve(path, data_dir=data)
     store = running.app[STORE]

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.support.app import ROOT
 
 UNIT = ROOT / "deploy" / "rota.service"
 COMPOSE = ROOT / "docker" / "compose.yaml"
@@ -230,7 +230,7 @@ def test_serve_refuses_a_bad_public_address(
     from click.testing import CliRunner
 
     from orchestrator.cli import main
-    from tests.conftest import EXAMPLE
+    from tests.support.app import EXAMPLE
 
     data = tmp_path / "var"
     result = CliRunner().invoke(
@@ -245,7 +245,7 @@ def test_check_refuses_a_base_url_that_is_not_a_host(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from orchestrator.cli import main
-    from tests.conftest import EXAMPLE
+    from tests.support.app import EXAMPLE
 
     env = {"ROTA_BASE_URL": "https://rota..example.org"}
     result = CliRunner().invoke(main, ["check", str(EXAMPLE)], env=env)

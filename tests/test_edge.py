@@ -5,7 +5,6 @@ requests are one log line; the data folder is private."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import stat
 import time
 from pathlib import Path
@@ -16,48 +15,17 @@ from orchestrator.app import create_app
 from orchestrator.appkeys import SERVICE
 from orchestrator.settings import Settings
 from orchestrator.web.edge import UNGUARDED
-from tests.builders import upcoming_copy
-from tests.conftest import AUTH, EXAMPLE, TOKEN
+from tests.support.app import AUTH, EXAMPLE, TOKEN
+from tests.support.builders import upcoming_copy
+from tests.support.slow_clients import HEADERS_SLOWLY, SLOW, trickle
 
 pytestmark = pytest.mark.slow
-SLOW = 200  # connections trickling a request one byte at a time
 TIMEOUT = 2.0  # --client-timeout for these tests
 
 
-def a_token(running) -> str:  # type: ignore[no-untyped-def]
+def a_token(running) -> str:
     live = running.app[SERVICE].require_live()
     return live.token_of[live.programme.participants[0].id]
-
-
-async def _trickle(host: str, port: int, head: bytes, data: bytes, every: float) -> float:
-    """Send `head` at once, then `data` a byte at a time; the seconds until the server closed
-    the connection."""
-    started = time.monotonic()
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        writer.write(head)
-        for byte in data:
-            if reader.at_eof():
-                break
-            writer.write(bytes([byte]))
-            try:
-                await writer.drain()
-            except ConnectionError:
-                break
-            try:
-                if await asyncio.wait_for(reader.read(65536), every) == b"":
-                    break  # closed (after a 408, or silently)
-            except TimeoutError:
-                continue
-            except ConnectionError:
-                break
-        else:
-            await reader.read()  # everything sent: wait for the answer and the close
-        return time.monotonic() - started
-    finally:
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
 
 
 def _host_port(base_url: str) -> tuple[str, int]:
@@ -65,7 +33,6 @@ def _host_port(base_url: str) -> tuple[str, int]:
     return host, int(port)
 
 
-HEADERS_SLOWLY = (b"", b"GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: slow-loris-slow\r\n\r\n")
 BODY_SLOWLY = (
     b"POST /api/v1/clock/delay HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
     b"Authorization: " + AUTH["Authorization"].encode() + b"\r\nContent-Length: 100\r\n\r\n",
@@ -83,7 +50,9 @@ BODY_UNREAD = (  # refused (401) before its body is read: the rest is drained fo
     [HEADERS_SLOWLY, BODY_SLOWLY, BODY_UNREAD],
     ids=["headers", "body", "unread body"],
 )
-def test_slow_clients_are_cut_within_a_bound(rota_process, tmp_path: Path, request_parts) -> None:
+def test_slow_clients_are_cut_within_a_bound(
+    rota_process, tmp_path: Path, request_parts: tuple[bytes, bytes]
+) -> None:
     """200 connections trickling a byte every 0.25 s (a request would take 15 s or more)."""
     handle = rota_process(
         "--client-timeout",
@@ -96,7 +65,7 @@ def test_slow_clients_are_cut_within_a_bound(rota_process, tmp_path: Path, reque
 
     async def all_of_them() -> list[float]:
         return await asyncio.wait_for(
-            asyncio.gather(*(_trickle(host, port, *request_parts, 0.25) for _ in range(SLOW))),
+            asyncio.gather(*(trickle(host, port, *request_parts, 0.25) for _ in range(SLOW))),
             30,
         )
 

@@ -16,8 +16,9 @@ import pytest
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.storage.redis_server import redis_binary
-from tests.builders import upcoming_copy
-from tests.conftest import AUTH, EXAMPLE, eventually, start_app
+from tests.support.app import AUTH, EXAMPLE, start_app
+from tests.support.builders import upcoming_copy
+from tests.support.clock import eventually
 
 pytestmark = pytest.mark.slow
 

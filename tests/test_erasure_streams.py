@@ -4,6 +4,8 @@ the stream was being scrubbed is scrubbed too."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import redis
 
 from orchestrator.storage.erasure import Eraser, Person, rewrite_stream
@@ -14,7 +16,7 @@ ANNA = Person("anna-berg", "erased-0001", "Anna Berg", "anna@example.org", "tok-
 
 
 def _entries(key: str, url: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
-    client = redis.Redis.from_url(url)
+    client: Any = redis.Redis.from_url(url)
     try:
         return client.xrange(key)
     finally:
@@ -22,7 +24,7 @@ def _entries(key: str, url: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
 
 
 def _fill(url: str, key: str) -> list[bytes]:
-    client = redis.Redis.from_url(url)
+    client: Any = redis.Redis.from_url(url)
     ids = [
         client.xadd(key, {"type": "move", "participant": "bo-lind", "to": "r1"}),
         client.xadd(key, {"type": "move", "participant": "anna-berg", "to": "r2"}),
@@ -38,7 +40,7 @@ async def test_a_consumer_group_keeps_its_place(redis_url: str) -> None:
     store = Store(redis_client(redis_url), Keys("t"))
     key = store.keys.outbox
     ids = _fill(redis_url, key)
-    client = redis.Redis.from_url(redis_url)
+    client: Any = redis.Redis.from_url(redis_url)
     client.xgroup_create(key, "notify", id="0")
     read = client.xreadgroup("notify", "w1", {key: ">"}, count=3)
     assert [i for i, _ in read[0][1]] == ids[:3]
@@ -64,7 +66,7 @@ class AddsWhileScrubbing(Eraser):
     def fields(self, entry: dict[bytes, bytes]) -> dict[bytes, bytes]:
         if not self.added:
             self.added = True
-            client = redis.Redis.from_url(self.url)
+            client: Any = redis.Redis.from_url(self.url)
             client.xadd(self.key, {"type": "move", "participant": "anna-berg", "to": "r9"})
             client.close()
         return super().fields(entry)

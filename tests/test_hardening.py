@@ -12,6 +12,7 @@ import shutil
 import stat
 from dataclasses import replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -28,11 +29,12 @@ from orchestrator.storage.redis_server import EmbeddedRedis
 from rooms.names import room_name
 from schedules.programme import check_programme
 from schedules.text import clean
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
-from tests.conftest import AUTH, EXAMPLE, eventually, start_app
-from tests.mailbox import mail_server
-from tests.sse_kit import read_to_the_end
-from tests.test_mail import FAST, example_with_mail
+from tests.support.app import AUTH, EXAMPLE, start_app
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.clock import eventually
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import FAST, mail_server
+from tests.support.sse_kit import read_to_the_end
 
 PERSON = "emma-schmidt"
 BASE = "https://rota.example.org"
@@ -108,7 +110,7 @@ async def test_a_bad_name_stops_no_invitation(tmp_path: Path) -> None:
             assert config is not None
             sender = MailSender(config, MailRecords(running.app[STORE]), 0.01)
             jobs = [
-                Job("invitation", p, lambda p=p: compose("invitation", live, p, BASE, config, now))
+                Job("invitation", p, partial(compose, "invitation", live, p, BASE, config, now))
                 for p in people
             ]
             try:

@@ -10,7 +10,7 @@ import pytest
 
 from orchestrator.appkeys import STORE
 from orchestrator.scoring.certificates import safe_filename
-from tests.conftest import AUTH
+from tests.support.app import AUTH
 
 LATE = {"id": "late-2", "name": "Lea Late", "email": "lea@example.org"}
 

@@ -5,9 +5,9 @@ board saying which source saw whom."""
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,33 +18,17 @@ from orchestrator.language.i18n import translator
 from rooms.links import JitsiConfig
 from schedules.evidence import item_key
 from schedules.programme import check_programme, load_programme
-from tests.browser_kit import example_with
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
-from tests.conftest import AUTH, eventually
-from tests.standin_jitsi import JaasStandIn
-from tests.test_board import SECRET, board_client
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH, board_client
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import LINKS, mixed_example
+from tests.support.live import make_live, reached
+from tests.support.mailbox import body_text
+from tests.support.standin_jitsi import JAAS_SECRET, JaasStandIn
 
 EN = translator("en")  # the agenda's words in English
 
 ROOT = Path(__file__).resolve().parents[1]
-LINKS = {"r7": "https://rooms.example.org/seven", "r8": "https://rooms.example.org/eight"}
-
-
-def mixed_example(folder: Path, links: dict[str, str] = LINKS, jitsi: str = "") -> Path:
-    """The bundled example with some rooms on plain links (and another [jitsi], if given)."""
-    path = example_with(folder, jitsi or 'domain = "meet.jit.si"')
-    toml = path.read_text(encoding="utf-8")
-    for room, url in links.items():
-        toml, found = re.subn(
-            rf'(\[\[rooms\]\]\nid = "{room}"\n(?:.+\n)*?capacity = \d+\n)',
-            rf'\1url = "{url}"\n',
-            toml,
-            count=1,
-        )
-        assert found == 1, room
-    path.write_text(toml, encoding="utf-8")
-    return path
 
 
 # -- the programme ------------------------------------------------------------------------
@@ -169,7 +153,7 @@ async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
         settled = item.start + timedelta(minutes=10)
         wait = live.clock.wall_time(settled).timestamp() - datetime.now(UTC).timestamp()
         if wait > 0:
-            await eventually(lambda m=settled: live.event_now() >= m, seconds=wait + 2)
+            await eventually(partial(reached, live, settled), seconds=wait + 2)
         assert live.event_now() < item.end - timedelta(minutes=5), "too late to ask /go"
         seen: dict[str, int] = {"link": 0, "jitsi": 0}
         for pid in people:
@@ -187,7 +171,7 @@ async def test_go_sends_each_person_to_the_right_kind_of_place_each_round(
         assert seen["link"] > 0 and seen["jitsi"] > 0  # a mixed round, both kinds used
 
 
-async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0, **options):  # type: ignore[no-untyped-def]
+async def _in_round_one(serve, redis_url, tmp_path: Path, speed: float = 1.0, **options):
     running = await serve(
         mixed_example(tmp_path),
         redis_url=redis_url,
@@ -355,22 +339,15 @@ def test_the_agenda_and_its_calendar_show_the_link(tmp_path: Path) -> None:
 
 
 # a self-hosted Jitsi: on the real day public meet.jit.si reports nobody (test_public_jitsi.py)
-SELF_HOSTED = JitsiConfig(domain="jitsi.example.org")
 
 
 def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> None:
     """The simulator sends no webhook for a room on a link (no platform would); people there
     follow /go on arriving, and most press "I'm here" a minute later."""
     from orchestrator.rehearsal.simulated_presence import due, link_steps
-    from schedules.clock import ClockState
-    from schedules.planner import plan_rotation
 
     programme = load_programme(mixed_example(tmp_path))
-    plan = plan_rotation(programme, seed=0)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    live = Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", SELF_HOSTED
-    )
+    live = make_live(programme, base_url="")
     day = (live.timeline.starts - live.timeline.starts.resolution, live.timeline.ends)
     hooks = due(live, *day)
     linked_names = {live.room_names[r] for r in LINKS}
@@ -379,7 +356,7 @@ def test_a_rehearsal_plays_link_rooms_through_go_and_im_here(tmp_path: Path) -> 
     goes = [t for path, t in steps if path == "go"]
     heres = [t for path, t in steps if path == "here"]
     assert goes and 0.5 * len(goes) < len(heres) < len(goes)
-    owner = {t: p for p, t in tokens.items()}
+    owner = {t: p for p, t in live.token_of.items()}
     assert all(
         any(pl.room in LINKS for pl in live.days[owner[t]]) for t in goes
     )  # only people with a link room
@@ -391,15 +368,9 @@ def test_the_board_never_counts_a_link_room_as_empty(tmp_path: Path) -> None:
     """With the Jitsi feed live, a Jitsi room nobody is in raises its alerts; a room on a link
     reports nobody, so its webhook counts are unknown (None), never 0, and raise no alert."""
     from orchestrator.views.board_view import PresenceFeed, snapshot
-    from schedules.clock import ClockState
-    from schedules.planner import plan_rotation
 
     programme = load_programme(mixed_example(tmp_path))
-    plan = plan_rotation(programme, seed=0)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    live = Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", SELF_HOSTED
-    )
+    live = make_live(programme, base_url="")
     now = live.timeline.rounds[0].start + timedelta(minutes=10)
     state = snapshot(live, {}, now, PresenceFeed(True, 1.0, 300))
     tiles = {t["room"]: t for t in state["tiles"]}
@@ -418,9 +389,9 @@ async def test_the_state_api_gives_link_rooms_no_false_zero(
     """With webhooks stored for a Jitsi room, a link room's `live_count` stays null and its
     `presence` says who was sent."""
     running, live, linked, _ = await _in_round_one(
-        serve, redis_url, tmp_path, env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET}
+        serve, redis_url, tmp_path, env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET}
     )
-    jaas = JaasStandIn(http, running.base_url, SECRET)
+    jaas = JaasStandIn(http, running.base_url, JAAS_SECRET)
     created = jaas.envelope("ROOM_CREATED", live.room_names["r1"], time.time(), {})
     assert (await jaas.post(created)).status_code == 200
     room = next(p.room for p in live.days[linked[0]] if p.round == 1)
@@ -439,7 +410,7 @@ async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from tests.conftest import start_app
+    from tests.support.app import start_app
 
     path = mixed_example(tmp_path / "event", {"keynote": "https://rooms.example.org/hall"})
     data = tmp_path / "var"
@@ -480,16 +451,9 @@ async def test_rota_attendance_shows_the_sources(http, tmp_path: Path) -> None:
 def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
     from orchestrator.mail.compose import compose
     from orchestrator.mail.config import MailConfig
-    from rooms.links import JitsiConfig
-    from schedules.clock import ClockState
-    from schedules.planner import plan_rotation
 
     programme = load_programme(mixed_example(tmp_path))
-    plan = plan_rotation(programme, seed=0)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    live = Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "salt", 2, "", JitsiConfig()
-    )
+    live = make_live(programme, base_url="", jitsi=JitsiConfig())
     config = MailConfig("127.0.0.1", 25, "none", "Rota <rota@example.org>")
     linked = next(
         p for p in programme.participants if any(pl.room == "r7" for pl in live.days[p.id])
@@ -501,12 +465,12 @@ def test_the_invitation_lists_the_persons_link_rooms(tmp_path: Path) -> None:
     )
     now = datetime.now(UTC)
     mail = compose("invitation", live, linked, "https://rota.example.org", config, now)
-    text = mail.get_body(("plain",)).get_content()
-    html = mail.get_body(("html",)).get_content()
+    text = body_text(mail)
+    html = body_text(mail, "html")
     assert f"Room 7: {LINKS['r7']}" in text
     assert f'<a href="{LINKS["r7"]}">' in html
     other = compose("invitation", live, elsewhere, "https://rota.example.org", config, now)
-    assert "rooms.example.org" not in other.get_body(("plain",)).get_content()
+    assert "rooms.example.org" not in body_text(other)
 
 
 STRANDED = (

@@ -16,11 +16,17 @@ from aiohttp import web
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
-from tests.browser_kit import axe_violations, chromium, describe_violations, jitsi_standin
-from tests.conftest import eventually, free_port
-from tests.test_link_rooms import mixed_example
-from tests.test_page_day_browser import watch_errors
-from tests.test_participant_browser import calls, start_so_that_now_is
+from tests.support.app import free_port
+from tests.support.browser_kit import (
+    axe_violations,
+    calls,
+    chromium,
+    describe_violations,
+    jitsi_standin,
+    watch_errors,
+)
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import mixed_example
 
 SPEED = 120.0  # a 30-minute round lasts 15 s
 

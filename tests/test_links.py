@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import openpyxl
@@ -18,21 +19,23 @@ import pytest
 
 from orchestrator.api.links_table import COLUMNS
 from orchestrator.appkeys import SERVICE
-from tests.conftest import AUTH, EXAMPLE, start_app
+from tests.support.app import AUTH, EXAMPLE, start_app
 
 BASE = "https://rota.example.org"
 ROTA = str(Path(sys.executable).parent / "rota")
 
 
-def rows_of(fmt: str, data: bytes) -> list[dict[str, str]]:
+def rows_of(fmt: str, data: bytes) -> list[dict[str, Any]]:
     if fmt == "csv":
         assert data.startswith(b"\xef\xbb\xbf")  # a byte-order mark: spreadsheets read UTF-8
         return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     if fmt == "json":
         return json.loads(data)
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(values[0], (v or "" for v in row), strict=True)) for row in values[1:]]
+    header: tuple[Any, ...] = values[0]  # cells of any kind
+    return [dict(zip(header, (v or "" for v in row), strict=True)) for row in values[1:]]
 
 
 async def rota_links(data_dir: Path, fmt: str, out: Path) -> bytes:
@@ -154,5 +157,6 @@ def test_a_typed_formula_stays_text_in_a_spreadsheet(fmt: str) -> None:
         assert rows_of(fmt, data)[0]["name"] == '\'=HYPERLINK("https://evil.test")'
     else:
         sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert sheet is not None
         assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("'=HYPERLINK")
         assert sheet["K2"].value == "Room 1"

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import re
-import sys
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -21,65 +20,22 @@ import icalendar
 import pytest
 import pytest_asyncio
 
-from orchestrator.appkeys import SERVICE
+from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
 from orchestrator.mail.compose import first_item
-from schedules.example import ExampleSpec, generate
+from schedules.model import Participant
 from schedules.programme import check_programme
-from tests.builders import BASE_TOML, line_of, write_event
-from tests.conftest import AUTH, ROOT, eventually, start_app
-from tests.mailbox import Inbox, body_text, mail_server
-from tests.test_board import board_client
-
-ROTA = str(Path(sys.executable).parent / "rota")
-FAST = {"mail_backoff_scale": 0.01, "lease_seconds": 1.0}
+from tests.support.app import ARMED, AUTH, ROOT, board_client, start_app
+from tests.support.builders import BASE_TOML, line_of, write_event
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import FAST, Inbox, body_text, ids, invite, mail_marker, mail_server
 
 
 @pytest.fixture
 def inbox(tmp_path: Path) -> Iterator[Inbox]:
     yield from mail_server(tmp_path)
-
-
-def example_with_mail(folder: Path, section: str, small: bool = False) -> Path:
-    """The bundled example (or a small generated one) with a [mail] section."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if small:
-        spec = ExampleSpec("small", "A small day", teams=3, audience=9, jury=2, rounds=3, seed=1)
-        toml, roster = generate(spec)
-        (folder / "roster.csv").write_text(roster, encoding="utf-8")
-    else:
-        source = ROOT / "examples" / "bip-2025"
-        toml = (source / "programme.toml").read_text(encoding="utf-8")
-        # one person in Brussels writes French (the bundled roster has none)
-        roster = (source / "roster.csv").read_text(encoding="utf-8")
-        (folder / "roster.csv").write_text(roster.replace(",nl,", ",fr,", 1), encoding="utf-8")
-    (folder / "programme.toml").write_text(toml + "\n" + section, encoding="utf-8")
-    return folder / "programme.toml"
-
-
-def started_so_that_now_is(minutes_after_nine: float, speed: float) -> str:
-    wall = datetime.now(UTC) - timedelta(minutes=minutes_after_nine) / speed
-    return wall.isoformat(timespec="milliseconds")
-
-
-async def rota(*args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        ROTA,
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "ROTA_MAIL_BACKOFF_SCALE": "0.01"},
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
-
-
-async def invite(programme: Path, base_url: str, data: Path, *extra: str) -> tuple[int, str, str]:
-    return await rota(
-        "invite", str(programme), "--base-url", base_url, "--data-dir", str(data), *extra
-    )
 
 
 def by_recipient(messages: list[EmailMessage]) -> dict[str, EmailMessage]:
@@ -97,24 +53,24 @@ def shared_inbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Inbox]:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def invited_once(shared_inbox: Inbox, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+async def invited_once(shared_inbox: Inbox, tmp_path_factory: pytest.TempPathFactory):
     """Read-only tests share one invited event (inviting 100 people takes a while)."""
     async for found in _invited(shared_inbox, tmp_path_factory.mktemp("event")):
         yield found
 
 
 @pytest.fixture
-async def invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def invited(inbox: Inbox, tmp_path: Path):
     async for found in _invited(inbox, tmp_path):
         yield found
 
 
-async def _invited(inbox: Inbox, tmp_path: Path):  # type: ignore[no-untyped-def]
+async def _invited(inbox: Inbox, tmp_path: Path):
     """The bundled example, round 1 running, every person invited by `rota invite`."""
     programme = example_with_mail(tmp_path / "event", inbox.section(remind_minutes="[1]"))
     data = tmp_path / "var"
     running = await start_app(
-        programme, data_dir=data, speed=1.0, start_at=started_so_that_now_is(5, 1.0), **FAST
+        programme, data_dir=data, speed=1.0, start_at=start_so_that_now_is(5, 1.0), **FAST
     )
     code, out, err = await invite(programme, running.base_url, data)
     yield running, inbox, (code, out, err), programme, data
@@ -141,7 +97,7 @@ async def test_each_invitation_is_in_the_persons_language_with_their_first_place
     running, inbox, *_ = invited_once
     live: Live = running.app[SERVICE].require_live()
     mails = by_recipient(inbox.messages())
-    languages = Counter()
+    languages: Counter[str] = Counter()
     for person in live.programme.participants:
         message = mails[person.email]
         language = live.programme.language_of(person)
@@ -159,7 +115,7 @@ async def test_each_invitation_is_in_the_persons_language_with_their_first_place
         assert t("mail_first", **first.__dict__) in text
         local = live.days[person.id][0].start.astimezone(live.programme.tz_of(person))
         assert f"{local:%H:%M} ({live.programme.tz_of(person).key})" in text
-        html = message.get_body(("html",)).get_content()
+        html = body_text(message, "html")
         assert live.link(person.id).replace(live.base_url, "") in html
     assert len(languages) >= 4  # the roster speaks de, en, fi, fr, pt
 
@@ -292,8 +248,8 @@ async def test_a_restarted_service_sends_no_invitation_again(invited, http) -> N
     try:
         response = await http.post(f"{again.base_url}/api/v1/invitations", headers=AUTH)
         assert response.status_code == 202
-        await asyncio.sleep(1.5)
-        assert inbox.count() == before
+        marker = await mail_marker(again, inbox)  # queued after them: they were skipped
+        assert ids(inbox.messages()[before:]) == ids([marker])
         listing = await http.get(f"{again.base_url}/api/v1/invitations", headers=AUTH)
         assert {r["status"] for r in listing.json()} == {"sent"}
         assert all(r["message_id"].startswith("<") for r in listing.json())
@@ -330,7 +286,7 @@ async def test_a_refused_recipient_is_listed_as_failed_while_the_others_go_out(
 async def test_an_unreachable_server_is_one_line_per_failure_and_exit_one(
     tmp_path: Path,
 ) -> None:
-    from tests.conftest import free_port
+    from tests.support.app import free_port
 
     section = (
         f'[mail]\nhost = "127.0.0.1"\nport = {free_port()}\nsecurity = "none"\n'
@@ -350,7 +306,7 @@ async def test_an_unreachable_server_is_one_line_per_failure_and_exit_one(
     assert "2 failed" in out
 
 
-async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):  # type: ignore[no-untyped-def]
+async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):
     """A small generated day rehearsed at 300×: round 1 in 6 s, so the reminders (20 and 10
     minutes ahead) are due at 2 s and 4 s."""
     programme = example_with_mail(
@@ -361,34 +317,52 @@ async def rehearse_small(inbox: Inbox, tmp_path: Path, **options: object):  # ty
         programme,
         data_dir=tmp_path / "var",
         speed=speed,
-        start_at=started_so_that_now_is(-30, speed),
+        start_at=start_so_that_now_is(-30, speed),
         **FAST,
         **options,
     )
     return programme, running
 
 
-async def test_reminders_arrive_once_each_at_rehearsal_speed(inbox: Inbox, tmp_path: Path) -> None:
+def reminder_subject(live: Live, person: Participant) -> str:
+    language = live.programme.language_of(person)
+    first = first_item(live, person, language)
+    assert first is not None
+    title = live.programme.event.title
+    return translator(language)(
+        "mail_reminder_subject", event=title, time=first.time, zone=first.zone
+    )
+
+
+async def test_reminders_arrive_once_each_at_rehearsal_speed(
+    inbox: Inbox, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="orchestrator.boundaries.transitions")
     programme, running = await rehearse_small(inbox, tmp_path, mail_in_rehearsal=True)
     try:
         live: Live = running.app[SERVICE].require_live()
         # everyone with an address and a first item (organisers roam: nothing to remind of)
         people = [p for p in live.programme.participants if p.email and live.days[p.id]]
         await eventually(lambda: inbox.count() >= 2 * len(people), seconds=90)
-        await asyncio.sleep(1)
-        per_person = Counter(m["To"].addresses[0].addr_spec for m in inbox.messages())
-        assert set(per_person.values()) == {2}
-        assert len(per_person) == len(people)
-        subjects = {m["Subject"] for m in inbox.messages()}
-        assert all("Reminder" in s or ":" in s for s in subjects)
+        marker = await mail_marker(running, inbox)  # queued after any reminder: none came since
+        reminders = inbox.messages()[:-1]
+        assert ids(inbox.messages()[-1:]) == ids([marker])
+        per_person = Counter(m["To"].addresses[0].addr_spec for m in reminders)
+        assert per_person == {p.email: 2 for p in people}
+        for message in reminders:  # in the person's language, with their first item's time
+            person = next(p for p in people if p.email == message["To"].addresses[0].addr_spec)
+            assert message["Subject"].strip() == reminder_subject(live, person)
+        armed = caplog.text.count(ARMED)
     finally:
         await running.stop()
     again = await start_app(
         programme, data_dir=tmp_path / "var", resume=True, mail_in_rehearsal=True, **FAST
     )
     try:
-        await asyncio.sleep(2)  # the new leader re-arms: nothing is sent again
-        assert inbox.count() == 2 * len(people)
+        # the new leader re-armed the day (the reminders with it), then the marker went out
+        await eventually(lambda: caplog.text.count(ARMED) > armed, seconds=30)
+        again_marker = await mail_marker(again, inbox)
+        assert ids(inbox.messages()[len(reminders) + 1 :]) == ids([again_marker])  # nothing else
     finally:
         await again.stop()
 
@@ -446,8 +420,11 @@ def test_a_broken_mail_section_is_refused_by_check_with_its_line(tmp_path: Path,
 async def test_a_rehearsal_sends_no_reminders_unless_asked(inbox: Inbox, tmp_path: Path) -> None:
     _, running = await rehearse_small(inbox, tmp_path)
     try:
-        await asyncio.sleep(6)
-        assert inbox.count() == 0
+        store = running.app[STORE]
+        # round 1 has begun: both reminders (20 and 10 minutes ahead) were due before it
+        await eventually(lambda: store.redis.hexists(store.keys.fired, "round.started:1"), 30)
+        marker = await mail_marker(running, inbox)
+        assert ids(inbox.messages()) == ids([marker])
     finally:
         await running.stop()
 
@@ -460,7 +437,7 @@ async def test_a_move_sends_the_person_a_short_agenda_changed_mail(
         programme,
         data_dir=tmp_path / "var",
         speed=1.0,
-        start_at=started_so_that_now_is(5, 1.0),
+        start_at=start_so_that_now_is(5, 1.0),
         mail_in_rehearsal=True,
         **FAST,
     )
@@ -480,8 +457,8 @@ async def test_a_move_sends_the_person_a_short_agenda_changed_mail(
             )
         assert moved.status_code == 200, moved.text
         await eventually(inbox.count, seconds=20)
-        await asyncio.sleep(1)
-        [message] = inbox.messages()
+        marker = await mail_marker(running, inbox)  # nothing else was queued before it
+        [message] = [m for m in inbox.messages() if m["Message-ID"] != marker["Message-ID"]]
         person = live.programme.participant_by_id[pid]
         t = translator(live.programme.language_of(person))
         assert message["To"].addresses[0].addr_spec == person.email

@@ -8,16 +8,20 @@ import json
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from orchestrator.appkeys import BOARD_STREAMS, SERVICE, STORE
-from tests.conftest import AUTH, ROOT, eventually, start_app
-from tests.receivers import Receivers, receivers, verify
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH, ROOT, start_app
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.receivers import VECTOR_SECRET, Receivers, receivers, verify
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the Standard Webhooks vector's secret
-FAST = {"notify_backoff_scale": 0.01, "notify_max_attempts": 3, "notify_timeout": 1.0}
+FAST: dict[str, Any] = {
+    "notify_backoff_scale": 0.01,
+    "notify_max_attempts": 3,
+    "notify_timeout": 1.0,
+}
 SUBS = "/api/v1/notify/subscribers"
 TOPICS = {"amelie-peeters": "rota-test-amelie"}
 
@@ -59,14 +63,14 @@ def event_with_notify(folder: Path, recv: Receivers, paths: dict[str, str]) -> P
     return folder / "programme.toml"
 
 
-async def outbox_types(running) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+async def outbox_types(running) -> list[tuple[str, str]]:
     store = running.app[STORE]
     entries = await store.redis.xrange(store.keys.outbox)
     return [(i.decode(), f[b"type"].decode()) for i, f in entries]
 
 
 async def test_every_transition_arrives_signed_and_in_order(serve, redis_url, tmp_path) -> None:
-    async with receivers(SECRET) as recv:
+    async with receivers(VECTOR_SECRET) as recv:
         recv.fail_first["/flaky"] = 2
         programme = event_with_notify(
             tmp_path,
@@ -82,7 +86,7 @@ async def test_every_transition_arrives_signed_and_in_order(serve, redis_url, tm
                 "push": "/ntfy",
             },
         )
-        env = {"HOOK_SECRET": SECRET, "ROTA_NOTIFY_ALLOW_PRIVATE": "1"}
+        env = {"HOOK_SECRET": VECTOR_SECRET, "ROTA_NOTIFY_ALLOW_PRIVATE": "1"}
         started = time.time()
         running = await serve(
             programme,
@@ -160,7 +164,7 @@ async def _failed(api: httpx.AsyncClient, subscriber: str) -> list[dict]:
 
 
 async def test_api_subscribers_and_ssrf(serve, redis_url) -> None:
-    async with receivers(SECRET) as recv:
+    async with receivers(VECTOR_SECRET) as recv:
         running = await serve(redis_url=redis_url, **FAST)
         async with httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as api:
             for url in (
@@ -222,10 +226,10 @@ async def test_api_subscribers_and_ssrf(serve, redis_url) -> None:
 async def test_restart_in_the_middle_of_deliveries(redis_url, tmp_path) -> None:
     """The receiver is down while the day goes on; the service restarts; once the receiver is
     back every transition arrives, in order, each with one webhook-id however often tried."""
-    async with receivers(SECRET) as recv:
+    async with receivers(VECTOR_SECRET) as recv:
         recv.down_until = time.time() + 6
         programme = event_with_notify(tmp_path, recv, {"down": "/down"})
-        env = {"HOOK_SECRET": SECRET, "ROTA_NOTIFY_ALLOW_PRIVATE": "1"}
+        env = {"HOOK_SECRET": VECTOR_SECRET, "ROTA_NOTIFY_ALLOW_PRIVATE": "1"}
         first = await start_app(
             programme,
             redis_url=redis_url,

@@ -6,18 +6,19 @@ from __future__ import annotations
 
 import os
 import time
+from functools import partial
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.builders import upcoming_copy
-from tests.conftest import AUTH, EXAMPLE, eventually
-from tests.receivers import receivers
+from tests.support.app import AUTH, EXAMPLE
+from tests.support.builders import upcoming_copy
+from tests.support.clock import eventually
+from tests.support.receivers import VECTOR_SECRET, receivers
 
 pytestmark = pytest.mark.slow
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 ENV = {"ROTA_NOTIFY_ALLOW_PRIVATE": "1"}
 
 
@@ -49,19 +50,19 @@ async def test_a_sender_killed_mid_delivery_is_taken_over_within_seconds(
     rota_process, redis_url: str, http: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     ahead = upcoming_copy(EXAMPLE, tmp_path / "event")  # a real day ahead
-    async with receivers(SECRET) as recv:
+    async with receivers(VECTOR_SECRET) as recv:
         # two processes (not waited for synchronously: the receiver shares this loop)
         both = [
             rota_process("--redis", redis_url, env=ENV, programme=ahead, ready=False)
             for _ in range(2)
         ]
         for rota in both:
-            await eventually(lambda r=rota: _healthy(http, r.base_url), seconds=60, interval=0.2)
+            await eventually(partial(_healthy, http, rota.base_url), seconds=60, interval=0.2)
         api = both[0].base_url
         made = await http.post(
             f"{api}/api/v1/notify/subscribers",
             headers=AUTH,
-            json={"url": f"{recv.base_url}/stall", "events": ["test"], "secret": SECRET},
+            json={"url": f"{recv.base_url}/stall", "events": ["test"], "secret": VECTOR_SECRET},
         )
         assert made.status_code == 201, made.text
         sent = await http.post(

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
-from tests.conftest import eventually, start_app
-from tests.receivers import receivers
+from tests.support.app import start_app
+from tests.support.clock import eventually
+from tests.support.receivers import VECTOR_SECRET, receivers
 
 pytestmark = pytest.mark.slow
 
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 REHEARSALS = 20
 
 PROGRAMME = """
@@ -98,13 +98,13 @@ ROSTER = "\n".join(
 async def test_simultaneous_transitions_are_delivered_in_the_timelines_order(
     redis_url: str, tmp_path: Path, rehearsal: int
 ) -> None:
-    async with receivers(SECRET) as recv:
+    async with receivers(VECTOR_SECRET) as recv:
         (tmp_path / "programme.toml").write_text(PROGRAMME.replace("{url}", f"{recv.base_url}/ok"))
         (tmp_path / "roster.csv").write_text(ROSTER)
         running = await start_app(
             tmp_path / "programme.toml",
             redis_url=redis_url,
-            env={"HOOK_SECRET": SECRET, "ROTA_NOTIFY_ALLOW_PRIVATE": "1"},
+            env={"HOOK_SECRET": VECTOR_SECRET, "ROTA_NOTIFY_ALLOW_PRIVATE": "1"},
             speed=3000.0,
             start_at=(datetime.now(UTC) + timedelta(seconds=1)).isoformat(),  # nothing missed
             notify_backoff_scale=0.01,

@@ -20,14 +20,13 @@ from orchestrator.notify.ssrf import UnsafeURL, check, check_shape, special
 from orchestrator.storage.notifications import OutboxEntry
 from orchestrator.storage.notify_records import Event, Job, Outcome, Subscriber
 from rooms.links import JitsiConfig
-from schedules.clock import ClockState
-from schedules.planner import plan_rotation
 from schedules.programme import load_programme
+from tests.support.live import make_live
+from tests.support.receivers import VECTOR_SECRET
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 NOW = datetime(2025, 3, 27, 9, 30, tzinfo=UTC)
 EVENT = Event("round.started", NOW, "bip-2025", {"round": 2}, "Round 2 has started", "BIP")
-SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 # -- retry timing ----------------------------------------------------------------------------
@@ -130,7 +129,7 @@ def body(kind: str, url: str = "https://hooks.example.org/x") -> dict[str, objec
 
 
 def test_a_webhook_is_a_signed_standard_webhooks_envelope() -> None:
-    request = build(sub("webhook", secret=SECRET), EVENT, "msg_1", 1_700_000_000)
+    request = build(sub("webhook", secret=VECTOR_SECRET), EVENT, "msg_1", 1_700_000_000)
     assert json.loads(request.body) == {
         "type": "round.started",
         "timestamp": NOW.isoformat(),
@@ -139,7 +138,7 @@ def test_a_webhook_is_a_signed_standard_webhooks_envelope() -> None:
     }
     headers = request.headers
     assert (headers["webhook-id"], headers["webhook-timestamp"]) == ("msg_1", "1700000000")
-    assert verify(SECRET, "msg_1", 1_700_000_000, request.body, headers["webhook-signature"])
+    assert verify(VECTOR_SECRET, "msg_1", 1_700_000_000, request.body, headers["webhook-signature"])
     assert request.url == "https://hooks.example.org/x"
 
 
@@ -215,10 +214,7 @@ def live() -> Live:
         replace(p, ntfy=f"topic-{p.id}") if p.id in audience else p for p in loaded.participants
     )
     programme = replace(loaded, participants=people)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    clock = ClockState.real_time()
-    plan = plan_rotation(programme, seed=0)
-    return Live.build(programme, plan, clock, tokens, set(), "salt", 2, "http://x", JitsiConfig())
+    return make_live(programme, jitsi=JitsiConfig())
 
 
 def test_fan_out_makes_one_job_per_interested_subscriber(live: Live) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TOKEN
+from tests.support.app import TOKEN
 
 pytestmark = pytest.mark.slow
 EXAMPLES = 5  # per operation (and the examples in the document): about half a minute

@@ -12,32 +12,29 @@ from typing import Any
 from orchestrator.appkeys import SERVICE
 from orchestrator.language.i18n import translator
 from orchestrator.views.page_view import Words, page_view
-from tests.browser_kit import (
+from tests.support.app import AUTH
+from tests.support.browser_kit import (
     axe_violations,
+    calls,
     chromium,
     describe_violations,
-    example_with,
     jitsi_standin,
+    new_calls,
+    watch_errors,
 )
-from tests.conftest import AUTH, eventually
-from tests.test_participant_browser import _new_calls, calls, movers, start_so_that_now_is
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with
+from tests.support.live import movers
 
 FIELDS = ["#now-what", "#now-project", "#now-until", "#next-what", "#next-at", "#agenda-rows"]
 
 
-async def visible_texts(page) -> dict[str, str]:  # type: ignore[no-untyped-def]
+async def visible_texts(page) -> dict[str, str]:
     found = {}
     for selector in FIELDS:
         node = page.locator(selector)
         found[selector] = "" if await node.is_hidden() else (await node.inner_text()).strip()
     return found
-
-
-def watch_errors(page) -> list[str]:  # type: ignore[no-untyped-def]
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    return errors
 
 
 async def test_a_delay_between_two_rounds(serve, http, redis_url, tmp_path: Path) -> None:
@@ -70,7 +67,7 @@ async def test_a_delay_between_two_rounds(serve, http, redis_url, tmp_path: Path
         page = await browser.new_page()
         errors = watch_errors(page)
         await page.goto(f"{running.base_url}/p/{token}")
-        joined = await eventually(lambda: _new_calls(page), seconds=10)
+        joined = await eventually(lambda: new_calls(page), seconds=10)
         assert joined[0]["noSSL"] is True  # scheme = "http": the IFrame API must not use https
         # round 1: the next place is named with its new time
         assert await page.locator("#next-at").inner_text() == new_time
@@ -95,19 +92,19 @@ async def test_a_delay_between_two_rounds(serve, http, redis_url, tmp_path: Path
         banner = page.locator("#moving-text")
         await banner.wait_for(state="visible", timeout=20_000)
         assert live.describe(second, pid) in (await banner.inner_text())
-        moved = await eventually(lambda: _new_calls(page, 2), seconds=15)
+        moved = await eventually(lambda: new_calls(page, 2), seconds=15)
         assert moved[1]["roomName"] == live.room_names[second.room]
         started = moved[1]["at"] / 1000
         assert started >= live.clock.wall_time(second.start).timestamp() - 0.05
         assert errors == []
 
 
-async def _has(page, *wanted: tuple[str, str]) -> bool:  # type: ignore[no-untyped-def]
+async def _has(page, *wanted: tuple[str, str]) -> bool:
     seen = {(c["call"], c.get("command") or c.get("event") or "") for c in await calls(page)}
     return all(w in seen for w in wanted)
 
 
-async def _open(browser, url: str, width: int = 1280) -> tuple[Any, list[str]]:  # type: ignore[no-untyped-def]
+async def _open(browser, url: str, width: int = 1280) -> tuple[Any, list[str]]:
     page = await browser.new_page(viewport={"width": width, "height": 900})
     errors = watch_errors(page)
     await page.goto(url)
@@ -239,7 +236,7 @@ async def test_a_phone_390_px_wide(serve, redis_url, tmp_path: Path) -> None:
         page, errors = await _open(
             browser, f"{running.base_url}/p/{live.token_of[presenter]}", width=390
         )
-        await eventually(lambda: _new_calls(page), seconds=10)
+        await eventually(lambda: new_calls(page), seconds=10)
         width = await page.evaluate("() => document.documentElement.scrollWidth")
         assert width <= 390  # nothing wider than the phone
         serious = await axe_violations(page)
@@ -285,5 +282,5 @@ async def test_without_the_embed_the_countdown_and_the_move_still_happen(
         assert all("ERR_UNSAFE_PORT" in e for e in errors), errors
 
 
-async def _href_is(page, url: str) -> bool:  # type: ignore[no-untyped-def]
+async def _href_is(page, url: str) -> bool:
     return await page.locator("#join").get_attribute("href") == url

@@ -12,23 +12,17 @@ from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
 from orchestrator.views.page_view import Words, fresh_broadcasts, page_view
 from rooms.links import JitsiConfig
-from schedules.clock import ClockState
-from schedules.planner import plan_rotation
 from schedules.programme import load_programme
 from schedules.timeline import delay
-from tests.test_board_view import EXAMPLE
+from tests.support.app import EXAMPLE
+from tests.support.live import make_live
 
 START = datetime(2025, 3, 27, 8, 0, tzinfo=UTC)  # 09:00 Berlin
 
 
 @pytest.fixture(scope="module")
 def live() -> Live:
-    programme = load_programme(EXAMPLE)
-    plan = plan_rotation(programme, seed=0)
-    tokens = {p.id: f"tok-{p.id}" for p in programme.participants}
-    base = Live.build(
-        programme, plan, ClockState.real_time(), tokens, set(), "s", 2, "http://x", JitsiConfig()
-    )
+    base = make_live(load_programme(EXAMPLE), salt="s", jitsi=JitsiConfig())
     # round 2 and everything after it put off by 30 minutes during round 1
     return base.rebuilt(clock=delay(base.clock, base.timeline, at(10), 30))
 

@@ -4,47 +4,25 @@ hanging up, waiting for readyToClose, disposing, and joining with the next room'
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.language.i18n import translator
-from tests.browser_kit import (
+from tests.support.browser_kit import (
     axe_violations,
+    calls,
     chromium,
     describe_violations,
-    example_with,
     jitsi_standin,
+    new_calls,
 )
-from tests.conftest import eventually
+from tests.support.clock import SPEED, eventually, start_so_that_now_is
+from tests.support.examples import example_with
+from tests.support.live import movers
 
 JITSI_SECRET = "a-test-secret-for-hs256-tokens-0123456789"
-SPEED = 30.0  # a 30-minute round lasts a minute
-
-
-def start_so_that_now_is(minutes_after_nine: float, speed: float = SPEED) -> str:
-    wall = datetime.now(UTC) - timedelta(minutes=minutes_after_nine) / speed
-    return wall.isoformat(timespec="milliseconds")
-
-
-def movers(live, count: int) -> list[str]:  # type: ignore[no-untyped-def]
-    """Audience members whose rooms in rounds 1 and 2 differ."""
-    found = []
-    for person in live.programme.participants:
-        if person.role != "audience":
-            continue
-        day = live.days[person.id]
-        rooms = {p.round: p.room for p in day if p.kind == "room"}
-        if 1 in rooms and 2 in rooms and rooms[1] != rooms[2]:
-            found.append(person.id)
-    assert len(found) >= count
-    return found[:count]
-
-
-async def calls(page) -> list[dict]:  # type: ignore[no-untyped-def]
-    return await page.evaluate("() => window.__jitsi || []")
 
 
 async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_path: Path) -> None:
@@ -75,7 +53,7 @@ async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_pa
         await other.goto(f"{running.base_url}/p/{live.token_of[stayer]}")
 
         # joined round 1's room, with a token for that room
-        first = await eventually(lambda: _new_calls(page), seconds=10)
+        first = await eventually(lambda: new_calls(page), seconds=10)
         assert first[0]["roomName"] == rooms[follower][1]
         claims = jwt.decode(first[0]["jwt"], JITSI_SECRET, algorithms=["HS256"], audience="jitsi")
         assert claims["room"] == rooms[follower][1]
@@ -91,7 +69,7 @@ async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_pa
         await other.locator("#stay").click()
 
         # at the boundary: hang up, wait for the conference to close, dispose, join room 2
-        joins = await eventually(lambda: _new_calls(page, 2), seconds=15)
+        joins = await eventually(lambda: new_calls(page, 2), seconds=15)
         assert joins[1]["roomName"] == rooms[follower][2]
         log = await calls(page)
         order = [(c["call"], c.get("command") or c.get("event") or "") for c in log]
@@ -111,24 +89,20 @@ async def test_page_moves_between_rooms_at_the_boundary(serve, redis_url, tmp_pa
         )
 
         # the one who stayed is still in room 1, offered a way to go on; then goes
-        assert [c["roomName"] for c in await _new_calls(other)] == [rooms[stayer][1]]
+        stayed = await new_calls(other)
+        assert stayed is not None and [c["roomName"] for c in stayed] == [rooms[stayer][1]]
         go = other.locator("#go-now")
         await go.wait_for(state="visible", timeout=5000)
         offer = await other.locator("#moving-text").text_content() or ""
         stayer_second = next(p for p in live.days[stayer] if p.round == 2)
         assert live.describe(stayer_second, stayer) in offer
         await go.click()
-        moved = await eventually(lambda: _new_calls(other, 2), seconds=10)
+        moved = await eventually(lambda: new_calls(other, 2), seconds=10)
         assert moved[1]["roomName"] == rooms[stayer][2]
         assert errors == []
 
         serious = await axe_violations(page)
         assert serious == [], describe_violations(serious)
-
-
-async def _new_calls(page, count: int = 1) -> list[dict] | None:  # type: ignore[no-untyped-def]
-    found = [c for c in await calls(page) if c["call"] == "new"]
-    return found if len(found) >= count else None
 
 
 async def test_a_presenters_page_says_they_stay_in_their_room(
@@ -161,9 +135,9 @@ async def test_a_presenters_page_says_they_stay_in_their_room(
         second = next(p for p in live.days[presenter] if p.round == 2)
         now_what = page.locator("#now-what")
         await eventually(lambda: _shows(now_what, live.describe(second, presenter)), seconds=15)
-        assert len(await _new_calls(page) or []) == 1  # the same room, never left
+        assert len(await new_calls(page) or []) == 1  # the same room, never left
         assert errors == []
 
 
-async def _shows(locator, text: str) -> bool:  # type: ignore[no-untyped-def]
+async def _shows(locator, text: str) -> bool:
     return await locator.text_content() == text

@@ -14,7 +14,7 @@ from schedules.planner import plan_rotation
 from schedules.problems import PlanningError
 from schedules.programme import load_programme
 from schedules.quality import violations
-from tests.programmes import make_programme, programmes
+from tests.support.programmes import make_programme, programmes
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 

@@ -20,8 +20,8 @@ from schedules.planner import plan_rotation
 from schedules.programme import check_programme, load_programme
 from schedules.timeline import Timeline
 from schedules.whereabouts import places, whereabouts
-from tests.builders import BASE_TOML, write_event
-from tests.conftest import AUTH, EXAMPLE, Running
+from tests.support.app import AUTH, EXAMPLE, Running
+from tests.support.builders import BASE_TOML, write_event
 
 EN = translator("en")  # the agenda's words in English
 

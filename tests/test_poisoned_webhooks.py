@@ -12,13 +12,11 @@ import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.presence.attendance import in_event_time, live_counts
-from tests.conftest import AUTH
-from tests.standin_jitsi import JaasStandIn, sign
-from tests.test_board import board_client
+from tests.support.app import AUTH, board_client
+from tests.support.standin_jitsi import JAAS_SECRET, JaasStandIn, sign
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SYNC = "event-sync-bearer-token-0123456789"
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
+ENV = {"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
 NOW_MS = int(time.time() * 1000)
 
 # (what it is, the value as JSON text, the words the refusal must contain)
@@ -34,11 +32,11 @@ BAD_TIMES = [
 
 
 @pytest.fixture
-async def running(serve, redis_url):  # type: ignore[no-untyped-def]
+async def running(serve, redis_url):
     return await serve(redis_url=redis_url, env=ENV, speed=60.0, start_at="now")
 
 
-def _room(running) -> str:  # type: ignore[no-untyped-def]
+def _room(running) -> str:
     return running.app[SERVICE].require_live().room_names["keynote"]
 
 
@@ -69,7 +67,7 @@ async def test_event_sync_join_with_an_unusable_time_is_refused(
 async def test_signed_jaas_join_with_an_unusable_time_is_refused(
     running, http: httpx.AsyncClient, what: str, value: str, words: str
 ) -> None:
-    jaas = JaasStandIn(http, running.base_url, SECRET)
+    jaas = JaasStandIn(http, running.base_url, JAAS_SECRET)
     envelope = jaas.envelope("PARTICIPANT_JOINED", _room(running), time.time(), {"id": "p001"})
     # JaaS times are milliseconds: the same wrong instants, scaled as JaaS would send them
     scaled = value if not value.lstrip("-").isdigit() else str(int(value) * 1000)
@@ -77,7 +75,7 @@ async def test_signed_jaas_join_with_an_unusable_time_is_refused(
     response = await http.post(
         jaas.url,
         content=body,
-        headers={"X-Jaas-Signature": sign(SECRET, body), "Content-Type": "application/json"},
+        headers={"X-Jaas-Signature": sign(JAAS_SECRET, body), "Content-Type": "application/json"},
     )
     assert response.status_code == 400, response.text
     assert words in response.json()["error"]
@@ -91,7 +89,7 @@ async def test_times_in_the_event_or_just_received_are_accepted(
 ) -> None:
     """The window is not too tight: now, an hour ago, and the event's last minutes."""
     live = running.app[SERVICE].require_live()
-    jaas = JaasStandIn(http, running.base_url, SECRET)
+    jaas = JaasStandIn(http, running.base_url, JAAS_SECRET)
     last = live.clock.wall_time(live.timeline.ends).timestamp()
     for n, at in enumerate((time.time(), time.time() - 3600, last - 60)):
         await jaas.joined(_room(running), at, "p001", "A", f"c000000{n}")
@@ -124,10 +122,10 @@ REPORTS = [
 
 
 @pytest.fixture
-async def poisoned(running, http: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+async def poisoned(running, http: httpx.AsyncClient):
     """A store holding one good join and every kind of unusable event, written straight into
     the stream as an older Rota (or a hand edit) could have left them."""
-    jaas = JaasStandIn(http, running.base_url, SECRET)
+    jaas = JaasStandIn(http, running.base_url, JAAS_SECRET)
     await jaas.joined(_room(running), time.time(), "p001", "A", "c0000001")
     store = running.app[STORE]
     for text in POISON:

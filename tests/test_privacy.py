@@ -18,11 +18,11 @@ from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.event.live import Live
 from orchestrator.mail.records import MailRecords
 from orchestrator.storage.checkins import CheckinStore, Flagged
-from tests.conftest import AUTH, EXAMPLE, eventually
-from tests.standin_jitsi import JaasStandIn
-from tests.test_participant_browser import start_so_that_now_is
-from tests.test_scores_http import GOOD, juror_in_round
-from tests.test_webhooks_service import ENV, SECRET
+from tests.support.app import AUTH, EXAMPLE
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.live import GOOD, juror_in_round
+from tests.support.redis_kit import every_value
+from tests.support.standin_jitsi import JAAS_SECRET, WEBHOOK_ENV, JaasStandIn
 
 ROTA = str(Path(sys.executable).parent / "rota")
 
@@ -37,10 +37,10 @@ def personal_values(live: Live, pid: str) -> list[str]:
     return [v for v in (pid, person.name, person.email, live.token_of.get(pid, "")) if v]
 
 
-async def busy_round_one(running, http) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+async def busy_round_one(running, http) -> tuple[str, str]:
     """Two jurors of round 1 with room events, clicks and scores; a move and a broadcast."""
     live = running.app[SERVICE].require_live()
-    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
     first, _, _ = juror_in_round(live, 1)
     other = next(
         p.id
@@ -74,7 +74,10 @@ async def busy_round_one(running, http) -> tuple[str, str]:  # type: ignore[no-u
 
 async def test_the_export_holds_one_persons_data_and_nobody_elses(serve, http, redis_url) -> None:
     running = await serve(
-        redis_url=redis_url, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+        redis_url=redis_url,
+        env=WEBHOOK_ENV,
+        speed=1.0,
+        start_at=start_so_that_now_is(10, speed=1.0),
     )
     live = running.app[SERVICE].require_live()
     first, _ = await busy_round_one(running, http)
@@ -111,10 +114,13 @@ async def test_an_unknown_person_has_no_export(serve, http, redis_url) -> None:
     assert answer.status_code == 404 and "nobody" in answer.json()["error"]
 
 
-async def stopped_after_round_one(serve, http, data: Path):  # type: ignore[no-untyped-def]
+async def stopped_after_round_one(serve, http, data: Path):
     """The event's folder after a busy round one, its Rota stopped: (live, first, other)."""
     running = await serve(
-        data_dir=data, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+        data_dir=data,
+        env=WEBHOOK_ENV,
+        speed=1.0,
+        start_at=start_so_that_now_is(10, speed=1.0),
     )
     live = running.app[SERVICE].require_live()
     first, other = await busy_round_one(running, http)
@@ -147,7 +153,10 @@ async def test_erasing_a_person_mid_event(serve, http, redis_url) -> None:
     """Their link and page answer 404, nothing stored names them, their seat stays so nobody
     else's place changes, and the round's attendance still counts the seat."""
     running = await serve(
-        redis_url=redis_url, env=ENV, speed=1.0, start_at=start_so_that_now_is(10, speed=1.0)
+        redis_url=redis_url,
+        env=WEBHOOK_ENV,
+        speed=1.0,
+        start_at=start_so_that_now_is(10, speed=1.0),
     )
     live = running.app[SERVICE].require_live()
     first, other = await busy_round_one(running, http)
@@ -175,39 +184,15 @@ async def test_erasing_a_person_mid_event(serve, http, redis_url) -> None:
     assert len(rows_after) == len(rows_before)
     assert rows_after[other] == rows_before[other]
     store = running.app[STORE]
-    dump = await _every_value(store)
+    dump = await every_value(store)
     person = live.programme.participant_by_id[first]
     for value in (first, person.name, person.email, token):
         assert value.encode() not in dump, value
     assert (await http.get(f"{running.base_url}/go/{live.token_of[other]}")).status_code == 302
 
 
-async def _clicks_of(running, pid: str) -> bool:  # type: ignore[no-untyped-def]
+async def _clicks_of(running, pid: str) -> bool:
     return any(c["participant"] == pid for c in await running.app[STORE].clicks())
-
-
-async def _every_value(store) -> bytes:  # type: ignore[no-untyped-def]
-    """Every key and value of the event in Redis, as DUMP gives them, joined."""
-    parts = []
-    async for key in store.redis.scan_iter(match=store.keys.prefix + "*"):
-        parts.append(key)
-        kind = (await store.redis.type(key)).decode()
-        if kind == "string":
-            parts.append(await store.redis.get(key))
-        elif kind == "hash":
-            for k, v in (await store.redis.hgetall(key)).items():
-                parts += [k, v]
-        elif kind == "stream":
-            for _, fields in await store.redis.xrange(key):
-                for k, v in fields.items():
-                    parts += [k, v]
-        elif kind in ("list",):
-            parts += await store.redis.lrange(key, 0, -1)
-        elif kind == "set":
-            parts += list(await store.redis.smembers(key))
-        elif kind == "zset":
-            parts += await store.redis.zrange(key, 0, -1)
-    return b"\n".join(parts)
 
 
 async def test_rota_person_erases_in_the_stopped_folder_and_a_restart_keeps_it(
@@ -220,7 +205,7 @@ async def test_rota_person_erases_in_the_stopped_folder_and_a_restart_keeps_it(
     assert "erased-" in erased.stdout
     again = await rota_person(data, first, "--export")
     assert again.returncode == 1 and "unknown participant" in again.stderr
-    restarted = await serve(data_dir=data, env=ENV, resume=True)
+    restarted = await serve(data_dir=data, env=WEBHOOK_ENV, resume=True)
     token = live.token_of[first]
     assert (await http.get(f"{restarted.base_url}/go/{token}")).status_code == 404
     assert (await http.get(f"{restarted.base_url}/go/{live.token_of[other]}")).status_code == 302

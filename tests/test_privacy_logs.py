@@ -12,10 +12,10 @@ import pytest
 
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.runtime.serving import quiet_libraries
-from tests.conftest import AUTH, eventually
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.standin_jitsi import JAAS_SECRET
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SPEED = 900.0
 
 
@@ -26,7 +26,7 @@ async def test_a_whole_rehearsal_logs_no_name_e_mail_or_token(
     quiet_libraries()  # as `rota serve` (also with --verbose) sets them
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
+        env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET},
         simulate_presence=True,
         speed=SPEED,
         start_at=start_so_that_now_is(-1, speed=SPEED),

@@ -14,7 +14,7 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.cli import main
 from orchestrator.language.i18n import translator
 from schedules.model import LANGUAGES
-from tests.builders import BASE_CSV, BASE_TOML, line_of, write_event
+from tests.support.builders import BASE_CSV, BASE_TOML, line_of, write_event
 
 PRIVACY = """
 [privacy]

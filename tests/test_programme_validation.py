@@ -8,7 +8,7 @@ import pytest
 
 from schedules.problems import ProgrammeError
 from schedules.programme import check_programme, load_programme
-from tests.builders import BASE_CSV, BASE_ROWS, BASE_TOML, HEADER, line_of, write_event
+from tests.support.builders import BASE_CSV, BASE_ROWS, BASE_TOML, HEADER, line_of, write_event
 
 
 def test_the_base_programme_is_valid(tmp_path: Path) -> None:

@@ -23,17 +23,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import (
-    AUTH,
-    ROOT,
-    TOKEN,
-    RedisServer,
-    RotaProcess,
-    eventually,
-    free_port,
-    launch_rota,
-)
-from tests.test_edge import HEADERS_SLOWLY, SLOW, _trickle
+from tests.support.app import AUTH, ROOT, TOKEN, RotaProcess, free_port, launch_rota
+from tests.support.clock import eventually
+from tests.support.redis_kit import RedisServer
+from tests.support.slow_clients import HEADERS_SLOWLY, SLOW, trickle
 
 pytestmark = pytest.mark.slow
 SHIPPED = ROOT / "docker" / "nginx.conf"
@@ -400,7 +393,7 @@ def test_slow_clients_are_cut_by_the_proxy(proxied: Proxied) -> None:
 
     async def all_of_them() -> list[float]:
         return await asyncio.wait_for(
-            asyncio.gather(*(_trickle(host, int(port), *HEADERS_SLOWLY, 0.5) for _ in range(SLOW))),
+            asyncio.gather(*(trickle(host, int(port), *HEADERS_SLOWLY, 0.5) for _ in range(SLOW))),
             HEADER_TIMEOUT + 15,
         )
 

@@ -8,7 +8,7 @@ day here is a generated programme whose first round began two minutes ago."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,34 +19,8 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.cli import main
 from orchestrator.event.live import Live
 from orchestrator.language.i18n import translator
-from schedules.example import ExampleSpec, generate
-from tests.conftest import EXAMPLE
-
-
-def real_day(folder: Path, jitsi: str = 'domain = "meet.jit.si"') -> Path:
-    """Three teams, two rounds; the first round and a keynote began two minutes ago (UTC)."""
-    start = (datetime.now(UTC) - timedelta(minutes=2)).replace(second=0, microsecond=0)
-    spec = ExampleSpec(
-        date=start.date().isoformat(),
-        start=f"{start:%H:%M}",
-        timezone="UTC",
-        teams=3,
-        audience=12,
-        jury=0,
-        presenters_per_team=2,
-        rounds=2,
-        keynotes=(f"{start:%H:%M}",),
-        keynote_minutes=30,
-    )
-    toml, roster = generate(spec)
-    toml, count = re.subn(r'\[jitsi\]\ndomain = "meet.jit.si"\n', f"[jitsi]\n{jitsi}\n", toml)
-    assert count == 1
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "roster.csv").write_text(roster, encoding="utf-8")
-    path = folder / "programme.toml"
-    path.write_text(toml, encoding="utf-8")
-    return path
-
+from tests.support.app import EXAMPLE
+from tests.support.examples import real_day
 
 # -- rota check ------------------------------------------------------------------------------
 
@@ -174,7 +148,7 @@ async def test_attendance_and_certificates_rest_on_confirmed_and_sent(
     their attendance certificate; one who did neither is absent."""
     from orchestrator.presence.attendance import in_event_time
     from orchestrator.scoring.certificates import attendance_of
-    from tests.conftest import AUTH
+    from tests.support.app import AUTH
 
     running = await serve(real_day(tmp_path), redis_url=redis_url)
     live: Live = running.app[SERVICE].require_live()

@@ -10,10 +10,9 @@ from typing import Any
 
 from orchestrator.appkeys import SERVICE
 from orchestrator.event.live import Live
-from tests.browser_kit import axe_violations, chromium, describe_violations
-from tests.conftest import eventually
-from tests.test_page_day_browser import watch_errors
-from tests.test_public_jitsi import real_day
+from tests.support.browser_kit import axe_violations, chromium, describe_violations, watch_errors
+from tests.support.clock import eventually
+from tests.support.examples import real_day
 
 
 async def test_the_real_day_opens_meet_jit_si_in_the_named_tab(

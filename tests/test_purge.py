@@ -8,6 +8,7 @@ A dry run changes nothing. The leader's retention timer purges by itself at rehe
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import pty
 import select
@@ -26,23 +27,24 @@ import pytest
 import pytest_asyncio
 from click.testing import CliRunner
 
-from orchestrator.appkeys import SERVICE, STORE
+from orchestrator.appkeys import BOUNDARIES, SERVICE, STORE
 from orchestrator.cli import main
 from orchestrator.event.stored_live import with_stored_event
 from orchestrator.privacy.purge import NOTHING_LEFT
 from orchestrator.storage.score_store import ScoreStore
 from schedules.programme import load_programme
 from schedules.scoring import Score
-from tests.builders import BASE_TOML, upcoming, write_event
-from tests.conftest import AUTH, eventually, start_app
-from tests.mailbox import Inbox, mail_server
-from tests.test_mail import example_with_mail, invite
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import ARMED, AUTH, start_app
+from tests.support.builders import BASE_TOML, upcoming, write_event
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import Inbox, invite, mail_server
+from tests.support.standin_jitsi import JAAS_SECRET
 
 ROTA = str(Path(sys.executable).parent / "rota")
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SPEED = 900.0
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET}
+ENV = {"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET}
+PURGE_JOB = "privacy.purge"  # the retention timer's job (orchestrator/privacy/purge.py)
 
 
 PERSONAL = ("participant", "name", "email", "institution", "country")
@@ -323,8 +325,11 @@ async def test_the_retention_timer_purges_at_rehearsal_speed(serve, tmp_path: Pa
     assert journal == [{"kind": "purge", "by": "retention", "people": "8"}]
 
 
-async def test_a_rehearsal_purges_only_when_asked(serve, tmp_path: Path) -> None:
+async def test_a_rehearsal_purges_only_when_asked(
+    serve, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """Its tokens are the real day's too: past the retention time, nothing is purged."""
+    caplog.set_level(logging.INFO, logger="orchestrator.boundaries.transitions")
     programme = write_event(tmp_path, BASE_TOML + RETENTION)
     now = 90 + 24 * 60 - 120  # minutes after nine: the purge is due in 3 s (120 event minutes)
     running = await serve(
@@ -340,8 +345,10 @@ async def test_a_rehearsal_purges_only_when_asked(serve, tmp_path: Path) -> None
     def past_due() -> bool:
         return live.event_now() > due + timedelta(minutes=30)
 
+    # the leader armed the day's timed jobs (the retention timer is one): none purges
+    await eventually(lambda: ARMED in caplog.text)
+    assert running.app[BOUNDARIES].scheduler.get_job(PURGE_JOB) is None
     await eventually(past_due)
-    await asyncio.sleep(0.5)  # a purge would have started by now
     assert not await store.redis.exists(store.keys.purged)
     assert await store.redis.hlen(store.keys.tokens) == 8
 
@@ -354,13 +361,10 @@ async def test_an_old_programme_served_anew_is_not_purged_by_itself(
     running = await serve(programme, data_dir=tmp_path / "var")
     store = running.app[STORE]
 
-    async def armed() -> bool:
-        return bool(await store.redis.hexists(store.keys.fired, "event.ended"))
-
-    await eventually(armed)
-    await asyncio.sleep(0.5)  # a purge due at once would have started by now
+    # the retention timer said it arms nothing, in place of arming a purge due at once
+    await eventually(lambda: "nothing is purged by itself; run `rota purge`" in caplog.text)
+    assert running.app[BOUNDARIES].scheduler.get_job(PURGE_JOB) is None
     assert not await store.redis.exists(store.keys.purged)
-    assert "nothing is purged by itself; run `rota purge`" in caplog.text
 
 
 async def test_with_an_external_redis_the_operator_is_told_about_its_persistence(

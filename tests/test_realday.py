@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.builders import BASE_TOML, upcoming_copy, write_event
-from tests.conftest import AUTH, EXAMPLE, start_app
+from tests.support.app import AUTH, EXAMPLE, start_app
+from tests.support.builders import BASE_TOML, upcoming_copy, write_event
 
 
 def _state(base_url: str) -> dict:
@@ -25,7 +25,7 @@ def _tokens(base_url: str) -> dict[str, str]:
     return {p["id"]: p["token"] for p in listing}
 
 
-def _rehearse(rota_process, data: Path, programme: Path = EXAMPLE) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _rehearse(rota_process, data: Path, programme: Path = EXAMPLE) -> dict[str, str]:
     rehearsal = rota_process(
         "--data-dir", str(data), "--speed", "600", "--start-at", "now", programme=programme
     )

@@ -19,15 +19,15 @@ import httpx
 import pytest
 
 from orchestrator.appkeys import BOUNDARIES, SERVICE, STORE
-from tests.conftest import AUTH, RedisServer, eventually, free_port, start_app
-from tests.standin_jitsi import JaasStandIn, sign
-from tests.test_board import board_client
+from tests.support.app import AUTH, board_client, free_port, start_app
+from tests.support.clock import eventually
+from tests.support.redis_kit import RedisServer
+from tests.support.standin_jitsi import JAAS_SECRET, JaasStandIn, sign
 
 pytestmark = pytest.mark.slow
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 SYNC = "event-sync-bearer-token-0123456789"
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
+ENV = {"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
 
 
 async def _healthy(http: httpx.AsyncClient, base: str) -> bool:
@@ -38,7 +38,7 @@ async def _healthy(http: httpx.AsyncClient, base: str) -> bool:
     return response.status_code == 200
 
 
-def _next_boundary(running, after: float) -> str:  # type: ignore[no-untyped-def]
+def _next_boundary(running, after: float) -> str:
     """The first boundary whose wall time is after `after` (Unix seconds)."""
     live = running.app[SERVICE].require_live()
     return next(
@@ -48,7 +48,7 @@ def _next_boundary(running, after: float) -> str:  # type: ignore[no-untyped-def
     )
 
 
-async def _fired(store, boundary: str):  # type: ignore[no-untyped-def]
+async def _fired(store, boundary: str):
     record = (await store.fired()).get(boundary)
     return record and record["status"]
 
@@ -67,7 +67,7 @@ async def test_a_killed_embedded_redis_is_restarted_and_nothing_acknowledged_is_
         stop = asyncio.Event()
 
         async def send_webhooks(http: httpx.AsyncClient) -> None:
-            jaas = JaasStandIn(http, running.base_url, SECRET)
+            jaas = JaasStandIn(http, running.base_url, JAAS_SECRET)
             n = 0
             while not stop.is_set():
                 n += 1
@@ -109,7 +109,7 @@ async def test_a_killed_embedded_redis_is_restarted_and_nothing_acknowledged_is_
 
 
 @pytest.fixture
-async def outage(tmp_path: Path):  # type: ignore[no-untyped-def]
+async def outage(tmp_path: Path):
     """A Rota on an external Redis, and that Redis (the test stops and starts it)."""
     server = RedisServer(tmp_path / "redis", free_port())
     server.start()
@@ -119,9 +119,9 @@ async def outage(tmp_path: Path):  # type: ignore[no-untyped-def]
     server.stop()
 
 
-def _requests(running) -> dict[str, tuple[str, str, dict]]:  # type: ignore[no-untyped-def]
+def _requests(running) -> dict[str, tuple[str, str, dict]]:
     live = running.app[SERVICE].require_live()
-    jaas = JaasStandIn(httpx.AsyncClient(), running.base_url, SECRET)
+    jaas = JaasStandIn(httpx.AsyncClient(), running.base_url, JAAS_SECRET)
     envelope = jaas.envelope(
         "PARTICIPANT_JOINED", live.room_names["keynote"], time.time(), {"id": "p001"}
     )
@@ -138,7 +138,7 @@ def _requests(running) -> dict[str, tuple[str, str, dict]]:  # type: ignore[no-u
         "jaas webhook": (
             "POST",
             "/webhooks/jaas",
-            {"content": body, "headers": {"X-Jaas-Signature": sign(SECRET, body)}},
+            {"content": body, "headers": {"X-Jaas-Signature": sign(JAAS_SECRET, body)}},
         ),
         "event_sync webhook": (
             "POST",

@@ -9,7 +9,7 @@ import pytest
 
 from orchestrator.language.relative_time import relative, relative_words, span
 from schedules.model import LANGUAGES
-from tests.browser_kit import ROOT, chromium
+from tests.support.browser_kit import ROOT, chromium
 
 FAR = 107 * 86400 + 3600  # the "dentro de 2576 h 44 min"
 NEAR = 3 * 3600 + 20 * 60

@@ -14,7 +14,7 @@ from schedules.problems import PlanningError
 from schedules.programme import load_programme
 from schedules.quality import violations
 from schedules.replan import Departure, LateArrival, RoomLost, TeamDropout, replan
-from tests.programmes import programmes
+from tests.support.programmes import programmes
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bip-2025" / "programme.toml"
 

@@ -30,10 +30,10 @@ from orchestrator.rehearsal.simulated_jury import judgements
 from orchestrator.rehearsal.simulated_presence import due
 from rooms.webhooks import jaas_signature
 from schedules.evidence import Mark
-from tests.conftest import AUTH, EXAMPLE, TOKEN
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH, EXAMPLE, TOKEN
+from tests.support.clock import start_so_that_now_is
+from tests.support.standin_jitsi import JAAS_SECRET
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
 ROTA = str(Path(sys.executable).parent / "rota")
 # 12:13:30 of the example day: the six rounds, k1 and k2 are over (nobody is still
 # connected: the report is the same a minute later), /go already sends people to the closing
@@ -68,10 +68,10 @@ async def rota(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def rehearse(serve, http: httpx.AsyncClient, redis_url: str) -> tuple[Any, Live]:  # type: ignore[no-untyped-def]
+async def rehearse(serve, http: httpx.AsyncClient, redis_url: str) -> tuple[Any, Live]:
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
+        env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET},
         speed=1.0,
         start_at=start_so_that_now_is(NOW, speed=1.0),
     )
@@ -93,7 +93,7 @@ async def rehearse(serve, http: httpx.AsyncClient, redis_url: str) -> tuple[Any,
             content=raw,
             headers={
                 "Content-Type": "application/json",
-                "X-Jaas-Signature": jaas_signature(SECRET, raw, int(time.time())),
+                "X-Jaas-Signature": jaas_signature(JAAS_SECRET, raw, int(time.time())),
             },
         )
         assert posted.status_code == 200, posted.text
@@ -241,13 +241,13 @@ async def test_rota_report_on_a_rehearsed_day_says_what_the_api_says(
     minutes = read_csv(out / "keynote-minutes.csv")
     for keynote in live.plan.keynotes:
         title = live.programme.keynote_by_id[keynote.id].title
-        mine = [r for r in minutes if r["keynote"] == title]
+        its_minutes = [r for r in minutes if r["keynote"] == title]
         start = live.timeline.keynote(keynote.id).start.timestamp()  # type: ignore[union-attr]
-        assert [int(r["minute"]) for r in mine] == list(range(len(mine)))
-        for row in mine:
+        assert [int(r["minute"]) for r in its_minutes] == list(range(len(its_minutes)))
+        for row in its_minutes:
             expected = present_at(keynotes[keynote.id]["rows"], start + 60 * int(row["minute"]))
             assert int(row["present"]) in expected, row
-        assert keynote.id not in ("k1", "k2") or max(int(r["present"]) for r in mine) > 0
+        assert keynote.id not in ("k1", "k2") or max(int(r["present"]) for r in its_minutes) > 0
 
     # keynote attendance = `rota attendance` (and the API)
     by_title = {r["keynote"]: r for r in read_csv(out / "keynotes.csv")}

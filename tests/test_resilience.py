@@ -7,6 +7,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,13 +18,15 @@ from orchestrator.storage.keys import Keys
 from schedules.clock import ClockState
 from schedules.plan import Plan
 from schedules.timeline import Timeline
-from tests.conftest import AUTH, RedisServer, eventually, free_port, start_app
+from tests.support.app import AUTH, free_port, start_app
+from tests.support.clock import eventually
+from tests.support.redis_kit import RedisServer
 
 pytestmark = pytest.mark.slow
 
 
 def boundaries_and_clock(url: str, event: str = "bip-2025") -> tuple[set[str], ClockState]:
-    client = redis.Redis.from_url(url)
+    client: Any = redis.Redis.from_url(url)
     keys = Keys(event)
     version = int(client.get(keys.plan_current))
     plan = Plan.from_dict(json.loads(client.get(keys.plan(version))))
@@ -33,12 +36,12 @@ def boundaries_and_clock(url: str, event: str = "bip-2025") -> tuple[set[str], C
 
 
 def fired(url: str, event: str = "bip-2025") -> dict[str, dict]:
-    client = redis.Redis.from_url(url)
+    client: Any = redis.Redis.from_url(url)
     raw = client.hgetall(Keys(event).fired)
     outbox = client.xrange(Keys(event).outbox)
     client.close()
     result = {k.decode(): json.loads(v) for k, v in raw.items()}
-    result["__outbox__"] = [entry[b"id"].decode() for _, entry in outbox]  # type: ignore[assignment]
+    result["__outbox__"] = [entry[b"id"].decode() for _, entry in outbox]
     return result
 
 
@@ -77,7 +80,7 @@ async def test_restart_mid_event_resumes_and_nothing_fires_twice(tmp_path: Path)
         everything = {b.id for b in again.timeline.boundaries()}
         done = await eventually(lambda: _statuses(store, *everything))
         assert set(done) == everything
-        outbox = await store.redis.xrange(store.keys.outbox)
+        outbox: Any = await store.redis.xrange(store.keys.outbox)
         ids = [entry[b"id"].decode() for _, entry in outbox]
         assert len(ids) == len(set(ids))
         assert set(ids) == {k for k, v in done.items() if v == "fired"}
@@ -85,7 +88,7 @@ async def test_restart_mid_event_resumes_and_nothing_fires_twice(tmp_path: Path)
         await second.stop()
 
 
-async def _statuses(store, *required: str):  # type: ignore[no-untyped-def]
+async def _statuses(store, *required: str):
     fired_now = await store.fired()
     if all(r in fired_now for r in required):
         return {k: v["status"] for k, v in fired_now.items()}
@@ -128,7 +131,7 @@ async def test_two_processes_fire_each_transition_once_even_when_the_leader_is_k
     assert survivor.terminate() == 0
 
 
-def _complete(url: str, boundaries: set[str]):  # type: ignore[no-untyped-def]
+def _complete(url: str, boundaries: set[str]):
     record = fired(url)
     return record if boundaries <= set(record) else None
 
@@ -161,7 +164,8 @@ async def test_redis_outage_go_keeps_answering_and_nothing_is_lost(tmp_path: Pat
                 f"{running.base_url}/api/v1/clock/delay", headers=AUTH, json={"minutes": 5}
             )
             assert delayed.status_code == 200
-            assert (await store.load_clock()).delay_minutes == 5
+            clock = await store.load_clock()
+            assert clock is not None and clock.delay_minutes == 5
             assert (await store.tokens())[live.programme.participants[40].id] == tokens[0]
     finally:
         await running.stop()

@@ -113,7 +113,7 @@ def connected_designs(draw: st.DrawFn) -> list[Score]:
     return [score(f"j{j}", f"t{t}", draw(st.integers(0, 100))) for j, t in sorted(seen)]
 
 
-def _corrected_ranks(scores: list[Score]) -> dict[str, int]:
+def _corrected_ranks(scores: list[Score]) -> dict[str, int | None]:
     teams = sorted({s.team for s in scores})
     return {t.team: t.rank for t in results(ONE, teams, scores, samples=0).teams}
 
@@ -162,6 +162,6 @@ def test_fit_recovers_known_effects() -> None:
             values.append(a + b)
     import numpy as np
 
-    a, b = fit(jurors, teams, np.array(values))
-    assert a == pytest.approx({"A": 50, "B": 60, "C": 70})
-    assert b == pytest.approx({"x": -5, "y": 5})
+    team_effects, juror_effects = fit(jurors, teams, np.array(values))
+    assert team_effects == pytest.approx({"A": 50, "B": 60, "C": 70})
+    assert juror_effects == pytest.approx({"x": -5, "y": 5})

@@ -20,8 +20,8 @@ from schedules.plan import Plan
 from schedules.planner import plan_rotation
 from schedules.programme import check_programme
 from schedules.row_reader import email_id
-from tests.builders import BASE_CSV, BASE_TOML, write_event
-from tests.roster_books import (
+from tests.support.builders import BASE_CSV, BASE_TOML, write_event
+from tests.support.roster_books import (
     EXAMPLE_HEAD,
     HEADER,
     ROOT,
@@ -679,10 +679,10 @@ async def test_a_workbook_persons_erasure_leaves_nothing_of_them_stored(
     """The served day keeps the roster as read (strict CSV), not the workbook's compressed
     bytes, so erasing a person takes their row out of it too."""
     from orchestrator.appkeys import SERVICE, STORE
-    from tests.conftest import AUTH
-    from tests.test_participant_browser import start_so_that_now_is
-    from tests.test_privacy import _every_value
-    from tests.test_webhooks_service import ENV as SERVE_ENV
+    from tests.support.app import AUTH
+    from tests.support.clock import start_so_that_now_is
+    from tests.support.redis_kit import every_value
+    from tests.support.standin_jitsi import WEBHOOK_ENV as SERVE_ENV
 
     folder = ROOT / "examples" / "spreadsheet-day"
     for name in ("programme.toml", "participants.xlsx"):
@@ -698,12 +698,12 @@ async def test_a_workbook_persons_erasure_leaves_nothing_of_them_stored(
     person = live.programme.participant_by_id[email_id("milan-dubois@example.org")]
     assert person.role == "jury"  # [roster] honoured by serve
     store = running.app[STORE]
-    assert person.email.encode() in await _every_value(store)
+    assert person.email.encode() in await every_value(store)
     erased = await http.post(
         f"{running.base_url}/api/v1/participants/{person.id}/erase", headers=AUTH
     )
     assert erased.status_code == 200, erased.text
-    dump = await _every_value(store)
+    dump = await every_value(store)
     for value in (person.id, person.name, person.email):
         assert value.encode() not in dump, value
 

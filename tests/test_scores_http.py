@@ -12,27 +12,12 @@ from orchestrator.event.live import Live
 from orchestrator.scoring.jury import windows
 from orchestrator.storage.score_store import ScoreStore
 from schedules.scoring import Feedback
-from tests.conftest import AUTH, eventually
-from tests.test_board import board_client
-from tests.test_participant_browser import start_so_that_now_is
-
-GOOD = {"impact": 4, "feasibility": 3, "presentation": 5}
+from tests.support.app import AUTH, board_client
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.live import GOOD, juror_in_round
 
 
-def juror_in_round(live: Live, round_index: int) -> tuple[str, str, str]:
-    """A juror, the team they sit with in `round_index`, and a team of theirs from later."""
-    for person in live.programme.participants:
-        if person.role != "jury":
-            continue
-        mine = windows(live, person.id)
-        now = [w.duty.team for w in mine if w.duty.round == round_index]
-        later = [w.duty.team for w in mine if w.duty.round > round_index]
-        if now and later:
-            return person.id, now[0], later[0]
-    raise AssertionError("no juror with a duty now and later")
-
-
-async def _start(serve, redis_url: str, minutes_after_nine: float):  # type: ignore[no-untyped-def]
+async def _start(serve, redis_url: str, minutes_after_nine: float):
     running = await serve(
         redis_url=redis_url, speed=1.0, start_at=start_so_that_now_is(minutes_after_nine, speed=1.0)
     )
@@ -40,7 +25,7 @@ async def _start(serve, redis_url: str, minutes_after_nine: float):  # type: ign
     return running, live
 
 
-async def _stored(running) -> int:  # type: ignore[no-untyped-def]
+async def _stored(running) -> int:
     store = running.app[STORE]
     return int(await store.redis.hlen(store.keys.scores))
 
@@ -181,7 +166,7 @@ async def test_the_board_panel_counts_and_alerts(serve, http, redis_url) -> None
         await eventually(counted)
 
 
-def _rater(live: Live, round_index: int):  # type: ignore[no-untyped-def]
+def _rater(live: Live, round_index: int):
     """An audience member, a team they saw in `round_index` and a team they never see."""
     person = next(
         p
@@ -237,7 +222,7 @@ async def test_results_command_reads_the_store(serve, http, redis_url, fmt: str)
     import sys
     from pathlib import Path
 
-    from tests.conftest import EXAMPLE
+    from tests.support.app import EXAMPLE
 
     running, live = await _start(serve, redis_url, 10)
     juror, team, _ = juror_in_round(live, 1)

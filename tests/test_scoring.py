@@ -18,7 +18,7 @@ from schedules.scoring import (
     check_score,
     duties,
 )
-from tests.builders import BASE_TOML, line_of, write_event
+from tests.support.builders import BASE_TOML, line_of, write_event
 
 SCORING_TOML = """
 [scoring]

@@ -10,20 +10,21 @@ from pathlib import Path
 from orchestrator.appkeys import SERVICE, STORE
 from orchestrator.language.i18n import translator
 from orchestrator.scoring.jury import windows
-from tests.browser_kit import axe_violations, chromium, describe_violations, example_with
-from tests.conftest import AUTH, TOKEN, eventually
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH, TOKEN
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.examples import example_with
 
 MARKUP = '<img src=x onerror="window.__pwned=1">'
 
 
-async def _stored(running, juror: str, team: str) -> dict | None:  # type: ignore[no-untyped-def]
+async def _stored(running, juror: str, team: str) -> dict | None:
     store = running.app[STORE]
     raw = await store.redis.hget(store.keys.scores, f"{juror}|{team}")
     return json.loads(raw) if raw else None
 
 
-async def _round_one(serve, redis_url: str, tmp_path: Path, role: str):  # type: ignore[no-untyped-def]
+async def _round_one(serve, redis_url: str, tmp_path: Path, role: str):
     """Round 1, ten minutes in: someone of `role` who sits with a team now, that team, and
     the words of their language."""
     programme = example_with(tmp_path, 'domain = "127.0.0.1:9"\nscheme = "http"')
@@ -106,7 +107,8 @@ async def test_the_juror_s_form(serve, http, redis_url, tmp_path: Path) -> None:
         await form.locator('input[data-criterion="impact"]').fill("2")
         await form.locator("button[type=submit]").click()
         await status.filter(has_text=f"{t('not_saved')}: unknown personal link").wait_for()
-        assert (await _stored(running, juror.id, team))["values"]["impact"] == 4.0
+        stored = await _stored(running, juror.id, team)
+        assert stored is not None and stored["values"]["impact"] == 4.0
 
         violations = await axe_violations(page)
         assert not violations, describe_violations(violations)

@@ -6,6 +6,7 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import icalendar
@@ -14,11 +15,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from orchestrator.api.openapi import spec
 from orchestrator.appkeys import BOUNDARIES, CLICKS, PAGE_STREAMS, SERVICE, STORE
-from tests.builders import BASE_TOML, write_event
-from tests.conftest import AUTH, Running, eventually
+from tests.support.app import AUTH, Running
+from tests.support.builders import BASE_TOML, write_event
+from tests.support.clock import eventually
 
 
-def plain_audience(live) -> str:  # type: ignore[no-untyped-def]
+def plain_audience(live) -> str:
     """An audience member with no keynote and no round away: in a room every round."""
     return next(
         p.id
@@ -27,7 +29,7 @@ def plain_audience(live) -> str:  # type: ignore[no-untyped-def]
     )
 
 
-def live_of(running: Running):  # type: ignore[no-untyped-def]
+def live_of(running: Running):
     return running.app[SERVICE].require_live()
 
 
@@ -93,7 +95,7 @@ async def test_a_whole_day_in_rehearsal(serve, http, redis_url) -> None:
     assert first["round"] == 1 and len(first["rooms"]) == 8
 
 
-async def _all_fired(store, boundaries):  # type: ignore[no-untyped-def]
+async def _all_fired(store, boundaries):
     fired = await store.fired()
     return fired if set(fired) == boundaries else None
 
@@ -281,7 +283,7 @@ async def test_a_connected_page_hears_of_a_move_within_the_segment(serve, http, 
     seen = {live.plan.room_in_round(pid, r.index).team for r in live.plan.rounds}
     fresh = next(s for s in live.plan.round(6).rooms if s.team not in seen)
     project = live.programme.team_by_id[fresh.team].project
-    moves: list[dict[str, object]] = []
+    moves: list[dict[str, Any]] = []
     url = f"{running.base_url}/p/{live.token_of[pid]}/events"
     async with http.stream("GET", url) as stream, asyncio.timeout(15):
         kind = ""

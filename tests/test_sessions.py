@@ -13,8 +13,8 @@ import httpx
 from click.testing import CliRunner
 
 from orchestrator.cli import main
-from tests.conftest import AUTH, EXAMPLE, TOKEN
-from tests.sse_kit import read_to_the_end
+from tests.support.app import AUTH, EXAMPLE, TOKEN
+from tests.support.sse_kit import read_to_the_end
 
 WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}
 OTHER_TOKEN = "Zq8vR2mX7pL4wK9tN3bH6cY1"

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.browser_kit import axe_violations, chromium, describe_violations
-from tests.conftest import TOKEN, free_port
-from tests.setup_kit import DAY, workbook
+from tests.support.app import TOKEN, free_port
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
+from tests.support.setup_kit import DAY, workbook
 
 ROTA = str(Path(sys.executable).parent / "rota")
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
@@ -56,12 +56,12 @@ def empty_folder(tmp_path: Path) -> Iterator[tuple[Path, list[subprocess.Popen[b
             process.wait(15)
 
 
-async def _no_axe_violations(page) -> None:  # type: ignore[no-untyped-def]
+async def _no_axe_violations(page) -> None:
     found = await axe_violations(page)
     assert not found, describe_violations(found)
 
 
-async def _fill(page, values: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+async def _fill(page, values: dict[str, str]) -> None:
     for name, value in values.items():
         selector = f'[name="{name}"]'
         if await page.eval_on_selector(selector, "e => e.tagName") == "SELECT":

@@ -14,11 +14,11 @@ import pytest
 
 from orchestrator.appkeys import SERVICE
 from schedules.programme import check_programme
-from tests.conftest import AUTH
-from tests.mailbox import mail_server
-from tests.setup_kit import DAY, organiser, setup_service, workbook
-from tests.test_mail import FAST, example_with_mail
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import AUTH
+from tests.support.clock import start_so_that_now_is
+from tests.support.examples import example_with_mail
+from tests.support.mailbox import FAST, mail_server
+from tests.support.setup_kit import DAY, organiser, setup_service, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,7 +49,7 @@ async def test_a_post_without_this_sessions_token_is_refused(
         token = headers.get("csrf", csrf)
         if token is not None:
             form["csrf"] = token
-        origin = {"Origin": headers["origin"]} if "origin" in headers else {}
+        origin = {"Origin": value} if (value := headers.get("origin")) is not None else {}
         refused = await client.post("/board/setup/day", data=form, headers=origin)
         assert refused.status_code == 403, refused.text
         assert "anti-forgery token" in refused.text

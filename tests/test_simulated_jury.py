@@ -7,10 +7,9 @@ from orchestrator.appkeys import SERVICE
 from orchestrator.rehearsal.simulated_jury import judgements
 from orchestrator.scoring.jury import all_windows
 from schedules.scoring import check_feedback, check_score
-from tests.conftest import AUTH, eventually
-from tests.test_participant_browser import start_so_that_now_is
-
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
+from tests.support.app import AUTH
+from tests.support.clock import eventually, start_so_that_now_is
+from tests.support.standin_jitsi import JAAS_SECRET
 
 
 async def test_every_duty_is_scored_validly_and_the_same_every_time(serve, redis_url) -> None:
@@ -44,7 +43,7 @@ async def test_every_duty_is_scored_validly_and_the_same_every_time(serve, redis
 async def test_a_rehearsal_s_jury_scores_reach_the_results(serve, http, redis_url) -> None:
     running = await serve(
         redis_url=redis_url,
-        env={"ROTA_JAAS_WEBHOOK_SECRET": SECRET},
+        env={"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET},
         simulate_presence=True,
         speed=1.0,
         start_at=start_so_that_now_is(4 * 30 + 2, speed=1.0),  # rounds 3 and 4 are replayed

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from orchestrator.notify.ssrf import PinnedTransport, UnsafeURL, special
-from tests.conftest import free_port
+from tests.support.app import free_port
 
 PUBLIC = "1.1.1.1"  # any public address: the check lets it through
 

@@ -19,7 +19,7 @@ from orchestrator.storage.notifications import NotificationStore
 from orchestrator.storage.score_store import ScoreStore
 from orchestrator.storage.store import Claim, Store, redis_client
 from schedules.evidence import Mark
-from tests.conftest import free_port
+from tests.support.app import free_port
 
 
 async def _subscribe(store: Store) -> None:

@@ -14,17 +14,17 @@ import pytest
 from orchestrator.errors import SetupError
 from orchestrator.settings import Settings
 from orchestrator.web.clients import client_of
-from tests.conftest import AUTH, EXAMPLE, TOKEN
+from tests.support.app import AUTH, EXAMPLE, TOKEN
 
 WRONG = {"Authorization": "Bearer not-the-token-not-the-token"}
 ALLOWED = 5  # the default allowance per window
 
 
-async def api_attempt(http, base: str, headers: dict[str, str]) -> object:
+async def api_attempt(http, base: str, headers: dict[str, str]) -> httpx.Response:
     return await http.get(f"{base}/api/v1/state", headers=headers)
 
 
-async def board_attempt(http, base: str, headers: dict[str, str]) -> object:
+async def board_attempt(http, base: str, headers: dict[str, str]) -> httpx.Response:
     token = TOKEN if headers.get("Authorization") == AUTH["Authorization"] else "wrong"
     extra = {k: v for k, v in headers.items() if k != "Authorization"}
     return await http.post(f"{base}/board/login", data={"token": token}, headers=extra)

@@ -11,12 +11,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from orchestrator.appkeys import SERVICE, STORE
-from tests.conftest import AUTH, EXAMPLE, start_app
-from tests.standin_jitsi import JaasStandIn, sign
+from tests.support.app import AUTH, EXAMPLE, start_app
+from tests.support.standin_jitsi import JAAS_SECRET, SYNC_TOKEN, WEBHOOK_ENV, JaasStandIn, sign
 
-SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
-SYNC = "event-sync-bearer-token-0123456789"
-ENV = {"ROTA_JAAS_WEBHOOK_SECRET": SECRET, "ROTA_EVENT_SYNC_TOKEN": SYNC}
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -29,10 +26,10 @@ def started_so_that_now_is(hour: int, minute: int) -> str:
 
 async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
     running = await serve(
-        redis_url=redis_url, env=ENV, speed=1.0, start_at=started_so_that_now_is(10, 35)
+        redis_url=redis_url, env=WEBHOOK_ENV, speed=1.0, start_at=started_so_that_now_is(10, 35)
     )
     live = running.app[SERVICE].require_live()
-    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
     room = live.room_names["keynote"]
     k1 = next(k for k in live.plan.keynotes if k.id == "k1")
     expected = list(k1.audience)
@@ -132,7 +129,7 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
     stored = await store.room_events()
     assert len(stored) == len(jitsi.sent) - 2  # the two duplicates were not stored
     await running.stop()
-    restarted = await start_app(redis_url=redis_url, env=ENV, resume=True)
+    restarted = await start_app(redis_url=redis_url, env=WEBHOOK_ENV, resume=True)
     try:
         after = await http.get(
             f"{restarted.base_url}/api/v1/keynotes/k1/attendance?format=csv", headers=AUTH
@@ -144,10 +141,10 @@ async def test_keynote_attendance_from_webhooks(serve, http, redis_url) -> None:
 
 async def test_round_attendance_and_presenters_present(serve, http, redis_url) -> None:
     running = await serve(
-        redis_url=redis_url, env=ENV, speed=1.0, start_at=started_so_that_now_is(10, 40)
+        redis_url=redis_url, env=WEBHOOK_ENV, speed=1.0, start_at=started_so_that_now_is(10, 40)
     )
     live = running.app[SERVICE].require_live()
-    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
     slot = live.plan.round(4).rooms[0]  # round 4: 10:30-11:00
     team = next(t for t in live.plan.teams if t.id == slot.team)
     room = live.room_names[slot.room]
@@ -180,26 +177,26 @@ async def test_round_attendance_and_presenters_present(serve, http, redis_url) -
 
 
 async def test_forged_stale_malformed_and_oversized_webhooks(serve, http, redis_url) -> None:
-    running = await serve(redis_url=redis_url, env=ENV, speed=60.0, start_at="now")
+    running = await serve(redis_url=redis_url, env=WEBHOOK_ENV, speed=60.0, start_at="now")
     url = f"{running.base_url}/webhooks/jaas"
-    jitsi = JaasStandIn(http, running.base_url, SECRET)
+    jitsi = JaasStandIn(http, running.base_url, JAAS_SECRET)
     body = json.dumps(
         jitsi.envelope("PARTICIPANT_JOINED", "x", time.time(), {"id": "a"}), separators=(",", ":")
     ).encode()
     cases = [
         ({}, body, 401),  # no signature
         ({"X-Jaas-Signature": sign("whsec_forged", body)}, body, 401),
-        ({"X-Jaas-Signature": sign(SECRET, body, int(time.time()) - 600)}, body, 401),  # stale
-        ({"X-Jaas-Signature": sign(SECRET, body)}, body + b"x", 401),  # body altered
-        ({"X-Jaas-Signature": sign(SECRET, b"{not json")}, b"{not json", 400),
-        ({"X-Jaas-Signature": sign(SECRET, b"x" * 70_000)}, b"x" * 70_000, 413),
+        ({"X-Jaas-Signature": sign(JAAS_SECRET, body, int(time.time()) - 600)}, body, 401),  # stale
+        ({"X-Jaas-Signature": sign(JAAS_SECRET, body)}, body + b"x", 401),  # body altered
+        ({"X-Jaas-Signature": sign(JAAS_SECRET, b"{not json")}, b"{not json", 400),
+        ({"X-Jaas-Signature": sign(JAAS_SECRET, b"x" * 70_000)}, b"x" * 70_000, 413),
     ]
     for headers, content, status in cases:
         response = await http.post(url, content=content, headers=headers)
         assert response.status_code == status, (status, response.text)
     ignored = json.dumps({"eventType": "RECORDING_STARTED", "idempotencyKey": "r1"}).encode()
     response = await http.post(
-        url, content=ignored, headers={"X-Jaas-Signature": sign(SECRET, ignored)}
+        url, content=ignored, headers={"X-Jaas-Signature": sign(JAAS_SECRET, ignored)}
     )
     assert response.status_code == 200 and response.json()["status"] == "ignored"
     store = running.app[STORE]
@@ -220,7 +217,7 @@ async def test_forged_stale_malformed_and_oversized_webhooks(serve, http, redis_
     assert (
         await http.post(sync, json=occupant, headers={"Authorization": "Bearer wrong"})
     ).status_code == 401
-    good = {"Authorization": f"Bearer {SYNC}"}
+    good = {"Authorization": f"Bearer {SYNC_TOKEN}"}
     first = await http.post(sync, json=occupant, headers=good)
     assert first.status_code == 200 and first.json() == {"stored": 1, "duplicates": 0}
     second = await http.post(sync, json=occupant, headers=good)  # Prosody retries
@@ -239,7 +236,7 @@ async def test_attendance_command_reads_the_stored_event(tmp_path) -> None:
     from pathlib import Path
 
     data = tmp_path / "var"
-    running = await start_app(data_dir=data, env=ENV, speed=60.0, start_at="now")
+    running = await start_app(data_dir=data, env=WEBHOOK_ENV, speed=60.0, start_at="now")
     live = running.app[SERVICE].require_live()
     channel_sync = next(iter(next(k for k in live.plan.keynotes if k.id == "k2").audience))
     await running.stop()

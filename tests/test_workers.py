@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.builders import upcoming_copy
-from tests.conftest import EXAMPLE, RotaProcess, wait_healthy
+from tests.support.app import EXAMPLE, RotaProcess, wait_healthy
+from tests.support.builders import upcoming_copy
 
 
 def alive(pid: int) -> bool:

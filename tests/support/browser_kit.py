@@ -7,7 +7,6 @@ installs it) and fails in CI, where `.ci/run` installs it."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,9 +16,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
-AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+from tests.support.app import TOKEN
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_FLAGS = [
     "--headless=new",
     "--no-sandbox",
@@ -86,7 +87,7 @@ def describe_violations(violations: list[dict[str, Any]]) -> list[str]:
 @asynccontextmanager
 async def jitsi_standin() -> AsyncIterator[str]:
     """Serves the stand-in external_api.js; yields its host:port (the programme's domain)."""
-    from tests.conftest import free_port
+    from tests.support.app import free_port
 
     script = (FIXTURES / "jitsi" / "external_api.js").read_text(encoding="utf-8")
 
@@ -105,20 +106,25 @@ async def jitsi_standin() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
-def example_with(folder: Path, jitsi: str, team_names: dict[str, str] | None = None) -> Path:
-    """The bundled example event in `folder`, with another [jitsi] section and, optionally,
-    other team names."""
-    source = ROOT / "examples" / "bip-2025"
-    toml = (source / "programme.toml").read_text(encoding="utf-8")
-    toml = re.sub(r"\[jitsi\]\n(?:[^\[\n].*\n)*", f"[jitsi]\n{jitsi}\n\n", toml, count=1)
-    for old, new in (team_names or {}).items():
-        assert f'name = "{old}"' in toml
-        toml = toml.replace(f'name = "{old}"', f"name = {toml_string(new)}")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "programme.toml").write_text(toml, encoding="utf-8")
-    shutil.copy(source / "roster.csv", folder / "roster.csv")
-    return folder / "programme.toml"
+async def calls(page) -> list[dict]:
+    return await page.evaluate("() => window.__jitsi || []")
 
 
-def toml_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+async def new_calls(page, count: int = 1) -> list[dict] | None:
+    found = [c for c in await calls(page) if c["call"] == "new"]
+    return found if len(found) >= count else None
+
+
+def watch_errors(page) -> list[str]:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+async def log_in(page, base_url: str) -> None:
+    await page.goto(f"{base_url}/board")
+    await page.fill("#token", TOKEN)
+    await page.click("button[type=submit]")
+    await page.wait_for_url(f"{base_url}/board")
+    await page.locator("#status.live").wait_for(timeout=10_000)

@@ -37,6 +37,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 from xml.sax.saxutils import escape
 
@@ -84,7 +85,7 @@ class BbbStandIn:
         self.mode = ""
         self.hooks: dict[str, str] = {}  # meeting id -> callback URL
         self.posted: list[tuple[str, int]] = []  # (event id, the receiver's status)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._clock = 0
@@ -286,7 +287,7 @@ class BbbStandIn:
         task.add_done_callback(self._tasks.discard)
 
     async def post_callback(
-        self, url: str, events: list[dict[str, object]], checksum: str | None = None
+        self, url: str, events: list[dict[str, Any]], checksum: str | None = None
     ) -> int:
         """One callback as bbb-webhooks sends it; `checksum` forges another."""
         body = urlencode(
@@ -305,7 +306,7 @@ class BbbStandIn:
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
             ) as answer,
         ):
-            self.posted.append((str(events[0]["data"]["id"]), answer.status))  # type: ignore[index]
+            self.posted.append((str(events[0]["data"]["id"]), answer.status))
             return answer.status
 
     def _end(self, params: dict[str, str]) -> web.Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import strategies as st
@@ -19,7 +20,7 @@ def make_programme(
     audience: list[dict],
     jury_per_team: int = 0,
     min_audience: int = 0,
-    keynotes: list[tuple[int, int]] = (),
+    keynotes: Sequence[tuple[int, int]] = (),
     round_minutes: int = 30,
     changeover_minutes: int = 0,
     start: datetime = START,
@@ -82,7 +83,7 @@ def programmes(draw: st.DrawFn, comfortable: bool = False) -> Programme:
                 "institution": f"inst{draw(st.integers(0, institutions - 1))}",
                 "preferences": draw(st.lists(st.integers(0, teams - 1), max_size=3, unique=True)),
                 "unavailable": draw(st.sets(st.integers(1, rounds), max_size=2)),
-                "keynotes": [0] if keynotes and draw(st.booleans()) else [],
+                "keynotes": [0] if bool(keynotes) and draw(st.booleans()) else [],
             }
         )
     return make_programme(

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from orchestrator.settings import Settings
 from orchestrator.setup.setup_only import create_setup_app
 from orchestrator.web.edge import runner_options
-from tests.conftest import TOKEN, free_port
+from tests.support.app import TOKEN, free_port
 
 TEAMS = ("Helsinki", "Lisbon", "Leuven")
 DAY = {

@@ -18,7 +18,9 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.conftest import free_port
+from tests.support.app import free_port
+
+VECTOR_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # the Standard Webhooks vector's
 
 
 def verify(secret: str, message_id: str, timestamp: str, body: bytes, header: str) -> bool:

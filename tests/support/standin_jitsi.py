@@ -14,6 +14,11 @@ from typing import Any
 import httpx
 
 APP_ID = "vpaas-magic-cookie-c2824d584eac4489a1e32e4e164d5a3c"
+# the secret of JaaS's own signature example (tests/fixtures/jitsi/jaas-signature-example.json)
+JAAS_SECRET = "whsec_9635df66714a4cf088ee9d0979dd3bf6"
+JAAS_ENV = {"ROTA_JAAS_WEBHOOK_SECRET": JAAS_SECRET}
+SYNC_TOKEN = "event-sync-bearer-token-0123456789"
+WEBHOOK_ENV = {**JAAS_ENV, "ROTA_EVENT_SYNC_TOKEN": SYNC_TOKEN}  # JaaS webhooks and event sync
 
 
 def sign(secret: str, body: bytes, t: int | None = None) -> str:
