@@ -18,12 +18,13 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from orchestrator.appkeys import SERVICE
-from tests.browser_kit import axe_violations, chromium, describe_violations
-from tests.conftest import TOKEN
-from tests.setup_kit import DAY, TEAMS, organiser, setup_service, workbook
-from tests.test_participant_browser import start_so_that_now_is
+from tests.support.app import TOKEN
+from tests.support.browser_kit import axe_violations, chromium, describe_violations
+from tests.support.clock import start_so_that_now_is
+from tests.support.setup_kit import DAY, TEAMS, organiser, setup_service, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
@@ -140,8 +141,14 @@ async def test_the_pdf_prints_names_as_typed(
     text = "\n".join(page.extract_text() for page in reader.pages)
     for words in said:
         assert words in text, words
-    fonts = {f["/BaseFont"] for p in reader.pages for f in p["/Resources"]["/Font"].values()}
-    assert all("DejaVu" in str(f) for f in fonts)  # the font embedded, no standard font
+    for page in reader.pages:  # DejaVu embedded, no standard font: names print as typed
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        fonts = resources["/Font"].get_object()
+        assert isinstance(fonts, DictionaryObject)
+        for font in (f.get_object() for f in fonts.values()):
+            assert "DejaVu" in str(font["/BaseFont"])
+            assert "/FontFile2" in font["/DescendantFonts"][0]["/FontDescriptor"]
     assert len(reader.pages) >= (3 if what == "rooms" else 1)
 
 
