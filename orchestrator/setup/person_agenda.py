@@ -12,10 +12,9 @@ from babel import Locale
 
 from orchestrator.language.i18n import babel_locale, resolve, translator
 from orchestrator.views.page_view import Words, agenda_what
-from schedules.agenda import AgendaItem
+from schedules.agenda import AgendaItem, agenda
 from schedules.model import Participant, Programme
 from schedules.plan import Plan
-from schedules.who_is_where import by_person
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,6 @@ def language_name(language: str, shown_in: str) -> str:
 def plan_step(programme: Programme, plan: Plan, chosen: str, page_language: str) -> dict[str, Any]:
     """The plan step's person chooser and the chosen person's day, in their zone and language
     (nobody chosen yet, or someone unknown: the first person)."""
-    days = {p.id: items for p, items in by_person(programme, plan)}
     people = sorted(programme.participants, key=lambda p: (p.name.casefold(), p.id))
     ids = {p.id for p in people}
     pick = chosen if chosen in ids else (people[0].id if people else "")
@@ -68,7 +66,7 @@ def plan_step(programme: Programme, plan: Plan, chosen: str, page_language: str)
     if pick:
         person = programme.participant_by_id[pick]
         words = words_for(programme, person)
-        shown["lines"] = lines_of(days.get(pick, []), words)
+        shown["lines"] = lines_of(agenda(programme, plan, pick), words)
         shown["language"] = words.language
         shown["of"] = translator(page_language)(
             "setup_agenda_of",
