@@ -26,7 +26,8 @@ and `WebhookRejected` (401). Every error answer is JSON `{"error": reason}`; the
 written for the person who sent the request and never carries Python internals.
 
 `web/edge.guard` wraps every route's handler (`guard_routes`, in `create_app`) and turns the
-errors in `MAPPED` into answers here; `/go`, the hot path, answers its own (see web/go.py)."""
+errors in `MAPPED` (RotaError and the table `DOMAIN_ERRORS`) into answers here; `/go`, the
+hot path, answers its own (see web/go.py)."""
 
 from __future__ import annotations
 
@@ -133,21 +134,27 @@ _BY_STATUS: dict[int, type[RotaError]] = {
 }
 
 
+# The one list of the errors Rota's pure packages raise, with the error of this tree each
+# one is answered as; `from_domain` and `MAPPED` both read it.
+DOMAIN_ERRORS: dict[type[Exception], type[RotaError]] = {
+    ClockError: Refused,
+    PlanningError: Refused,  # its reasons, one after another
+    MalformedWebhook: Refused,
+    WebhookRejected: Unauthorised,
+    ScoreRefused: Refused,  # or the error of its own status (403, 404, 409)
+}
+
+
 def from_domain(exc: Exception) -> RotaError | None:
     """The pure packages' errors, in this tree (None for anything else: a bug, a 500)."""
     if isinstance(exc, RotaError):
         return exc
-    if isinstance(exc, ClockError):
-        return Refused(str(exc))
-    if isinstance(exc, PlanningError):
-        return Refused("; ".join(exc.reasons))
-    if isinstance(exc, MalformedWebhook):
-        return Refused(str(exc))
-    if isinstance(exc, WebhookRejected):
-        return Unauthorised(str(exc))
+    kind = next((to for raised, to in DOMAIN_ERRORS.items() if isinstance(exc, raised)), None)
+    if kind is None:
+        return None
     if isinstance(exc, ScoreRefused):
-        return _BY_STATUS.get(exc.status, Refused)(str(exc))
-    return None
+        kind = _BY_STATUS.get(exc.status, kind)
+    return kind("; ".join(exc.reasons) if isinstance(exc, PlanningError) else str(exc))
 
 
 def response(error: RotaError) -> web.Response:
@@ -157,14 +164,7 @@ def response(error: RotaError) -> web.Response:
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # what `answer` turns into an HTTP answer; anything else is a bug (a 500, logged by aiohttp)
-MAPPED = (
-    RotaError,
-    ClockError,
-    PlanningError,
-    MalformedWebhook,
-    WebhookRejected,
-    ScoreRefused,
-)
+MAPPED: tuple[type[Exception], ...] = (RotaError, *DOMAIN_ERRORS)
 
 
 def answer(request: web.Request, exc: Exception) -> web.Response:

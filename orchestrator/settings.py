@@ -1,4 +1,5 @@
-"""One settings object, built once from the command line and the environment, passed down."""
+"""One settings object, built once from the command line and the environment, passed down;
+the environment itself is read here only, once, when `rota` starts (`Environment.read`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import os
 import re
 import secrets
 import socket
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +36,74 @@ class Secret:
 
     def __bool__(self) -> bool:
         return bool(self._value)
+
+
+class Environment(Mapping[str, str]):
+    """The process's environment as `rota` found it at start: read once by the command group
+    (cli/common.py), passed down through click's context, never written. Rota's own variables
+    by name; the rest (secrets the programme names with `secret_env`, …) as a mapping."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = dict(values)
+
+    @classmethod
+    def read(cls) -> Environment:
+        """The one read of `os.environ` in Rota."""
+        return cls(os.environ)
+
+    @classmethod
+    def of(cls, values: Mapping[str, str]) -> Environment:
+        return values if isinstance(values, Environment) else cls(values)
+
+    def with_values(self, **more: str) -> Environment:
+        """This environment and `more` (`rota demo`'s made-up webhook secret), as a new one."""
+        return Environment({**self._values, **more})
+
+    def __getitem__(self, name: str) -> str:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:  # it holds secrets
+        return f"Environment({len(self._values)} variables)"
+
+    @property
+    def redis_url(self) -> str | None:
+        """REDIS_URL, or None: an embedded redis-server under the data folder."""
+        return self.get("REDIS_URL") or None
+
+    @property
+    def base_url(self) -> str:
+        """ROTA_BASE_URL as given ("" when unset)."""
+        return self.get("ROTA_BASE_URL", "")
+
+    @property
+    def domain_given(self) -> bool:
+        """docker/.env sets ROTA_DOMAIN, from which its compose file makes ROTA_BASE_URL."""
+        return bool(self.get("ROTA_DOMAIN"))
+
+    @property
+    def trusted_proxies(self) -> str:
+        return self.get("ROTA_TRUSTED_PROXIES", "").strip()
+
+    @property
+    def organiser_token(self) -> str:
+        return self.get("ROTA_ORGANISER_TOKEN", "")
+
+    @property
+    def jaas_webhook_secret(self) -> Secret:
+        return Secret(self.get("ROTA_JAAS_WEBHOOK_SECRET", ""))
+
+    @property
+    def mail_backoff_scale(self) -> float:
+        """ROTA_MAIL_BACKOFF_SCALE shortens `rota invite`'s retries' waits in tests."""
+        return float(self.get("ROTA_MAIL_BACKOFF_SCALE", "1") or 1)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -136,26 +205,24 @@ class Settings:
         return bool(self.jaas_webhook_secret or self.event_sync_token)
 
     @classmethod
-    def build(
-        cls, programme: Path, environ: Mapping[str, str] | None = None, **options: object
-    ) -> Settings:
+    def build(cls, programme: Path, environ: Mapping[str, str], **options: object) -> Settings:
         """From explicit options first, then the environment (`REDIS_URL`,
         `ROTA_ORGANISER_TOKEN`, `ROTA_BASE_URL`, `ROTA_TRUSTED_PROXIES`), then defaults.
         Raises SetupError for an organiser token too easy to guess (token_strength.py)."""
-        env = os.environ if environ is None else environ
-        token = env.get("ROTA_ORGANISER_TOKEN", "")
+        env = Environment.of(environ)
+        token = env.organiser_token
         generated = not token
         if generated:
             token = secrets.token_urlsafe(24)
         elif (why := weakness(token)) is not None:
             raise SetupError(f"ROTA_ORGANISER_TOKEN {why}")
         chosen = {k: v for k, v in options.items() if v is not None and v != ()}
-        proxies = chosen.get("trusted_proxies") or env.get("ROTA_TRUSTED_PROXIES", "")
+        proxies = chosen.get("trusted_proxies") or env.trusted_proxies
         chosen["trusted_proxies"] = trusted_networks(
             proxies if isinstance(proxies, str | tuple | list) else ""
         )
-        chosen.setdefault("redis_url", env.get("REDIS_URL") or None)
-        chosen.setdefault("base_url", env.get("ROTA_BASE_URL", ""))
+        chosen.setdefault("redis_url", env.redis_url)
+        chosen.setdefault("base_url", env.base_url)
         chosen.setdefault(
             "notify_allow_private", env.get("ROTA_NOTIFY_ALLOW_PRIVATE", "") in ("1", "true", "yes")
         )
@@ -164,7 +231,7 @@ class Settings:
             organiser_token=Secret(token),
             token_generated=generated,
             jitsi_secret=Secret(env.get("ROTA_JITSI_SECRET", "")),
-            jaas_webhook_secret=Secret(env.get("ROTA_JAAS_WEBHOOK_SECRET", "")),
+            jaas_webhook_secret=env.jaas_webhook_secret,
             bbb_secret=Secret(env.get("ROTA_BBB_SECRET", "").strip()),
             event_sync_token=Secret(env.get("ROTA_EVENT_SYNC_TOKEN", "")),
             environ=dict(env),
@@ -172,7 +239,7 @@ class Settings:
         )
         problem = base_url_problem(settings.base_url)
         if problem:
-            given = "ROTA_DOMAIN in docker/.env" if env.get("ROTA_DOMAIN") else "ROTA_BASE_URL"
+            given = "ROTA_DOMAIN in docker/.env" if env.domain_given else "ROTA_BASE_URL"
             raise SetupError(f"{problem}; set {given} to the name people will use.")
         if not settings.base_url:
             host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host

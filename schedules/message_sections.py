@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from schedules.schema import Context, Field, Table, key_path
 
-NOTIFY_KINDS = ("webhook", "slack", "teams", "discord", "matrix", "ntfy")
+NotifyKind = Literal["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
+NOTIFY_KINDS: tuple[NotifyKind, ...] = get_args(NotifyKind)  # the one list (the API's too)
 NTFY_DEFAULT = "https://ntfy.sh"
 
 

@@ -57,6 +57,11 @@ BAD_REQUESTS = [
     ("/api/v1/broadcast", {"message": "x" * 2001}, "2,000"),
     ("/api/v1/broadcast", ["a list"], "JSON object"),
     ("/api/v1/replan", {"change": "explode"}, "`change` must be one of"),
+    # each change reads its own field, and says which one it lacks
+    ("/api/v1/replan", {"change": "departure", "team": "t1"}, "`participant` is required"),
+    ("/api/v1/replan", {"change": "team_dropout", "participant": "x"}, "`team` is required"),
+    ("/api/v1/replan", {"change": "room_lost", "team": "t1"}, "`room` is required"),
+    ("/api/v1/replan", {"change": "late_arrival"}, "`participant` must be an id or"),
     ("/api/v1/replan", {"change": "team_dropout", "team": "t99"}, "unknown team"),
     ("/api/v1/replan", {"change": "late_arrival", "participant": {"id": "x"}}, "`name`"),
     *(
@@ -71,6 +76,7 @@ BAD_REQUESTS = [
         ]
     ),
     ("/api/v1/notify/subscribers", {"kind": "pigeon", "url": "https://x.test"}, "`kind`"),
+    ("/api/v1/notify/subscribers", {"url": "https://x.test", "personal": "yes"}, "`personal`"),
 ]
 
 

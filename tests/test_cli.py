@@ -159,3 +159,61 @@ def test_a_rehearsal_prints_pages_to_open_and_the_links_command(rota_process, tm
     rows = list(sheet.iter_rows(values_only=True))
     tokens = {str(r[8]).split("/p/")[1] for r in rows[1:]}
     assert len(rows) == 1 + 100 and pages[0].split("/p/")[1] in tokens
+
+
+def test_the_demo_makes_up_its_webhook_secret_and_passes_it_down(tmp_path: Path) -> None:
+    """`rota demo` with no ROTA_JAAS_WEBHOOK_SECRET set signs its simulated people's webhooks
+    with one it makes up, handed down to the service (the environment is never written):
+    the webhooks are accepted, so the rooms count people."""
+    import os
+    import secrets
+    import time
+
+    import httpx
+
+    token = secrets.token_urlsafe(24)
+    env = {k: v for k, v in os.environ.items() if k != "ROTA_JAAS_WEBHOOK_SECRET"}
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [str(Path(sys.executable).parent / "rota"), "demo", "--port", str(port)]
+    log = tmp_path / "demo.log"
+    with log.open("wb") as out:
+        demo = subprocess.Popen(
+            [*command, "--speed", "600", "--data-dir", str(tmp_path / "var")],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**env, "ROTA_ORGANISER_TOKEN": token},
+        )
+    try:
+        counted, deadline = 0, time.monotonic() + 90  # start-up alone is slow on a busy machine
+        while not counted and time.monotonic() < deadline and demo.poll() is None:
+            try:
+                state = httpx.get(
+                    f"http://127.0.0.1:{port}/api/v1/state",
+                    headers={"Authorization": f"Bearer {token}"},
+                    timeout=2,
+                )
+            except httpx.HTTPError:
+                state = None  # not listening yet
+            if state is not None and state.status_code == 200:
+                counted = sum(room["live_count"] or 0 for room in state.json()["rooms"])
+            time.sleep(0.2)
+        assert counted > 0, log.read_text()
+    finally:
+        demo.terminate()
+        demo.wait(15)
+
+
+def test_a_report_with_redis_away_is_one_sentence_not_a_traceback(tmp_path: Path) -> None:
+    """`rota attendance --redis` at a port nobody listens on (StorageUnavailable at the CLI)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing answers there
+    path = write_event(tmp_path, BASE_TOML)
+    result = CliRunner().invoke(
+        main, ["attendance", str(path), "--keynote", "k1", "--redis", f"redis://127.0.0.1:{port}"]
+    )
+    assert result.exit_code == 1, result.output
+    assert "cannot read the stored event: the Redis given" in result.output
+    assert "Traceback" not in result.output

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from orchestrator.appkeys import BOARD_STREAMS, SERVICE, STORE
 from tests.support.app import AUTH, ROOT, start_app
@@ -267,3 +268,18 @@ async def test_restart_in_the_middle_of_deliveries(redis_url, tmp_path) -> None:
         finally:
             await second.stop()
         shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+@pytest.mark.parametrize("personal", [True, False])
+async def test_an_api_ntfy_subscriber_keeps_whether_it_is_personal(
+    serve, redis_url, personal: bool
+) -> None:
+    """`personal` is read from the parsed body (api/models.Subscriber), as documented."""
+    running = await serve(redis_url=redis_url, env={"ROTA_NOTIFY_ALLOW_PRIVATE": "1"})
+    async with httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as api:
+        body = {"url": "http://127.0.0.1:9/rota", "kind": "ntfy", "personal": personal}
+        made = await api.post("/api/v1/notify/subscribers", json=body)
+        assert made.status_code == 201, made.text
+        listed = (await api.get("/api/v1/notify/subscribers")).json()
+    assert made.json()["personal"] is personal
+    assert [s["personal"] for s in listed if s["id"] == made.json()["id"]] == [personal]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from orchestrator.errors import Refused
 from schedules.evidence import Source
+from schedules.message_sections import NotifyKind
 
 MAX_MINUTES = 24 * 60
 MAX_MESSAGE = 2000
@@ -59,16 +60,16 @@ class Replan(Body):
     replacement: Id | None = None
 
 
-Kind = Literal["webhook", "slack", "teams", "discord", "matrix", "ntfy"]
-
-
 class Subscriber(Body):
     url: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-    kind: Kind = "webhook"
+    kind: NotifyKind = "webhook"  # the [[notify]] schema's kinds
     events: list[Annotated[str, StringConstraints(min_length=1, max_length=100)]] | None = Field(
         default=None, max_length=50
     )
     secret: Annotated[str, StringConstraints(max_length=500)] | None = None
+    personal: bool = Field(
+        default=False, description="ntfy: each participant's own topic, not one channel"
+    )
 
 
 class Award(Body):

@@ -22,9 +22,11 @@ async def list_subscribers(request: web.Request) -> web.Response:
 
 @organiser
 async def add_subscriber(request: web.Request) -> web.Response:
-    body = await read_json(request)
-    parse(Subscriber, body)
-    sub, secret = await request.app[NOTIFIER].add(body)
+    body = parse(Subscriber, await read_json(request))
+    events = ("*",) if body.events is None else tuple(body.events)
+    sub, secret = await request.app[NOTIFIER].add(
+        body.url, body.kind, events, body.secret or "", body.personal
+    )
     # the secret is shown this once: keep it to verify signatures
     return web.json_response({**sub.public(), "secret": secret}, status=201)
 

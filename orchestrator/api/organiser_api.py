@@ -292,8 +292,7 @@ async def broadcast(request: web.Request) -> web.Response:
 @organiser
 async def replan(request: web.Request) -> web.Response:
     service = request.app[SERVICE]
-    body = await read_json(request)
-    parse(Replan, body)
+    body = parse(Replan, await read_json(request))
     change = change_from_request(body, service.require_live())
     plan, moved = await service.replan(change)
     done = Replanned(plan_version=plan.version, moved=moved, moved_count=len(moved))

@@ -3,7 +3,6 @@ service needed."""
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from orchestrator.cli.common import (
     load_or_exit,
     main,
     on_stored_event,
+    pass_environment,
     plan_or_exit,
     store_options,
 )
@@ -32,6 +32,7 @@ from schedules.schema import plural
 
 if TYPE_CHECKING:
     from orchestrator.event.live import Live
+    from orchestrator.settings import Environment
     from orchestrator.storage.store import Store
     from schedules.model import Programme
     from schedules.problems import Problem
@@ -46,7 +47,8 @@ if TYPE_CHECKING:
     help="Also call the video servers once: with [bbb], create and end a test meeting on "
     "the BigBlueButton server (proves the url and ROTA_BBB_SECRET before the day).",
 )
-def check(programme: Path, seed: int, online: bool) -> None:
+@pass_environment
+def check(env: Environment, programme: Path, seed: int, online: bool) -> None:
     """Validate PROGRAMME and its roster, with everything `rota serve` needs (the [jitsi],
     [bbb] and [[notify]] secrets and Rota's own settings from the environment, a rotation
     that can be planned); print every problem as file:line: message. Exit 0 only when `rota
@@ -54,7 +56,7 @@ def check(programme: Path, seed: int, online: bool) -> None:
     from orchestrator.errors import SetupError
     from orchestrator.settings import Settings
 
-    result, problems = check_programme(programme, os.environ)
+    result, problems = check_programme(programme, env)
     planned = None
     if result is not None:  # what `rota plan` refuses too
         problems = [*problems, *jury_problems(result)]
@@ -62,13 +64,13 @@ def check(programme: Path, seed: int, online: bool) -> None:
             planned = plan_rotation(result, seed=seed)
         except PlanningError as exc:
             problems = [*problems, *planning_problems(result, exc)]
-        problems = [*problems, *_platform_problems(result)]
+        problems = [*problems, *_platform_problems(result, env)]
     for problem in problems:
         click.echo(str(problem), err=True)
     errors = sum(p.severity == "error" for p in problems)
     warnings = plural(len(problems) - errors, "warning")
     try:  # the environment `rota serve` reads besides the programme (token, proxies, …)
-        Settings.build(programme, os.environ)
+        Settings.build(programme, env)
     except SetupError as exc:
         click.echo(f"environment: {exc}", err=True)
         errors += 1
@@ -77,7 +79,7 @@ def check(programme: Path, seed: int, online: bool) -> None:
 
         from orchestrator.cli.online_check import prove
 
-        line, ok = asyncio.run(prove(result))
+        line, ok = asyncio.run(prove(result, env))
         click.echo(line, err=not ok)
         errors += not ok
     if errors:
@@ -107,7 +109,7 @@ def check(programme: Path, seed: int, online: bool) -> None:
         )
 
 
-def _platform_problems(programme: Programme) -> list[Problem]:
+def _platform_problems(programme: Programme, env: Environment) -> list[Problem]:
     """What the video platforms will not do on the real day (rooms/platforms.py)."""
     from rooms.links import JitsiConfig, JitsiConfigError
     from rooms.platforms import platform_problems
@@ -115,12 +117,12 @@ def _platform_problems(programme: Programme) -> list[Problem]:
     try:
         jitsi = JitsiConfig.from_section(
             programme.sections.get("jitsi"),
-            os.environ,
+            env,
             programme.source and programme.source.parent,
         )
     except JitsiConfigError:
         return []  # already reported as an error of the [jitsi] section
-    return platform_problems(programme, jitsi, os.environ)
+    return platform_problems(programme, jitsi, env)
 
 
 @main.command()
@@ -184,9 +186,10 @@ def roster(programme: Path, out: Path | None, force: bool) -> None:
     show_default=True,
     help="The same programme and seed give the same plan.",
 )
-def plan(programme: Path, fmt: str, seed: int) -> None:
+@pass_environment
+def plan(env: Environment, programme: Path, fmt: str, seed: int) -> None:
     """Plan the rotation: who is in which room in every round."""
-    loaded, result = plan_or_exit(programme, seed)
+    loaded, result = plan_or_exit(programme, seed, env)
     if fmt == "json":
         click.echo(plan_json(result))
     elif fmt == "csv":
@@ -210,7 +213,9 @@ def plan(programme: Path, fmt: str, seed: int) -> None:
     "--redis); every item then carries the personal link ($ROTA_BASE_URL).",
 )
 @store_options
+@pass_environment
 def agenda(
+    env: Environment,
     programme: Path,
     participant: str,
     seed: int,
@@ -220,11 +225,11 @@ def agenda(
     data_dir: Path,
 ) -> None:
     """A participant's personal agenda as iCalendar, in their own time zone."""
-    chosen = base_url_or_exit(base_url or os.environ.get("ROTA_BASE_URL", ""))
+    chosen = base_url_or_exit(base_url, env)
     if chosen:
         from orchestrator.api.links_table import personal_urls
 
-        loaded = load_or_exit(programme)
+        loaded = load_or_exit(programme, env)
         if participant not in loaded.participant_by_id:
             click.echo(f"unknown participant {participant!r}", err=True)
             sys.exit(1)
@@ -235,9 +240,9 @@ def agenda(
                 live.programme, live.plan, participant, link, t=_words(live.programme, participant)
             )
 
-        data = on_stored_event(loaded, redis_url, data_dir, stored)
+        data = on_stored_event(loaded, redis_url, data_dir, env, stored)
     else:
-        loaded, result = plan_or_exit(programme, seed)
+        loaded, result = plan_or_exit(programme, seed, env)
         if participant not in loaded.participant_by_id:
             click.echo(f"unknown participant {participant!r}", err=True)
             sys.exit(1)

@@ -1,9 +1,9 @@
-"""What every `rota` command shares: the command group, reading the programme (every problem
-printed, exit 1), the public address, and running work against a stored event."""
+"""What every `rota` command shares: the command group (which reads the environment once and
+hands it to each command), reading the programme (every problem printed, exit 1), the public
+address, and running work against a stored event."""
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from orchestrator.settings import Environment
 from schedules.coverage import jury_problems
 from schedules.model import Programme
 from schedules.plan import Plan
@@ -25,20 +26,24 @@ if TYPE_CHECKING:
 C = TypeVar("C", bound=Callable[..., Any])
 PROGRAMME = click.Path(path_type=Path, dir_okay=False)
 Work = Callable[["Live", "Store"], Awaitable[Any]]
+# A command's `env: Environment` argument: the environment the group read (`main`).
+pass_environment = click.make_pass_decorator(Environment)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rota")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Rota runs the live part of an event: teams present round after round in their own video
     rooms while the audience moves from room to room on schedule."""
+    ctx.obj = Environment.read()
 
 
-def load_or_exit(path: Path, environ: Mapping[str, str] | None = None) -> Programme:
+def load_or_exit(path: Path, environ: Mapping[str, str]) -> Programme:
     """The programme, checked as `rota check` checks it (with the environment, so secrets the
     programme names are there), or every problem printed and exit 1."""
     try:
-        programme = load_programme(path, os.environ if environ is None else environ)
+        programme = load_programme(path, environ)
     except ProgrammeError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -46,10 +51,10 @@ def load_or_exit(path: Path, environ: Mapping[str, str] | None = None) -> Progra
     return programme
 
 
-def plan_or_exit(path: Path, seed: int) -> tuple[Programme, Plan]:
+def plan_or_exit(path: Path, seed: int, env: Environment) -> tuple[Programme, Plan]:
     """The programme and its plan, or every reason it cannot be planned as asked (the same
     refusals as `rota check`) and exit 1."""
-    programme = load_or_exit(path)
+    programme = load_or_exit(path, env)
     unmet = jury_problems(programme)
     for problem in unmet:
         click.echo(str(problem), err=True)
@@ -63,7 +68,7 @@ def plan_or_exit(path: Path, seed: int) -> tuple[Programme, Plan]:
         raise SystemExit(1) from None
 
 
-def load_to_serve(path: Path, environ: Mapping[str, str] | None = None) -> Programme:
+def load_to_serve(path: Path, environ: Mapping[str, str]) -> Programme:
     """As `load_or_exit`; a jury demand no plan can meet is said at start (`rota check` and
     `rota plan` refuse it), but a day already under way is never stopped for it."""
     programme = load_or_exit(path, environ)
@@ -72,37 +77,44 @@ def load_to_serve(path: Path, environ: Mapping[str, str] | None = None) -> Progr
     return programme
 
 
-def base_url_or_exit(value: str) -> str:
-    """The public address without a trailing slash; it must be an http(s) URL."""
+def base_url_or_exit(given_url: str | None, env: Environment) -> str:
+    """The public address (`--base-url`, else ROTA_BASE_URL; "" when neither) without a
+    trailing slash; it must be an http(s) URL."""
     from orchestrator.settings import base_url_problem
 
-    value = value.strip().rstrip("/")
+    value = (given_url or env.base_url).strip().rstrip("/")
     problem = base_url_problem(value)
     if problem:
-        given = " (ROTA_DOMAIN in docker/.env)" if os.environ.get("ROTA_DOMAIN") else ""
+        given = " (ROTA_DOMAIN in docker/.env)" if env.domain_given else ""
         click.echo(f"{problem}{given}", err=True)
         sys.exit(2)
     return value
 
 
-def on_stored_event(loaded: Programme, redis_url: str | None, data_dir: Path, work: Work) -> Any:
-    """Run `work(live, store)` against the event's stored state (like `rota attendance`)."""
+def on_stored_event(
+    loaded: Programme, redis_url: str | None, data_dir: Path, env: Environment, work: Work
+) -> Any:
+    """Run `work(live, store)` against the event's stored state (like `rota attendance`);
+    `--redis`, else REDIS_URL, else the embedded Redis under `data_dir`."""
     import asyncio
 
-    from orchestrator.errors import NotFound, SetupError
+    from orchestrator.errors import NotFound, SetupError, StorageUnavailable
     from orchestrator.event.stored_live import with_stored_event
 
+    url = redis_url or env.redis_url
     try:
-        return asyncio.run(
-            with_stored_event(loaded, redis_url or os.environ.get("REDIS_URL"), data_dir, work)
-        )
+        return asyncio.run(with_stored_event(loaded, url, data_dir, work, env))
     except (SetupError, NotFound) as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
+    except StorageUnavailable as exc:  # a sentence, not a traceback
+        where = "the Redis given (--redis or REDIS_URL)" if url else "the event's own Redis"
+        click.echo(f"cannot read the stored event: {where} did not answer ({exc})", err=True)
+        sys.exit(1)
 
 
-def required_base_url(base_url: str | None) -> str:
-    chosen = base_url_or_exit(base_url or os.environ.get("ROTA_BASE_URL", ""))
+def required_base_url(base_url: str | None, env: Environment) -> str:
+    chosen = base_url_or_exit(base_url, env)
     if not chosen:
         click.echo(
             "give --base-url (or set ROTA_BASE_URL): the public address people's links use, "

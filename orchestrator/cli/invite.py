@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +13,7 @@ from orchestrator.cli.common import (
     load_or_exit,
     main,
     on_stored_event,
+    pass_environment,
     required_base_url,
     store_options,
 )
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from orchestrator.event.live import Live
+    from orchestrator.settings import Environment
     from orchestrator.storage.store import Store
     from schedules.model import Participant
 
@@ -41,7 +42,9 @@ if TYPE_CHECKING:
 )
 @click.option("--dry-run", is_flag=True, help="Say who would get what; send nothing.")
 @store_options
+@pass_environment
 def invite(
+    env: Environment,
     programme: Path,
     base_url: str | None,
     only: tuple[str, ...],
@@ -65,10 +68,10 @@ def invite(
     from orchestrator.mail.records import MailRecords
     from orchestrator.mail.sender import Job, MailSender
 
-    chosen = required_base_url(base_url)
-    loaded = load_or_exit(programme)
+    chosen = required_base_url(base_url, env)
+    loaded = load_or_exit(programme, env)
     try:
-        config = mail_config(loaded, os.environ)
+        config = mail_config(loaded, env)
     except SetupError as exc:
         click.echo(f"{programme}: {exc}", err=True)
         sys.exit(1)
@@ -106,8 +109,7 @@ def invite(
                 lines.append((person.id, "would send", f"[{lang}] {message['Subject']}"))
             return lines
         # ROTA_MAIL_BACKOFF_SCALE shortens the retries' waits (1 s, 5 s, 30 s) in tests
-        scale = float(os.environ.get("ROTA_MAIL_BACKOFF_SCALE", "1") or 1)
-        sender = MailSender(config, records, scale)
+        sender = MailSender(config, records, env.mail_backoff_scale)
         rehearsal = not live.clock.is_real
 
         def build(person: Participant) -> Callable[[], EmailMessage]:
@@ -122,7 +124,7 @@ def invite(
             await sender.close()
         return [(o.participant, o.status, o.error) for o in outcomes]
 
-    results = on_stored_event(loaded, redis_url, data_dir, send)
+    results = on_stored_event(loaded, redis_url, data_dir, env, send)
     counts: dict[str, int] = {}
     for pid, status, detail in results:
         counts[status] = counts.get(status, 0) + 1

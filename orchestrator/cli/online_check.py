@@ -3,8 +3,8 @@ wrong url or secret is found before the day, not at the first round."""
 
 from __future__ import annotations
 
-import os
 import secrets
+from collections.abc import Mapping
 
 import httpx
 
@@ -12,9 +12,10 @@ from rooms.bbb import BbbClient, BbbConfig, BbbError, Meeting, hint
 from schedules.model import Programme
 
 
-async def prove(programme: Programme) -> tuple[str, bool]:
-    """The line to print, and whether the server accepted Rota's calls."""
-    config = BbbConfig.from_section(programme.sections.get("bbb"), os.environ)
+async def prove(programme: Programme, environ: Mapping[str, str]) -> tuple[str, bool]:
+    """The line to print, and whether the server accepted Rota's calls (ROTA_BBB_SECRET is
+    in `environ`)."""
+    config = BbbConfig.from_section(programme.sections.get("bbb"), environ)
     assert config is not None  # checked by `rota check` before
     meeting = Meeting(
         f"rota-check-{programme.event.id}-{secrets.token_hex(4)}",

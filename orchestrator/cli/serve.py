@@ -3,11 +3,9 @@ event, and asking a running one."""
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import click
@@ -18,12 +16,11 @@ from orchestrator.cli.common import (
     load_or_exit,
     load_to_serve,
     main,
+    pass_environment,
 )
-
-if TYPE_CHECKING:
-    pass
 from orchestrator.mail.addresses import is_loopback
 from orchestrator.runtime.serving import ended_day_refusal, log_with_event, serve_event
+from orchestrator.settings import Environment
 
 
 @main.command()
@@ -158,13 +155,15 @@ def serve(
     from orchestrator.errors import SetupError
     from orchestrator.runtime.workers import worker_count
 
+    env = ctx.find_object(Environment)
+    assert env is not None  # read by the command group (cli/common.py)
     if programme is None:  # set up in the browser (orchestrator/setup/)
         programme = data_dir / "programme.toml"
         if not programme.exists():
             from orchestrator.setup.setup_only import serve_setup
 
-            host_url = base_url_or_exit(base_url or os.environ.get("ROTA_BASE_URL", ""))
-            serve_setup(data_dir, host=host, port=port, redis_url=redis_url, base_url=host_url)
+            host_url = base_url_or_exit(base_url, env)
+            serve_setup(data_dir, env, host=host, port=port, redis_url=redis_url, base_url=host_url)
             return
 
     try:
@@ -172,14 +171,14 @@ def serve(
     except SetupError as exc:
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(2)
-    if simulate_presence and not os.environ.get("ROTA_JAAS_WEBHOOK_SECRET"):
+    if simulate_presence and not env.jaas_webhook_secret:
         click.echo("--simulate-presence needs ROTA_JAAS_WEBHOOK_SECRET", err=True)
         sys.exit(2)
     if resume and fresh:
         click.echo("choose one of --resume and --fresh", err=True)
         sys.exit(2)
     real_day = (speed is None or speed == 1) and start_at is None
-    chosen_base = base_url_or_exit(base_url or os.environ.get("ROTA_BASE_URL", ""))
+    chosen_base = base_url_or_exit(base_url, env)
     if real_day and not chosen_base and not is_loopback(host):
         click.echo(
             f"rota serve: people's links need the public address of this service; set "
@@ -188,7 +187,7 @@ def serve(
             err=True,
         )
         sys.exit(1)
-    proxied = trusted_proxies or os.environ.get("ROTA_TRUSTED_PROXIES", "").strip()
+    proxied = trusted_proxies or env.trusted_proxies
     public_host = urlsplit(chosen_base).hostname or ""
     if real_day and proxied and chosen_base.startswith("http://") and not is_loopback(public_host):
         click.echo(
@@ -200,16 +199,17 @@ def serve(
         sys.exit(1)
     if count > 1 and worker is None:
         if real_day:  # a single process checks it in serve_event, once its port is bound
-            url = redis_url or os.environ.get("REDIS_URL")
-            loaded = load_or_exit(programme)
+            url = redis_url or env.redis_url
+            loaded = load_or_exit(programme, env)
             if refused := ended_day_refusal(loaded, programme, url, data_dir, resume):
                 click.echo(refused, err=True)
                 sys.exit(1)
-        _supervise(ctx, programme, count, host, port, redis_url, data_dir, verbose)
+        _supervise(ctx, env, programme, count, host, port, redis_url, data_dir, verbose)
         return
     serve_event(
         load_to_serve,
         programme,
+        env,
         announce=False,
         verbose=verbose,
         loop=loop,
@@ -260,6 +260,7 @@ def _worker_arguments(ctx: click.Context, names: set[str]) -> list[str]:
 
 def _supervise(
     ctx: click.Context,
+    environ: Environment,
     programme_path: Path,
     count: int,
     host: str,
@@ -273,17 +274,17 @@ def _supervise(
     from orchestrator.runtime.event_loop import new_event_loop
     from orchestrator.runtime.workers import Workers
 
-    programme = load_to_serve(programme_path, dict(os.environ))  # refuse a bad programme once
+    programme = load_to_serve(programme_path, environ)  # refuse a bad programme once
     log_with_event(programme.event.id, verbose)
     options = {p.name for p in ctx.command.params if isinstance(p, click.Option) and p.name}
     shared = options - FIRST_WORKER_ONLY - SUPERVISOR_ONLY
     every = [str(programme_path), *_worker_arguments(ctx, shared)]
     first = _worker_arguments(ctx, FIRST_WORKER_ONLY)
-    env = dict(os.environ)
-    if not env.get("ROTA_ORGANISER_TOKEN"):  # one token for all workers
+    env = dict(environ)  # each worker's own environment, given to its process
+    if not environ.organiser_token:  # one token for all workers
         token = env["ROTA_ORGANISER_TOKEN"] = secrets.token_urlsafe(24)
         click.echo(f"organiser token (set ROTA_ORGANISER_TOKEN to choose one): {token}")
-    url = redis_url or env.get("REDIS_URL") or None
+    url = redis_url or environ.redis_url
     workers = Workers(count, every, first, host, port, url, data_dir, env)
     loop, _ = new_event_loop("asyncio")
     try:
@@ -313,7 +314,8 @@ EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "examples" / "bip-2025"
 @click.option(
     "--no-simulation", is_flag=True, help="No simulated people in the rooms (counts stay empty)."
 )
-def demo(port: int, speed: float, data_dir: Path, no_simulation: bool) -> None:
+@pass_environment
+def demo(env: Environment, port: int, speed: float, data_dir: Path, no_simulation: bool) -> None:
     """Rehearse the bundled example day (8 teams, 6 rounds, 2 keynotes, then a closing lecture and
     the award ceremony for everyone) from now, 60× fast,
     with simulated people joining and leaving the rooms so the board has something to show."""
@@ -321,11 +323,13 @@ def demo(port: int, speed: float, data_dir: Path, no_simulation: bool) -> None:
     if not programme.exists():
         click.echo(f"the bundled example is missing ({programme}); run from a clone", err=True)
         sys.exit(1)
-    if not no_simulation:  # the simulated webhooks are signed with a secret made up here
-        os.environ.setdefault("ROTA_JAAS_WEBHOOK_SECRET", "whsec_" + secrets.token_urlsafe(24))
+    if not no_simulation and not env.jaas_webhook_secret:
+        # the simulated webhooks are signed with a secret made up here
+        env = env.with_values(ROTA_JAAS_WEBHOOK_SECRET="whsec_" + secrets.token_urlsafe(24))
     serve_event(
         load_or_exit,
         programme,
+        env,
         announce=True,
         verbose=False,
         port=port,

@@ -14,12 +14,14 @@ from orchestrator.cli.common import (
     load_or_exit,
     main,
     on_stored_event,
+    pass_environment,
     required_base_url,
     store_options,
 )
 
 if TYPE_CHECKING:
     from orchestrator.event.live import Live
+    from orchestrator.settings import Environment
     from orchestrator.storage.store import Store
     from rooms.presence import AttendanceRow
     from schedules.results import Results
@@ -32,8 +34,9 @@ if TYPE_CHECKING:
     "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
 )
 @store_options
+@pass_environment
 def attendance(
-    programme: Path, keynote: str, fmt: str, redis_url: str | None, data_dir: Path
+    env: Environment, programme: Path, keynote: str, fmt: str, redis_url: str | None, data_dir: Path
 ) -> None:
     """Keynote attendance rebuilt from the stored room events (the same as the API's)."""
     import json
@@ -46,7 +49,7 @@ def attendance(
         rows_json,
     )
 
-    loaded = load_or_exit(programme)
+    loaded = load_or_exit(programme, env)
     if keynote not in loaded.keynote_by_id:
         click.echo(
             f"unknown keynote {keynote!r} (known: {', '.join(loaded.keynote_by_id)})", err=True
@@ -61,7 +64,7 @@ def attendance(
             keynote_presence(live, events, keynote, clicks, marks),
         )
 
-    rows, presence = on_stored_event(loaded, redis_url, data_dir, report)
+    rows, presence = on_stored_event(loaded, redis_url, data_dir, env, report)
     tz = loaded.event.tz
     if fmt == "csv":
         click.echo(rows_csv(rows, tz), nl=False)
@@ -89,7 +92,9 @@ def attendance(
     help="Erase them for good: link, name, e-mail, records; an anonymous seat keeps the place.",
 )
 @store_options
+@pass_environment
 def person(
+    env: Environment,
     programme: Path,
     participant: str,
     do_export: bool,
@@ -105,7 +110,7 @@ def person(
     if do_export == do_erase:
         click.echo("say what to do: --export or --erase", err=True)
         sys.exit(2)
-    loaded = load_or_exit(programme)
+    loaded = load_or_exit(programme, env)
     if participant not in loaded.participant_by_id:
         click.echo(f"unknown participant {participant!r}", err=True)
         sys.exit(1)
@@ -115,7 +120,7 @@ def person(
             return await erase_person(live, store, participant, by="rota person")
         return await export_person(live, store, participant)
 
-    found = on_stored_event(loaded, redis_url, data_dir, work)
+    found = on_stored_event(loaded, redis_url, data_dir, env, work)
     if do_erase:
         click.echo(f"{participant} erased; their place is kept by the anonymous seat {found}")
     else:
@@ -132,7 +137,10 @@ def person(
     show_default=True,
 )
 @store_options
-def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) -> None:
+@pass_environment
+def results(
+    env: Environment, programme: Path, fmt: str, redis_url: str | None, data_dir: Path
+) -> None:
     """The jury's results: raw and severity-corrected totals, ranks (docs/scoring.md)."""
     import json
 
@@ -140,7 +148,7 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
     from orchestrator.storage.score_store import ScoreStore
     from schedules.results import results_csv, results_table
 
-    loaded = load_or_exit(programme)
+    loaded = load_or_exit(programme, env)
     if loaded.scoring is None:
         click.echo(f"{programme}: the programme has no [scoring] section", err=True)
         sys.exit(1)
@@ -148,7 +156,7 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
     async def work(live: Live, store: Store) -> Results:
         return await Jury(ScoreStore(store)).results(live)
 
-    found = on_stored_event(loaded, redis_url, data_dir, work)
+    found = on_stored_event(loaded, redis_url, data_dir, env, work)
     names = {t.id: t.name for t in loaded.teams}
     if fmt == "json":
         click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
@@ -162,7 +170,10 @@ def results(programme: Path, fmt: str, redis_url: str | None, data_dir: Path) ->
 @click.argument("programme", type=PROGRAMME)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @store_options
-def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
+@pass_environment
+def report(
+    env: Environment, programme: Path, out: Path, redis_url: str | None, data_dir: Path
+) -> None:
     """The day in pictures: OUT/index.html with its charts (SVG), each chart's numbers as a
     table and a CSV, and index.pdf when Chromium is installed (docs/operations.md)."""
     import shutil
@@ -170,12 +181,12 @@ def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) ->
 
     from orchestrator.views import day_report, report_page
 
-    loaded = load_or_exit(programme)
+    loaded = load_or_exit(programme, env)
 
     async def work(live: Live, store: Store) -> tuple[list[report_page.Chart], str]:
         return await day_report.gather(live, store), day_report.so_far(live)
 
-    charts, note = on_stored_event(loaded, redis_url, data_dir, work)
+    charts, note = on_stored_event(loaded, redis_url, data_dir, env, work)
     index = report_page.write(loaded.event.title, charts, out, note)
     if note:
         click.echo(note, err=True)
@@ -206,14 +217,17 @@ def report(programme: Path, out: Path, redis_url: str | None, data_dir: Path) ->
 @click.argument("programme", type=PROGRAMME)
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True)
 @store_options
-def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Path) -> None:
+@pass_environment
+def certificates(
+    env: Environment, programme: Path, out: Path, redis_url: str | None, data_dir: Path
+) -> None:
     """Award and attendance certificates and the teams' feedback sheets, as PDFs in OUT."""
     from orchestrator.presence.attendance import in_event_time, keynote_evidence
     from orchestrator.privacy.private_files import private_folder, write_private
     from orchestrator.privacy.purge import record_export
     from orchestrator.scoring.certificates import gather
 
-    loaded = load_or_exit(programme)
+    loaded = load_or_exit(programme, env)
     target = str(out.resolve())
 
     async def write(live: Live, store: Store) -> tuple[list[Any], dict[str, list[str]]]:
@@ -227,7 +241,7 @@ def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Pa
         }
         return await gather(live, store), sources
 
-    made, sources = on_stored_event(loaded, redis_url, data_dir, write)
+    made, sources = on_stored_event(loaded, redis_url, data_dir, env, write)
     private_folder(out)
     for item in made:
         write_private(out / item.filename, item.pdf)
@@ -252,7 +266,9 @@ def certificates(programme: Path, out: Path, redis_url: str | None, data_dir: Pa
     help="Write here instead of standard output (needed for xlsx).",
 )
 @store_options
+@pass_environment
 def links(
+    env: Environment,
     programme: Path,
     base_url: str | None,
     fmt: str,
@@ -266,11 +282,11 @@ def links(
     from orchestrator.privacy.private_files import write_private
     from orchestrator.privacy.purge import record_export
 
-    chosen = required_base_url(base_url)
+    chosen = required_base_url(base_url, env)
     if fmt == "xlsx" and out is None:
         click.echo("xlsx is a binary file: give --out FILE.xlsx", err=True)
         sys.exit(2)
-    loaded = load_or_exit(programme)
+    loaded = load_or_exit(programme, env)
 
     target = str(out.resolve()) if out is not None else ""
 
@@ -279,7 +295,7 @@ def links(
             await record_export(store, target, "links")  # the purge lists it
         return FORMATS[fmt][0](link_rows(live, chosen))
 
-    data = on_stored_event(loaded, redis_url, data_dir, table)
+    data = on_stored_event(loaded, redis_url, data_dir, env, table)
     if out is not None:
         write_private(out, data)  # everyone's personal link: 0600
         click.echo(f"wrote {out}", err=True)
@@ -302,7 +318,9 @@ def links(
     "--yes", is_flag=True, help="Do not ask for the event id (needed without a terminal)."
 )
 @store_options
+@pass_environment
 def purge(
+    env: Environment,
     programme: Path,
     dry_run: bool,
     margin_minutes: float,
@@ -316,7 +334,6 @@ def purge(
     (docs/privacy.md). Refused while a service serves the event or before its end (unless
     --force); asks for the event id to be typed (--yes without a terminal). The leader does
     it by itself once [privacy] retention_days are over."""
-    import os
     from datetime import UTC, datetime, timedelta
 
     from orchestrator.privacy.purge import purge as run_purge
@@ -330,8 +347,8 @@ def purge(
             err=True,
         )
         sys.exit(2)
-    loaded = load_or_exit(programme)
-    own = not (redis_url or os.environ.get("REDIS_URL"))
+    loaded = load_or_exit(programme, env)
+    own = not (redis_url or env.redis_url)
     margin = timedelta(minutes=margin_minutes)
 
     async def work(live: Live, store: Store) -> tuple[str, list[str]]:
@@ -355,7 +372,7 @@ def purge(
         report = await run_purge(live, store, own, dry_run=dry_run, by="rota purge")
         return "", report.lines()
 
-    why, lines = on_stored_event(loaded, redis_url, data_dir, work)
+    why, lines = on_stored_event(loaded, redis_url, data_dir, env, work)
     if why:
         click.echo(f"rota purge: {why}", err=True)
         sys.exit(1)

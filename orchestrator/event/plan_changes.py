@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from orchestrator.api.models import Replan
 from orchestrator.errors import Refused
 from orchestrator.event.live import Live
 from schedules.campus import move_problem
@@ -65,43 +66,37 @@ def moved_plan(live: Live, participant: str, round_index: int, room: str) -> Pla
     return replace(plan, stats=quality(live.programme, plan))
 
 
-def change_from_request(data: dict[str, Any], live: Live) -> Change:
-    """The replan API's body: {"change": "late_arrival" | "departure" | "team_dropout" |
-    "room_lost", ...}."""
-    kind = data.get("change")
-    if kind == "departure":
-        return Departure(_text(data, "participant"))
-    if kind == "team_dropout":
-        return TeamDropout(_text(data, "team"))
-    if kind == "room_lost":
-        replacement = data.get("replacement")
-        if replacement is not None and not isinstance(replacement, str):
-            raise Refused("`replacement` must be a room id")
-        return RoomLost(_text(data, "room"), replacement)
-    if kind == "late_arrival":
-        raw = data.get("participant")
-        if isinstance(raw, str):
-            person = live.programme.participant_by_id.get(raw)
-            if person is None:
-                raise Refused(f"unknown participant {raw!r}; send their details instead")
-            return LateArrival(person)
-        if not isinstance(raw, dict):
-            raise Refused("`participant` must be an id or {id, name, role, ...}")
-        fields = _participant_fields(raw)
-        fields.setdefault("role", "audience")
-        if fields["role"] not in ("audience", "jury"):
-            raise Refused("a late arrival is audience or jury")
-        if not fields.get("id") or not fields.get("name"):
-            raise Refused("a late arrival needs an `id` and a `name`")
-        person, errors = checked_person(cells_of(fields), live.programme)
-        if person is None:  # the roster's own checks and messages
-            raise Refused("; ".join(errors))
+def change_from_request(body: Replan, live: Live) -> Change:
+    """The replan API's body, parsed (api/models.Replan: which change, ids as text), as a
+    `schedules.replan` change; here what the model cannot say: the fields each change needs,
+    and a late arrival's details, checked as a roster row is."""
+    if body.change == "departure":
+        return Departure(_required(body.participant, "participant"))
+    if body.change == "team_dropout":
+        return TeamDropout(_required(body.team, "team"))
+    if body.change == "room_lost":
+        return RoomLost(_required(body.room, "room"), body.replacement)
+    raw = body.participant  # a late arrival: an id from the roster, or their details
+    if isinstance(raw, str):
+        person = live.programme.participant_by_id.get(raw)
+        if person is None:
+            raise Refused(f"unknown participant {raw!r}; send their details instead")
         return LateArrival(person)
-    raise Refused("`change` must be one of late_arrival, departure, team_dropout, room_lost")
+    if raw is None:
+        raise Refused("`participant` must be an id or {id, name, role, ...}")
+    fields = _participant_fields(raw)
+    fields.setdefault("role", "audience")
+    if fields["role"] not in ("audience", "jury"):
+        raise Refused("a late arrival is audience or jury")
+    if not fields.get("id") or not fields.get("name"):
+        raise Refused("a late arrival needs an `id` and a `name`")
+    person, errors = checked_person(cells_of(fields), live.programme)
+    if person is None:  # the roster's own checks and messages
+        raise Refused("; ".join(errors))
+    return LateArrival(person)
 
 
-def _text(data: dict[str, Any], key: str) -> str:
-    value = data.get(key)
+def _required(value: str | dict[str, Any] | None, key: str) -> str:
     if not isinstance(value, str) or not value:
         raise Refused(f"`{key}` is required")
     return value

@@ -3,8 +3,7 @@ serving it (`rota attendance`, `rota results`, …): storage/stored_event.py ope
 
 from __future__ import annotations
 
-import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -42,14 +41,19 @@ Work = Callable[[Live, Store], Awaitable[T]]
 
 
 async def with_stored_event(
-    programme: Programme, redis_url: str | None, data_dir: Path, work: Work[T]
+    programme: Programme,
+    redis_url: str | None,
+    data_dir: Path,
+    work: Work[T],
+    environ: Mapping[str, str] | None = None,
 ) -> T:
     """`work(live, store)` against the event's stored state (`rota attendance`, `rota
-    results`); SetupError when nothing is stored."""
+    results`); SetupError when nothing is stored. `environ` (the one `rota` read) holds
+    ROTA_JITSI_SECRET for the rooms' links."""
     async with stored_event(programme, redis_url, data_dir) as store:
         jitsi = JitsiConfig.from_section(
             programme.sections.get("jitsi"),
-            dict(os.environ),
+            environ or {},
             base=programme.source.parent if programme.source else None,
         )
         return await work(await live_from_store(programme, store, jitsi), store)

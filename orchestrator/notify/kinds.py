@@ -10,9 +10,6 @@ from typing import Any
 from orchestrator.errors import SetupError
 from orchestrator.notify.signing import signature
 from orchestrator.storage.notify_records import Event, Subscriber
-from schedules.message_sections import NOTIFY_KINDS
-
-KINDS = NOTIFY_KINDS  # declared with the [[notify]] schema
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,12 @@ class Notifier:
             return self._subs[1]
         return await self.subscribers()
 
-    async def add(self, data: dict[str, Any]) -> tuple[Subscriber, str]:
+    async def add(
+        self, url: str, kind: str, events: tuple[str, ...], secret: str, personal: bool
+    ) -> tuple[Subscriber, str]:
         """From the API; the secret is shown once, here (made up when not given)."""
-        sub = await subscriber_config.from_api(data, self.settings.notify_allow_private)
+        allowed = self.settings.notify_allow_private
+        sub = await subscriber_config.from_api(url, kind, events, secret, personal, allowed)
         await self.store.put_subscriber(sub)
         self._forget()
         return sub, sub.secret

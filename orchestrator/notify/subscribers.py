@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from orchestrator.errors import Refused, SetupError
-from orchestrator.notify.kinds import KINDS
 from orchestrator.notify.signing import new_secret
 from orchestrator.notify.ssrf import check
 from orchestrator.storage.notify_records import Subscriber
@@ -50,27 +49,26 @@ def programme_subscribers(
     return found
 
 
-async def from_api(data: dict[str, Any], allow_private: bool) -> Subscriber:
-    """A subscriber from the API's body; a webhook without a secret gets a new one."""
-    kind = data.get("kind", "webhook")
-    if kind not in KINDS:
-        raise Refused(f"`kind` must be one of {', '.join(KINDS)}")
-    url = data.get("url")
-    if not isinstance(url, str):
-        raise Refused("`url` must be a URL")
+async def from_api(
+    url: str,
+    kind: str,
+    events: tuple[str, ...],
+    secret: str,
+    personal: bool,
+    allow_private: bool,
+) -> Subscriber:
+    """A subscriber from the API's body (parsed by api/models.Subscriber: a kind of the
+    [[notify]] schema, the fields typed); a webhook without a secret gets a new one."""
     await check(url, allow_private)
-    events = data.get("events", ["*"])
-    if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
-        raise Refused("`events` must be a list of event types or patterns")
-    secret = data.get("secret") or (new_secret() if kind == "webhook" else "")
-    if not isinstance(secret, str) or (kind == "webhook" and not secret.startswith("whsec_")):
+    secret = secret or (new_secret() if kind == "webhook" else "")
+    if kind == "webhook" and not secret.startswith("whsec_"):
         raise Refused("`secret` must be a whsec_… secret")
     return Subscriber(
         id=f"sub_{uuid.uuid4().hex[:12]}",
         url=url,
         kind=kind,
-        events=tuple(events),
+        events=events,
         secret=secret,
         source="api",
-        personal=kind == "ntfy" and bool(data.get("personal")),
+        personal=kind == "ntfy" and personal,
     )

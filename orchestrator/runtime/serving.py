@@ -57,6 +57,7 @@ def quiet_libraries() -> None:
 def serve_event(
     load: Callable[[Path, Mapping[str, str]], Programme],
     programme_path: Path,
+    environ: Mapping[str, str],
     *,
     announce: bool,
     verbose: bool,
@@ -64,9 +65,10 @@ def serve_event(
     **options: object,
 ) -> None:
     """Check the configuration, bind the port, set up logging and serve until stopped (`rota
-    serve`, `rota demo`, each worker); `load` reads the programme or exits with its problems."""
+    serve`, `rota demo`, each worker); `load` reads the programme or exits with its problems.
+    `environ`: the one `rota` read at start (with `rota demo`'s made-up webhook secret)."""
     try:
-        settings = Settings.build(programme_path, None, **options)
+        settings = Settings.build(programme_path, environ, **options)
     except SetupError as exc:  # a short organiser token, an unreadable trusted proxy
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)

@@ -125,15 +125,13 @@ class Jury:
         )
 
     async def assign(
-        self, live: Live, award_id: str, teams: object, broadcast: bool
+        self, live: Live, award_id: str, teams: list[str], broadcast: bool
     ) -> dict[str, Any]:
-        """Record an award's winners and announce them (notifications; a broadcast if asked).
-        Returns what was announced."""
+        """Record an award's winners (team ids, as api/models.Award parsed them) and announce
+        them (notifications; a broadcast if asked). Returns what was announced."""
         award = next((a for a in live.programme.awards if a.id == award_id), None)
         if award is None:
             raise ScoreRefused(404, f"unknown award {award_id!r}")
-        if not isinstance(teams, list) or not all(isinstance(t, str) for t in teams):
-            raise ScoreRefused(400, "`teams` must be a list of team ids")
         unknown = [t for t in teams if t not in live.programme.team_by_id]
         if unknown:
             raise ScoreRefused(400, f"unknown team(s): {', '.join(unknown)}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -61,10 +62,12 @@ def create_setup_app(settings: Settings) -> web.Application:
     return app
 
 
-def serve_setup(data_dir: Path, **options: object) -> None:
-    """Serve the setup until stopped; the banner says where to go and how to log in."""
+def serve_setup(data_dir: Path, environ: Mapping[str, str], **options: object) -> None:
+    """Serve the setup until stopped; the banner says where to go and how to log in.
+    `environ`: the one `rota` read at start."""
     try:
-        settings = Settings.build(data_dir / "programme.toml", None, data_dir=data_dir, **options)
+        programme = data_dir / "programme.toml"
+        settings = Settings.build(programme, environ, data_dir=data_dir, **options)
     except SetupError as exc:  # a short organiser token, a wrong base URL
         click.echo(f"rota serve: {exc}", err=True)
         sys.exit(1)

@@ -207,9 +207,9 @@ async def api_results(request: web.Request) -> web.Response:
 async def assign_award(request: web.Request, award: str, body: dict[str, Any]) -> dict[str, Any]:
     """Shared by the API and the results page: store, notify, broadcast when asked."""
     live = request.app[SERVICE].require_live()
-    broadcast = parse(Award, body).broadcast
-    done = await jury_of(request).assign(live, award, body.get("teams"), broadcast)
-    if broadcast:
+    parsed = parse(Award, body)
+    done = await jury_of(request).assign(live, award, parsed.teams, parsed.broadcast)
+    if parsed.broadcast:
         await request.app[SERVICE].broadcast(done["message"])
     return done
 
