@@ -89,7 +89,8 @@ class Look:
 PLAIN = Look()
 
 
-def _document(language: str, title: str, landscape: bool) -> FPDF:
+def pdf_document(language: str, title: str, landscape: bool) -> FPDF:
+    """A4 with the DejaVu font embedded (any name prints as typed), its first page begun."""
     pdf = FPDF(orientation="L" if landscape else "P", format="A4")
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.set_lang(language)
@@ -135,7 +136,7 @@ def award_certificate(
     look: Look = PLAIN,
 ) -> bytes:
     t = translator(language)
-    pdf = _document(language, f"{award.name} — {team}", landscape=True)
+    pdf = pdf_document(language, f"{award.name} — {team}", landscape=True)
     _frame(pdf)
     _logos(pdf, look)
     _line(pdf, event, 14)
@@ -167,7 +168,7 @@ def attendance_certificate(
 ) -> bytes:
     """Portrait: the rounds and keynotes as a table (what, minutes, the sign of presence)."""
     t = translator(language)
-    pdf = _document(language, f"{t('cert_attendance')} — {name}", landscape=False)
+    pdf = pdf_document(language, f"{t('cert_attendance')} — {name}", landscape=False)
     _frame(pdf)
     _logos(pdf, look)
     _line(pdf, t("cert_attendance"), 26, bold=True, gap=6)
@@ -290,7 +291,7 @@ def feedback_sheet(
 ) -> bytes:
     """Anonymous: no juror's or listener's name appears."""
     t = translator(language)
-    pdf = _document(language, f"{t('cert_feedback')} {team}", landscape=False)
+    pdf = pdf_document(language, f"{t('cert_feedback')} {team}", landscape=False)
     pdf.set_font(FAMILY, "", 11)
     pdf.cell(0, 6, event, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FAMILY, "", 20)

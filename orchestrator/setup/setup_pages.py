@@ -19,6 +19,7 @@ from orchestrator.language.i18n import resolve, translator
 from orchestrator.setup.day_form import AUDIENCES, ROOM_KINDS, from_post
 from orchestrator.setup.draft_check import check_draft, plan_grid, roster_preview
 from orchestrator.setup.draft_folder import SUFFIXES, DraftFolder
+from orchestrator.setup.person_agenda import plan_step
 from orchestrator.setup.served_day import start_from
 from orchestrator.storage import sessions
 from orchestrator.storage.sessions import Session
@@ -205,12 +206,21 @@ def _plan(
         if verdict.programme is not None and verdict.plan is not None
         else None
     )
+    agenda = (
+        plan_step(
+            verdict.programme, verdict.plan, request.query.get("person", ""), _language(request)
+        )
+        if verdict.programme is not None and verdict.plan is not None
+        else {}
+    )
     return render(
         request,
         "setup_plan.html",
         status,
         verdict=verdict,
         grid=grid,
+        agenda=agenda,
+        exports_published=bool(folder.state().published) or SERVICE in request.app,
         refused=refused,
         done=done,
         listed=folder.state().roster,

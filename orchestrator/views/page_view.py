@@ -8,6 +8,7 @@ event's or the moment is not today for them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -21,7 +22,7 @@ from orchestrator.language.i18n import babel_locale, resolve, translator
 from orchestrator.presence.sources import CONFIRM_AFTER, reports_presence
 from orchestrator.storage.store import stream_order
 from rooms.links import embed_room
-from schedules.agenda import agenda
+from schedules.agenda import AgendaItem, agenda
 from schedules.campus import campus_address
 from schedules.whereabouts import Place
 
@@ -221,18 +222,10 @@ def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> lis
     for item in agenda(live.programme, live.plan, participant):
         key = f"keynote-{item.keynote}" if item.kind == "keynote" else f"round-{item.round}"
         start, end = live_times[key].start, live_times[key].end
-        if item.kind == "keynote":
-            what = item.title if item.plenary else f"{t('keynote')}: {item.title}"
-        elif item.kind == "away":
-            what = f"{t('round', n=item.round)}: {t('away')}"
-        elif item.kind == "presenting":
-            what = f"{t('round', n=item.round)}: {t('presenting', room=item.room_name)}"
-        else:
-            what = f"{t('round', n=item.round)}: {item.team_name}"
         rows.append(
             {
                 "when": words.span(start, end),
-                "what": what,
+                "what": agenda_what(item, t),
                 "where": item.where,
                 "link": item.link,
                 "project": item.project,
@@ -240,3 +233,14 @@ def agenda_rows(live: Live, participant: str, words: Words, at: datetime) -> lis
             }
         )
     return rows
+
+
+def agenda_what(item: AgendaItem, t: Callable[..., str]) -> str:
+    """An agenda line's "what", the room left to its own column: "Round 1: Team Lisbon"."""
+    if item.kind == "keynote":
+        return item.title if item.plenary else f"{t('keynote')}: {item.title}"
+    if item.kind == "away":
+        return f"{t('round', n=item.round)}: {t('away')}"
+    if item.kind == "presenting":
+        return f"{t('round', n=item.round)}: {t('presenting', room=item.room_name)}"
+    return f"{t('round', n=item.round)}: {item.team_name}"
