@@ -25,7 +25,7 @@ status: 400, 403, 404 or 409), `rooms` raises `MalformedWebhook` (400)
 and `WebhookRejected` (401). Every error answer is JSON `{"error": reason}`; the reason is
 written for the person who sent the request and never carries Python internals.
 
-`web/edge.guard` wraps every route's handler (`guard_routes`, in `create_app`) and turns the
+`edge/guard.guard` wraps every route's handler (`guard_routes`, in `create_app`) and turns the
 errors in `MAPPED` (RotaError and the table `DOMAIN_ERRORS`) into answers here; `/go`, the
 hot path, answers its own (see web/go.py)."""
 

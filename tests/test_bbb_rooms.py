@@ -1,5 +1,5 @@
-"""BigBlueButton rooms in a mixed rehearsal against the stand-in (tests/standin_bbb.py), with
-link rooms and Jitsi rooms beside them: `/go` answers each person a join URL the server
+"""BigBlueButton rooms in a mixed rehearsal against the stand-in (tests/support/standin_bbb.py),
+with link rooms and Jitsi rooms beside them: `/go` answers each person a join URL the server
 accepts, with their userID and role, every round; the server's attendees become the board's
 counts and the keynote's attendance; a vanished meeting is created again; a server that
 refuses or misbehaves is one line on the board while `/go` still answers."""

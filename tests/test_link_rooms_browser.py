@@ -1,7 +1,8 @@
 """A mixed event's participant pages in a real Chromium: a room on a plain link is opened in one
 named tab ("rota-room") on a click, reused at the next move, with the room's name, the countdown
 and "I'm here"; a Jitsi room in the same rotation is still embedded. The links point at an https
-page served on loopback by the test (a throwaway CA's certificate, as tests/mailbox.py does)."""
+page served on loopback by the test (a throwaway CA's certificate, as tests/support/mailbox.py
+does)."""
 
 from __future__ import annotations
 

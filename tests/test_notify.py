@@ -274,7 +274,7 @@ async def test_restart_in_the_middle_of_deliveries(redis_url, tmp_path) -> None:
 async def test_an_api_ntfy_subscriber_keeps_whether_it_is_personal(
     serve, redis_url, personal: bool
 ) -> None:
-    """`personal` is read from the parsed body (api/models.Subscriber), as documented."""
+    """`personal` is read from the parsed body (event/api_bodies.Subscriber), as documented."""
     running = await serve(redis_url=redis_url, env={"ROTA_NOTIFY_ALLOW_PRIVATE": "1"})
     async with httpx.AsyncClient(base_url=running.base_url, headers=AUTH) as api:
         body = {"url": "http://127.0.0.1:9/rota", "kind": "ntfy", "personal": personal}

@@ -25,5 +25,5 @@ def csp(jitsi_origin: str = "", frame_origin: str = "") -> str:
 
 
 CSP = "Content-Security-Policy"
-# An answer that sets its own CSP sets SECURITY_HEADERS too (web/edge.py relies on it).
+# An answer that sets its own CSP sets SECURITY_HEADERS too (edge/guard.py relies on it).
 DEFAULT_SECURITY = {**SECURITY_HEADERS, CSP: csp()}

@@ -67,7 +67,7 @@ def moved_plan(live: Live, participant: str, round_index: int, room: str) -> Pla
 
 
 def change_from_request(body: Replan, live: Live) -> Change:
-    """The replan API's body, parsed (api/models.Replan: which change, ids as text), as a
+    """The replan API's body, parsed (event/api_bodies.Replan: which change, ids as text), as a
     `schedules.replan` change; here what the model cannot say: the fields each change needs,
     and a late arrival's details, checked as a roster row is."""
     if body.change == "departure":

@@ -57,7 +57,7 @@ async def from_api(
     personal: bool,
     allow_private: bool,
 ) -> Subscriber:
-    """A subscriber from the API's body (parsed by api/models.Subscriber: a kind of the
+    """A subscriber from the API's body (parsed by event/api_bodies.Subscriber: a kind of the
     [[notify]] schema, the fields typed); a webhook without a secret gets a new one."""
     await check(url, allow_private)
     secret = secret or (new_secret() if kind == "webhook" else "")

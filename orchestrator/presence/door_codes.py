@@ -68,7 +68,7 @@ def check_code(secret: bytes, code: str, window: int, rooms: Sequence[str]) -> C
 
 
 def network_allowed(address: str, networks: Sequence[str]) -> bool:
-    """Whether a client (as `web/clients.py` names it: an address, or an IPv6 /64) is in one
+    """Whether a client (as `edge/clients.py` names it: an address, or an IPv6 /64) is in one
     of the allowed networks; no networks: everyone."""
     if not networks:
         return True

@@ -1,5 +1,5 @@
 """`/board/report`: the day in pictures on the board, behind the organiser login. The same
-page as `rota report`'s index.html (views/day_report.py gathers, views/report_page.py
+page as `rota report`'s index.html (reports/day_report.py gathers, reports/report_page.py
 writes), built on request from the stored day, with each chart's CSV under
 /board/report/<chart>.csv. The board links to it once the day is over; before, it shows the
 day so far."""

@@ -1,6 +1,6 @@
 """`rota report` and `/board/report`: the day in pictures for the organisers' own report
 (Erasmus+ asks for participants per country, hours, what happened). One HTML page with its
-charts as SVG (views/report_charts.py draws them) and, beside each chart, its numbers as a
+charts as SVG (reports/report_charts.py draws them) and, beside each chart, its numbers as a
 table and a CSV. The numbers come from the same functions as the API and `rota attendance`
 (presence/attendance.py, presence/sources.py, scoring/jury.py), so they cannot differ.
 

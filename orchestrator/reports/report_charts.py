@@ -1,4 +1,4 @@
-"""The drawing for `rota report` (views/day_report.py gathers the numbers): matplotlib on
+"""The drawing for `rota report` (reports/day_report.py gathers the numbers): matplotlib on
 Agg, to SVG with its text kept as text (a screen reader and a search find it, a PDF copies it)
 and no raster image, so no chart is an image of text. Names are drawn as typed: mathtext is
 off, so a team called "$5 for 5" stays that. Each function takes plain numbers and returns

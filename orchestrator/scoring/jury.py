@@ -127,7 +127,7 @@ class Jury:
     async def assign(
         self, live: Live, award_id: str, teams: list[str], broadcast: bool
     ) -> dict[str, Any]:
-        """Record an award's winners (team ids, as api/models.Award parsed them) and announce
+        """Record an award's winners (team ids, as event/api_bodies.Award parsed them) and announce
         them (notifications; a broadcast if asked). Returns what was announced."""
         award = next((a for a in live.programme.awards if a.id == award_id), None)
         if award is None:

@@ -3,7 +3,7 @@
 The hot path reads only memory: `Live.redirect` keeps each token's answer for the current time
 segment (worked out ahead by the warm-up), the click is queued for Redis by the recorder, off
 the request, and the counters are plain integers read when /metrics is scraped. The handler is
-`unguarded` (no per-request wrapper, see web/edge.py): it answers its own one error, and its
+`unguarded` (no per-request wrapper, see edge/guard.py): it answers its own one error, and its
 answers carry the security headers from a template, so the edge's signal only looks. Measured
 in docs/benchmarks.md against a bare aiohttp handler."""
 

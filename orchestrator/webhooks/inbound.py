@@ -53,7 +53,7 @@ def _check_times(request: web.Request, events: list[RoomEvent], received: float)
 
 def counted(source: str) -> Callable[[Handler], Handler]:
     """Refusals are counted and logged (without the body) before the edge's guard
-    (web/edge.py) answers them."""
+    (edge/guard.py) answers them."""
 
     def wrap(handler: Handler) -> Handler:
         async def guarded(request: web.Request) -> web.Response:
