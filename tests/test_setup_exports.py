@@ -24,9 +24,8 @@ from orchestrator.appkeys import SERVICE
 from tests.support.app import TOKEN
 from tests.support.browser_kit import axe_violations, chromium, describe_violations
 from tests.support.clock import start_so_that_now_is
-from tests.support.setup_kit import DAY, TEAMS, organiser, setup_service, workbook
+from tests.support.setup_kit import DAY, TEAMS, organiser, setup_service, upload_list, workbook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOTS = Path(os.environ.get("ROTA_SHOTS", "/tmp/rota-setup-shots"))
 POLISH, GREEK, FORMULA, HELSINKI = "Łukasz Żółć", "Ηλέκτρα Παππά", "=1+2 Evil", "List3 Ener"
 
@@ -55,11 +54,7 @@ async def planned(data: Path, redis_url: str) -> AsyncIterator[tuple[httpx.Async
     book = lecturers_list(data.parent / "mine.xlsx")
     async with setup_service(data, redis_url) as base, organiser(base) as (client, csrf):
         await client.post("/board/setup/day", data={**DAY, "csrf": csrf})
-        sent = await client.post(
-            "/board/setup/people",
-            data={"csrf": csrf},
-            files={"list": ("mine.xlsx", book.read_bytes(), XLSX)},
-        )
+        sent = await upload_list(client, csrf, book.name, book.read_bytes())
         assert sent.status_code == 303, sent.text[:300]
         yield client, csrf
 

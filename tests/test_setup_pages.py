@@ -18,9 +18,7 @@ from tests.support.app import AUTH
 from tests.support.clock import start_so_that_now_is
 from tests.support.examples import example_with_mail
 from tests.support.mailbox import FAST, mail_server
-from tests.support.setup_kit import DAY, organiser, setup_service, workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tests.support.setup_kit import DAY, organiser, setup_service, upload_list, workbook
 
 
 async def test_without_a_session_the_setup_sends_to_the_login(tmp_path: Path, redis_url) -> None:
@@ -112,11 +110,7 @@ async def test_day_people_plan_publish(tmp_path: Path, redis_url) -> None:
     data = tmp_path / "data"
     async with setup_service(data, redis_url) as base, organiser(base) as (client, csrf):
         await client.post("/board/setup/day", data={**DAY, "csrf": csrf})
-        sent = await client.post(
-            "/board/setup/people",
-            data={"csrf": csrf},
-            files={"list": ("mine.xlsx", book.read_bytes(), XLSX)},
-        )
+        sent = await upload_list(client, csrf, book.name, book.read_bytes())
         assert sent.status_code == 303
         people = await client.get("/board/setup/people")
         assert "15 people" in people.text
@@ -156,11 +150,7 @@ async def test_a_day_that_cannot_be_planned_says_why(tmp_path: Path, redis_url) 
     small = {**DAY, **{f"rooms-{i}-seats": "2" for i in range(3)}}
     async with setup_service(tmp_path, redis_url) as base, organiser(base) as (client, csrf):
         await client.post("/board/setup/day", data={**small, "csrf": csrf})
-        await client.post(
-            "/board/setup/people",
-            data={"csrf": csrf},
-            files={"list": ("mine.xlsx", book.read_bytes(), XLSX)},
-        )
+        await upload_list(client, csrf, book.name, book.read_bytes())
         plan = await client.get("/board/setup/plan")
         assert "the rotation cannot be planned" in plan.text
         version = plan.text.split('name="version" value="')[1].split('"')[0]

@@ -18,6 +18,7 @@ from orchestrator.settings import Settings
 from orchestrator.setup.setup_only import create_setup_app
 from tests.support.app import TOKEN, free_port
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEAMS = ("Helsinki", "Lisbon", "Leuven")
 DAY = {
     "title": "Students' day",
@@ -85,6 +86,17 @@ async def organiser(base: str) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
         page = await client.get("/board/setup")
         assert page.status_code == 200, page.text
         yield client, page.text.split('name="csrf" value="')[1].split('"')[0]
+
+
+async def upload_list(
+    client: httpx.AsyncClient, csrf: str, name: str, content: bytes
+) -> httpx.Response:
+    """The people step: a workbook uploaded as a lecturer's browser sends it."""
+    return await client.post(
+        "/board/setup/people",
+        data={"csrf": csrf},
+        files={"list": (name, content, XLSX)},
+    )
 
 
 @asynccontextmanager
