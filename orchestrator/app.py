@@ -50,7 +50,7 @@ from orchestrator.privacy.purge import Purger
 from orchestrator.rehearsal.simulated_presence import SimulatedPresence
 from orchestrator.reports import board_report
 from orchestrator.settings import Settings
-from orchestrator.setup import export_pages, invite_pages, setup_pages
+from orchestrator.setup import setup_routes
 from orchestrator.storage.keys import Keys
 from orchestrator.storage.redis_server import EmbeddedRedis
 from orchestrator.storage.store import Store, redis_client
@@ -274,9 +274,7 @@ def create_app(settings: Settings, programme: Programme | None = None) -> web.Ap
                 *notify.routes(),
                 *scores.routes(),
                 *results.routes(),
-                *setup_pages.routes(),
-                *invite_pages.routes(),
-                *export_pages.routes(),
+                *setup_routes.routes(),
                 *board_report.routes(),
                 web.static("/static", STATIC),
             ]

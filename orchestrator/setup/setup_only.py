@@ -17,7 +17,7 @@ from orchestrator.appkeys import SETTINGS, STORE, TEMPLATES
 from orchestrator.edge.guard import guard_routes, harden, runner_options
 from orchestrator.errors import SetupError, StorageUnavailable
 from orchestrator.settings import Settings
-from orchestrator.setup import export_pages, invite_pages, setup_pages
+from orchestrator.setup import setup_pages, setup_routes
 from orchestrator.web import board
 
 SETUP_EVENT = "setup"  # the Redis namespace of the sessions made before there is an event
@@ -53,9 +53,7 @@ def create_setup_app(settings: Settings) -> web.Application:
                 web.get("/healthz", healthz),
                 web.get("/board", board_or_setup),
                 web.post("/board/login", board.login),
-                *setup_pages.routes(),
-                *invite_pages.routes(),
-                *export_pages.routes(),
+                *setup_routes.routes(),
                 web.static("/static", STATIC),
             ]
         )
