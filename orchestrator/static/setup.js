@@ -77,8 +77,15 @@
         return p;
       }));
     }
+  }
+
+  // The draft's version moves with every save, also one whose answer a later change made
+  // stale: the page must know it, or a login after the session ended would find the kept
+  // values "older than the draft" and drop them (setup.js restore).
+  function follow(fresh) {
     var version = fresh.querySelector('input[name="version"]');
-    if (version) { form.querySelector('input[name="version"]').value = version.value; }
+    var mine = form.querySelector('input[name="version"]');
+    if (version && mine && Number(version.value) > Number(mine.value)) { mine.value = version.value; }
   }
 
   function check() {
@@ -93,8 +100,11 @@
         return answer.text();
       })
       .then(function (text) {
-        if (text === null || mine !== sent) { return; } // a later change is on its way
-        place(new DOMParser().parseFromString(text, "text/html"));
+        if (text === null) { return; }
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        follow(fresh);
+        if (mine !== sent) { return; } // a later change is on its way: its answer is placed
+        place(fresh);
       })
       .catch(function () { /* offline: the buttons still save */ });
   }
